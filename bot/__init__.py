@@ -1,0 +1,1 @@
+"""Telegram bot of a working group on client-centricity."""

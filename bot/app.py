@@ -1,0 +1,69 @@
+"""The running application: migrate, greet Telegram, poll until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram.client.session.base import BaseSession
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import AppContext
+from bot.factory import create_bot, create_dispatcher
+from bot.menu_commands import setup_default_commands
+from bot.polling import poll
+from bot.services.setup import ensure_default_group
+from scheduler.ticker import Ticker
+from storage.db import Database
+from storage.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GROUP_NAME = "Рабочая группа по вопросам клиентоцентричности"
+
+
+async def run(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    clock: Clock | None = None,
+    session: BaseSession | None = None,
+    poll_timeout: int = 25,
+) -> None:
+    clock = clock or SystemClock()
+    await migrate(settings.database_url)
+    db = Database(settings.database_url)
+    bot = create_bot(settings, session)
+    ticker = Ticker(db, clock)
+    try:
+        async with db.session() as s:
+            group = await ensure_default_group(
+                s, name=DEFAULT_GROUP_NAME, timezone=settings.timezone, now=clock.now()
+            )
+        me = await bot.get_me()
+        app = AppContext(
+            settings=settings,
+            db=db,
+            clock=clock,
+            group_id=group.id,
+            timezone=group.timezone,
+            bot_username=me.username or str(me.id),
+        )
+        dp = create_dispatcher(app)
+        await bot.delete_webhook(drop_pending_updates=False)
+        await setup_default_commands(bot, settings.default_locale, group.timezone)
+        ticker.start()
+        log.info("@%s is polling", app.bot_username)
+        await poll(
+            bot,
+            dp,
+            stop,
+            poll_timeout=poll_timeout,
+            allowed_updates=dp.resolve_used_update_types(),
+        )
+        log.info("stopped cleanly")
+    finally:
+        ticker.shutdown()
+        await bot.session.close()
+        await db.dispose()

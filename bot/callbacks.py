@@ -1,0 +1,44 @@
+"""Inline button payloads: ids and short codes only (64 bytes, no free text)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MenuCb(CallbackData, prefix="m"):
+    section: str
+
+
+class LangCb(CallbackData, prefix="lg"):
+    code: str
+
+
+class MembersCb(CallbackData, prefix="mb"):
+    """Roster actions; `role` is a Role value, `unit` a unit id (0 = none)."""
+
+    action: str
+    person: int = 0
+    page: int = 0
+    role: str = ""
+    unit: int = 0
+
+
+class InviteCb(CallbackData, prefix="iv"):
+    action: str
+    invite: int = 0
+    role: str = ""
+    unit: int = 0
+
+
+class UnitCb(CallbackData, prefix="un"):
+    action: str
+    unit: int = 0
+
+
+# The capability behind each family of buttons, so that a refusal can say "not allowed"
+# rather than "stale" when the role is what is missing.
+RESTRICTED_PREFIXES: dict[str, str] = {
+    "mb": "manage_roster",
+    "iv": "manage_roster",
+    "un": "manage_roster",
+}

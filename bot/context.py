@@ -1,0 +1,31 @@
+"""What every handler may need from the running application, passed as `app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Translator, translator
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class AppContext:
+    settings: Settings
+    db: Database
+    clock: Clock
+    group_id: int
+    timezone: str
+    bot_username: str
+
+    @property
+    def invite_ttl(self) -> timedelta:
+        return timedelta(hours=self.settings.invite_ttl_hours)
+
+    def translator(self, locale: str) -> Translator:
+        return translator(locale, self.timezone)
+
+    def deep_link(self, payload: str) -> str:
+        return f"https://t.me/{self.bot_username}?start={payload}"

@@ -1,0 +1,14 @@
+"""Dialog states; their data lives in the database so a dialog survives a restart."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class InviteDialog(StatesGroup):
+    full_name = State()
+    confirm = State()
+
+
+class UnitDialog(StatesGroup):
+    name = State()

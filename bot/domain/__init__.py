@@ -1,0 +1,1 @@
+"""Pure rules of the regulation: no aiogram, no SQLAlchemy, no clock."""

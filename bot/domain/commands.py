@@ -1,0 +1,37 @@
+"""Which commands each role sees in the menu and may use (UX.md, Commands)."""
+
+from __future__ import annotations
+
+from bot.domain.roles import Capability, Role, Standing, can
+
+EVERYONE: tuple[str, ...] = ("start", "help", "menu", "language", "cancel")
+ROSTER_MANAGEMENT: tuple[str, ...] = ("members", "invite", "units")
+
+# The capability each restricted command needs; the rest are open to everyone in the roster.
+COMMAND_CAPABILITY: dict[str, Capability] = {
+    "members": Capability.MANAGE_ROSTER,
+    "invite": Capability.MANAGE_ROSTER,
+    "units": Capability.MANAGE_ROSTER,
+}
+
+# Who may use a restricted command, as shown to someone who may not.
+COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
+    "members": (Role.SECRETARIAT, "admin"),
+    "invite": (Role.SECRETARIAT, "admin"),
+    "units": (Role.SECRETARIAT, "admin"),
+}
+
+
+def commands_for(standing: Standing) -> tuple[str, ...]:
+    """Commands in the order they appear in the person's menu."""
+    if not standing.in_roster:
+        return ("start", "help", "language")
+    extra = tuple(c for c in ROSTER_MANAGEMENT if can(standing, COMMAND_CAPABILITY[c]))
+    return EVERYONE + extra
+
+
+def may_use(standing: Standing, command: str) -> bool:
+    capability = COMMAND_CAPABILITY.get(command)
+    if capability is None:
+        return True
+    return can(standing, capability)

@@ -1,0 +1,83 @@
+"""Roles of the working group and what each may do (regulation cl. 6-9, 16)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CHAIR = "chair"
+    DEPUTY_CHAIR = "deputy_chair"
+    MEMBER = "member"
+    SECRETARIAT = "secretariat"
+    UNIT_REPRESENTATIVE = "unit_representative"
+    GUEST = "guest"
+
+
+# Chair and deputy are members of the group (cl. 7); they count wherever members count.
+MEMBER_ROLES: frozenset[Role] = frozenset({Role.CHAIR, Role.DEPUTY_CHAIR, Role.MEMBER})
+
+# Only one person holds each of these at a time (cl. 7).
+SINGLE_HOLDER_ROLES: frozenset[Role] = frozenset({Role.CHAIR, Role.DEPUTY_CHAIR})
+
+# Roles that belong to a structural unit; others may have one but need not.
+UNIT_REQUIRED_ROLES: frozenset[Role] = frozenset({Role.UNIT_REPRESENTATIVE})
+
+# Order in which the roster is listed: presiding roles first, guests last.
+ROLE_ORDER: tuple[Role, ...] = (
+    Role.CHAIR,
+    Role.DEPUTY_CHAIR,
+    Role.MEMBER,
+    Role.UNIT_REPRESENTATIVE,
+    Role.SECRETARIAT,
+    Role.GUEST,
+)
+
+# Roles that the roster hands out; guests are invited to one meeting, not to the roster.
+ROSTER_ROLES: tuple[Role, ...] = tuple(r for r in ROLE_ORDER if r is not Role.GUEST)
+
+NAME_MAX_LENGTH = 120
+
+
+class Capability(StrEnum):
+    USE_BOT = "use_bot"
+    MANAGE_ROSTER = "manage_roster"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Who a person is for the rules: a role in the group (or none) and admin status."""
+
+    role: Role | None
+    is_admin: bool = False
+
+    @property
+    def in_roster(self) -> bool:
+        return self.role is not None or self.is_admin
+
+    @property
+    def is_member(self) -> bool:
+        return self.role in MEMBER_ROLES
+
+
+def can(standing: Standing, capability: Capability) -> bool:
+    """Administrators (from configuration) and the secretariat manage the roster (cl. 16)."""
+    if capability is Capability.USE_BOT:
+        return standing.in_roster
+    if capability is Capability.MANAGE_ROSTER:
+        return standing.is_admin or standing.role is Role.SECRETARIAT
+    return False
+
+
+def demoted_role(role: Role) -> Role:
+    """What the previous holder of a single-holder role becomes when replaced: a member."""
+    return Role.MEMBER if role in SINGLE_HOLDER_ROLES else role
+
+
+def clean_name(raw: str) -> str | None:
+    """A person's or unit's name with spaces folded, or None when empty or too long."""
+    name = " ".join(raw.split())
+    if not name or len(name) > NAME_MAX_LENGTH:
+        return None
+    return name

@@ -1,0 +1,37 @@
+"""The Bot and the Dispatcher, built the same way for production, tests and benchmarks."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from bot.config import Settings
+from bot.context import AppContext
+from bot.middlewares import ActorMiddleware, I18nMiddleware, SessionMiddleware
+from handlers import routers
+from storage.fsm import DatabaseStorage
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def create_dispatcher(app: AppContext) -> Dispatcher:
+    dp = Dispatcher(storage=DatabaseStorage(app.db, app.clock))
+    # Outer middlewares on the update run in this order, after aiogram's own user and FSM
+    # context: session and error boundary, then who is acting, then in which language.
+    dp.update.outer_middleware(SessionMiddleware(app))
+    dp.update.outer_middleware(ActorMiddleware())
+    dp.update.outer_middleware(I18nMiddleware())
+    dp.include_routers(*routers())
+    return dp

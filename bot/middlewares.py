@@ -1,0 +1,132 @@
+"""The path of an update: session and error boundary, then actor, then language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+
+from bot.context import AppContext
+from bot.i18n import Translator, normalize_locale
+from bot.services.actor import load_actor
+from bot.services.errors import ServiceError
+from storage.db import read
+from storage.repositories.updates import UpdateRepository
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+def telegram_name(user: User) -> str:
+    return " ".join(p for p in (user.first_name, user.last_name) if p) or str(user.id)
+
+
+class SessionMiddleware(BaseMiddleware):
+    """One database session per update, the redelivery check, and the error boundary.
+
+    Nothing escapes this middleware: a refusal is shown in the reader's language, anything
+    else is logged with the update id and answered with a neutral apology, so polling goes
+    on and no traceback reaches a user.
+    """
+
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        async with self.app.db.session() as session:
+            session.info.update(
+                update_id=event.update_id,
+                received_at=self.app.clock.now(),
+                group_id=self.app.group_id,
+            )
+            async with read(session):
+                if await UpdateRepository(session).seen(event.update_id):
+                    log.info("update %s was handled before; skipped", event.update_id)
+                    return None
+            data["session"] = session
+            data["app"] = self.app
+            try:
+                return await handler(event, data)
+            except ServiceError as refusal:
+                await session.rollback()
+                await _tell(event, data, refusal.key, refusal.params)
+            except Exception:
+                await session.rollback()
+                log.exception("update %s failed", event.update_id)
+                await _tell(event, data, "errors.internal", {})
+        return None
+
+
+async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str, Any]) -> None:
+    t: Translator | None = data.get("t")
+    bot: Bot | None = data.get("bot")
+    if t is None or bot is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t.plain(key, **params), show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(t(key, **params))
+    except TelegramAPIError:
+        log.exception("update %s: could not tell the user about a failure", update.update_id)
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Who is acting, from the roster; never from what the update claims."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        app: AppContext = data["app"]
+        user: User | None = data.get("event_from_user")
+        actor = None
+        if user is not None and not user.is_bot:
+            async with read(data["session"]) as session:
+                actor = await load_actor(
+                    session,
+                    group_id=app.group_id,
+                    telegram_id=user.id,
+                    telegram_name=telegram_name(user),
+                    language_code=user.language_code,
+                    admin_ids=app.settings.admin_ids,
+                    default_locale=app.settings.default_locale,
+                )
+        data["actor"] = actor
+        return await handler(event, data)
+
+
+class I18nMiddleware(BaseMiddleware):
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        app: AppContext = data["app"]
+        actor = data.get("actor")
+        if actor is not None:
+            locale = actor.locale
+        else:
+            user: User | None = data.get("event_from_user")
+            locale = normalize_locale(
+                user.language_code if user else None, app.settings.default_locale
+            )
+        data["t"] = app.translator(locale)
+        return await handler(event, data)
+
+
+async def edit_or_send(target: Message | CallbackQuery, text: str, markup: Any = None) -> None:
+    """Cards are edited in place when a button was pressed, sent anew otherwise.
+
+    A double tap edits to the same text and Telegram answers "message is not modified":
+    that is success, not an error.
+    """
+    if isinstance(target, CallbackQuery):
+        message = target.message
+        if isinstance(message, Message):
+            try:
+                await message.edit_text(text, reply_markup=markup)
+            except TelegramBadRequest as exc:
+                if "message is not modified" not in exc.message:
+                    raise
+        return
+    await target.answer(text, reply_markup=markup)

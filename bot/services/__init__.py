@@ -1,0 +1,1 @@
+"""Capabilities: each service owns its transaction and calls the pure rules."""

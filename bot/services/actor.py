@@ -1,0 +1,68 @@
+"""Who is acting: the person behind a Telegram account as the roster sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.roles import Capability, Role, Standing, can
+from bot.i18n import normalize_locale
+from bot.services.errors import NotAllowed
+from storage.repositories.roster import RosterRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    telegram_id: int
+    telegram_name: str
+    person_id: int | None
+    display_name: str
+    role: Role | None
+    unit_name: str | None
+    is_admin: bool
+    locale: str
+    group_id: int
+
+    @property
+    def standing(self) -> Standing:
+        return Standing(role=self.role, is_admin=self.is_admin)
+
+    @property
+    def in_roster(self) -> bool:
+        return self.standing.in_roster
+
+    def require(self, capability: Capability) -> None:
+        """Server-side check for every action: a button's payload is never trusted."""
+        if not can(self.standing, capability):
+            raise NotAllowed("errors.not_allowed")
+
+
+async def load_actor(
+    session: AsyncSession,
+    *,
+    group_id: int,
+    telegram_id: int,
+    telegram_name: str,
+    language_code: str | None,
+    admin_ids: frozenset[int],
+    default_locale: str,
+) -> Actor:
+    roster = RosterRepository(session)
+    person = await roster.person_by_telegram(telegram_id)
+    member = await roster.member_by_person(group_id, person.id) if person else None
+    # An explicit choice made with /language wins over the Telegram client's language.
+    locale = normalize_locale(
+        person.language if person and person.language else language_code, default_locale
+    )
+    return Actor(
+        telegram_id=telegram_id,
+        telegram_name=telegram_name,
+        person_id=person.id if person else None,
+        display_name=person.display_name if person else telegram_name,
+        role=member.role if member else None,
+        unit_name=member.unit_name if member else None,
+        is_admin=telegram_id in admin_ids,
+        locale=locale,
+        group_id=group_id,
+    )

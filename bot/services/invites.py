@@ -1,0 +1,224 @@
+"""Invitations into the roster: created by the secretariat, redeemed by a deep link (cl. 6-9)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.invites import InviteState, invite_state
+from bot.domain.roles import (
+    NAME_MAX_LENGTH,
+    ROSTER_ROLES,
+    SINGLE_HOLDER_ROLES,
+    UNIT_REQUIRED_ROLES,
+    Capability,
+    Role,
+    clean_name,
+    demoted_role,
+)
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
+from bot.services.roster import Auditor
+from storage.db import read, write
+from storage.dto import InviteView, MemberView
+from storage.repositories.invites import InviteRepository
+from storage.repositories.roster import RosterRepository
+
+INVITE_PREFIX = "inv_"
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+STATE_ERRORS: dict[InviteState, str] = {
+    InviteState.USED: "invites.used",
+    InviteState.REVOKED: "invites.revoked",
+    InviteState.EXPIRED: "invites.expired",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    member: MemberView
+    replaced: MemberView | None
+
+
+@dataclass(frozen=True, slots=True)
+class Newcomer:
+    """The Telegram account opening an invite link."""
+
+    telegram_id: int
+    telegram_name: str
+    username: str | None
+
+
+class InviteService:
+    def __init__(self, session: AsyncSession, clock: Clock, ttl: timedelta) -> None:
+        self.session = session
+        self.clock = clock
+        self.ttl = ttl
+        self.invites = InviteRepository(session)
+        self.roster = RosterRepository(session)
+
+    async def holder_to_replace(self, actor: Actor, role: Role) -> MemberView | None:
+        """Who a chair or deputy invite would replace, to ask before creating it."""
+        actor.require(Capability.MANAGE_ROSTER)
+        if role not in SINGLE_HOLDER_ROLES:
+            return None
+        async with read(self.session):
+            return await self.roster.holder(actor.group_id, role)
+
+    async def create(
+        self,
+        actor: Actor,
+        *,
+        role: Role,
+        unit_id: int | None,
+        full_name: str | None,
+        confirmed: bool = False,
+    ) -> InviteView:
+        actor.require(Capability.MANAGE_ROSTER)
+        if role not in ROSTER_ROLES:
+            raise InvalidInput("errors.stale")
+        name: str | None = None
+        if full_name is not None:
+            name = clean_name(full_name)
+            if name is None:
+                raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
+        if role in UNIT_REQUIRED_ROLES and unit_id is None:
+            raise InvalidInput("roster.unit_required")
+        now = self.clock.now()
+        async with write(self.session):
+            if unit_id is not None and await self.roster.unit(actor.group_id, unit_id) is None:
+                raise NotFound("errors.stale")
+            replaces = False
+            if role in SINGLE_HOLDER_ROLES:
+                holder = await self.roster.holder(actor.group_id, role)
+                if holder is not None and not confirmed:
+                    raise NeedsConfirmation("invites.confirm_replace", holder=holder.display_name)
+                replaces = holder is not None
+            invite = await self.invites.add(
+                code=secrets.token_urlsafe(12),
+                group_id=actor.group_id,
+                role=role,
+                unit_id=unit_id,
+                full_name=name,
+                replaces_holder=replaces,
+                created_by=actor.telegram_id,
+                now=now,
+                expires_at=now + self.ttl,
+            )
+            await Auditor(self.session, actor, now)(
+                "invite_created", "invite", invite.id, role=role.value, unit_id=unit_id
+            )
+        return invite
+
+    async def pending(self, actor: Actor) -> list[InviteView]:
+        actor.require(Capability.MANAGE_ROSTER)
+        async with read(self.session):
+            return await self.invites.pending(actor.group_id, self.clock.now())
+
+    async def revoke(self, actor: Actor, invite_id: int) -> InviteView:
+        actor.require(Capability.MANAGE_ROSTER)
+        now = self.clock.now()
+        async with write(self.session):
+            invite = await self.invites.by_id(actor.group_id, invite_id)
+            if invite is None:
+                raise NotFound("errors.stale")
+            state = invite_state(
+                used=invite.used_at is not None,
+                revoked=invite.revoked_at is not None,
+                expires_at=invite.expires_at,
+                now=now,
+            )
+            if state is not InviteState.ACTIVE or not await self.invites.revoke(invite_id, now):
+                raise InvalidInput(STATE_ERRORS.get(state, "invites.used"))
+            await Auditor(self.session, actor, now)("invite_revoked", "invite", invite_id)
+        return invite
+
+    async def redeem(self, actor: Actor, payload: str, newcomer: Newcomer) -> Joined:
+        """Binds the Telegram account to the roster with the invite's role and unit."""
+        code = payload.removeprefix(INVITE_PREFIX)
+        if not CODE_RE.match(code):
+            raise NotFound("invites.unknown")
+        now = self.clock.now()
+        async with write(self.session):
+            found = await self.invites.by_code(code)
+            if found is None:
+                raise NotFound("invites.unknown")
+            invite, group_id = found
+            state = invite_state(
+                used=invite.used_at is not None,
+                revoked=invite.revoked_at is not None,
+                expires_at=invite.expires_at,
+                now=now,
+            )
+            if state is not InviteState.ACTIVE:
+                raise InvalidInput(STATE_ERRORS[state])
+            person = await self.roster.person_by_telegram(newcomer.telegram_id)
+            if person is not None and await self.roster.member_by_person(group_id, person.id):
+                raise InvalidInput("invites.already_member")
+            replaced = await self._free_single_role(actor, group_id, invite)
+            if person is None:
+                person_id = await self.roster.add_person(
+                    telegram_id=newcomer.telegram_id,
+                    telegram_name=newcomer.telegram_name,
+                    username=newcomer.username,
+                    full_name=invite.full_name,
+                    language=None,
+                    now=now,
+                )
+            else:
+                person_id = person.id
+                if invite.full_name:
+                    await self.roster.update_person(person_id, full_name=invite.full_name)
+            if not await self.invites.mark_used(invite.id, person_id, now):
+                raise InvalidInput("invites.used")
+            await self.roster.start_membership(
+                group_id=group_id,
+                person_id=person_id,
+                role=invite.role,
+                unit_id=invite.unit_id,
+                now=now,
+            )
+            member = await self.roster.member_by_person(group_id, person_id)
+            assert member is not None
+            audit = Auditor(self.session, actor, now)
+            await audit(
+                "invite_redeemed", "invite", invite.id, person_id=person_id, role=invite.role.value
+            )
+            await audit("member_joined", "person", person_id, role=invite.role.value)
+        return Joined(member=member, replaced=replaced)
+
+    async def _free_single_role(
+        self, actor: Actor, group_id: int, invite: InviteView
+    ) -> MemberView | None:
+        """Demotes the current chair or deputy if the invite's creator confirmed it."""
+        if invite.role not in SINGLE_HOLDER_ROLES:
+            return None
+        holder = await self.roster.holder(group_id, invite.role)
+        if holder is None:
+            return None
+        if not invite.replaces_holder:
+            # Another invite filled the role after this one was made; nobody confirmed a swap.
+            raise InvalidInput("invites.role_taken")
+        now = self.clock.now()
+        await self.roster.end_membership(holder.membership_id, now)
+        await self.roster.start_membership(
+            group_id=group_id,
+            person_id=holder.person.id,
+            role=demoted_role(invite.role),
+            unit_id=holder.unit_id,
+            now=now,
+        )
+        await Auditor(self.session, actor, now)(
+            "role_changed",
+            "person",
+            holder.person.id,
+            old=holder.role.value,
+            new=demoted_role(invite.role).value,
+            reason="replaced",
+        )
+        return holder

@@ -1,0 +1,231 @@
+"""The roster: structural units, roles and the composition of the group (cl. 6-9, 16)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.roles import (
+    NAME_MAX_LENGTH,
+    ROLE_ORDER,
+    ROSTER_ROLES,
+    SINGLE_HOLDER_ROLES,
+    UNIT_REQUIRED_ROLES,
+    Capability,
+    Role,
+    clean_name,
+    demoted_role,
+)
+from bot.i18n import SUPPORTED
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
+from storage.db import read, write
+from storage.dto import MemberView, UnitView
+from storage.repositories.audit import AuditRepository
+from storage.repositories.roster import RosterRepository
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    member: MemberView
+    replaced: MemberView | None
+
+
+def sort_members(members: list[MemberView]) -> list[MemberView]:
+    rank = {role: i for i, role in enumerate(ROLE_ORDER)}
+    return sorted(members, key=lambda m: (rank[m.role], m.display_name.casefold()))
+
+
+class Auditor:
+    """Writes audit entries for one actor inside the caller's transaction."""
+
+    def __init__(self, session: AsyncSession, actor: Actor | None, now: datetime) -> None:
+        self.repo = AuditRepository(session)
+        self.actor = actor
+        self.now = now
+
+    async def __call__(
+        self, action: str, object_type: str, object_id: int | None, **details: Any
+    ) -> None:
+        await self.repo.record(
+            at=self.now,
+            group_id=self.actor.group_id if self.actor else None,
+            actor_telegram_id=self.actor.telegram_id if self.actor else None,
+            actor_person_id=self.actor.person_id if self.actor else None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+        )
+
+
+class RosterService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.repo = RosterRepository(session)
+
+    # Reading
+    async def members(self, actor: Actor) -> list[MemberView]:
+        actor.require(Capability.MANAGE_ROSTER)
+        async with read(self.session):
+            return sort_members(await self.repo.members(actor.group_id))
+
+    async def member(self, actor: Actor, person_id: int) -> MemberView:
+        actor.require(Capability.MANAGE_ROSTER)
+        async with read(self.session):
+            return await self._member(actor.group_id, person_id)
+
+    async def units(self, actor: Actor) -> list[UnitView]:
+        actor.require(Capability.MANAGE_ROSTER)
+        async with read(self.session):
+            return await self.repo.units(actor.group_id)
+
+    async def unit(self, actor: Actor, unit_id: int) -> UnitView:
+        actor.require(Capability.MANAGE_ROSTER)
+        async with read(self.session):
+            return await self._unit(actor.group_id, unit_id)
+
+    async def _member(self, group_id: int, person_id: int) -> MemberView:
+        member = await self.repo.member_by_person(group_id, person_id)
+        if member is None:
+            raise NotFound("errors.stale")
+        return member
+
+    async def _unit(self, group_id: int, unit_id: int) -> UnitView:
+        unit = await self.repo.unit(group_id, unit_id)
+        if unit is None:
+            raise NotFound("errors.stale")
+        return unit
+
+    # Roles
+    async def change_role(
+        self, actor: Actor, person_id: int, role: Role, *, confirmed: bool = False
+    ) -> RoleChange:
+        """A new role for a current member; a chair or deputy being replaced becomes a member."""
+        actor.require(Capability.MANAGE_ROSTER)
+        if role not in ROSTER_ROLES:
+            raise InvalidInput("errors.stale")
+        now = self.clock.now()
+        audit = Auditor(self.session, actor, now)
+        async with write(self.session):
+            member = await self._member(actor.group_id, person_id)
+            if member.role is role:
+                raise InvalidInput("roster.role_unchanged")
+            if role in UNIT_REQUIRED_ROLES and member.unit_id is None:
+                raise InvalidInput("roster.unit_required")
+            replaced: MemberView | None = None
+            if role in SINGLE_HOLDER_ROLES:
+                holder = await self.repo.holder(actor.group_id, role)
+                if holder is not None:
+                    if not confirmed:
+                        raise NeedsConfirmation(
+                            "roster.confirm_replace", holder=holder.display_name
+                        )
+                    replaced = await self._reassign(
+                        actor.group_id, holder, demoted_role(role), holder.unit_id
+                    )
+                    await audit(
+                        "role_changed",
+                        "person",
+                        holder.person.id,
+                        old=holder.role.value,
+                        new=replaced.role.value,
+                        reason="replaced",
+                    )
+            updated = await self._reassign(actor.group_id, member, role, member.unit_id)
+            await audit("role_changed", "person", person_id, old=member.role.value, new=role.value)
+        return RoleChange(member=updated, replaced=replaced)
+
+    async def set_unit(self, actor: Actor, person_id: int, unit_id: int | None) -> MemberView:
+        actor.require(Capability.MANAGE_ROSTER)
+        now = self.clock.now()
+        async with write(self.session):
+            member = await self._member(actor.group_id, person_id)
+            if unit_id is not None:
+                await self._unit(actor.group_id, unit_id)
+            elif member.role in UNIT_REQUIRED_ROLES:
+                raise InvalidInput("roster.unit_required")
+            if member.unit_id == unit_id:
+                return member
+            updated = await self._reassign(actor.group_id, member, member.role, unit_id)
+            await Auditor(self.session, actor, now)(
+                "unit_changed", "person", person_id, old=member.unit_id, new=unit_id
+            )
+        return updated
+
+    async def remove(self, actor: Actor, person_id: int) -> MemberView:
+        """Takes a person out of the composition; the membership stays in the history."""
+        actor.require(Capability.MANAGE_ROSTER)
+        now = self.clock.now()
+        async with write(self.session):
+            member = await self._member(actor.group_id, person_id)
+            await self.repo.end_membership(member.membership_id, now)
+            await Auditor(self.session, actor, now)(
+                "member_removed", "person", person_id, role=member.role.value
+            )
+        return member
+
+    async def _reassign(
+        self, group_id: int, member: MemberView, role: Role, unit_id: int | None
+    ) -> MemberView:
+        """Closes the current membership and opens the changed one, keeping the history."""
+        now = self.clock.now()
+        await self.repo.end_membership(member.membership_id, now)
+        await self.repo.start_membership(
+            group_id=group_id, person_id=member.person.id, role=role, unit_id=unit_id, now=now
+        )
+        return await self._member(group_id, member.person.id)
+
+    # Units
+    async def add_unit(self, actor: Actor, raw_name: str) -> UnitView:
+        actor.require(Capability.MANAGE_ROSTER)
+        name = clean_name(raw_name)
+        if name is None:
+            raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
+        now = self.clock.now()
+        async with write(self.session):
+            if await self.repo.unit_name_taken(actor.group_id, name):
+                raise InvalidInput("units.duplicate", name=name)
+            unit_id = await self.repo.add_unit(actor.group_id, name, now)
+            await Auditor(self.session, actor, now)("unit_added", "unit", unit_id, name=name)
+        return UnitView(id=unit_id, name=name, member_count=0)
+
+    async def archive_unit(self, actor: Actor, unit_id: int) -> UnitView:
+        actor.require(Capability.MANAGE_ROSTER)
+        now = self.clock.now()
+        async with write(self.session):
+            unit = await self._unit(actor.group_id, unit_id)
+            if unit.member_count:
+                raise InvalidInput("units.not_empty", name=unit.name)
+            await self.repo.archive_unit(unit_id, now)
+            await Auditor(self.session, actor, now)("unit_archived", "unit", unit_id)
+        return unit
+
+    # Preferences
+    async def set_language(self, actor: Actor, locale: str, username: str | None) -> None:
+        if locale not in SUPPORTED:
+            raise InvalidInput("errors.stale")
+        now = self.clock.now()
+        async with write(self.session):
+            person = await self.repo.person_by_telegram(actor.telegram_id)
+            if person is None:
+                # Administrators need not be in the roster; their choice still has to live
+                # somewhere.
+                await self.repo.add_person(
+                    telegram_id=actor.telegram_id,
+                    telegram_name=actor.telegram_name,
+                    username=username,
+                    full_name=None,
+                    language=locale,
+                    now=now,
+                )
+            else:
+                await self.repo.update_person(person.id, language=locale)
+            await Auditor(self.session, actor, now)(
+                "language_changed", "person", actor.person_id, language=locale
+            )

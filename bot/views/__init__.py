@@ -1,0 +1,1 @@
+"""Cards and keyboards: what a person sees, built from views and a translator."""

@@ -1,0 +1,57 @@
+"""The main menu and the greeting: only the sections the person's role may use."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.callbacks import MenuCb
+from bot.domain.commands import commands_for
+from bot.domain.roles import Capability, Role, Standing, can
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+
+
+def role_name(t: Translator, role: Role | None, *, is_admin: bool = False) -> str:
+    if role is None:
+        return t("roles.admin") if is_admin else t("roles.none")
+    return t(f"roles.{role.value}")
+
+
+def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
+    rows = []
+    if can(standing, Capability.MANAGE_ROSTER):
+        rows.append(
+            [
+                button(t("menu.members"), MenuCb(section="members")),
+                button(t("menu.invites"), MenuCb(section="invites")),
+            ]
+        )
+        rows.append([button(t("menu.units"), MenuCb(section="units"))])
+    rows.append(
+        [
+            button(t("menu.help"), MenuCb(section="help")),
+            button(t("menu.language"), MenuCb(section="language")),
+        ]
+    )
+    return markup(rows)
+
+
+def greeting(t: Translator, name: str, standing: Standing, unit: str | None) -> str:
+    role = role_name(t, standing.role, is_admin=standing.is_admin)
+    if unit:
+        return t("start.greeting_unit", name=name, role=role, unit=unit)
+    return t("start.greeting", name=name, role=role)
+
+
+def help_text(t: Translator, standing: Standing) -> str:
+    lines = [t("help.title")]
+    for command in commands_for(standing):
+        lines.append(t("help.line", command=command, description=t(f"commands.{command}")))
+    if not standing.in_roster:
+        lines.append("")
+        lines.append(t("gate.not_in_roster"))
+    return "\n".join(lines)
+
+
+def menu_text(t: Translator, name: str, standing: Standing) -> str:
+    return t("menu.title", name=name, role=role_name(t, standing.role, is_admin=standing.is_admin))

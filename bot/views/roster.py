@@ -1,0 +1,133 @@
+"""Cards of the roster: the composition, a member, structural units."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.callbacks import MembersCb, MenuCb, UnitCb
+from bot.domain.roles import MEMBER_ROLES, ROSTER_ROLES
+from bot.i18n import Translator
+from bot.keyboards import button, markup, page_bounds, pager_row
+from bot.views.menu import role_name
+from storage.dto import MemberView, UnitView
+
+
+def member_line(t: Translator, member: MemberView) -> str:
+    role = role_name(t, member.role)
+    if member.unit_name:
+        return t("roster.line_unit", name=member.display_name, role=role, unit=member.unit_name)
+    return t("roster.line", name=member.display_name, role=role)
+
+
+def members_card(
+    t: Translator, members: list[MemberView], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    page, start, end = page_bounds(len(members), page)
+    members_only = sum(1 for m in members if m.role in MEMBER_ROLES)
+    lines = [
+        t("roster.title"),
+        t.plural("roster.count", len(members))
+        + " · "
+        + t.plural("roster.members_count", members_only),
+        "",
+    ]
+    if not members:
+        lines.append(t("roster.empty"))
+    for number, member in enumerate(members[start:end], start=start + 1):
+        lines.append(t("roster.numbered", number=number) + member_line(t, member))
+    rows = [
+        [button(member.display_name, MembersCb(action="open", person=member.person.id, page=page))]
+        for member in members[start:end]
+    ]
+    rows.append(pager_row(page, len(members), MembersCb, action="page"))
+    rows.append([button(t("menu.invites"), MenuCb(section="invites"))])
+    return "\n".join(lines), markup(rows)
+
+
+def member_card(t: Translator, member: MemberView, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [
+        t("roster.card_title", name=member.display_name),
+        t("roster.card_role", role=role_name(t, member.role)),
+        t("roster.card_unit", unit=member.unit_name or t("roster.no_unit")),
+        t("roster.card_since", date=t.date(member.since)),
+    ]
+    if member.person.full_name and member.person.full_name != member.person.telegram_name:
+        lines.append(t("roster.card_telegram", name=member.person.telegram_name))
+    person = member.person.id
+    rows = [
+        [button(t("roster.change_role"), MembersCb(action="roles", person=person, page=page))],
+        [button(t("roster.change_unit"), MembersCb(action="units", person=person, page=page))],
+        [button(t("roster.remove"), MembersCb(action="remove", person=person, page=page))],
+        [button(t("common.back"), MembersCb(action="page", page=page))],
+    ]
+    return "\n".join(lines), markup(rows)
+
+
+def role_picker(t: Translator, member: MemberView, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [
+        [
+            button(
+                role_name(t, role),
+                MembersCb(action="setrole", person=member.person.id, page=page, role=role.value),
+            )
+        ]
+        for role in ROSTER_ROLES
+        if role is not member.role
+    ]
+    rows.append(
+        [button(t("common.back"), MembersCb(action="open", person=member.person.id, page=page))]
+    )
+    return t("roster.pick_role", name=member.display_name), markup(rows)
+
+
+def unit_picker_for_member(
+    t: Translator, member: MemberView, units: list[UnitView], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    person = member.person.id
+    rows = [
+        [button(unit.name, MembersCb(action="setunit", person=person, page=page, unit=unit.id))]
+        for unit in units
+        if unit.id != member.unit_id
+    ]
+    if member.unit_id is not None:
+        rows.append(
+            [
+                button(
+                    t("roster.no_unit"),
+                    MembersCb(action="setunit", person=person, page=page, unit=0),
+                )
+            ]
+        )
+    rows.append([button(t("common.back"), MembersCb(action="open", person=person, page=page))])
+    text = t("roster.pick_unit", name=member.display_name)
+    if not units:
+        text += "\n" + t("units.none_yet")
+    return text, markup(rows)
+
+
+def confirm_keyboard(t: Translator, yes: MembersCb, no: MembersCb) -> InlineKeyboardMarkup:
+    return markup([[button(t("common.confirm"), yes), button(t("common.cancel"), no)]])
+
+
+def units_card(t: Translator, units: list[UnitView]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t("units.title"), ""]
+    if not units:
+        lines.append(t("units.none_yet"))
+    for unit in units:
+        lines.append(
+            t("units.line", name=unit.name, count=t.plural("units.people", unit.member_count))
+        )
+    rows = [[button(unit.name, UnitCb(action="open", unit=unit.id))] for unit in units]
+    rows.append([button(t("units.add"), UnitCb(action="add"))])
+    return "\n".join(lines), markup(rows)
+
+
+def unit_card(t: Translator, unit: UnitView) -> tuple[str, InlineKeyboardMarkup]:
+    text = "\n".join(
+        [t("units.card_title", name=unit.name), t.plural("units.people", unit.member_count)]
+    )
+    rows = [
+        [button(t("units.archive"), UnitCb(action="archive", unit=unit.id))],
+        [button(t("common.back"), UnitCb(action="list"))],
+    ]
+    return text, markup(rows)

@@ -1,0 +1,20 @@
+"""Routers, one per capability; handlers parse, call one service and render the reply."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import common, fallback, gate, invites, onboarding, roster, units
+
+
+def routers() -> list[Router]:
+    """In the order they are tried: /start first, then the gate for people not in the roster."""
+    return [
+        onboarding.router(),
+        gate.router(),
+        common.router(),
+        roster.router(),
+        invites.router(),
+        units.router(),
+        fallback.router(),
+    ]

@@ -1,0 +1,27 @@
+"""People not in the roster: a polite refusal that says how to join, and nothing changes."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.filters import InRoster
+from bot.i18n import Translator
+
+
+async def outsider_message(message: Message, t: Translator) -> None:
+    await message.answer(t("gate.not_in_roster"))
+
+
+async def outsider_button(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t.plain("gate.not_in_roster_short"), show_alert=True)
+
+
+def router() -> Router:
+    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
+    r = Router(name="gate")
+    r.message.filter(F.chat.type == "private", ~InRoster())
+    r.callback_query.filter(~InRoster())
+    r.message.register(outsider_message)
+    r.callback_query.register(outsider_button)
+    return r

@@ -1,0 +1,118 @@
+"""Structural units for the secretariat and administrators: /units."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import MenuCb, UnitCb
+from bot.context import AppContext
+from bot.dialogs import UnitDialog
+from bot.domain.roles import Capability
+from bot.filters import HasCapability
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+from bot.middlewares import edit_or_send
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput
+from bot.services.roster import RosterService
+from bot.views.roster import unit_card, units_card
+
+
+async def units_command(
+    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+) -> None:
+    text, keyboard = units_card(t, await RosterService(session, app.clock).units(actor))
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def units_list(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    units = await RosterService(session, app.clock).units(actor)
+    await query.answer()
+    await edit_or_send(query, *units_card(t, units))
+
+
+async def unit_open(
+    query: CallbackQuery,
+    callback_data: UnitCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    unit = await RosterService(session, app.clock).unit(actor, callback_data.unit)
+    await query.answer()
+    await edit_or_send(query, *unit_card(t, unit))
+
+
+async def unit_add(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
+    await state.set_state(UnitDialog.name)
+    await query.answer()
+    await edit_or_send(
+        query, t("units.ask_name"), markup([[button(t("common.cancel"), UnitCb(action="list"))]])
+    )
+
+
+async def unit_name(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    assert message.text is not None
+    service = RosterService(session, app.clock)
+    try:
+        unit = await service.add_unit(actor, message.text)
+    except InvalidInput as bad:
+        await message.answer(t(bad.key, **bad.params) + "\n\n" + t("units.ask_name"))
+        return
+    await state.clear()
+    text, keyboard = units_card(t, await service.units(actor))
+    await message.answer(t("units.added", name=unit.name) + "\n\n" + text, reply_markup=keyboard)
+
+
+async def unit_name_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("errors.text_expected") + "\n\n" + t("units.ask_name"))
+
+
+async def unit_archive(
+    query: CallbackQuery,
+    callback_data: UnitCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    service = RosterService(session, app.clock)
+    unit = await service.archive_unit(actor, callback_data.unit)
+    await query.answer(t.plain("units.archived", name=unit.name))
+    await edit_or_send(query, *units_card(t, await service.units(actor)))
+
+
+def router() -> Router:
+    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
+    r = Router(name="units")
+    r.message.filter(F.chat.type == "private", HasCapability(Capability.MANAGE_ROSTER))
+    r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
+    r.message.register(units_command, Command("units"))
+    r.callback_query.register(units_list, MenuCb.filter(F.section == "units"))
+    r.callback_query.register(units_list, UnitCb.filter(F.action == "list"))
+    r.callback_query.register(unit_open, UnitCb.filter(F.action == "open"))
+    r.callback_query.register(unit_add, UnitCb.filter(F.action == "add"))
+    r.message.register(unit_name, UnitDialog.name, F.text)
+    r.message.register(unit_name_not_text, UnitDialog.name)
+    r.callback_query.register(unit_archive, UnitCb.filter(F.action == "archive"))
+    return r

@@ -1,0 +1,1 @@
+"""Texts in Russian and English, one TOML file per language."""

@@ -1,0 +1,116 @@
+"""Engine and sessions; SQLite is tuned so that concurrent handlers neither lose nor lock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.models import ProcessedUpdate
+
+# Execution option that marks a transaction as a writer; see `_begin` below.
+WRITE_OPTION = "wg_write"
+
+
+def _sqlite_hooks(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (pysqlite's own
+        # implicit BEGIN would defeat BEGIN IMMEDIATE below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # A deferred transaction that later writes fails with SQLITE_BUSY at once, ignoring
+        # busy_timeout; writers therefore take the write lock up front and wait their turn.
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """An SQLite file's folder (./data by default) is created on first start."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            ensure_sqlite_dir(url)
+            kwargs["connect_args"] = {"timeout": 10}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.is_sqlite:
+            _sqlite_hooks(self.engine)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> AsyncSession:
+        return self.sessionmaker()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+@asynccontextmanager
+async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """One write transaction: commits on success, rolls back on any exception.
+
+    Ends a read transaction left open on the session first, so that the writer starts
+    fresh with the write lock instead of upgrading a stale snapshot.
+    """
+    if session.in_transaction():
+        await session.commit()
+    async with session.begin():
+        await session.connection(execution_options={WRITE_OPTION: True})
+        _mark_update(session)
+        yield session
+
+
+def _mark_update(session: AsyncSession) -> None:
+    """Records the update being handled inside its first write, so both commit together.
+
+    A redelivered update then finds its mark and is skipped; a crash before the commit
+    leaves neither the change nor the mark, and the redelivery does the work once.
+    """
+    update_id = session.info.get("update_id")
+    if update_id is None or session.info.get("update_marked"):
+        return
+    session.add(ProcessedUpdate(update_id=update_id, handled_at=session.info["received_at"]))
+    session.info["update_marked"] = True
+
+
+@asynccontextmanager
+async def read(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A read-only transaction that is closed promptly so it never blocks a writer."""
+    if session.in_transaction():
+        await session.commit()
+    try:
+        yield session
+    finally:
+        await session.rollback()

@@ -1,0 +1,66 @@
+"""Plain, immutable views that repositories return; services and handlers never see ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    id: int
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitView:
+    id: int
+    name: str
+    member_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: int
+    telegram_id: int | None
+    full_name: str | None
+    telegram_name: str
+    language: str | None
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.telegram_name
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """A person's current membership in a group."""
+
+    membership_id: int
+    person: PersonView
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+    since: datetime
+
+    @property
+    def display_name(self) -> str:
+        return self.person.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class InviteView:
+    id: int
+    code: str
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+    full_name: str | None
+    replaces_holder: bool
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None

@@ -1,0 +1,175 @@
+"""Groups, structural units, people and their memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.roles import Role
+from storage.dto import GroupView, MemberView, PersonView, UnitView
+from storage.models import Membership, Person, StructuralUnit, WorkingGroup
+
+
+def _person_view(row: Person) -> PersonView:
+    return PersonView(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        telegram_name=row.telegram_name,
+        language=row.language,
+    )
+
+
+class RosterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # Groups
+    async def first_group(self) -> GroupView | None:
+        row = await self.session.scalar(
+            select(WorkingGroup).where(WorkingGroup.parent_id.is_(None)).order_by(WorkingGroup.id)
+        )
+        return GroupView(row.id, row.name, row.timezone) if row else None
+
+    async def add_group(self, *, kind: str, name: str, timezone: str, now: datetime) -> int:
+        row = WorkingGroup(kind=kind, name=name, timezone=timezone, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    # Units
+    async def units(self, group_id: int) -> list[UnitView]:
+        counts = (
+            select(Membership.unit_id, func.count().label("n"))
+            .where(Membership.group_id == group_id, Membership.ended_at.is_(None))
+            .group_by(Membership.unit_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(StructuralUnit.id, StructuralUnit.name, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.unit_id == StructuralUnit.id)
+            .where(StructuralUnit.group_id == group_id, StructuralUnit.archived_at.is_(None))
+            .order_by(StructuralUnit.name)
+        )
+        return [UnitView(id=i, name=n, member_count=c) for i, n, c in rows.all()]
+
+    async def unit(self, group_id: int, unit_id: int) -> UnitView | None:
+        for unit in await self.units(group_id):
+            if unit.id == unit_id:
+                return unit
+        return None
+
+    async def unit_name_taken(self, group_id: int, name: str) -> bool:
+        found = await self.session.scalar(
+            select(StructuralUnit.id).where(
+                StructuralUnit.group_id == group_id,
+                StructuralUnit.archived_at.is_(None),
+                func.lower(StructuralUnit.name) == name.lower(),
+            )
+        )
+        return found is not None
+
+    async def add_unit(self, group_id: int, name: str, now: datetime) -> int:
+        row = StructuralUnit(group_id=group_id, name=name, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def archive_unit(self, unit_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(StructuralUnit).where(StructuralUnit.id == unit_id).values(archived_at=now)
+        )
+
+    # People
+    async def person_by_telegram(self, telegram_id: int) -> PersonView | None:
+        row = await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        return _person_view(row) if row else None
+
+    async def add_person(
+        self,
+        *,
+        telegram_id: int,
+        telegram_name: str,
+        username: str | None,
+        full_name: str | None,
+        language: str | None,
+        now: datetime,
+    ) -> int:
+        row = Person(
+            telegram_id=telegram_id,
+            telegram_name=telegram_name,
+            username=username,
+            full_name=full_name,
+            language=language,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def update_person(self, person_id: int, **values: object) -> None:
+        await self.session.execute(update(Person).where(Person.id == person_id).values(**values))
+
+    # Memberships
+    def _members_query(self, group_id: int):  # type: ignore[no-untyped-def]
+        return (
+            select(Membership, Person, StructuralUnit.name)
+            .join(Person, Person.id == Membership.person_id)
+            .outerjoin(StructuralUnit, StructuralUnit.id == Membership.unit_id)
+            .where(Membership.group_id == group_id, Membership.ended_at.is_(None))
+        )
+
+    @staticmethod
+    def _member_view(membership: Membership, person: Person, unit_name: str | None) -> MemberView:
+        return MemberView(
+            membership_id=membership.id,
+            person=_person_view(person),
+            role=Role(membership.role),
+            unit_id=membership.unit_id,
+            unit_name=unit_name,
+            since=membership.started_at,
+        )
+
+    async def members(self, group_id: int) -> list[MemberView]:
+        rows = await self.session.execute(self._members_query(group_id))
+        return [self._member_view(m, p, u) for m, p, u in rows.all()]
+
+    async def member_by_person(self, group_id: int, person_id: int) -> MemberView | None:
+        rows = await self.session.execute(
+            self._members_query(group_id).where(Membership.person_id == person_id)
+        )
+        found = rows.first()
+        return self._member_view(*found) if found else None
+
+    async def member_by_telegram(self, group_id: int, telegram_id: int) -> MemberView | None:
+        rows = await self.session.execute(
+            self._members_query(group_id).where(Person.telegram_id == telegram_id)
+        )
+        found = rows.first()
+        return self._member_view(*found) if found else None
+
+    async def holder(self, group_id: int, role: Role) -> MemberView | None:
+        rows = await self.session.execute(
+            self._members_query(group_id).where(Membership.role == role.value)
+        )
+        found = rows.first()
+        return self._member_view(*found) if found else None
+
+    async def start_membership(
+        self, *, group_id: int, person_id: int, role: Role, unit_id: int | None, now: datetime
+    ) -> int:
+        row = Membership(
+            group_id=group_id, person_id=person_id, role=role.value, unit_id=unit_id, started_at=now
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def end_membership(self, membership_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(Membership).where(Membership.id == membership_id).values(ended_at=now)
+        )
+        # The unique "one current membership" index must see the end before a new row.
+        await self.session.flush()

@@ -1,0 +1,160 @@
+"""Shared fixtures: databases on SQLite and (when TEST_POSTGRES_URL is set) PostgreSQL,
+and the real dispatcher wired to a recording session and a frozen clock."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiogram import Dispatcher
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.context import AppContext
+from bot.factory import create_bot, create_dispatcher
+from bot.services.setup import ensure_default_group
+from storage.db import Database
+from storage.migrate import migrate
+from tests.support.bot_client import BotClient, FakeUser
+from tests.support.recording_session import RecordingSession
+
+TOKEN = "123456:" + "A" * 35
+ADMIN_ID = 900_001
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+PG_SKIP_REASON = "TEST_POSTGRES_URL is not set: PostgreSQL tests skipped (CI sets it)"
+
+
+def make_settings(db_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_token": TOKEN,
+        "database_url": db_url,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "timezone": "Europe/Moscow",
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def _create_pg_database(base_url: str) -> str:
+    """A fresh database per test, so tests never see each other's rows."""
+    url = make_url(base_url)
+    name = f"{url.database or 'wg'}_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_pg_database(base_url: str, db_url: str) -> None:
+    name = make_url(db_url).database
+    admin = create_async_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database URL on each engine; PostgreSQL only where TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+        return
+    base = os.environ.get("TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip(PG_SKIP_REASON)
+    url = await _create_pg_database(base)
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(base, url)
+
+
+@pytest.fixture
+async def any_db(any_db_url: str) -> AsyncIterator[Database]:
+    """A migrated database on each engine."""
+    await migrate(any_db_url)
+    db = Database(any_db_url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@dataclass
+class World:
+    """The real application around a recording session: what dispatcher tests talk to."""
+
+    app: AppContext
+    dp: Dispatcher
+    session: RecordingSession
+    client: BotClient
+    clock: FrozenClock
+
+    @property
+    def db(self) -> Database:
+        return self.app.db
+
+    def admin(self, language_code: str = "ru") -> FakeUser:
+        return self.client.user(ADMIN_ID, "Админ", "Системный", language_code=language_code)
+
+
+async def build_world(db_url: str, clock: FrozenClock, **overrides: object) -> World:
+    settings = make_settings(db_url, **overrides)
+    await migrate(db_url)
+    db = Database(db_url)
+    async with db.session() as s:
+        group = await ensure_default_group(
+            s, name="Рабочая группа", timezone=settings.timezone, now=clock.now()
+        )
+    app = AppContext(
+        settings=settings,
+        db=db,
+        clock=clock,
+        group_id=group.id,
+        timezone=group.timezone,
+        bot_username="wg_test_bot",
+    )
+    session = RecordingSession(now=clock.now)
+    bot = create_bot(settings, session)
+    dp = create_dispatcher(app)
+    return World(
+        app=app,
+        dp=dp,
+        session=session,
+        client=BotClient(dp, bot, session, now=clock.now),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
+    w = await build_world(f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock)
+    try:
+        yield w
+    finally:
+        await w.db.dispose()
+
+
+INVITE_LINK = re.compile(r"https://t\.me/wg_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
+
+
+def invite_payload(text: str) -> str:
+    found = INVITE_LINK.search(text)
+    assert found, f"no invite link in: {text}"
+    return found.group(1)

@@ -1,0 +1,917 @@
+"""In-process fake of the Telegram Bot API for end-to-end tests.
+
+The bot under test talks to it over real HTTP through
+``AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))``, so the whole aiogram
+stack (serialisation, multipart uploads, error mapping, polling) is exercised. Test code
+plays users with the helper methods and reads back what the bot did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import mimetypes
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from aiohttp import web
+
+JsonDict = dict[str, Any]
+FileMap = dict[str, tuple[str, bytes]]
+Handler = Callable[[JsonDict, FileMap], Awaitable[Any]]
+T = TypeVar("T")
+
+_DEFAULT_DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+}
+# Free text and file ids: JSON-decoding them would turn a text such as "42" into a number.
+# fmt: off
+_STRING_PARAMS = frozenset({
+    "text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "file_id", "url",
+    "language_code", "description", "short_description", "title", "performer", "document",
+    "photo", "audio", "voice", "video",
+})
+_HTML_TAGS = frozenset({
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+    "code", "pre", "blockquote", "tg-emoji",
+})
+# fmt: on
+_SENDERS = frozenset({"sendmessage", "senddocument", "sendphoto", "sendaudio", "sendvoice"})
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?>")
+_COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice"}
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a content and reply markup of the current message"
+)
+_OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+class ApiError(Exception):
+    """Raised inside method handlers; becomes a Bot API error response."""
+
+    def __init__(self, error_code: int, description: str, retry_after: int | None = None):
+        super().__init__(description)
+        self.error_code, self.description, self.retry_after = error_code, description, retry_after
+
+    def payload(self) -> JsonDict:
+        body = {"ok": False, "error_code": self.error_code, "description": self.description}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = "ru"
+
+    def as_dict(self) -> JsonDict:
+        data: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            if (value := getattr(self, key)) is not None:
+                data[key] = value
+        return data
+
+    def private_chat(self) -> JsonDict:
+        chat: JsonDict = {"id": self.id, "type": "private", "first_name": self.first_name}
+        for key in ("last_name", "username"):
+            if (value := getattr(self, key)) is not None:
+                chat[key] = value
+        return chat
+
+
+@dataclass
+class Call:
+    """One Bot API request; ``at`` is ``time.monotonic()`` at arrival, to measure gaps."""
+
+    method: str
+    params: JsonDict
+    files: FileMap
+    at: float
+    status: int = 200
+    result: Any = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def chat_id(self) -> int | str | None:
+        value = self.params.get("chat_id")
+        return value if isinstance(value, int | str) else None
+
+    @property
+    def text(self) -> str | None:
+        """Text or caption exactly as the bot sent it (HTML markup included)."""
+        value = self.params.get("text", self.params.get("caption"))
+        return value if isinstance(value, str) else None
+
+    def describe(self) -> str:
+        suffix = "" if self.ok else f" -> {self.status} {self.error}"
+        return f"{self.method}(chat_id={self.chat_id!r}, text={self.text!r}){suffix}"
+
+
+MessageRef = JsonDict | Call | tuple[int, int]
+
+
+@dataclass
+class _Fault:
+    method: str
+    error: ApiError
+    remaining: int
+    chat_id: int | str | None
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes | None
+    file_size: int
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+def _copy(data: T) -> T:
+    # Handing out deep copies keeps tests and responses from aliasing the live store.
+    result: T = json.loads(json.dumps(data))
+    return result
+
+
+def _decode_param(key: str, value: Any) -> Any:
+    # aiogram JSON-encodes every non-string value (ints, bools, reply_markup, ...) when it
+    # builds form data, so form values are decoded back to their JSON types here.
+    if not isinstance(value, str) or key in _STRING_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _entities_error(message: str) -> ApiError:
+    return ApiError(400, f"Bad Request: can't parse entities: {message}")
+
+
+def render_html(text: str) -> str:
+    """Validate Telegram HTML as strictly as the real server and return the visible text."""
+    stack: list[str] = []
+    parts: list[str] = []
+    pos = 0
+    while (lt := text.find("<", pos)) != -1:
+        parts.append(text[pos:lt])
+        offset = len(text[:lt].encode())
+        if (match := _TAG_RE.match(text, lt)) is None:
+            raise _entities_error(f"unescaped '<' at byte offset {offset}")
+        closing, tag = match.group(1) == "/", match.group(2).lower()
+        if tag not in _HTML_TAGS:
+            raise _entities_error(f'Unsupported start tag "{tag}" at byte offset {offset}')
+        if not closing:
+            stack.append(tag)
+        elif stack and stack[-1] == tag:
+            stack.pop()
+        else:
+            expected = f'"</{stack[-1]}>"' if stack else "none"
+            raise _entities_error(
+                f'Unmatched end tag at byte offset {offset}, expected {expected}, found "</{tag}>"'
+            )
+        pos = match.end()
+    if stack:
+        raise _entities_error(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return html.unescape("".join([*parts, text[pos:]]))
+
+
+def _visible(text: str, parse_mode: Any) -> str:
+    return render_html(text) if str(parse_mode).lower() == "html" else text
+
+
+def _inline_markup(params: JsonDict) -> JsonDict | None:
+    markup = params.get("reply_markup")
+    # Telegram echoes only inline keyboards; a reply keyboard is not part of a Message.
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return None
+    for button in itertools.chain.from_iterable(markup["inline_keyboard"]):
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode()) <= 64:
+            raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup
+
+
+class FakeTelegram:
+    """Fake Bot API server; see the module docstring."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        bot_id: int | None = None,
+        username: str = "wg_test_bot",
+        first_name: str = "WG Test Bot",
+        max_poll_wait: float = 1.0,
+    ) -> None:
+        prefix = token.split(":", 1)[0]
+        self.token = token
+        self.bot_id = bot_id if bot_id is not None else int(prefix) if prefix.isdigit() else 1
+        self.username, self.first_name = username, first_name
+        # Long polls are capped so a bot asking for timeout=30 cannot stall a test or shutdown.
+        self.max_poll_wait = max_poll_wait
+        self.calls: list[Call] = []
+        self.confirmed_offset = 0
+        self.base_url = ""
+        self._runner: web.AppRunner | None = None
+        self._closing = False
+        self._changed = asyncio.Event()
+        self._updates: list[JsonDict] = []
+        self._update_ids = itertools.count(1)
+        self._serials = itertools.count(1)
+        self._open_callbacks: set[str] = set()
+        self._users: dict[int, FakeUser] = {}
+        self._chats: dict[int, JsonDict] = {}
+        self._messages: dict[int, dict[int, JsonDict]] = {}
+        self._raw_texts: dict[tuple[int, int], str] = {}
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._files: dict[str, StoredFile] = {}
+        self._commands: dict[tuple[str, str], list[JsonDict]] = {}
+        self._faults: list[_Fault] = []
+        self._delays: dict[str, float] = {}
+        self._cursors: dict[int | str, int] = {}
+        self._inflight = 0
+        self._last_activity = 0.0
+        self._handlers: dict[str, Handler] = {
+            "getme": self._get_me,
+            "getupdates": self._get_updates,
+            "deletewebhook": self._true,
+            "sendchataction": self._true,
+            "setmycommands": self._set_my_commands,
+            "deletemycommands": self._delete_my_commands,
+            "getmycommands": self._get_my_commands,
+            "sendmessage": self._send_message,
+            "senddocument": self._media_sender("document"),
+            "sendphoto": self._media_sender("photo"),
+            "sendaudio": self._media_sender("audio"),
+            "sendvoice": self._media_sender("voice"),
+            "editmessagetext": self._edit_message_text,
+            "editmessagereplymarkup": self._edit_message_reply_markup,
+            "answercallbackquery": self._answer_callback_query,
+            "deletemessage": self._delete_message,
+            "getchat": self._get_chat,
+            "getfile": self._get_file,
+        }
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        # Uploads up to Telegram's 50 MB limit must fit in one request body.
+        self._closing = False
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._notify()  # release pending long polls so the runner need not wait for them
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def bot_user(self) -> JsonDict:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+        }
+
+    # ------------------------------------------------------------ fault injection
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        count: int = 1,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` only, if given)
+        with an error; the description defaults to Telegram's text for the code."""
+        if error_code == 429 and retry_after is None:
+            retry_after = 1
+        if description is None:
+            template = _DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
+            description = template.format(retry_after=retry_after)
+        error = ApiError(error_code, description, retry_after)
+        self._faults.append(_Fault(method.lower(), error, count, chat_id))
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer ``method`` only after ``seconds``; 0 removes the delay."""
+        self._delays[method.lower()] = seconds
+
+    # -------------------------------------------------------------- HTTP plumbing
+
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
+        method = request.match_info["method"]
+        key = method.lower()  # Telegram method names are case-insensitive
+        polling = key == "getupdates"  # polls are background noise, not activity
+        call = Call(method=method, params={}, files={}, at=time.monotonic())
+        if not polling:
+            self._inflight += 1
+            self._last_activity = call.at
+        try:
+            call.params, call.files = await self._read_params(request)
+            if seconds := self._delays.get(key):
+                await asyncio.sleep(seconds)
+            self._take_fault(key, call.params)
+            if (handler := self._handlers.get(key)) is None:
+                raise ApiError(404, "Not Found: method not found")
+            call.result = await handler(call.params, call.files)
+            body: JsonDict = {"ok": True, "result": call.result}
+        except ApiError as exc:
+            call.status, call.error, body = exc.error_code, exc.description, exc.payload()
+        except Exception as exc:
+            # A crash in the fake (say, on malformed params) is answered and recorded like a
+            # Telegram 500 so a failing test's call listing shows where it happened.
+            error = ApiError(500, f"Internal Server Error: {type(exc).__name__}: {exc}")
+            call.status, call.error, body = error.error_code, error.description, error.payload()
+        finally:
+            if not polling:
+                self._inflight -= 1
+                self._last_activity = time.monotonic()
+        # Recorded only once handled, so whoever sees the call also sees its effects on the
+        # stored messages; ``at`` still tells when it arrived.
+        self.calls.append(call)
+        self._notify()
+        return web.json_response(body, status=call.status)
+
+    async def _read_params(self, request: web.Request) -> tuple[JsonDict, FileMap]:
+        raw: JsonDict = dict(request.query)
+        parts: FileMap = {}
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError as exc:
+                raise ApiError(400, "Bad Request: can't parse JSON") from exc
+            if not isinstance(body, dict):
+                raise ApiError(400, "Bad Request: JSON object expected")
+            raw.update(body)
+        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for name, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    parts[name] = (value.filename, value.file.read())
+                else:
+                    raw[name] = value if isinstance(value, str) else value.decode()
+        params = {key: _decode_param(key, value) for key, value in raw.items()}
+        # aiogram uploads a file under a random part name and sets the real parameter to
+        # "attach://<part>"; files are keyed by the real parameter so tests can find them.
+        files: FileMap = {}
+        for name, upload in parts.items():
+            owner = next((k for k, v in params.items() if v == f"attach://{name}"), name)
+            files[owner] = upload
+        return params, files
+
+    def _take_fault(self, method: str, params: JsonDict) -> None:
+        for fault in self._faults:
+            if fault.method == method and fault.chat_id in (None, params.get("chat_id")):
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self._faults.remove(fault)
+                raise fault.error
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
+        path = request.match_info["path"]
+        stored = next((f for f in self._files.values() if f.file_path == path), None)
+        if stored is None or stored.content is None:
+            return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+        return web.Response(body=stored.content, content_type="application/octet-stream")
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _wait_until(self, check: Callable[[], T | None], seconds: float) -> T | None:
+        deadline = time.monotonic() + seconds
+        while True:
+            event = self._changed  # taken before checking, so no notification is lost
+            if (found := check()) is not None:
+                return found
+            if (remaining := deadline - time.monotonic()) <= 0:
+                return None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), remaining)
+
+    # ------------------------------------------------------------ chats, messages
+
+    def _chat(self, chat_id: int) -> JsonDict:
+        if chat_id in self._chats:
+            return dict(self._chats[chat_id])
+        if chat_id > 0:
+            user = self._users.get(chat_id)
+            return user.private_chat() if user else {"id": chat_id, "type": "private"}
+        # Supergroup and channel ids look like -100xxxxxxxxxx; short ones are basic groups.
+        kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
+        return {"id": chat_id, "type": kind, "title": f"Chat {chat_id}"}
+
+    def _chat_id(self, params: JsonDict) -> int:
+        value = params.get("chat_id")
+        if value is None or value == "":
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        for chat in self._chats.values():
+            if chat.get("username") and f"@{chat['username']}" == value:
+                return int(chat["id"])
+        raise ApiError(400, "Bad Request: chat not found")
+
+    def _next_message_id(self, chat_id: int) -> int:
+        # One counter per chat shared by users and the bot, as in real private chats.
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _store_bot_message(self, params: JsonDict, content: JsonDict, raw: str) -> JsonDict:
+        chat_id, markup = self._chat_id(params), _inline_markup(params)
+        message: JsonDict = {
+            "message_id": self._next_message_id(chat_id),
+            "from": self.bot_user,
+            "chat": self._chat(chat_id),
+            "date": int(time.time()),
+            **content,
+        }
+        if markup is not None:
+            message["reply_markup"] = markup
+        self._messages.setdefault(chat_id, {})[message["message_id"]] = message
+        self._raw_texts[chat_id, message["message_id"]] = raw
+        return _copy(message)
+
+    def _find_message(self, params: JsonDict, missing: str) -> tuple[int, JsonDict]:
+        chat_id = self._chat_id(params)
+        message = self._messages.get(chat_id, {}).get(params.get("message_id", -1))
+        if message is None:
+            raise ApiError(400, f"Bad Request: {missing}")
+        return chat_id, message
+
+    def _apply_edit(self, message: JsonDict, markup: JsonDict | None, **changes: Any) -> JsonDict:
+        # Like Telegram, an edit that omits reply_markup removes the inline keyboard.
+        message.pop("reply_markup", None)
+        message.update(changes, edit_date=int(time.time()))
+        if markup is not None:
+            message["reply_markup"] = markup
+        return _copy(message)
+
+    # -------------------------------------------------------------------- methods
+
+    async def _true(self, params: JsonDict, files: FileMap) -> bool:
+        return True
+
+    async def _get_me(self, params: JsonDict, files: FileMap) -> JsonDict:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _get_updates(self, params: JsonDict, files: FileMap) -> list[JsonDict]:
+        offset = params.get("offset")
+        limit = max(1, min(int(params.get("limit") or 100), 100))
+        if isinstance(offset, int) and offset < 0:
+            self._updates = self._updates[offset:]  # Telegram: only the last -offset updates
+        elif isinstance(offset, int):
+            kept = [u for u in self._updates if u["update_id"] >= offset]
+            if len(kept) < len(self._updates):
+                # Confirmation happens as the bot starts handling; wait_idle's quiet period
+                # has to count from here so the handler gets time to make its first call.
+                self._last_activity = time.monotonic()
+            self._updates = kept
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+        wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
+
+        def ready() -> list[JsonDict] | None:
+            return [] if self._closing else _copy(self._updates[:limit]) or None
+
+        return await self._wait_until(ready, wait) or []
+
+    def _command_key(self, params: JsonDict) -> tuple[str, str]:
+        scope = params.get("scope") or {"type": "default"}
+        return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
+
+    async def _set_my_commands(self, params: JsonDict, files: FileMap) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list):
+            raise ApiError(400, "Bad Request: commands must be an array")
+        for command in commands:
+            if not _COMMAND_RE.fullmatch(str(command.get("command", ""))):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", ""))) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self._commands[self._command_key(params)] = commands
+        return True
+
+    async def _delete_my_commands(self, params: JsonDict, files: FileMap) -> bool:
+        self._commands.pop(self._command_key(params), None)
+        return True
+
+    async def _get_my_commands(self, params: JsonDict, files: FileMap) -> list[JsonDict]:
+        return self._commands.get(self._command_key(params), [])
+
+    async def _send_message(self, params: JsonDict, files: FileMap) -> JsonDict:
+        raw = str(params.get("text") or "")
+        text = _visible(raw, params.get("parse_mode"))
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        return self._store_bot_message(params, {"text": text}, raw)
+
+    def _media_sender(self, kind: str) -> Handler:
+        async def handler(params: JsonDict, files: FileMap) -> JsonDict:
+            self._chat_id(params)  # a bad chat is reported before anything about the file
+            content: JsonDict = {
+                kind: self._media_object(kind, self._media_file(kind, params, files), params)
+            }
+            if raw := str(params.get("caption") or ""):
+                content["caption"] = _visible(raw, params.get("parse_mode"))
+                if len(content["caption"]) > 1024:
+                    raise ApiError(400, "Bad Request: message caption is too long")
+            return self._store_bot_message(params, content, raw)
+
+        return handler
+
+    def _media_file(self, kind: str, params: JsonDict, files: FileMap) -> StoredFile:
+        if kind in files:
+            name, data = files[kind]
+            return self.add_file(f"{kind}-{next(self._serials)}", data, file_name=name)
+        ref = params.get(kind)
+        if isinstance(ref, str) and ref in self._files:
+            return self._files[ref]
+        if isinstance(ref, str) and ref.startswith(("http://", "https://")):
+            name = ref.rsplit("/", 1)[-1]
+            return self.add_file(f"{kind}-{next(self._serials)}", None, file_name=name)
+        if ref is None:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    def _media_object(self, kind: str, stored: StoredFile, params: JsonDict) -> Any:
+        obj: JsonDict = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+        }
+        if kind == "photo":
+            return [{**obj, "width": 320, "height": 240}]
+        if kind in ("audio", "voice"):
+            obj["duration"] = int(params.get("duration") or 0)
+        if kind != "voice" and stored.file_name is not None:
+            obj["file_name"] = stored.file_name
+        if stored.mime_type is not None:
+            obj["mime_type"] = stored.mime_type
+        if kind == "audio":
+            obj.update({k: params[k] for k in ("title", "performer") if params.get(k)})
+        return obj
+
+    async def _edit_message_text(self, params: JsonDict, files: FileMap) -> JsonDict | bool:
+        raw = str(params.get("text") or "")
+        if not (text := _visible(raw, params.get("parse_mode"))).strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        markup = _inline_markup(params)
+        if params.get("inline_message_id"):
+            return True  # inline messages are not stored; Telegram answers plain true too
+        chat_id, message = self._find_message(params, "message to edit not found")
+        if "text" not in message:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        key = (chat_id, message["message_id"])
+        if self._raw_texts.get(key) == raw and message.get("reply_markup") == markup:
+            raise ApiError(400, _NOT_MODIFIED)
+        self._raw_texts[key] = raw
+        return self._apply_edit(message, markup, text=text)
+
+    async def _edit_message_reply_markup(self, params: JsonDict, files: FileMap) -> Any:
+        markup = _inline_markup(params)
+        if params.get("inline_message_id"):
+            return True
+        _, message = self._find_message(params, "message to edit not found")
+        if message.get("reply_markup") == markup:
+            raise ApiError(400, _NOT_MODIFIED)
+        return self._apply_edit(message, markup)
+
+    async def _answer_callback_query(self, params: JsonDict, files: FileMap) -> bool:
+        query_id = str(params.get("callback_query_id") or "")
+        if query_id not in self._open_callbacks:
+            raise ApiError(400, _OLD_QUERY)
+        self._open_callbacks.discard(query_id)
+        return True
+
+    async def _delete_message(self, params: JsonDict, files: FileMap) -> bool:
+        chat_id, message = self._find_message(params, "message to delete not found")
+        del self._messages[chat_id][message["message_id"]]
+        return True
+
+    async def _get_chat(self, params: JsonDict, files: FileMap) -> JsonDict:
+        # ChatFullInfo requires these fields; their values do not matter to the bot.
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        return {
+            **self._chat(self._chat_id(params)),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+        }
+
+    async def _get_file(self, params: JsonDict, files: FileMap) -> JsonDict:
+        stored = self._files.get(str(params.get("file_id") or ""))
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if stored.file_size > 20 * 1024 * 1024:  # the Bot API download limit
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            "file_path": stored.file_path,
+        }
+
+    # ------------------------------------------------------- test side: playing users
+
+    def add_file(
+        self,
+        file_id: str,
+        content: bytes | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        file_size: int | None = None,
+    ) -> StoredFile:
+        """Make ``file_id`` known to getFile and, when content is given, downloadable."""
+        mime_type = mime_type or (mimetypes.guess_type(file_name)[0] if file_name else None)
+        suffix = mimetypes.guess_extension(mime_type or "") or ""
+        serial = next(self._serials)
+        folder = _FOLDERS.get(file_id.split("-", 1)[0], "documents")
+        stored = StoredFile(
+            file_id=file_id,
+            file_unique_id=f"AgAD{serial:06d}",
+            file_path=f"{folder}/file_{serial}{suffix}",
+            content=content,
+            file_size=file_size if file_size is not None else len(content or b""),
+            file_name=file_name,
+            mime_type=mime_type,
+        )
+        self._files[file_id] = stored
+        return stored
+
+    def user(
+        self,
+        id: int,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "ru",
+    ) -> FakeUser:
+        user = FakeUser(id, first_name, last_name, username, language_code)
+        self._users[id] = user
+        return user
+
+    def _queue(self, payload: JsonDict) -> int:
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **payload})
+        self._last_activity = time.monotonic()
+        self._notify()
+        return update_id
+
+    def _user_message(self, user: FakeUser, chat: JsonDict | None, content: JsonDict) -> int:
+        self._users.setdefault(user.id, user)
+        if chat is not None:
+            self._chats[int(chat["id"])] = dict(chat)
+        chat = dict(chat) if chat is not None else user.private_chat()
+        message = {
+            "message_id": self._next_message_id(int(chat["id"])),
+            "from": user.as_dict(),
+            "chat": chat,
+            "date": int(time.time()),
+            **content,
+        }
+        return self._queue({"message": message})
+
+    async def send_text(self, user: FakeUser, text: str, chat: JsonDict | None = None) -> int:
+        """Queue a text message from ``user`` (private chat unless a group chat is given)."""
+        content: JsonDict = {"text": text}
+        if text.startswith("/"):
+            # Telegram marks the command word; offsets and lengths count UTF-16 code units.
+            length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._user_message(user, chat, content)
+
+    async def send_document(
+        self,
+        user: FakeUser,
+        file_id: str,
+        file_name: str,
+        mime_type: str,
+        file_size: int,
+        content: bytes | None = None,
+        *,
+        caption: str | None = None,
+        chat: JsonDict | None = None,
+    ) -> int:
+        stored = self.add_file(
+            file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
+        )
+        extra = {"caption": caption} if caption else {}
+        document = self._media_object("document", stored, {})
+        return self._user_message(user, chat, {"document": document, **extra})
+
+    async def send_audio(
+        self,
+        user: FakeUser,
+        file_id: str,
+        file_name: str,
+        mime_type: str,
+        file_size: int,
+        content: bytes | None = None,
+        *,
+        duration: int = 60,
+        chat: JsonDict | None = None,
+    ) -> int:
+        stored = self.add_file(
+            file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
+        )
+        audio = self._media_object("audio", stored, {"duration": duration})
+        return self._user_message(user, chat, {"audio": audio})
+
+    async def send_voice(
+        self,
+        user: FakeUser,
+        file_id: str,
+        file_size: int,
+        content: bytes | None = None,
+        *,
+        duration: int = 5,
+        mime_type: str = "audio/ogg",
+        chat: JsonDict | None = None,
+    ) -> int:
+        stored = self.add_file(file_id, content, mime_type=mime_type, file_size=file_size)
+        voice = self._media_object("voice", stored, {"duration": duration})
+        return self._user_message(user, chat, {"voice": voice})
+
+    def _resolve(self, message: MessageRef) -> JsonDict:
+        data = message.result if isinstance(message, Call) else message
+        if isinstance(data, dict):
+            chat_id, message_id = int(data["chat"]["id"]), int(data["message_id"])
+        else:
+            chat_id, message_id = data
+        if (stored := self._messages.get(chat_id, {}).get(message_id)) is None:
+            raise AssertionError(f"the bot has no message {message_id} in chat {chat_id}")
+        return stored
+
+    async def click(self, user: FakeUser, message: MessageRef, data: str) -> int:
+        """Queue a callback query from ``user`` on a bot message, as it looks right now."""
+        stored = self._resolve(message)
+        query_id = str(4_000_000_000 + next(self._serials))
+        self._open_callbacks.add(query_id)
+        query = {
+            "id": query_id,
+            "from": user.as_dict(),
+            "message": _copy(stored),
+            "chat_instance": str(stored["chat"]["id"]),
+            "data": data,
+        }
+        return self._queue({"callback_query": query})
+
+    async def click_button(self, user: FakeUser, message: MessageRef, text: str) -> int:
+        """Click the inline button with this visible text in the message's current keyboard."""
+        stored = self._resolve(message)
+        rows = stored.get("reply_markup", {}).get("inline_keyboard", [])
+        buttons = list(itertools.chain.from_iterable(rows))
+        for button in buttons:
+            if button.get("text") == text and "callback_data" in button:
+                return await self.click(user, stored, str(button["callback_data"]))
+        available = [f"{b.get('text')!r} -> {b.get('callback_data')!r}" for b in buttons]
+        raise AssertionError(
+            f"no callback button {text!r} in message {stored['message_id']} "
+            f"({stored.get('text')!r}); buttons: {available or 'none'}"
+        )
+
+    # ---------------------------------------------------- test side: reading results
+
+    def messages(self, chat_id: int) -> list[JsonDict]:
+        """Bot messages still present in the chat, oldest first, in their latest state."""
+        stored = self._messages.get(chat_id, {})
+        return [_copy(stored[key]) for key in sorted(stored)]
+
+    def last_message(self, chat_id: int) -> JsonDict:
+        if not (messages := self.messages(chat_id)):
+            raise AssertionError(f"the bot has no messages in chat {chat_id}")
+        return messages[-1]
+
+    # The waits take a plain ``timeout`` instead of relying on asyncio.timeout because a
+    # miss must fail as an AssertionError that shows what did happen.
+
+    async def wait_for(
+        self,
+        predicate: Callable[[Call], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> Call:
+        """First recorded call, earlier or future, that satisfies ``predicate``."""
+        found = await self._wait_until(
+            lambda: next((call for call in self.calls if predicate(call)), None), timeout
+        )
+        if found is None:
+            recent = "\n  ".join(call.describe() for call in self.calls[-20:]) or "none"
+            raise AssertionError(f"no matching call within {timeout}s; last calls:\n  {recent}")
+        return found
+
+    async def wait_message(
+        self,
+        chat_id: int | str,
+        contains: str | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> Call:
+        """Next successful send* call to the chat after the one the previous wait returned.
+
+        ``contains`` is looked up both in the raw text/caption and in the visible text.
+        """
+
+        def matches(call: Call) -> bool:
+            if call.method.lower() not in _SENDERS or not call.ok or call.chat_id != chat_id:
+                return False
+            shown = call.result.get("text", call.result.get("caption", ""))
+            return contains is None or contains in (call.text or "") or contains in shown
+
+        def check() -> int | None:
+            indexes = range(self._cursors.get(chat_id, 0), len(self.calls))
+            return next((i for i in indexes if matches(self.calls[i])), None)
+
+        if (index := await self._wait_until(check, timeout)) is None:
+            cursor = self._cursors.get(chat_id, 0)
+            got = [
+                f"{'*' if i >= cursor else ' '} {call.describe()}"
+                for i, call in enumerate(self.calls)
+                if call.chat_id == chat_id and call.method.lower() in _SENDERS
+            ]
+            raise AssertionError(
+                f"chat {chat_id} got no message containing {contains!r} within {timeout}s; "
+                "its messages (* = not read yet):\n  " + ("\n  ".join(got) or "none")
+            )
+        self._cursors[chat_id] = index + 1
+        return self.calls[index]
+
+    async def wait_idle(self, timeout: float = 5.0, quiet: float = 0.2) -> None:  # noqa: ASYNC109
+        """Wait until every update is confirmed and no call came for ``quiet`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._changed
+            now = time.monotonic()
+            idle_for = now - self._last_activity
+            if not self._updates and not self._inflight and idle_for >= quiet:
+                return
+            if now >= deadline:
+                raise AssertionError(
+                    f"not idle after {timeout}s: {len(self._updates)} unconfirmed updates, "
+                    f"{self._inflight} calls in flight, last activity {idle_for:.2f}s ago"
+                )
+            step = min(deadline - now, max(quiet - idle_for, 0.01))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), step)

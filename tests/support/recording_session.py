@@ -1,0 +1,892 @@
+"""A fake aiogram session that records Bot API calls instead of sending them.
+
+Dispatcher-level tests plug it into a real ``aiogram.Bot``; every call the
+handlers make ends up in ``session.requests`` and gets a plausible result, so
+shortcuts such as ``message.answer(...)`` and ``callback.message.edit_text(...)``
+behave as in production.
+
+Where it is cheap and unambiguous the session also rejects what Telegram itself
+would reject (malformed HTML / MarkdownV2, over-long texts, callback data over
+64 bytes, "message is not modified", ...), raising the same
+``TelegramBadRequest`` production code would get.  Pass ``validate=False`` to
+switch that off.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zlib
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import aiogram.methods as aiogram_methods
+from aiogram import Bot
+from aiogram.client.default import Default, DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import (
+    DeleteMessage,
+    DeleteMessages,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetFile,
+    GetMe,
+    SendAnimation,
+    SendAudio,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SendVideo,
+    SendVoice,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    Animation,
+    Audio,
+    Chat,
+    Document,
+    File,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageEntity,
+    PhotoSize,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    User,
+    Video,
+    Voice,
+)
+
+__all__ = [
+    "BOT_FIRST_NAME",
+    "BOT_USERNAME",
+    "DEFAULT_TOKEN",
+    "ExceptionFactory",
+    "FailedRequest",
+    "MethodSelector",
+    "RecordingSession",
+    "bad_request",
+    "forbidden",
+    "make_bot",
+    "network_error",
+    "retry_after",
+    "server_error",
+]
+
+BOT_USERNAME = "wg_test_bot"
+BOT_FIRST_NAME = "WG Test Bot"
+DEFAULT_TOKEN = "4242424242:TEST-recording-session-token"
+
+ExceptionFactory = Callable[[TelegramMethod[Any]], BaseException]
+MethodSelector = type[TelegramMethod[Any]] | str
+Responder = Callable[[TelegramMethod[Any]], Any]
+
+# Telegram's documented limits, counted after entity parsing.
+MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
+MAX_CALLBACK_DATA_BYTES = 64
+
+_SEND_WITH_MEDIA = (SendDocument, SendPhoto, SendAudio, SendVoice, SendVideo, SendAnimation)
+_SendMethod = (
+    SendMessage | SendDocument | SendPhoto | SendAudio | SendVoice | SendVideo | SendAnimation
+)
+
+
+# --------------------------------------------------------------------------
+# Builders for aiogram's real exception classes (usable as fail_next
+# factories via functools.partial or a lambda).
+# --------------------------------------------------------------------------
+
+
+def retry_after(method: TelegramMethod[Any], seconds: int = 5) -> TelegramRetryAfter:
+    return TelegramRetryAfter(
+        method=method,
+        message=f"Too Many Requests: retry after {seconds}",
+        retry_after=seconds,
+    )
+
+
+def forbidden(
+    method: TelegramMethod[Any],
+    message: str = "Forbidden: bot was blocked by the user",
+) -> TelegramForbiddenError:
+    return TelegramForbiddenError(method=method, message=message)
+
+
+def bad_request(
+    method: TelegramMethod[Any],
+    message: str = "Bad Request: chat not found",
+) -> TelegramBadRequest:
+    return TelegramBadRequest(method=method, message=message)
+
+
+def server_error(
+    method: TelegramMethod[Any],
+    message: str = "Internal Server Error",
+) -> TelegramServerError:
+    return TelegramServerError(method=method, message=message)
+
+
+def network_error(
+    method: TelegramMethod[Any],
+    message: str = "ClientConnectorError: Cannot connect to host api.telegram.org:443",
+) -> TelegramNetworkError:
+    return TelegramNetworkError(method=method, message=message)
+
+
+def make_bot(
+    *,
+    token: str = DEFAULT_TOKEN,
+    default: DefaultBotProperties | None = None,
+    validate: bool = True,
+) -> tuple[Bot, RecordingSession]:
+    """A real Bot wired to a fresh RecordingSession."""
+    session = RecordingSession(validate=validate)
+    return Bot(token, session=session, default=default), session
+
+
+# --------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailedRequest:
+    method: TelegramMethod[Any]
+    exception: BaseException
+
+
+@dataclass
+class _FailureRule:
+    selector: MethodSelector
+    factory: ExceptionFactory
+    remaining: int | None  # None: fail until clear_failures()
+    chat_id: int | str | None
+
+    def matches(self, method: TelegramMethod[Any]) -> bool:
+        if not _selector_matches(self.selector, method):
+            return False
+        if self.chat_id is None:
+            return True
+        return _same_chat(getattr(method, "chat_id", None), self.chat_id)
+
+
+def _known_method_names() -> set[str]:
+    names: set[str] = set()
+    for name in dir(aiogram_methods):
+        obj = getattr(aiogram_methods, name)
+        if isinstance(obj, type) and issubclass(obj, TelegramMethod) and obj is not TelegramMethod:
+            names.add(obj.__name__.lower())
+            api_name = obj.__dict__.get("__api_method__")
+            if isinstance(api_name, str):
+                names.add(api_name.lower())
+    return names
+
+
+def _selector_matches(selector: MethodSelector, method: TelegramMethod[Any]) -> bool:
+    if isinstance(selector, str):
+        wanted = selector.lower()
+        return wanted in (type(method).__name__.lower(), method.__api_method__.lower())
+    return isinstance(method, selector)
+
+
+def _same_chat(left: object, right: object) -> bool:
+    # Handlers pass ints while tests often write "123" (or vice versa).
+    return left is not None and right is not None and str(left) == str(right)
+
+
+class _EntityParseError(ValueError):
+    pass
+
+
+# --------------------------------------------------------------------------
+# The session
+# --------------------------------------------------------------------------
+
+
+class RecordingSession(BaseSession):
+    """BaseSession that records every method and fabricates plausible results.
+
+    ``requests`` holds the successful calls in order; calls that raised (an
+    injected failure, a validation error, an unsupported method) go to
+    ``failed`` instead, together with the exception.
+    """
+
+    def __init__(
+        self,
+        *,
+        validate: bool = True,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.validate = validate
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
+        self.requests: list[TelegramMethod[Any]] = []
+        self.failed: list[FailedRequest] = []
+        # Bytes served by stream_content(), keyed by full URL or by file_path.
+        self.files: dict[str, bytes] = {}
+        self._file_paths: dict[str, str] = {}  # file_id -> file_path for GetFile
+        self._failures: list[_FailureRule] = []
+        self._responders: list[tuple[MethodSelector, Responder]] = []
+        self._chats: dict[int, Chat] = {}
+        self._username_chats: dict[str, int] = {}
+        self._messages: dict[int, dict[int, Message]] = {}
+        self._deleted: dict[int, set[int]] = {}
+        self._last_touched: dict[int, int] = {}
+        self._last_message_id: dict[int, int] = {}
+        self._reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = {}
+        self._file_counter = 0
+        self._known_methods = _known_method_names()
+
+    # ---- BaseSession interface -------------------------------------------
+
+    async def close(self) -> None:
+        # Nothing is opened, and bots close their session on shutdown, so this
+        # must stay harmless when called repeatedly.
+        return None
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - signature fixed by BaseSession
+    ) -> TelegramType:
+        try:
+            self._raise_injected_failure(method)
+            result = self._respond(bot, method)
+        except BaseException as exc:  # injected CancelledError etc. must be recorded too
+            self.failed.append(FailedRequest(method=method, exception=exc))
+            raise
+        self.requests.append(method)
+        return cast(TelegramType, result)
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 - signature fixed by BaseSession
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        content = self._lookup_file(url)
+        for start in range(0, len(content), chunk_size):
+            yield content[start : start + chunk_size]
+
+    # ---- fault injection ---------------------------------------------------
+
+    def fail_next(
+        self,
+        method: MethodSelector,
+        exc_factory: ExceptionFactory,
+        count: int | None = 1,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Make the next ``count`` matching calls raise ``exc_factory(method)``.
+
+        ``method`` is a TelegramMethod subclass or a name ("sendMessage" or
+        "SendMessage"); ``count=None`` keeps failing until clear_failures().
+        Rules are consulted in the order they were added.
+        """
+        if not isinstance(method, str) and not (
+            isinstance(method, type) and issubclass(method, TelegramMethod)
+        ):
+            raise TypeError(f"Expected a TelegramMethod subclass or name, got {method!r}")
+        if isinstance(method, str) and method.lower() not in self._known_methods:
+            # A typo here would make the rule silently never fire.
+            raise ValueError(f"Unknown Bot API method name: {method!r}")
+        if count is not None and count < 1:
+            raise ValueError("count must be >= 1 (or None for 'always')")
+        self._failures.append(
+            _FailureRule(selector=method, factory=exc_factory, remaining=count, chat_id=chat_id)
+        )
+
+    def clear_failures(self) -> None:
+        self._failures.clear()
+
+    @property
+    def pending_failures(self) -> int:
+        """How many injected failures have not fired yet (-1 if any is endless)."""
+        if any(rule.remaining is None for rule in self._failures):
+            return -1
+        return sum(rule.remaining or 0 for rule in self._failures)
+
+    def respond_with(self, method: MethodSelector, responder: Responder) -> None:
+        """Supply the result for a method the session cannot fake by itself.
+
+        The responder receives the method object; its return value is handed to
+        the caller as is (it should be of the method's ``__returning__`` type).
+        Later registrations win over earlier ones.
+        """
+        self._responders.insert(0, (method, responder))
+
+    # ---- state for assertions ----------------------------------------------
+
+    def reset(self) -> None:
+        """Forget recorded calls and message state; keep chats, files, responders."""
+        self.requests.clear()
+        self.failed.clear()
+        self._failures.clear()
+        self._messages.clear()
+        self._deleted.clear()
+        self._last_touched.clear()
+        self._reply_keyboards.clear()
+
+    def messages(self, chat_id: int | str, *, include_deleted: bool = False) -> list[Message]:
+        """Latest state of the messages the bot sent to a chat, oldest first."""
+        key = self.resolve_chat_id(chat_id)
+        deleted = self._deleted.get(key, set())
+        stored = self._messages.get(key, {})
+        return [
+            message
+            for message_id, message in sorted(stored.items())
+            if include_deleted or message_id not in deleted
+        ]
+
+    def message(self, chat_id: int | str, message_id: int) -> Message | None:
+        key = self.resolve_chat_id(chat_id)
+        return self._messages.get(key, {}).get(message_id)
+
+    def is_deleted(self, chat_id: int | str, message_id: int) -> bool:
+        return message_id in self._deleted.get(self.resolve_chat_id(chat_id), set())
+
+    def last_message(self, chat_id: int | str) -> Message | None:
+        """The bot message in the chat that was most recently sent or edited."""
+        key = self.resolve_chat_id(chat_id)
+        message_id = self._last_touched.get(key)
+        if message_id is None or self.is_deleted(key, message_id):
+            alive = self.messages(key)
+            return alive[-1] if alive else None
+        return self._messages[key][message_id]
+
+    def reply_keyboard(self, chat_id: int | str) -> ReplyKeyboardMarkup | None:
+        """The custom reply keyboard the bot currently shows in the chat."""
+        return self._reply_keyboards.get(self.resolve_chat_id(chat_id))
+
+    def requests_of(self, method: MethodSelector) -> list[TelegramMethod[Any]]:
+        return [request for request in self.requests if _selector_matches(method, request)]
+
+    # ---- chats, ids and files (shared with BotClient) ---------------------
+
+    def register_chat(self, chat: Chat) -> None:
+        self._chats[chat.id] = chat
+
+    def resolve_chat_id(self, chat_id: int | str) -> int:
+        if isinstance(chat_id, int):
+            return chat_id
+        if chat_id.lstrip("-").isdigit():
+            return int(chat_id)
+        # "@channel" style targets get a stable fake id so state can be keyed by int.
+        username = chat_id.removeprefix("@").lower()
+        if username not in self._username_chats:
+            fake_id = -1_000_000_000_000 - len(self._username_chats) - 1
+            self._username_chats[username] = fake_id
+            self.register_chat(Chat(id=fake_id, type="channel", username=username))
+        return self._username_chats[username]
+
+    def chat(self, chat_id: int | str) -> Chat:
+        key = self.resolve_chat_id(chat_id)
+        if key in self._chats:
+            return self._chats[key]
+        if key > 0:
+            return Chat(id=key, type="private", first_name=f"User {key}")
+        return Chat(id=key, type="supergroup", title=f"Test group {key}")
+
+    def next_message_id(self, chat_id: int | str) -> int:
+        """Allocate a message id; user and bot messages share one sequence per chat."""
+        key = self.resolve_chat_id(chat_id)
+        self._last_message_id[key] = self._last_message_id.get(key, 0) + 1
+        return self._last_message_id[key]
+
+    def new_file_ids(self) -> tuple[str, str]:
+        self._file_counter += 1
+        number = self._file_counter
+        return f"BQACAgIAAxkBAAI{number:06d}fake", f"AgAD{number:06d}"
+
+    def add_file(self, file_id: str, content: bytes, file_path: str | None = None) -> str:
+        """Make ``bot.get_file(file_id)`` + ``bot.download...`` return ``content``."""
+        path = file_path or f"documents/{file_id}"
+        self._file_paths[file_id] = path
+        self.files[path] = content
+        return path
+
+    def bot_user(self, bot: Bot) -> User:
+        return User(id=bot.id, is_bot=True, first_name=BOT_FIRST_NAME, username=BOT_USERNAME)
+
+    # ---- internals -----------------------------------------------------------
+
+    def _raise_injected_failure(self, method: TelegramMethod[Any]) -> None:
+        for rule in self._failures:
+            if not rule.matches(method):
+                continue
+            if rule.remaining is not None:
+                rule.remaining -= 1
+                if rule.remaining == 0:
+                    self._failures.remove(rule)
+            raise rule.factory(method)
+
+    def _lookup_file(self, url: str) -> bytes:
+        if url in self.files:
+            return self.files[url]
+        for key, content in self.files.items():
+            if url.endswith("/" + key.lstrip("/")):
+                return content
+        raise FileNotFoundError(
+            f"RecordingSession has no content for {url!r}; registered: {sorted(self.files)}"
+        )
+
+    def _now(self) -> datetime:
+        moment = self.now()
+        if moment.tzinfo is None:
+            raise ValueError("RecordingSession.now() must return an aware datetime")
+        # Telegram dates are whole seconds; keeping them so makes stored messages
+        # equal to what a JSON round trip (e.g. Dispatcher.feed_update) produces.
+        return moment.astimezone(UTC).replace(microsecond=0)
+
+    def _respond(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        for selector, responder in self._responders:
+            if _selector_matches(selector, method):
+                return responder(method)
+        if isinstance(method, GetMe):
+            return self.bot_user(bot).as_(bot)
+        if isinstance(method, SendMessage):
+            return self._send(bot, method, text=method.text)
+        if isinstance(method, _SEND_WITH_MEDIA):
+            return self._send(bot, method, caption=method.caption)
+        if isinstance(method, EditMessageText):
+            return self._edit(bot, method, text=method.text)
+        if isinstance(method, EditMessageCaption):
+            return self._edit(bot, method, caption=method.caption)
+        if isinstance(method, EditMessageReplyMarkup):
+            return self._edit(bot, method)
+        if isinstance(method, DeleteMessage):
+            return self._delete(method, method.chat_id, [method.message_id])
+        if isinstance(method, DeleteMessages):
+            return self._delete(method, method.chat_id, method.message_ids)
+        if isinstance(method, GetFile):
+            return self._get_file(bot, method)
+        if method.__returning__ is bool:
+            return True
+        raise NotImplementedError(
+            f"RecordingSession cannot fake a result for {type(method).__name__} "
+            f"({method.__api_method__}); use session.respond_with() in the test"
+        )
+
+    # ---- sending / editing -------------------------------------------------
+
+    def _send(
+        self,
+        bot: Bot,
+        method: _SendMethod,
+        *,
+        text: str | None = None,
+        caption: str | None = None,
+    ) -> Message:
+        chat_id = self.resolve_chat_id(method.chat_id)
+        markup = method.reply_markup
+        if self.validate:
+            if text is not None:
+                self._check_text(bot, method, text, is_caption=False)
+            if caption is not None:
+                self._check_text(bot, method, caption, is_caption=True)
+            self._check_markup(method, markup)
+
+        fields: dict[str, Any] = {"text": text, "caption": caption}
+        if isinstance(method, _SEND_WITH_MEDIA):
+            fields.update(self._media_fields(method))
+        if isinstance(markup, InlineKeyboardMarkup):
+            fields["reply_markup"] = markup
+        elif isinstance(markup, ReplyKeyboardMarkup):
+            self._reply_keyboards[chat_id] = markup
+        elif isinstance(markup, ReplyKeyboardRemove):
+            self._reply_keyboards[chat_id] = None
+
+        message = Message(
+            message_id=self.next_message_id(chat_id),
+            date=self._now(),
+            chat=self.chat(chat_id),
+            from_user=self.bot_user(bot),
+            **fields,
+        )
+        self._store(chat_id, message)
+        return _bound(message, bot)
+
+    def _edit(
+        self,
+        bot: Bot,
+        method: EditMessageText | EditMessageCaption | EditMessageReplyMarkup,
+        *,
+        text: str | None = None,
+        caption: str | None = None,
+    ) -> Message | bool:
+        if self.validate:
+            if text is not None:
+                self._check_text(bot, method, text, is_caption=False)
+            if caption is not None:
+                self._check_text(bot, method, caption, is_caption=True)
+            self._check_markup(method, method.reply_markup)
+        if method.inline_message_id is not None:
+            # Inline-mode messages are not stored anywhere the bot can see.
+            return True
+        if method.chat_id is None or method.message_id is None:
+            raise _bad_request(method, "Bad Request: message identifier is not specified")
+
+        chat_id = self.resolve_chat_id(method.chat_id)
+        current = self.message(chat_id, method.message_id)
+        if current is not None and self.is_deleted(chat_id, method.message_id):
+            raise _bad_request(method, "Bad Request: message to edit not found")
+        if current is None:
+            # The test did not route this message through the session (e.g. a
+            # hand-built message in a forged callback): accept the edit.
+            current = Message(
+                message_id=method.message_id,
+                date=self._now(),
+                chat=self.chat(chat_id),
+                from_user=self.bot_user(bot),
+                text="" if isinstance(method, EditMessageText) else None,
+            )
+            self._last_message_id[chat_id] = max(
+                self._last_message_id.get(chat_id, 0), method.message_id
+            )
+
+        update: dict[str, Any] = {
+            # Telegram drops the inline keyboard when an edit omits reply_markup,
+            # so a missing markup is copied as None rather than kept.
+            "reply_markup": method.reply_markup,
+            # Unlike Message.date, edit_date is typed as a plain unix int in aiogram.
+            "edit_date": int(self._now().timestamp()),
+        }
+        if isinstance(method, EditMessageText) and text is not None:
+            if self.validate and current.text is None:
+                raise _bad_request(method, "Bad Request: there is no text in the message to edit")
+            update["text"] = text
+        elif isinstance(method, EditMessageCaption):
+            update["caption"] = caption
+
+        if self.validate and _same_content(current, update):
+            raise _bad_request(
+                method,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
+        # model_copy(update=...) would skip validation; a wrong type must fail here.
+        edited = Message.model_validate(current.model_dump() | update)
+        self._store(chat_id, edited)
+        return _bound(edited, bot)
+
+    def _delete(
+        self, method: TelegramMethod[Any], chat_id: int | str, message_ids: list[int]
+    ) -> bool:
+        key = self.resolve_chat_id(chat_id)
+        deleted = self._deleted.setdefault(key, set())
+        # Only messages known to be gone are rejected: the bot may legitimately
+        # delete user messages this session never saw.
+        if (
+            self.validate
+            and message_ids
+            and all(message_id in deleted for message_id in message_ids)
+        ):
+            raise _bad_request(method, "Bad Request: message to delete not found")
+        deleted.update(message_ids)
+        return True
+
+    def _store(self, chat_id: int, message: Message) -> None:
+        self._messages.setdefault(chat_id, {})[message.message_id] = message
+        self._last_touched[chat_id] = message.message_id
+
+    def _media_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
+        if isinstance(method, SendDocument):
+            file_id, unique_id, name, size = self._file_ref(method.document)
+            return {
+                "document": Document(
+                    file_id=file_id, file_unique_id=unique_id, file_name=name, file_size=size
+                )
+            }
+        if isinstance(method, SendPhoto):
+            file_id, unique_id, _, size = self._file_ref(method.photo)
+            photo = PhotoSize(
+                file_id=file_id, file_unique_id=unique_id, width=1280, height=720, file_size=size
+            )
+            return {"photo": [photo]}
+        if isinstance(method, SendAudio):
+            file_id, unique_id, name, size = self._file_ref(method.audio)
+            audio = Audio(
+                file_id=file_id,
+                file_unique_id=unique_id,
+                duration=method.duration or 0,
+                performer=method.performer,
+                title=method.title,
+                file_name=name,
+                file_size=size,
+            )
+            return {"audio": audio}
+        if isinstance(method, SendVoice):
+            file_id, unique_id, _, size = self._file_ref(method.voice)
+            voice = Voice(
+                file_id=file_id,
+                file_unique_id=unique_id,
+                duration=method.duration or 0,
+                file_size=size,
+            )
+            return {"voice": voice}
+        if isinstance(method, SendVideo):
+            file_id, unique_id, name, size = self._file_ref(method.video)
+            video = Video(
+                file_id=file_id,
+                file_unique_id=unique_id,
+                width=method.width or 1280,
+                height=method.height or 720,
+                duration=method.duration or 0,
+                file_name=name,
+                file_size=size,
+            )
+            return {"video": video}
+        if isinstance(method, SendAnimation):
+            file_id, unique_id, name, size = self._file_ref(method.animation)
+            animation = Animation(
+                file_id=file_id,
+                file_unique_id=unique_id,
+                width=method.width or 320,
+                height=method.height or 240,
+                duration=method.duration or 0,
+                file_name=name,
+                file_size=size,
+            )
+            return {"animation": animation}
+        return {}
+
+    def _file_ref(self, value: InputFile | str) -> tuple[str, str, str | None, int | None]:
+        """(file_id, file_unique_id, file_name, file_size) for an outgoing file."""
+        if isinstance(value, InputFile):
+            file_id, unique_id = self.new_file_ids()
+            data = getattr(value, "data", None)  # only BufferedInputFile knows its size
+            size = len(data) if isinstance(data, bytes) else None
+            return file_id, unique_id, value.filename, size
+        if value.startswith(("http://", "https://")):
+            file_id, unique_id = self.new_file_ids()
+            return file_id, unique_id, value.rsplit("/", 1)[-1] or None, None
+        # Re-sending an existing file_id: Telegram keeps the id.
+        return value, _unique_id_for(value), None, None
+
+    def _get_file(self, bot: Bot, method: GetFile) -> File:
+        path = self._file_paths.get(method.file_id)
+        if path is None:
+            raise _bad_request(method, "Bad Request: invalid file_id")
+        content = self.files.get(path)
+        return File(
+            file_id=method.file_id,
+            file_unique_id=_unique_id_for(method.file_id),
+            file_size=len(content) if content is not None else None,
+            file_path=path,
+        ).as_(bot)
+
+    # ---- Telegram-side validation -----------------------------------------
+
+    def _check_text(
+        self, bot: Bot, method: TelegramMethod[Any], text: str, *, is_caption: bool
+    ) -> None:
+        entities: list[MessageEntity] | None = getattr(
+            method, "caption_entities" if is_caption else "entities", None
+        )
+        parse_mode = getattr(method, "parse_mode", None)
+        if isinstance(parse_mode, Default):
+            parse_mode = bot.default[parse_mode.name]
+        mode = parse_mode.lower() if isinstance(parse_mode, str) and not entities else None
+
+        visible: str | None = text
+        try:
+            if mode == "html":
+                visible = _html_visible_text(text)
+            elif mode == "markdownv2":
+                _check_markdown_v2(text)
+                visible = None  # markup length is not worth reimplementing
+        except _EntityParseError as exc:
+            raise _bad_request(method, f"Bad Request: can't parse entities: {exc}") from None
+
+        if not is_caption and not (visible if visible is not None else text).strip():
+            raise _bad_request(method, "Bad Request: message text is empty")
+        limit = MAX_CAPTION_LENGTH if is_caption else MAX_TEXT_LENGTH
+        if visible is not None and len(visible) > limit:
+            what = "caption" if is_caption else "message"
+            raise _bad_request(method, f"Bad Request: {what} is too long")
+
+    def _check_markup(self, method: TelegramMethod[Any], markup: object) -> None:
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return
+        for row in markup.inline_keyboard:
+            for button in row:
+                data = button.callback_data
+                if data is not None and len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
+                    raise _bad_request(method, "Bad Request: BUTTON_DATA_INVALID")
+                # Cosmetic fields do not make a button pressable.
+                actions = button.model_dump(
+                    exclude={"text", "style", "icon_custom_emoji_id"}, exclude_none=True
+                )
+                if not actions:
+                    raise _bad_request(
+                        method,
+                        "Bad Request: can't parse inline keyboard button: "
+                        "Text buttons are unallowed in the inline keyboard",
+                    )
+
+    def __repr__(self) -> str:
+        return f"<RecordingSession requests={len(self.requests)} failed={len(self.failed)}>"
+
+
+def _bound(message: Message, bot: Bot) -> Message:
+    # Re-validating with the bot in context binds every nested object too, the
+    # same way aiogram's real response parsing does, so shortcuts on the
+    # returned message (and its chat, reply_markup, ...) work.
+    return Message.model_validate(message.model_dump(), context={"bot": bot})
+
+
+def _unique_id_for(file_id: str) -> str:
+    # crc32 rather than hash(): str hashes change between interpreter runs.
+    return f"AgAD{zlib.crc32(file_id.encode()):010d}"
+
+
+def _same_content(current: Message, update: dict[str, Any]) -> bool:
+    for key, new_value in update.items():
+        if key == "edit_date":
+            continue
+        old_value = getattr(current, key)
+        if isinstance(old_value, InlineKeyboardMarkup):
+            old_value = old_value.model_dump()
+        if isinstance(new_value, InlineKeyboardMarkup):
+            new_value = new_value.model_dump()
+        if old_value != new_value:
+            return False
+    return True
+
+
+def _bad_request(method: TelegramMethod[Any], message: str) -> TelegramBadRequest:
+    return TelegramBadRequest(method=method, message=message)
+
+
+# Tags accepted by Bot API "HTML" parse mode.
+_HTML_TAGS = frozenset(
+    {
+        "a", "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
+        "tg-spoiler", "tg-emoji", "tg-time", "code", "pre", "blockquote",
+    }
+)  # fmt: skip
+_HTML_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
+_HTML_ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|lt|gt|amp|quot);")
+
+
+def _byte_offset(text: str, index: int) -> int:
+    return len(text[:index].encode())
+
+
+def _html_visible_text(text: str) -> str:
+    """Return the text Telegram would display, or raise like Telegram does.
+
+    Only what Telegram certainly rejects is flagged: a "<" that does not open
+    a supported tag, and unbalanced or crossed tags.
+    """
+    visible: list[str] = []
+    stack: list[tuple[str, int]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "&" and (entity := _HTML_ENTITY_RE.match(text, index)):
+            visible.append(html.unescape(entity.group(0)))
+            index = entity.end()
+            continue
+        if char != "<":
+            visible.append(char)
+            index += 1
+            continue
+        tag = _HTML_TAG_RE.match(text, index)
+        offset = _byte_offset(text, index)
+        if tag is None:
+            raise _EntityParseError(f"Unexpected end of name token at byte offset {offset}")
+        closing, name = tag.group(1) == "/", tag.group(2).lower()
+        if not closing:
+            if name not in _HTML_TAGS:
+                raise _EntityParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
+            stack.append((name, offset))
+        elif not stack:
+            raise _EntityParseError(f'Unexpected end tag "{name}" at byte offset {offset}')
+        else:
+            expected, _ = stack.pop()
+            if expected != name:
+                raise _EntityParseError(
+                    f'Unmatched end tag at byte offset {offset}, expected "</{expected}>", '
+                    f'found "</{name}>"'
+                )
+        index = tag.end()
+    if stack:
+        name, offset = stack[-1]
+        raise _EntityParseError(
+            f'Can\'t find end tag corresponding to start tag "{name}" at byte offset {offset}'
+        )
+    return "".join(visible)
+
+
+# Characters that are never markup in MarkdownV2 and so must always be escaped
+# outside code and link URLs.
+_MDV2_ALWAYS_ESCAPED = frozenset(".-+=#{}")
+
+
+def _check_markdown_v2(text: str) -> None:
+    index, length = 0, len(text)
+    in_pre = in_code = in_url = False
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_pre:
+            if text.startswith("```", index):
+                in_pre = False
+                index += 3
+            else:
+                index += 1
+            continue
+        if in_code:
+            in_code = char != "`"
+            index += 1
+            continue
+        if in_url:
+            in_url = char != ")"
+            index += 1
+            continue
+        if text.startswith("```", index):
+            in_pre = True
+            index += 3
+            continue
+        if char == "`":
+            in_code = True
+        elif text.startswith("](", index):
+            in_url = True
+            index += 2
+            continue
+        elif (
+            char in _MDV2_ALWAYS_ESCAPED
+            or char in "()"
+            or (char == "!" and not text.startswith("![", index))
+            or (char == ">" and not _at_line_start(text, index))
+        ):
+            raise _EntityParseError(
+                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+            )
+        index += 1
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    line_start = text.rfind("\n", 0, index) + 1
+    # "**>" opens an expandable block quotation.
+    return text[line_start:index] in ("", "**")
