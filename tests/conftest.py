@@ -72,6 +72,8 @@ async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
         return
     base = os.environ.get("TEST_POSTGRES_URL")
     if not base:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail("REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not")
         pytest.skip(PG_SKIP_REASON)
     url = await _create_pg_database(base)
     try:

@@ -62,14 +62,14 @@ class RosterRepository:
         return None
 
     async def unit_name_taken(self, group_id: int, name: str) -> bool:
-        found = await self.session.scalar(
-            select(StructuralUnit.id).where(
-                StructuralUnit.group_id == group_id,
-                StructuralUnit.archived_at.is_(None),
-                func.lower(StructuralUnit.name) == name.lower(),
+        # Compared in Python: SQLite's lower() folds only ASCII, and unit names are Cyrillic.
+        names = await self.session.scalars(
+            select(StructuralUnit.name).where(
+                StructuralUnit.group_id == group_id, StructuralUnit.archived_at.is_(None)
             )
         )
-        return found is not None
+        wanted = name.casefold()
+        return any(existing.casefold() == wanted for existing in names)
 
     async def add_unit(self, group_id: int, name: str, now: datetime) -> int:
         row = StructuralUnit(group_id=group_id, name=name, created_at=now)

@@ -1,0 +1,427 @@
+"""Shared pieces for benchmarks: the real application on a temporary SQLite file, a seeded
+roster, Update objects built the way polling builds them, and latency statistics.
+
+Benchmarks are scripts run from the repository root (`python benchmarks/<name>.py`); each
+puts the root on sys.path before importing this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
+
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.context import AppContext
+from bot.domain.roles import Role
+from bot.factory import create_bot, create_dispatcher
+from bot.services.actor import Actor, load_actor
+from bot.services.invites import InviteService, Newcomer
+from bot.services.roster import RosterService
+from bot.services.setup import ensure_default_group
+from storage.db import Database
+from storage.migrate import migrate
+from tests.support.recording_session import RecordingSession
+
+# A well-formed token that Telegram will never see: the session below makes no requests.
+TOKEN = "123456:" + "B" * 35
+ADMIN_ID = 700_001
+BOT_USERNAME = "wg_bench_bot"
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+GROUP_NAME = "Рабочая группа"
+
+
+# ---------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------
+
+
+class ProblemCounter(logging.Handler):
+    """Counts warnings and errors during a run: a benchmark that quietly fails updates
+    measures the error path, so the report has to say whether anything went wrong."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def summary(self, limit: int = 5) -> list[str]:
+        return [f"{r.name}: {r.getMessage()}" for r in self.records[:limit]]
+
+
+def quiet_logging() -> ProblemCounter:
+    """aiogram logs one INFO line per update; printing thousands of them would be measured
+    too. Warnings and errors are kept, counted, and not printed."""
+    counter = ProblemCounter()
+    root = logging.getLogger()
+    root.handlers[:] = [counter]
+    root.setLevel(logging.WARNING)
+    for name in ("aiogram", "aiogram.event", "aiogram.dispatcher", "alembic", "sqlalchemy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return counter
+
+
+# ---------------------------------------------------------------------------
+# The application
+# ---------------------------------------------------------------------------
+
+
+def sqlite_url(directory: Path, name: str) -> str:
+    return f"sqlite+aiosqlite:///{directory / name}"
+
+
+def make_settings(db_url: str) -> Settings:
+    return Settings(
+        bot_token=TOKEN,
+        database_url=db_url,
+        admin_ids=frozenset({ADMIN_ID}),
+        timezone="Europe/Moscow",
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init-only option
+    )
+
+
+@dataclass
+class App:
+    """The real dispatcher and its database, around a session that records API calls."""
+
+    app: AppContext
+    dp: Dispatcher
+    bot: Bot
+    session: RecordingSession
+    clock: FrozenClock
+
+    @property
+    def db(self) -> Database:
+        return self.app.db
+
+
+async def build_app(db_url: str, *, validate: bool = False) -> App:
+    """Wired as in bot/app.py, minus Telegram.
+
+    `validate=False` by default: the recording session's HTML and length checks imitate
+    what Telegram's servers do, which production never pays for on our side.
+    """
+    clock = FrozenClock(START)
+    settings = make_settings(db_url)
+    await migrate(db_url)
+    db = Database(db_url)
+    async with db.session() as s:
+        group = await ensure_default_group(
+            s, name=GROUP_NAME, timezone=settings.timezone, now=clock.now()
+        )
+    app = AppContext(
+        settings=settings,
+        db=db,
+        clock=clock,
+        group_id=group.id,
+        timezone=group.timezone,
+        bot_username=BOT_USERNAME,
+    )
+    session = RecordingSession(validate=validate, now=clock.now)
+    bot = create_bot(settings, session)
+    return App(app=app, dp=create_dispatcher(app), bot=bot, session=session, clock=clock)
+
+
+# ---------------------------------------------------------------------------
+# The roster
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Telegram account the benchmark writes as; `person_id` is None outside the roster."""
+
+    telegram_id: int
+    first_name: str
+    last_name: str | None
+    language_code: str | None
+    role: Role | None
+    person_id: int | None = None
+    is_admin: bool = False
+
+    @property
+    def manages_roster(self) -> bool:
+        return self.is_admin or self.role is Role.SECRETARIAT
+
+
+@dataclass
+class Roster:
+    admin: Person
+    members: list[Person] = field(default_factory=list)
+    outsiders: list[Person] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[Person]:
+        """Everyone who may use the bot: the roster and the administrator."""
+        return [self.admin, *self.members]
+
+    @property
+    def managers(self) -> list[Person]:
+        return [p for p in self.people if p.manages_roster]
+
+    @property
+    def plain(self) -> list[Person]:
+        return [p for p in self.members if not p.manages_roster]
+
+    @property
+    def person_ids(self) -> list[int]:
+        return [p.person_id for p in self.members if p.person_id is not None]
+
+
+FIRST_NAMES = ("Анна", "Иван", "Мария", "Пётр", "Ольга", "Сергей", "Елена", "Дмитрий", "Ирина")
+LAST_NAMES = ("Иванов", "Петрова", "Смирнов", "Кузнецова", "Попов", "Соколова", "Лебедев")
+UNIT_NAMES = (
+    "Отдел обращений граждан",
+    "Отдел цифровых сервисов",
+    "Правовое управление",
+    "Управление делами",
+    "Отдел аналитики",
+)
+
+
+def _roles(size: int) -> list[Role]:
+    """One chair and one deputy (the roster allows no more), two secretaries, about a fifth
+    unit representatives, the rest members."""
+    roles = [Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, Role.SECRETARIAT]
+    representatives = max(1, size // 5)
+    roles += [Role.UNIT_REPRESENTATIVE] * representatives
+    roles += [Role.MEMBER] * (size - len(roles))
+    return roles[:size]
+
+
+async def seed_roster(world: App, *, members: int = 50, outsiders: int = 5) -> Roster:
+    """Units and people through the services, as the secretariat would: invite, then redeem.
+
+    Going through the services (not raw inserts) keeps the rows exactly what production
+    writes, audit entries included.
+    """
+    app = world.app
+    settings = app.settings
+    admin = Person(ADMIN_ID, "Админ", "Системный", "ru", None, is_admin=True)
+
+    async def actor_for(person: Person) -> Actor:
+        async with app.db.session() as s:
+            return await load_actor(
+                s,
+                group_id=app.group_id,
+                telegram_id=person.telegram_id,
+                telegram_name=person.first_name,
+                language_code=person.language_code,
+                admin_ids=settings.admin_ids,
+                default_locale=settings.default_locale,
+            )
+
+    admin_actor = await actor_for(admin)
+    unit_ids: list[int] = []
+    for name in UNIT_NAMES:
+        async with app.db.session() as s:
+            unit = await RosterService(s, app.clock).add_unit(admin_actor, name)
+        unit_ids.append(unit.id)
+
+    roster = Roster(admin=admin)
+    for i, role in enumerate(_roles(members)):
+        telegram_id = 100_000 + i
+        first = FIRST_NAMES[i % len(FIRST_NAMES)]
+        last = LAST_NAMES[i % len(LAST_NAMES)]
+        # A third of the people use an English client, so both catalogs are exercised.
+        language = "en" if i % 3 == 2 else "ru"
+        unit_id: int | None = None
+        if role is Role.UNIT_REPRESENTATIVE or i % 4 == 0:
+            unit_id = unit_ids[i % len(unit_ids)]
+        async with app.db.session() as s:
+            invite = await InviteService(s, app.clock, app.invite_ttl).create(
+                admin_actor,
+                role=role,
+                unit_id=unit_id,
+                full_name=f"{last} {first} {i}",
+            )
+        newcomer = Person(telegram_id, first, last, language, role)
+        newcomer_actor = await actor_for(newcomer)
+        async with app.db.session() as s:
+            joined = await InviteService(s, app.clock, app.invite_ttl).redeem(
+                newcomer_actor,
+                f"inv_{invite.code}",
+                Newcomer(telegram_id, f"{first} {last}", None),
+            )
+        roster.members.append(
+            Person(telegram_id, first, last, language, role, person_id=joined.member.person.id)
+        )
+    for j in range(outsiders):
+        roster.outsiders.append(Person(900_000 + j, "Гость", None, "ru", None))
+    return roster
+
+
+# ---------------------------------------------------------------------------
+# Updates, built as polling builds them
+# ---------------------------------------------------------------------------
+
+
+class UpdateFactory:
+    """Update objects mounted on the bot, as getUpdates returns them.
+
+    Building them as JSON and validating with the bot in the context is exactly what
+    polling does; an unmounted Update would make feed_update do a JSON round trip of its
+    own, which production never pays.
+    """
+
+    def __init__(self, bot: Bot, *, first_update_id: int = 1) -> None:
+        self.bot = bot
+        self.next_update_id = first_update_id
+        self.next_message_id = 1
+        self._callbacks = 0
+        self._date = int(START.timestamp())
+
+    def _update_id(self) -> int:
+        self.next_update_id += 1
+        return self.next_update_id - 1
+
+    def _message_id(self) -> int:
+        self.next_message_id += 1
+        return self.next_message_id - 1
+
+    @staticmethod
+    def _user(person: Person) -> dict[str, Any]:
+        user: dict[str, Any] = {
+            "id": person.telegram_id,
+            "is_bot": False,
+            "first_name": person.first_name,
+        }
+        if person.last_name:
+            user["last_name"] = person.last_name
+        if person.language_code:
+            user["language_code"] = person.language_code
+        return user
+
+    @staticmethod
+    def _chat(person: Person) -> dict[str, Any]:
+        return {"id": person.telegram_id, "type": "private", "first_name": person.first_name}
+
+    def message(self, person: Person, text: str) -> Update:
+        message: dict[str, Any] = {
+            "message_id": self._message_id(),
+            "date": self._date,
+            "chat": self._chat(person),
+            "from": self._user(person),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self._mounted({"update_id": self._update_id(), "message": message})
+
+    def callback(self, person: Person, data: str, card_text: str = "…") -> Update:
+        """A button press on an earlier bot message in the person's private chat."""
+        self._callbacks += 1
+        bot_user = {"id": self.bot.id, "is_bot": True, "first_name": "WG Bench Bot"}
+        message = {
+            "message_id": self._message_id(),
+            "date": self._date,
+            "chat": self._chat(person),
+            "from": bot_user,
+            "text": card_text,
+        }
+        query = {
+            "id": f"{person.telegram_id}{self._callbacks:07d}",
+            "from": self._user(person),
+            "chat_instance": f"ci{person.telegram_id}",
+            "message": message,
+            "data": data,
+        }
+        return self._mounted({"update_id": self._update_id(), "callback_query": query})
+
+    def _mounted(self, raw: dict[str, Any]) -> Update:
+        return Update.model_validate(raw, context={"bot": self.bot})
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    label: str
+    updates: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def ups(self) -> float:
+        return self.updates / self.seconds if self.seconds > 0 else math.inf
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies_ms, 50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies_ms, 99)
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile: an observed value, so p99 is a latency someone really had."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+Feeder = Callable[[Update], Awaitable[Any]]
+
+
+async def feed_timed(label: str, feed: Feeder, updates: Sequence[Update]) -> RoundResult:
+    """Feeds updates one after another, timing each and the whole round.
+
+    Sequential on purpose: latency is then the cost of one update's path, not of queueing
+    behind others; concurrency is what a burst scenario measures.
+    """
+    latencies: list[float] = []
+    clock = time.perf_counter
+    started = clock()
+    for update in updates:
+        t0 = clock()
+        await feed(update)
+        latencies.append((clock() - t0) * 1000)
+    total = clock() - started
+    return RoundResult(label, len(updates), total, latencies)
+
+
+def dispatcher_feeder(dp: Dispatcher, bot: Bot) -> Feeder:
+    async def feed(update: Update) -> Any:
+        result = await dp.feed_update(bot, update)
+        if isinstance(result, TelegramMethod):
+            # Polling executes a method a handler returns; feed_update alone would drop it.
+            await dp.silent_call_request(bot, result)
+        return result
+
+    return feed
+
+
+@dataclass(frozen=True)
+class Summary:
+    ups: float
+    p50: float
+    p99: float
+
+
+def summarize(rounds: Sequence[RoundResult]) -> Summary:
+    """Medians over rounds: on a shared machine one noisy round should not decide."""
+    return Summary(
+        ups=statistics.median(r.ups for r in rounds),
+        p50=statistics.median(r.p50 for r in rounds),
+        p99=statistics.median(r.p99 for r in rounds),
+    )

@@ -1,0 +1,164 @@
+"""Managing the composition (cl. 6-9, 16): roles, units, removal, with confirmations."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.models import AuditEntry, Membership
+from tests.conftest import World
+from tests.integration.steps import add_unit, create_invite, join
+from tests.support.bot_client import FakeUser
+
+
+async def _member(world: World, uid: int, role_button: str, name: str) -> FakeUser:
+    user = world.client.user(uid, name)
+    await join(world, user, await create_invite(world, world.admin(), role_button, name=name))
+    return user
+
+
+async def _current_roles(world: World) -> dict[int, str]:
+    async with world.db.session() as s:
+        rows = await s.execute(
+            select(Membership.person_id, Membership.role).where(Membership.ended_at.is_(None))
+        )
+        return {person: role for person, role in rows.all()}
+
+
+async def _audit_count(world: World) -> int:
+    async with world.db.session() as s:
+        return int(await s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+async def test_cl7_making_someone_deputy_when_one_exists_asks_and_demotes(world: World) -> None:
+    """cl. 7: one deputy chair at a time; the change is confirmed before it happens."""
+    admin = world.admin()
+    await _member(world, 6001, "заместитель председателя", "Старый Заместитель")
+    await _member(world, 6002, "член рабочей группы", "Новый Заместитель")
+    c = world.client
+    await c.send(admin, "/members")
+    await c.click(admin, "Новый Заместитель")
+    await c.click(admin, "Изменить роль")
+    await c.click(admin, "заместитель председателя")
+    assert "Старый Заместитель" in (c.last_text(admin) or "")
+    roles_before = await _current_roles(world)
+    assert sorted(roles_before.values()) == ["deputy_chair", "member"]
+
+    await c.click(admin, "Подтвердить")
+    card = c.last_text(admin) or ""
+    assert "Роль: заместитель председателя" in card
+    await c.send(admin, "/members")
+    listing = c.last_text(admin) or ""
+    assert "<b>Новый Заместитель</b> — заместитель председателя" in listing
+    assert "<b>Старый Заместитель</b> — член рабочей группы" in listing
+
+
+async def test_cancelling_the_confirmation_changes_nothing(world: World) -> None:
+    admin = world.admin()
+    await _member(world, 6003, "председатель рабочей группы", "Председатель")
+    await _member(world, 6004, "член рабочей группы", "Член")
+    before = await _current_roles(world), await _audit_count(world)
+    c = world.client
+    await c.send(admin, "/members")
+    await c.click(admin, "Член")
+    await c.click(admin, "Изменить роль")
+    await c.click(admin, "председатель рабочей группы")
+    await c.click(admin, "Отмена")
+    assert (await _current_roles(world), await _audit_count(world)) == before
+    assert "Роль: член рабочей группы" in (c.last_text(admin) or "")
+
+
+async def test_removal_asks_first_and_keeps_history(world: World) -> None:
+    admin = world.admin()
+    member = await _member(world, 6005, "член рабочей группы", "Уходящий Член")
+    c = world.client
+    await c.send(admin, "/members")
+    await c.click(admin, "Уходящий Член")
+    await c.click(admin, "Исключить из состава")
+    assert "Исключить Уходящий Член" in (c.last_text(admin) or "")
+    assert len(await _current_roles(world)) == 1
+    await c.click(admin, "Подтвердить")
+    assert await _current_roles(world) == {}
+    async with world.db.session() as s:
+        history = (await s.scalars(select(Membership))).all()
+    assert len(history) == 1 and history[0].ended_at is not None
+    # The removed person is now an outsider to the bot.
+    await c.send(member, "/menu")
+    assert "не в составе рабочей группы" in (c.last_text(member) or "")
+
+
+async def test_unit_assignment_and_unit_list(world: World) -> None:
+    admin = world.admin()
+    await add_unit(world, admin, "Отдел качества")
+    await _member(world, 6006, "член рабочей группы", "Член Отдела")
+    c = world.client
+    await c.send(admin, "/members")
+    await c.click(admin, "Член Отдела")
+    await c.click(admin, "Изменить подразделение")
+    await c.click(admin, "Отдел качества")
+    assert "Подразделение: Отдел качества" in (c.last_text(admin) or "")
+    await c.send(admin, "/units")
+    assert "Отдел качества — 1 человек" in (c.last_text(admin) or "")
+
+
+async def test_a_unit_with_people_cannot_be_removed(world: World) -> None:
+    admin = world.admin()
+    await add_unit(world, admin, "Отдел А")
+    await _member(world, 6007, "член рабочей группы", "Член А")
+    c = world.client
+    await c.send(admin, "/members")
+    await c.click(admin, "Член А")
+    await c.click(admin, "Изменить подразделение")
+    await c.click(admin, "Отдел А")
+    await c.send(admin, "/units")
+    await c.click(admin, "Отдел А")
+    await c.click(admin, "Убрать из списка")
+    assert c.alerts(admin)[-1] == (
+        "В подразделении «Отдел А» есть участники. Сначала измените их подразделение."
+    )
+    await c.send(admin, "/units")
+    assert "Отдел А — 1 человек" in (c.last_text(admin) or "")
+
+
+async def test_duplicate_and_overlong_unit_names_are_refused(world: World) -> None:
+    admin = world.admin()
+    await add_unit(world, admin, "Отдел Б")
+    await add_unit(world, admin, "отдел б")
+    assert "уже есть" in (world.client.last_text(admin) or "")
+    await world.client.send(admin, "Щ" * 121)
+    assert "от 1 до 120 символов" in (world.client.last_text(admin) or "")
+    await world.client.send(admin, "/units")
+    assert (world.client.last_text(admin) or "").count("• ") == 1
+
+
+async def test_unit_representative_needs_a_unit(world: World) -> None:
+    admin = world.admin()
+    await _member(world, 6008, "член рабочей группы", "Без Отдела")
+    c = world.client
+    await c.send(admin, "/members")
+    await c.click(admin, "Без Отдела")
+    await c.click(admin, "Изменить роль")
+    await c.click(admin, "представитель структурного подразделения")
+    assert "нужно указать подразделение" in c.alerts(admin)[-1]
+    assert list((await _current_roles(world)).values()) == ["member"]
+
+
+async def test_secretariat_member_manages_the_roster_too(world: World) -> None:
+    """cl. 16: the responsible unit (secretariat) keeps the composition."""
+    clerk = await _member(world, 6009, "секретариат", "Секретарь")
+    await world.client.send(clerk, "/members")
+    assert "Состав рабочей группы" in (world.client.last_text(clerk) or "")
+    payload = await create_invite(world, clerk, "член рабочей группы")
+    assert payload.startswith("inv_")
+
+
+async def test_paging_shows_ten_a_page(world: World) -> None:
+    for i in range(12):
+        await _member(world, 6100 + i, "член рабочей группы", f"Член {i:02d}")
+    admin = world.admin()
+    c = world.client
+    await c.send(admin, "/members")
+    first = c.last_text(admin) or ""
+    assert "12 человек" in first and "10. " in first and "11. " not in first
+    await c.click(admin, "▶")
+    second = c.last_text(admin) or ""
+    assert "11. " in second and "12. " in second and "\n1. <b>" not in second
