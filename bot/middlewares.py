@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from bot.i18n import Translator, normalize_locale
@@ -36,6 +37,9 @@ class SessionMiddleware(BaseMiddleware):
 
     def __init__(self, app: AppContext) -> None:
         self.app = app
+        # Update ids only grow. An id above every id seen so far cannot have been handled,
+        # so the database is asked only about ids at or below this mark (redeliveries).
+        self._high_water: int | None = None
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -45,10 +49,9 @@ class SessionMiddleware(BaseMiddleware):
                 received_at=self.app.clock.now(),
                 group_id=self.app.group_id,
             )
-            async with read(session):
-                if await UpdateRepository(session).seen(event.update_id):
-                    log.info("update %s was handled before; skipped", event.update_id)
-                    return None
+            if await self._seen(session, event.update_id):
+                log.info("update %s was handled before; skipped", event.update_id)
+                return None
             data["session"] = session
             data["app"] = self.app
             try:
@@ -61,6 +64,19 @@ class SessionMiddleware(BaseMiddleware):
                 log.exception("update %s failed", event.update_id)
                 await _tell(event, data, "errors.internal", {})
         return None
+
+    async def _seen(self, session: AsyncSession, update_id: int) -> bool:
+        if self._high_water is not None and update_id > self._high_water:
+            self._high_water = update_id
+            return False
+        async with read(session):
+            repo = UpdateRepository(session)
+            if self._high_water is None:
+                self._high_water = await repo.highest()
+            if update_id > self._high_water:
+                self._high_water = update_id
+                return False
+            return await repo.seen(update_id)
 
 
 async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ class PersonView:
     full_name: str | None
     telegram_name: str
     language: str | None
+    blocked_bot_at: datetime | None = None
 
     @property
     def display_name(self) -> str:

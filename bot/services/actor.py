@@ -23,6 +23,7 @@ class Actor:
     is_admin: bool
     locale: str
     group_id: int
+    blocked_bot: bool = False
 
     @property
     def standing(self) -> Standing:
@@ -48,9 +49,7 @@ async def load_actor(
     admin_ids: frozenset[int],
     default_locale: str,
 ) -> Actor:
-    roster = RosterRepository(session)
-    person = await roster.person_by_telegram(telegram_id)
-    member = await roster.member_by_person(group_id, person.id) if person else None
+    person, member = await RosterRepository(session).person_and_member(group_id, telegram_id)
     # An explicit choice made with /language wins over the Telegram client's language.
     locale = normalize_locale(
         person.language if person and person.language else language_code, default_locale
@@ -65,4 +64,5 @@ async def load_actor(
         is_admin=telegram_id in admin_ids,
         locale=locale,
         group_id=group_id,
+        blocked_bot=bool(person and person.blocked_bot_at),
     )

@@ -19,6 +19,7 @@ def _person_view(row: Person) -> PersonView:
         full_name=row.full_name,
         telegram_name=row.telegram_name,
         language=row.language,
+        blocked_bot_at=row.blocked_bot_at,
     )
 
 
@@ -142,6 +143,29 @@ class RosterRepository:
         )
         found = rows.first()
         return self._member_view(*found) if found else None
+
+    async def person_and_member(
+        self, group_id: int, telegram_id: int
+    ) -> tuple[PersonView | None, MemberView | None]:
+        """Who a Telegram account is, in one query: it runs for every update."""
+        rows = await self.session.execute(
+            select(Person, Membership, StructuralUnit.name)
+            .outerjoin(
+                Membership,
+                (Membership.person_id == Person.id)
+                & (Membership.group_id == group_id)
+                & Membership.ended_at.is_(None),
+            )
+            .outerjoin(StructuralUnit, StructuralUnit.id == Membership.unit_id)
+            .where(Person.telegram_id == telegram_id)
+        )
+        found = rows.first()
+        if found is None:
+            return None, None
+        person, membership, unit_name = found
+        if membership is None:
+            return _person_view(person), None
+        return _person_view(person), self._member_view(membership, person, unit_name)
 
     async def member_by_telegram(self, group_id: int, telegram_id: int) -> MemberView | None:
         rows = await self.session.execute(

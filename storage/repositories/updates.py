@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedUpdate
@@ -19,6 +19,10 @@ class UpdateRepository:
             select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
         )
         return found is not None
+
+    async def highest(self) -> int:
+        found = await self.session.scalar(select(func.max(ProcessedUpdate.update_id)))
+        return int(found or 0)
 
     async def mark(self, update_id: int, now: datetime) -> None:
         self.session.add(ProcessedUpdate(update_id=update_id, handled_at=now))
