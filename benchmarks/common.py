@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import logging
 import math
+import signal
 import statistics
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType, TracebackType
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FrozenClock
 from bot.config import Settings
@@ -89,7 +94,7 @@ def make_settings(db_url: str) -> Settings:
         database_url=db_url,
         admin_ids=frozenset({ADMIN_ID}),
         timezone="Europe/Moscow",
-        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init-only option
+        _env_file=None,  # settings come from here only, never from a stray .env
     )
 
 
@@ -425,3 +430,127 @@ def summarize(rounds: Sequence[RoundResult]) -> Summary:
         p50=statistics.median(r.p50 for r in rounds),
         p99=statistics.median(r.p99 for r in rounds),
     )
+
+
+# ---------------------------------------------------------------------------
+# Where the time goes
+# ---------------------------------------------------------------------------
+
+
+class SqlCounter:
+    """Statements, connection checkouts and pool resets on one engine, via public events.
+
+    With aiosqlite every statement is several round trips to the driver's thread (cursor,
+    execute, fetch, close), and every checkout ends with a reset ROLLBACK, so these counts
+    predict latency better than the time of any single query.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine.sync_engine
+        self.statements: Counter[str] = Counter()
+        self.checkouts = 0
+        self.resets = 0
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine.pool, "checkout", self._checkout)
+        event.listen(self.engine.pool, "reset", self._reset)
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine.pool, "checkout", self._checkout)
+        event.remove(self.engine.pool, "reset", self._reset)
+
+    def snapshot(self) -> tuple[int, int, int]:
+        return sum(self.statements.values()), self.checkouts, self.resets
+
+    def _statement(self, *args: Any) -> None:
+        statement: str = args[2]
+        self.statements[statement.split(None, 1)[0].upper()] += 1
+
+    def _checkout(self, *args: Any) -> None:
+        self.checkouts += 1
+
+    def _reset(self, *args: Any) -> None:
+        self.resets += 1
+
+
+OWN_PACKAGES = frozenset({"bot", "handlers", "storage"})
+
+
+class WallSampler:
+    """A wall-clock sampling profiler for the main thread (SIGALRM, Unix only).
+
+    cProfile misleads on asyncio code: each coroutine resumption counts as a call and
+    cumulative times are counted again at every level of awaiting. Sampling the running
+    frame instead shows where wall time goes: idle in the event loop (waiting for the
+    database thread), or busy in SQLAlchemy, pydantic, aiogram or our own code.
+    """
+
+    def __init__(self, interval_s: float = 0.0005) -> None:
+        self.interval_s = interval_s
+        self.samples = 0
+        self.innermost: Counter[str] = Counter()
+        self.own_lines: Counter[str] = Counter()
+        self._previous: Any = None
+
+    def __enter__(self) -> WallSampler:
+        self._previous = signal.signal(signal.SIGALRM, self._sample)
+        signal.setitimer(signal.ITIMER_REAL, self.interval_s, self.interval_s)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, self._previous)
+
+    @staticmethod
+    def _package(frame: FrameType) -> str:
+        module = str(frame.f_globals.get("__name__", "?"))
+        return module.split(".", 1)[0]
+
+    def _sample(self, signum: int, frame: FrameType | None) -> None:
+        if frame is None:
+            return
+        self.samples += 1
+        package = self._package(frame)
+        if package == "selectors" or frame.f_code.co_name in ("select", "poll"):
+            where = "idle: event loop waiting (database thread)"
+        elif package in OWN_PACKAGES:
+            where = "our code (bot, handlers, storage)"
+        elif package == "tests":
+            where = "fake Bot API session (tests.support)"
+        else:
+            where = package
+        self.innermost[where] += 1
+        # Every line of our code on the synchronous stack, once per sample. Code running
+        # inside SQLAlchemy's greenlets has no link back to its caller, so database work
+        # is under-counted here; the breakdown above has it.
+        seen: set[str] = set()
+        current: FrameType | None = frame
+        while current is not None:
+            if self._package(current) in OWN_PACKAGES:
+                code = current.f_code
+                path = code.co_filename
+                for root in ("/bot/", "/handlers/", "/storage/"):
+                    if root in path:
+                        path = root[1:] + path.rsplit(root, 1)[1]
+                        break
+                line = f"{path}:{current.f_lineno} {code.co_name}"
+                if line not in seen:
+                    seen.add(line)
+                    self.own_lines[line] += 1
+            current = current.f_back
+
+    def report(self, top: int) -> list[str]:
+        total = max(1, self.samples)
+        lines = [f"wall-clock samples: {self.samples} (every {self.interval_s * 1000:.1f} ms)"]
+        lines.append("innermost frame by package:")
+        for where, n in self.innermost.most_common(12):
+            lines.append(f"  {100 * n / total:5.1f}%  {where}")
+        lines.append("our code on the stack (inclusive; excludes time inside SQLAlchemy):")
+        for where, n in self.own_lines.most_common(top):
+            lines.append(f"  {100 * n / total:5.1f}%  {where}")
+        return lines

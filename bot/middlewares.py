@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from bot.i18n import Translator, normalize_locale
-from bot.services.actor import load_actor
+from bot.services.actor import Actor, load_actor
 from bot.services.errors import ServiceError
 from storage.db import read
 from storage.repositories.updates import UpdateRepository
@@ -94,25 +94,43 @@ async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Who is acting, from the roster; never from what the update claims."""
+    """Who is acting, from the roster; never from what the update claims.
+
+    The answer is cached until the next write in this process (see Database.roster_generation),
+    which is exact where the database has one writer process and off elsewhere.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str, str | None], tuple[int, Actor]] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        app: AppContext = data["app"]
         user: User | None = data.get("event_from_user")
-        actor = None
+        data["actor"] = None
         if user is not None and not user.is_bot:
-            async with read(data["session"]) as session:
-                actor = await load_actor(
-                    session,
-                    group_id=app.group_id,
-                    telegram_id=user.id,
-                    telegram_name=telegram_name(user),
-                    language_code=user.language_code,
-                    admin_ids=app.settings.admin_ids,
-                    default_locale=app.settings.default_locale,
-                )
-        data["actor"] = actor
+            data["actor"] = await self._actor(data["app"], data["session"], user)
         return await handler(event, data)
+
+    async def _actor(self, app: AppContext, session: AsyncSession, user: User) -> Actor:
+        key = (user.id, telegram_name(user), user.language_code)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] == app.db.roster_generation:
+            return cached[1]
+        generation = app.db.roster_generation
+        async with read(session):
+            actor = await load_actor(
+                session,
+                group_id=app.group_id,
+                telegram_id=user.id,
+                telegram_name=key[1],
+                language_code=user.language_code,
+                admin_ids=app.settings.admin_ids,
+                default_locale=app.settings.default_locale,
+            )
+        if app.db.caches_are_exact:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = (generation, actor)
+        return actor
 
 
 class I18nMiddleware(BaseMiddleware):

@@ -68,7 +68,17 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _sqlite_hooks(self.engine)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, expire_on_commit=False, info={"database": self}
+        )
+        # Raised after each committed write that changed who someone is (roster, language,
+        # blocked flag). SQLite has one writer process, so there it tells exactly when a
+        # cached actor is stale; with PostgreSQL other instances write too and caches are off.
+        self.roster_generation = 0
+
+    @property
+    def caches_are_exact(self) -> bool:
+        return self.is_sqlite
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
@@ -90,6 +100,14 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         await session.connection(execution_options={WRITE_OPTION: True})
         _mark_update(session)
         yield session
+    database = session.info.get("database")
+    if session.info.pop("roster_changed", False) and isinstance(database, Database):
+        database.roster_generation += 1
+
+
+def roster_changed(session: AsyncSession) -> None:
+    """Called inside a write that changes a person's role, unit, language or reachability."""
+    session.info["roster_changed"] = True
 
 
 def _mark_update(session: AsyncSession) -> None:

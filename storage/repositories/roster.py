@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
+from storage.db import roster_changed
 from storage.dto import GroupView, MemberView, PersonView, UnitView
 from storage.models import Membership, Person, StructuralUnit, WorkingGroup
 
@@ -73,12 +74,14 @@ class RosterRepository:
         return any(existing.casefold() == wanted for existing in names)
 
     async def add_unit(self, group_id: int, name: str, now: datetime) -> int:
+        roster_changed(self.session)
         row = StructuralUnit(group_id=group_id, name=name, created_at=now)
         self.session.add(row)
         await self.session.flush()
         return row.id
 
     async def archive_unit(self, unit_id: int, now: datetime) -> None:
+        roster_changed(self.session)
         await self.session.execute(
             update(StructuralUnit).where(StructuralUnit.id == unit_id).values(archived_at=now)
         )
@@ -98,6 +101,7 @@ class RosterRepository:
         language: str | None,
         now: datetime,
     ) -> int:
+        roster_changed(self.session)
         row = Person(
             telegram_id=telegram_id,
             telegram_name=telegram_name,
@@ -111,6 +115,7 @@ class RosterRepository:
         return row.id
 
     async def update_person(self, person_id: int, **values: object) -> None:
+        roster_changed(self.session)
         await self.session.execute(update(Person).where(Person.id == person_id).values(**values))
 
     # Memberships
@@ -184,6 +189,7 @@ class RosterRepository:
     async def start_membership(
         self, *, group_id: int, person_id: int, role: Role, unit_id: int | None, now: datetime
     ) -> int:
+        roster_changed(self.session)
         row = Membership(
             group_id=group_id, person_id=person_id, role=role.value, unit_id=unit_id, started_at=now
         )
@@ -192,6 +198,7 @@ class RosterRepository:
         return row.id
 
     async def end_membership(self, membership_id: int, now: datetime) -> None:
+        roster_changed(self.session)
         await self.session.execute(
             update(Membership).where(Membership.id == membership_id).values(ended_at=now)
         )
