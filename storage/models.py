@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     text,
 )
@@ -67,6 +68,9 @@ class WorkingGroup(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id"))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # The group's own Telegram chat, linked by an administrator, for announcements.
+    linked_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    linked_chat_title: Mapped[str | None] = mapped_column(String(300))
 
 
 class StructuralUnit(Base):
@@ -91,6 +95,8 @@ class Person(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
+    # Set when Telegram answered 403 for this person; cleared when they write to the bot.
+    blocked_bot_at: Mapped[datetime | None]
 
 
 class Membership(Base):
@@ -184,12 +190,82 @@ class FsmRecord(Base):
     updated_at: Mapped[datetime]
 
 
+class Broadcast(Base):
+    """A message from the secretariat to a chosen audience, with its delivery report."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    author_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    audience: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[dict[str, Any] | None]
+    total: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    # The author's progress message, edited in place while the broadcast runs.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OutboxMessage(Base):
+    """A message to send, written in the same transaction as the change that causes it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_chat_order", "chat_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Deterministic, e.g. "broadcast:12:345": enqueuing the same thing twice is a no-op.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcast.id"), index=True)
+    # "send" a new message, or "edit" the text of `edit_message_id`.
+    method: Mapped[str] = mapped_column(String(8), default="send")
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[dict[str, Any] | None]
+    reply_markup: Mapped[dict[str, Any] | None]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    unknown_count: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Acknowledgement(Base):
+    """ "Ознакомлен(а)": a person confirms they received something (a broadcast, a protocol)."""
+
+    __tablename__ = "acknowledgement"
+    __table_args__ = (
+        Index("uq_acknowledgement_subject_person", "subject", "person_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]
+
+
 __all__ = [
+    "Acknowledgement",
     "AuditEntry",
     "Base",
+    "Broadcast",
     "FsmRecord",
     "Invite",
     "Membership",
+    "OutboxMessage",
     "Person",
     "ProcessedUpdate",
     "StructuralUnit",

@@ -1,0 +1,1 @@
+"""The delivery engine: outbox rows in, Telegram messages out, every outcome recorded."""

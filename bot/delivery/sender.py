@@ -1,0 +1,190 @@
+"""The sender: claims due outbox rows one by one, sends them within Telegram's limits, and
+records every outcome. No database transaction is open while Telegram is being asked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.clock import Clock
+from bot.delivery.limits import RateLimiter
+from bot.delivery.policy import Outcome, decide
+from bot.services.outbox import record
+from storage.db import Database, write
+from storage.repositories.outbox import OutboxRepository, OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    outcome: Outcome
+    error: str | None = None
+    retry_after: float = 0.0
+    message_id: int | None = None
+
+
+async def attempt(bot: Bot, row: OutboxRow) -> Attempt:
+    """One call to Telegram for one row, its result sorted into an outcome."""
+    markup = InlineKeyboardMarkup.model_validate(row.reply_markup) if row.reply_markup else None
+    try:
+        if row.method == "edit":
+            assert row.edit_message_id is not None
+            result = await bot.edit_message_text(
+                text=row.text or "",
+                chat_id=row.chat_id,
+                message_id=row.edit_message_id,
+                reply_markup=markup,
+            )
+        elif row.document is not None:
+            result = await bot.send_document(
+                row.chat_id,
+                document=row.document["file_id"],
+                caption=row.text,
+                reply_markup=markup,
+            )
+        else:
+            result = await bot.send_message(row.chat_id, row.text or "", reply_markup=markup)
+    except TelegramRetryAfter as exc:
+        return Attempt(Outcome.RETRY_AFTER, exc.message, retry_after=float(exc.retry_after))
+    except TelegramForbiddenError as exc:
+        return Attempt(Outcome.BLOCKED, exc.message)
+    except TelegramBadRequest as exc:
+        if "message is not modified" in exc.message:
+            # A fast repeat of the same edit: the chat already shows this text.
+            return Attempt(Outcome.SENT, message_id=row.edit_message_id)
+        return Attempt(Outcome.REJECTED, exc.message)
+    except TelegramServerError as exc:
+        return Attempt(Outcome.SERVER_ERROR, exc.message)
+    except (TelegramNetworkError, TimeoutError) as exc:
+        return Attempt(Outcome.UNKNOWN, f"{type(exc).__name__}: {exc}")
+    except TelegramAPIError as exc:
+        return Attempt(Outcome.REJECTED, exc.message)
+    except Exception as exc:
+        # A row we cannot even turn into a request must not stay "sending" forever.
+        log.exception("outbox %s could not be sent", row.id)
+        return Attempt(Outcome.REJECTED, f"{type(exc).__name__}")
+    message_id = result.message_id if isinstance(result, Message) else row.edit_message_id
+    return Attempt(Outcome.SENT, message_id=message_id)
+
+
+class Sender:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        limiter: RateLimiter | None = None,
+        *,
+        idle_wait: float = 0.5,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.bot = bot
+        self.clock = clock
+        self.limiter = limiter or RateLimiter()
+        self.idle_wait = idle_wait
+        self.rng = rng or random.Random()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """New rows were committed: look now instead of after the idle wait."""
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Rows left "sending" by a crash: Telegram may or may not have them (policy.py)."""
+        async with self.db.session() as session, write(session):
+            rows = await OutboxRepository(session).in_flight()
+            for row in rows:
+                decision = decide(
+                    Outcome.UNKNOWN,
+                    kind=row.kind,
+                    attempts=row.attempts,
+                    unknown_count=row.unknown_count + 1,
+                    rng=self.rng,
+                )
+                await record(
+                    session,
+                    row,
+                    decision,
+                    now=self.clock.now(),
+                    error="in flight when the sender stopped",
+                )
+        if rows:
+            log.warning(
+                "%s message(s) were in flight at the last stop; handled as unknown", len(rows)
+            )
+        return len(rows)
+
+    async def step(self) -> bool:
+        """Sends at most one message; False when nothing could be sent right now."""
+        await asyncio.sleep(self.limiter.overall_delay())
+        async with self.db.session() as session, write(session):
+            row = await OutboxRepository(session).claim(self.clock.now(), self.limiter.busy_chats())
+        if row is None:
+            return False
+        self.limiter.reserve(row.chat_id)
+        result = await attempt(self.bot, row)
+        if result.outcome is Outcome.RETRY_AFTER:
+            self.limiter.refused(row.chat_id, result.retry_after)
+        decision = decide(
+            result.outcome,
+            kind=row.kind,
+            attempts=row.attempts,
+            unknown_count=row.unknown_count + (result.outcome is Outcome.UNKNOWN),
+            retry_after=result.retry_after,
+            rng=self.rng,
+        )
+        async with self.db.session() as session, write(session):
+            await record(
+                session,
+                row,
+                decision,
+                now=self.clock.now(),
+                error=result.error,
+                message_id=result.message_id,
+            )
+        if result.outcome is not Outcome.SENT:
+            log.info("outbox %s (%s): %s", row.id, row.key, result.outcome.value)
+        return True
+
+    async def drain(self, limit: int = 10_000) -> int:
+        """Sends everything due now; for tests and for a clean stop."""
+        sent = 0
+        while sent < limit and await self.step():
+            sent += 1
+        return sent
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.recover()
+        while not stop.is_set():
+            try:
+                if await self.step():
+                    continue
+            except Exception:
+                log.exception("sender step failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wait(stop), timeout=self.idle_wait)
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
