@@ -10,6 +10,8 @@ from aiogram.client.session.base import BaseSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import AppContext
+from bot.delivery.limits import RateLimiter
+from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
 from bot.menu_commands import setup_default_commands
 from bot.polling import poll
@@ -35,13 +37,16 @@ async def run(
     await migrate(settings.database_url)
     db = Database(settings.database_url)
     bot = create_bot(settings, session)
-    ticker = Ticker(db, clock)
+    ticker: Ticker | None = None
+    sender_task: asyncio.Task[None] | None = None
+    sender_stop = asyncio.Event()
     try:
         async with db.session() as s:
             group = await ensure_default_group(
                 s, name=DEFAULT_GROUP_NAME, timezone=settings.timezone, now=clock.now()
             )
         me = await bot.get_me()
+        sender = Sender(db, bot, clock, RateLimiter(settings.send_rate_per_second))
         app = AppContext(
             settings=settings,
             db=db,
@@ -49,10 +54,13 @@ async def run(
             group_id=group.id,
             timezone=group.timezone,
             bot_username=me.username or str(me.id),
+            wake_sender=sender.wake,
         )
         dp = create_dispatcher(app)
         await bot.delete_webhook(drop_pending_updates=False)
         await setup_default_commands(bot, settings.default_locale, group.timezone)
+        sender_task = asyncio.create_task(sender.run(sender_stop), name="sender")
+        ticker = Ticker(app)
         ticker.start()
         log.info("@%s is polling", app.bot_username)
         await poll(
@@ -64,6 +72,11 @@ async def run(
         )
         log.info("stopped cleanly")
     finally:
-        ticker.shutdown()
+        if ticker is not None:
+            ticker.shutdown()
+        sender_stop.set()
+        if sender_task is not None:
+            # The message in flight finishes and is recorded; nothing new is claimed.
+            await asyncio.wait_for(sender_task, timeout=30)
         await bot.session.close()
         await db.dispose()

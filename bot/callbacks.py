@@ -42,3 +42,24 @@ RESTRICTED_PREFIXES: dict[str, str] = {
     "iv": "manage_roster",
     "un": "manage_roster",
 }
+
+
+class BroadcastCb(CallbackData, prefix="bc"):
+    action: str
+    audience: str = ""
+    unit: int = 0
+    broadcast: int = 0
+    page: int = 0
+
+
+class AckCb(CallbackData, prefix="ack"):
+    """ "Ознакомлен(а)" under a broadcast; acknowledges for whoever presses it."""
+
+    broadcast: int
+
+
+class LinkCb(CallbackData, prefix="lk"):
+    action: str
+
+
+RESTRICTED_PREFIXES.update({"bc": "broadcast", "lk": "link_chat"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ class AppContext:
     group_id: int
     timezone: str
     bot_username: str
+    # Tells the sender that new outbox rows were committed, so it need not wait to look.
+    wake_sender: Callable[[], None] = lambda: None
 
     @property
     def invite_ttl(self) -> timedelta:

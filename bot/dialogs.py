@@ -12,3 +12,8 @@ class InviteDialog(StatesGroup):
 
 class UnitDialog(StatesGroup):
     name = State()
+
+
+class BroadcastDialog(StatesGroup):
+    content = State()
+    audience = State()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -15,6 +16,7 @@ from bot.context import AppContext
 from bot.i18n import Translator, normalize_locale
 from bot.services.actor import Actor, load_actor
 from bot.services.errors import ServiceError
+from bot.services.roster import RosterService
 from storage.db import read
 from storage.repositories.updates import UpdateRepository
 
@@ -107,7 +109,18 @@ class ActorMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         data["actor"] = None
         if user is not None and not user.is_bot:
-            data["actor"] = await self._actor(data["app"], data["session"], user)
+            actor = await self._actor(data["app"], data["session"], user)
+            client = normalize_locale(user.language_code, data["app"].settings.default_locale)
+            if actor.blocked_bot or (
+                actor.person_id is not None and actor.stored_client_language != client
+            ):
+                # Rare writes: the person is reachable again, or their client's language
+                # changed (messages sent later on the bot's own initiative use it).
+                await RosterService(data["session"], data["app"].clock).refresh_person(
+                    actor, client
+                )
+                actor = replace(actor, blocked_bot=False, stored_client_language=client)
+            data["actor"] = actor
         return await handler(event, data)
 
     async def _actor(self, app: AppContext, session: AsyncSession, user: User) -> Actor:

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, fallback, gate, invites, onboarding, roster, units
+from handlers import (
+    acknowledgements,
+    broadcasts,
+    common,
+    fallback,
+    gate,
+    group_chat,
+    invites,
+    onboarding,
+    roster,
+    units,
+)
 
 
 def routers() -> list[Router]:
     """In the order they are tried: /start first, then the gate for people not in the roster."""
     return [
         onboarding.router(),
+        group_chat.router(),
         gate.router(),
         common.router(),
         roster.router(),
         invites.router(),
         units.router(),
+        broadcasts.router(),
+        acknowledgements.router(),
         fallback.router(),
     ]

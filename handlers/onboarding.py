@@ -29,7 +29,7 @@ async def start_with_invite(
     user = message.from_user
     service = InviteService(session, app.clock, app.invite_ttl)
     joined = await service.redeem(
-        actor, command.args, Newcomer(user.id, telegram_name(user), user.username)
+        actor, command.args, Newcomer(user.id, telegram_name(user), user.username, actor.locale)
     )
     t = app.translator(actor.locale)
     standing = Standing(role=joined.member.role, is_admin=actor.is_admin)

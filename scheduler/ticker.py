@@ -11,50 +11,46 @@ from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.clock import Clock
-from bot.services.setup import prune_update_marks
-from storage.db import Database
+from bot.context import AppContext
+from scheduler import jobs
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], Awaitable[None]]
+Job = Callable[[AppContext], Awaitable[None]]
+
+# (id, seconds between ticks, job). Progress at most every 2 s, as the issue asks.
+SCHEDULE: tuple[tuple[str, float, Job], ...] = (
+    ("housekeeping", 3600.0, jobs.housekeeping),
+    ("broadcast_progress", 2.0, jobs.broadcast_progress),
+)
 
 
 class Ticker:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
         self.scheduler = AsyncIOScheduler(timezone="UTC")
 
-    def every(self, job_id: str, seconds: float, job: Job) -> None:
-        self.scheduler.add_job(
-            self._guarded(job_id, job),
-            "interval",
-            seconds=seconds,
-            id=job_id,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-        )
+    def start(self) -> None:
+        for job_id, seconds, job in SCHEDULE:
+            self.scheduler.add_job(
+                self._guarded(job_id, job),
+                "interval",
+                seconds=seconds,
+                id=job_id,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+            )
+        self.scheduler.start()
 
-    def _guarded(self, job_id: str, job: Job) -> Job:
+    def _guarded(self, job_id: str, job: Job) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
             try:
-                await job()
+                await job(self.app)
             except Exception:
                 log.exception("scheduled job %s failed; it runs again at its next tick", job_id)
 
         return run
-
-    def start(self) -> None:
-        self.every("housekeeping", 3600, self.housekeeping)
-        self.scheduler.start()
-
-    async def housekeeping(self) -> None:
-        async with self.db.session() as session:
-            pruned = await prune_update_marks(session, self.clock.now())
-        if pruned:
-            log.info("pruned %s old update marks", pruned)
 
     def shutdown(self) -> None:
         if self.scheduler.running:

@@ -30,10 +30,15 @@ class PersonView:
     telegram_name: str
     language: str | None
     blocked_bot_at: datetime | None = None
+    client_language: str | None = None
 
     @property
     def display_name(self) -> str:
         return self.full_name or self.telegram_name
+
+    def locale(self, default: str) -> str:
+        """For messages the bot sends on its own: the chosen language, else the client's."""
+        return self.language or self.client_language or default
 
 
 @dataclass(frozen=True, slots=True)

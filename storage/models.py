@@ -94,6 +94,9 @@ class Person(Base):
     telegram_name: Mapped[str] = mapped_column(String(200))
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
+    # The language of the person's Telegram client, for messages sent on the bot's own
+    # initiative; an explicit /language choice (`language`) wins over it.
+    client_language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     # Set when Telegram answered 403 for this person; cleared when they write to the bot.
     blocked_bot_at: Mapped[datetime | None]

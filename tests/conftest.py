@@ -4,6 +4,7 @@ and the real dispatcher wired to a recording session and a frozen clock."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -20,8 +21,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.context import AppContext
+from bot.delivery.limits import RateLimiter
+from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
 from bot.services.setup import ensure_default_group
+from scheduler.jobs import broadcast_progress
 from storage.db import Database
 from storage.migrate import migrate
 from tests.support.bot_client import BotClient, FakeUser
@@ -107,6 +111,7 @@ class World:
     session: RecordingSession
     client: BotClient
     clock: FrozenClock
+    _sender: Sender | None = None
 
     @property
     def db(self) -> Database:
@@ -114,6 +119,33 @@ class World:
 
     def admin(self, language_code: str = "ru") -> FakeUser:
         return self.client.user(ADMIN_ID, "Админ", "Системный", language_code=language_code)
+
+    @property
+    def sender(self) -> Sender:
+        if self._sender is None:
+            # The limiter reads the frozen clock too, so a 429's hold on a chat ends when the
+            # test moves the clock, and pacing costs the tests no real time.
+            limiter = RateLimiter(
+                1e9,
+                private_interval=0,
+                group_interval=0,
+                clock=lambda: self.clock.now().timestamp(),
+            )
+            self._sender = Sender(
+                self.db, self.client.bot, self.clock, limiter, rng=random.Random(3)
+            )
+        return self._sender
+
+    async def deliver(self) -> int:
+        """What the running bot does in the background: progress ticks and the sender."""
+        total = 0
+        for _ in range(20):
+            await broadcast_progress(self.app)
+            sent = await self.sender.drain()
+            total += sent
+            if not sent:
+                return total
+        return total
 
 
 async def build_world(db_url: str, clock: FrozenClock, **overrides: object) -> World:

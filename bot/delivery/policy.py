@@ -84,3 +84,14 @@ def decide(
     if unknown_count > resends:
         return Decision(Status.UNKNOWN, counts_unknown=True)
     return Decision(Status.PENDING, backoff(attempts, rng), counts_unknown=True)
+
+
+def fold_statuses(statuses: tuple[str, ...] | list[str]) -> Status:
+    """One recipient's outcome from the rows of their message (a long text has several)."""
+    seen = {Status(s) for s in statuses}
+    for worst in (Status.BLOCKED, Status.FAILED, Status.UNKNOWN):
+        if worst in seen:
+            return worst
+    if seen & {Status.PENDING, Status.SENDING}:
+        return Status.PENDING
+    return Status.SENT

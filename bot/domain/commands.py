@@ -5,13 +5,15 @@ from __future__ import annotations
 from bot.domain.roles import Capability, Role, Standing, can
 
 EVERYONE: tuple[str, ...] = ("start", "help", "menu", "language", "cancel")
-ROSTER_MANAGEMENT: tuple[str, ...] = ("members", "invite", "units")
+SECRETARIAT_COMMANDS: tuple[str, ...] = ("members", "invite", "units", "broadcast", "deliveries")
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
 COMMAND_CAPABILITY: dict[str, Capability] = {
     "members": Capability.MANAGE_ROSTER,
     "invite": Capability.MANAGE_ROSTER,
     "units": Capability.MANAGE_ROSTER,
+    "broadcast": Capability.BROADCAST,
+    "deliveries": Capability.BROADCAST,
 }
 
 # Who may use a restricted command, as shown to someone who may not.
@@ -19,6 +21,8 @@ COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
     "members": (Role.SECRETARIAT, "admin"),
     "invite": (Role.SECRETARIAT, "admin"),
     "units": (Role.SECRETARIAT, "admin"),
+    "broadcast": (Role.SECRETARIAT, "admin"),
+    "deliveries": (Role.SECRETARIAT, "admin"),
 }
 
 
@@ -26,7 +30,7 @@ def commands_for(standing: Standing) -> tuple[str, ...]:
     """Commands in the order they appear in the person's menu."""
     if not standing.in_roster:
         return ("start", "help", "language")
-    extra = tuple(c for c in ROSTER_MANAGEMENT if can(standing, COMMAND_CAPABILITY[c]))
+    extra = tuple(c for c in SECRETARIAT_COMMANDS if can(standing, COMMAND_CAPABILITY[c]))
     return EVERYONE + extra
 
 

@@ -43,6 +43,8 @@ NAME_MAX_LENGTH = 120
 class Capability(StrEnum):
     USE_BOT = "use_bot"
     MANAGE_ROSTER = "manage_roster"
+    BROADCAST = "broadcast"
+    LINK_CHAT = "link_chat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +64,14 @@ class Standing:
 
 
 def can(standing: Standing, capability: Capability) -> bool:
-    """Administrators (from configuration) and the secretariat manage the roster (cl. 16)."""
+    """Administrators (from configuration) and the secretariat keep the roster and reach the
+    members (cl. 15-16); linking the group's chat is for administrators alone."""
     if capability is Capability.USE_BOT:
         return standing.in_roster
-    if capability is Capability.MANAGE_ROSTER:
+    if capability in (Capability.MANAGE_ROSTER, Capability.BROADCAST):
         return standing.is_admin or standing.role is Role.SECRETARIAT
+    if capability is Capability.LINK_CHAT:
+        return standing.is_admin
     return False
 
 

@@ -24,6 +24,8 @@ class Actor:
     locale: str
     group_id: int
     blocked_bot: bool = False
+    # What the roster remembers of the client's language, to notice when it changes.
+    stored_client_language: str | None = None
 
     @property
     def standing(self) -> Standing:
@@ -65,4 +67,5 @@ async def load_actor(
         locale=locale,
         group_id=group_id,
         blocked_bot=bool(person and person.blocked_bot_at),
+        stored_client_language=person.client_language if person else None,
     )

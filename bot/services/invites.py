@@ -52,6 +52,7 @@ class Newcomer:
     telegram_id: int
     telegram_name: str
     username: str | None
+    client_language: str | None = None
 
 
 class InviteService:
@@ -169,6 +170,7 @@ class InviteService:
                     full_name=invite.full_name,
                     language=None,
                     now=now,
+                    client_language=newcomer.client_language,
                 )
             else:
                 person_id = person.id

@@ -206,6 +206,19 @@ class RosterService:
             await Auditor(self.session, actor, now)("unit_archived", "unit", unit_id)
         return unit
 
+    async def refresh_person(self, actor: Actor, client_language: str) -> None:
+        """The person wrote to the bot: they no longer block it, and their client's language
+        is remembered for messages the bot sends on its own initiative."""
+        if actor.person_id is None:
+            return
+        now = self.clock.now()
+        async with write(self.session):
+            await self.repo.update_person(
+                actor.person_id, blocked_bot_at=None, client_language=client_language
+            )
+            if actor.blocked_bot:
+                await Auditor(self.session, actor, now)("unblocked_bot", "person", actor.person_id)
+
     # Preferences
     async def set_language(self, actor: Actor, locale: str, username: str | None) -> None:
         if locale not in SUPPORTED:

@@ -27,6 +27,13 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
             ]
         )
         rows.append([button(t("menu.units"), MenuCb(section="units"))])
+    if can(standing, Capability.BROADCAST):
+        rows.append(
+            [
+                button(t("menu.broadcast"), MenuCb(section="broadcast")),
+                button(t("menu.deliveries"), MenuCb(section="deliveries")),
+            ]
+        )
     rows.append(
         [
             button(t("menu.help"), MenuCb(section="help")),

@@ -15,8 +15,13 @@ from storage.dto import MemberView, UnitView
 def member_line(t: Translator, member: MemberView) -> str:
     role = role_name(t, member.role)
     if member.unit_name:
-        return t("roster.line_unit", name=member.display_name, role=role, unit=member.unit_name)
-    return t("roster.line", name=member.display_name, role=role)
+        line = t("roster.line_unit", name=member.display_name, role=role, unit=member.unit_name)
+    else:
+        line = t("roster.line", name=member.display_name, role=role)
+    if member.person.blocked_bot_at is not None:
+        # The secretariat needs to know who cannot be reached through the bot (cl. 15).
+        line += t("roster.blocked_mark")
+    return line
 
 
 def members_card(

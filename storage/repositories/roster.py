@@ -21,6 +21,7 @@ def _person_view(row: Person) -> PersonView:
         telegram_name=row.telegram_name,
         language=row.language,
         blocked_bot_at=row.blocked_bot_at,
+        client_language=row.client_language,
     )
 
 
@@ -40,6 +41,19 @@ class RosterRepository:
         self.session.add(row)
         await self.session.flush()
         return row.id
+
+    async def linked_chat(self, group_id: int) -> tuple[int, str | None] | None:
+        row = await self.session.get(WorkingGroup, group_id)
+        if row is None or row.linked_chat_id is None:
+            return None
+        return row.linked_chat_id, row.linked_chat_title
+
+    async def set_linked_chat(self, group_id: int, chat_id: int | None, title: str | None) -> None:
+        await self.session.execute(
+            update(WorkingGroup)
+            .where(WorkingGroup.id == group_id)
+            .values(linked_chat_id=chat_id, linked_chat_title=title)
+        )
 
     # Units
     async def units(self, group_id: int) -> list[UnitView]:
@@ -100,6 +114,7 @@ class RosterRepository:
         full_name: str | None,
         language: str | None,
         now: datetime,
+        client_language: str | None = None,
     ) -> int:
         roster_changed(self.session)
         row = Person(
@@ -108,6 +123,7 @@ class RosterRepository:
             username=username,
             full_name=full_name,
             language=language,
+            client_language=client_language,
             created_at=now,
         )
         self.session.add(row)

@@ -95,6 +95,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("blocked_bot_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("client_language", sa.String(length=8), nullable=True))
 
     with op.batch_alter_table("working_group", schema=None) as batch_op:
         batch_op.add_column(sa.Column("linked_chat_id", sa.BigInteger(), nullable=True))
@@ -107,6 +108,7 @@ def downgrade() -> None:
         batch_op.drop_column("linked_chat_id")
 
     with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("client_language")
         batch_op.drop_column("blocked_bot_at")
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:

@@ -1,0 +1,297 @@
+"""Broadcasts from the secretariat: audience, delivery through the outbox, progress, report,
+acknowledgements (cl. 15: the secretariat proves who received what)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.delivery.policy import FINAL, Status, fold_statuses
+from bot.domain.roles import MEMBER_ROLES, Capability, Role
+from bot.i18n import Raw, Translator
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput, NotFound
+from bot.services.outbox import Envelope, enqueue, enqueue_edit
+from bot.services.roster import Auditor
+from storage.db import read, write
+from storage.dto import MemberView
+from storage.repositories.broadcasts import BroadcastRepository, BroadcastView, DeliveryLine
+from storage.repositories.roster import RosterRepository
+
+
+class Audience(StrEnum):
+    MEMBERS = "members"
+    UNIT = "unit"
+    SECRETARIAT = "secretariat"
+    EVERYONE = "everyone"
+    CHAT = "chat"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    text: str | None
+    document: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    unknown: int
+    acknowledged: int
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.blocked + self.failed + self.unknown
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+
+def subject(broadcast_id: int) -> str:
+    return f"broadcast:{broadcast_id}"
+
+
+def select_audience(
+    members: list[MemberView], audience: Audience, unit_id: int | None
+) -> list[MemberView]:
+    """Who a broadcast reaches; the linked chat is not a person and is handled apart."""
+    if audience is Audience.MEMBERS:
+        return [m for m in members if m.role in MEMBER_ROLES]
+    if audience is Audience.UNIT:
+        return [m for m in members if unit_id is not None and m.unit_id == unit_id]
+    if audience is Audience.SECRETARIAT:
+        return [m for m in members if m.role is Role.SECRETARIAT]
+    if audience is Audience.EVERYONE:
+        return [m for m in members if m.role is not Role.GUEST]
+    return []
+
+
+def progress_of(lines: list[DeliveryLine]) -> Progress:
+    folded = [fold_statuses(line.statuses) for line in lines]
+    return Progress(
+        total=len(lines),
+        sent=folded.count(Status.SENT),
+        blocked=folded.count(Status.BLOCKED),
+        failed=folded.count(Status.FAILED),
+        unknown=folded.count(Status.UNKNOWN),
+        acknowledged=sum(1 for line in lines if line.acknowledged_at is not None),
+    )
+
+
+Render = Callable[[str], Translator]
+
+
+class BroadcastService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.repo = BroadcastRepository(session)
+        self.roster = RosterRepository(session)
+
+    async def recipients(
+        self, actor: Actor, audience: Audience, unit_id: int | None
+    ) -> list[MemberView]:
+        actor.require(Capability.BROADCAST)
+        async with read(self.session):
+            return select_audience(await self.roster.members(actor.group_id), audience, unit_id)
+
+    async def linked_chat(self, actor: Actor) -> tuple[int, str | None] | None:
+        actor.require(Capability.BROADCAST)
+        async with read(self.session):
+            return await self.roster.linked_chat(actor.group_id)
+
+    async def start(
+        self,
+        actor: Actor,
+        draft: Draft,
+        audience: Audience,
+        unit_id: int | None,
+        *,
+        render: Render,
+        default_locale: str,
+        ack_keyboard: Callable[[Translator, int], Any],
+    ) -> BroadcastView:
+        """Creates the broadcast and every recipient's outbox row in one transaction."""
+        actor.require(Capability.BROADCAST)
+        if not (draft.text or draft.document):
+            raise InvalidInput("broadcasts.empty")
+        now = self.clock.now()
+        async with write(self.session):
+            members = select_audience(await self.roster.members(actor.group_id), audience, unit_id)
+            chat = await self.roster.linked_chat(actor.group_id)
+            if audience is Audience.CHAT and chat is None:
+                raise InvalidInput("broadcasts.no_chat")
+            if audience is Audience.UNIT and (
+                unit_id is None or await self.roster.unit(actor.group_id, unit_id) is None
+            ):
+                raise NotFound("errors.stale")
+            total = len(members) + (1 if audience is Audience.CHAT else 0)
+            if total == 0:
+                raise InvalidInput("broadcasts.no_recipients")
+            broadcast = await self.repo.add(
+                group_id=actor.group_id,
+                author_telegram_id=actor.telegram_id,
+                audience=audience.value,
+                unit_id=unit_id,
+                text=draft.text,
+                document=draft.document,
+                total=total,
+                created_at=now,
+            )
+            envelopes = []
+            for member in members:
+                if member.person.telegram_id is None:
+                    continue
+                t = render(member.person.locale(default_locale))
+                envelopes.append(
+                    Envelope(
+                        key=f"broadcast:{broadcast.id}:{member.person.id}",
+                        kind="broadcast",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        broadcast_id=broadcast.id,
+                        text=message_text(t, draft),
+                        document=draft.document,
+                        keyboard=ack_keyboard(t, broadcast.id),
+                    )
+                )
+            if audience is Audience.CHAT and chat is not None:
+                t = render(default_locale)
+                envelopes.append(
+                    Envelope(
+                        key=f"broadcast:{broadcast.id}:chat",
+                        kind="broadcast",
+                        chat_id=chat[0],
+                        broadcast_id=broadcast.id,
+                        text=message_text(t, draft),
+                        document=draft.document,
+                        keyboard=ack_keyboard(t, broadcast.id),
+                    )
+                )
+            await enqueue(self.session, envelopes, now)
+            await Auditor(self.session, actor, now)(
+                "broadcast_started",
+                "broadcast",
+                broadcast.id,
+                audience=audience.value,
+                unit_id=unit_id,
+                recipients=total,
+            )
+        return broadcast
+
+    async def set_progress_message(
+        self, actor: Actor, broadcast_id: int, chat_id: int, message_id: int
+    ) -> None:
+        async with write(self.session):
+            await self.repo.update(
+                broadcast_id, progress_chat_id=chat_id, progress_message_id=message_id
+            )
+
+    async def acknowledge(self, actor: Actor, broadcast_id: int) -> bool:
+        """ "Ознакомлен(а)" from the person pressing, whoever's chat the button is in."""
+        if actor.person_id is None or actor.role is None:
+            raise InvalidInput("gate.not_in_roster_short")
+        now = self.clock.now()
+        async with write(self.session):
+            if await self.repo.get(actor.group_id, broadcast_id) is None:
+                raise NotFound("errors.stale")
+            first = await self.repo.acknowledge(subject(broadcast_id), actor.person_id, now)
+            if first:
+                await Auditor(self.session, actor, now)("acknowledged", "broadcast", broadcast_id)
+        return first
+
+    async def report(
+        self, actor: Actor, broadcast_id: int
+    ) -> tuple[BroadcastView, list[DeliveryLine]]:
+        actor.require(Capability.BROADCAST)
+        async with read(self.session):
+            broadcast = await self.repo.get(actor.group_id, broadcast_id)
+            if broadcast is None:
+                raise NotFound("errors.stale")
+            return broadcast, await self.repo.lines(broadcast_id, subject(broadcast_id))
+
+    async def history(self, actor: Actor, page: int, size: int) -> list[BroadcastView]:
+        actor.require(Capability.BROADCAST)
+        async with read(self.session):
+            return await self.repo.latest(actor.group_id, size, page * size)
+
+    async def tick(
+        self,
+        *,
+        render: Render,
+        default_locale: str,
+        progress_text: Callable[[Translator, BroadcastView, Progress], str],
+        report_text: Callable[[Translator, BroadcastView, list[DeliveryLine]], str],
+    ) -> int:
+        """Edits each running broadcast's progress message; finishes the ones that are done.
+
+        Runs every two seconds, so the progress message changes at most that often.
+        """
+        async with read(self.session):
+            if not await self.repo.unfinished():
+                return 0
+        now = self.clock.now()
+        finished = 0
+        async with write(self.session):
+            for broadcast in await self.repo.unfinished():
+                lines = await self.repo.lines(broadcast.id, subject(broadcast.id))
+                progress = progress_of(lines)
+                author = await self.roster.person_by_telegram(broadcast.author_telegram_id)
+                t = render(author.locale(default_locale) if author else default_locale)
+                if broadcast.progress_chat_id and broadcast.progress_message_id:
+                    await enqueue_edit(
+                        self.session,
+                        key=f"progress:{broadcast.id}",
+                        kind="progress",
+                        chat_id=broadcast.progress_chat_id,
+                        message_id=broadcast.progress_message_id,
+                        text=progress_text(t, broadcast, progress),
+                        keyboard=None,
+                        now=now,
+                    )
+                if all(Status(s) in FINAL for line in lines for s in line.statuses):
+                    finished += 1
+                    await self.repo.update(broadcast.id, finished_at=now)
+                    await enqueue(
+                        self.session,
+                        [
+                            Envelope(
+                                key=f"report:{broadcast.id}",
+                                kind="report",
+                                chat_id=broadcast.author_telegram_id,
+                                broadcast_id=None,
+                                text=report_text(t, broadcast, lines),
+                            )
+                        ],
+                        now,
+                    )
+                    await Auditor(self.session, None, now)(
+                        "broadcast_finished",
+                        "broadcast",
+                        broadcast.id,
+                        sent=progress.sent,
+                        blocked=progress.blocked,
+                        failed=progress.failed,
+                        unknown=progress.unknown,
+                    )
+        return finished
+
+
+def message_text(t: Translator, draft: Draft) -> str:
+    """What a recipient reads: the kind in bold, then the secretariat's text as written.
+
+    The text is the HTML aiogram rebuilt from the author's message (its formatting kept,
+    everything else escaped), hence Raw.
+    """
+    if not draft.text:
+        return t("broadcasts.header")
+    return t("broadcasts.message", body=Raw(draft.text))

@@ -1,0 +1,42 @@
+"""The group's own Telegram chat: linked by an administrator, used for announcements."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.roles import Capability
+from bot.services.actor import Actor
+from bot.services.roster import Auditor
+from storage.db import write
+from storage.repositories.roster import RosterRepository
+
+
+class ChatService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.roster = RosterRepository(session)
+
+    async def link(self, actor: Actor, chat_id: int, title: str | None) -> None:
+        """The chat id comes from the message the button is in, never from its payload."""
+        actor.require(Capability.LINK_CHAT)
+        now = self.clock.now()
+        async with write(self.session):
+            await self.roster.set_linked_chat(actor.group_id, chat_id, title)
+            await Auditor(self.session, actor, now)(
+                "chat_linked", "working_group", actor.group_id, chat_id=chat_id
+            )
+
+    async def unlink(self, actor: Actor, chat_id: int) -> bool:
+        actor.require(Capability.LINK_CHAT)
+        now = self.clock.now()
+        async with write(self.session):
+            current = await self.roster.linked_chat(actor.group_id)
+            if current is None or current[0] != chat_id:
+                return False
+            await self.roster.set_linked_chat(actor.group_id, None, None)
+            await Auditor(self.session, actor, now)(
+                "chat_unlinked", "working_group", actor.group_id, chat_id=chat_id
+            )
+        return True
