@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
 from tests.e2e.steps import click_and_see, invite_and_join
+from tests.support.fake_api import Call
 
 
 async def test_secretariat_broadcasts_to_three_members_who_acknowledge(
@@ -24,37 +25,44 @@ async def test_secretariat_broadcasts_to_three_members_who_acknowledge(
     await tg.send_text(clerk, "Материалы к заседанию размещены в системе.")
     menu = await tg.wait_message(clerk.id, "Кому отправить?")
     ref = (clerk.id, menu.result["message_id"])
-    await tg.click_button(clerk, ref, "Членам рабочей группы (3)")
-    await tg.wait_for(lambda c: c.method == "editMessageText" and "3 получателя" in (c.text or ""))
-    await tg.click_button(clerk, ref, "Подтвердить")
+    await click_and_see(tg, clerk, ref, "Членам рабочей группы (3)", "3 получателя")
+    await click_and_see(tg, clerk, ref, "Подтвердить", "Рассылка № 1: отправлено 0 из 3")
 
     for member in members:
         got = await tg.wait_message(member.id, "Материалы к заседанию", timeout=10)
         assert "Сообщение секретариата" in (got.text or "")
+        start = len(tg.calls)
         await tg.click_button(member, (member.id, got.result["message_id"]), "Ознакомлен(а)")
-        await tg.wait_for(
-            lambda c, m=member: (
-                c.method == "answerCallbackQuery" and "Отмечено" in str(c.params.get("text"))
+
+        def answered(call: Call, start: int = start) -> bool:
+            return (
+                call.method == "answerCallbackQuery"
+                and "Отмечено" in str(call.params.get("text"))
+                and any(call is later for later in tg.calls[start:])
             )
-        )
+
+        await tg.wait_for(answered)
 
     # Progress is edited in place, and the report arrives when everything is delivered.
-    await tg.wait_for(
-        lambda c: (
-            c.method == "editMessageText"
-            and c.chat_id == clerk.id
-            and "завершена: доставлено 3 из 3" in (c.text or "")
-        ),
-        timeout=15,
-    )
+    def finished(call: Call) -> bool:
+        return (
+            call.method == "editMessageText"
+            and call.chat_id == clerk.id
+            and "завершена: доставлено 3 из 3" in (call.text or "")
+        )
+
+    await tg.wait_for(finished, timeout=15)
     report = await tg.wait_message(clerk.id, "Отчёт о доставке", timeout=10)
     assert "Доставлено: 3 из 3" in (report.text or "")
 
     await tg.send_text(clerk, "/deliveries")
     history = await tg.wait_message(clerk.id, "Рассылки")
-    await tg.click_button(clerk, (clerk.id, history.result["message_id"]), "Отчёт по рассылке № 1")
-    card = await tg.wait_for(
-        lambda c: c.method == "editMessageText" and "Ознакомились: 3 из 3" in (c.text or "")
+    card = await click_and_see(
+        tg,
+        clerk,
+        (clerk.id, history.result["message_id"]),
+        "Отчёт по рассылке № 1",
+        "Ознакомились: 3 из 3",
     )
     for i in range(3):
         assert f"Член Номер{i} — ✅ доставлено, ознакомлен(а)" in (card.text or "")

@@ -6,6 +6,7 @@ import re
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
+from tests.e2e.steps import click_and_see
 
 
 async def test_admin_invites_chair_who_joins_and_is_listed(running: RunningBot) -> None:
@@ -13,14 +14,10 @@ async def test_admin_invites_chair_who_joins_and_is_listed(running: RunningBot) 
     admin = tg.user(ADMIN_ID, "Админ", language_code="ru")
     await tg.send_text(admin, "/invite")
     card = await tg.wait_message(admin.id, "Приглашения в состав")
-    await tg.click_button(admin, (admin.id, card.result["message_id"]), "Новое приглашение")
-    await tg.wait_for(lambda c: c.method == "editMessageText" and "Выберите роль" in (c.text or ""))
-    await tg.click_button(
-        admin, (admin.id, card.result["message_id"]), "председатель рабочей группы"
-    )
-    await tg.wait_for(lambda c: c.method == "editMessageText" and "подразделение" in (c.text or ""))
-    await tg.click_button(admin, (admin.id, card.result["message_id"]), "без подразделения")
-    await tg.wait_for(lambda c: c.method == "editMessageText" and "Введите ФИО" in (c.text or ""))
+    ref = (admin.id, card.result["message_id"])
+    await click_and_see(tg, admin, ref, "Новое приглашение", "Выберите роль")
+    await click_and_see(tg, admin, ref, "председатель рабочей группы", "подразделение")
+    await click_and_see(tg, admin, ref, "без подразделения", "Введите ФИО")
     await tg.send_text(admin, "Петрова Анна Сергеевна")
     created = await tg.wait_message(admin.id, "Приглашение создано")
     link = re.search(r"start=(inv_[A-Za-z0-9_-]+)", created.text or "")
@@ -42,9 +39,12 @@ async def test_admin_invites_chair_who_joins_and_is_listed(running: RunningBot) 
     # The new chair switches to English and sees English from then on.
     await tg.send_text(newcomer, "/language")
     picker = await tg.wait_message(newcomer.id, "Выберите язык")
-    await tg.click_button(newcomer, (newcomer.id, picker.result["message_id"]), "English")
-    await tg.wait_for(
-        lambda c: c.method == "editMessageText" and "Interface language: English" in (c.text or "")
+    await click_and_see(
+        tg,
+        newcomer,
+        (newcomer.id, picker.result["message_id"]),
+        "English",
+        "Interface language: English",
     )
     await tg.send_text(newcomer, "/help")
     help_text = await tg.wait_message(newcomer.id, "Commands")
