@@ -25,6 +25,7 @@ from bot.delivery.limits import RateLimiter
 from bot.delivery.policy import Outcome, decide
 from bot.services.outbox import record
 from storage.db import Database, write
+from storage.repositories.audit import AuditRepository
 from storage.repositories.outbox import OutboxRepository, OutboxRow
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,19 @@ class Sender:
         """Sends at most one message; False when nothing could be sent right now."""
         await asyncio.sleep(self.limiter.overall_delay())
         async with self.db.session() as session, write(session):
-            row = await OutboxRepository(session).claim(self.clock.now(), self.limiter.busy_chats())
+            now = self.clock.now()
+            row = await OutboxRepository(session).claim(now, self.limiter.busy_chats())
+            if row is not None:
+                await AuditRepository(session).record(
+                    at=now,
+                    group_id=None,
+                    actor_telegram_id=None,
+                    actor_person_id=None,
+                    action="delivery_sending",
+                    object_type="outbox",
+                    object_id=row.id,
+                    details={"key": row.key, "attempt": row.attempts},
+                )
         if row is None:
             return False
         self.limiter.reserve(row.chat_id)

@@ -90,7 +90,7 @@ async def test_cl15_enqueued_messages_are_sent_and_recorded(rig: Rig) -> None:
     assert all(r.telegram_message_id and r.sent_at for r in rows)
     async with rig.db.session() as s:
         actions = list(await s.scalars(select(AuditEntry.action)))
-    assert actions.count("delivery_sent") == 2
+    assert actions.count("delivery_sending") == 2 and actions.count("delivery_sent") == 2
 
 
 async def test_enqueuing_the_same_key_twice_sends_once(rig: Rig) -> None:
