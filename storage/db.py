@@ -96,10 +96,18 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     """
     if session.in_transaction():
         await session.commit()
-    async with session.begin():
-        await session.connection(execution_options={WRITE_OPTION: True})
-        _mark_update(session)
-        yield session
+    marked = session.info.get("update_marked", False)
+    try:
+        async with session.begin():
+            await session.connection(execution_options={WRITE_OPTION: True})
+            _mark_update(session)
+            yield session
+    except BaseException:
+        # Rolled back: the mark and the roster flag went with it, so a later write in
+        # this update must record the mark again and must not invalidate caches.
+        session.info["update_marked"] = marked
+        session.info.pop("roster_changed", None)
+        raise
     database = session.info.get("database")
     if session.info.pop("roster_changed", False) and isinstance(database, Database):
         database.roster_generation += 1

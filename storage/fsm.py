@@ -9,7 +9,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.clock import Clock
 from storage.db import Database, write
@@ -52,6 +52,9 @@ class DatabaseStorage(BaseStorage):
         async with self.db.session() as session:
             row = await session.get(FsmRecord, name)
             value = (row.state, dict(row.data)) if row else (None, {})
+        # A save that finished while this read was under way is newer: keep the save's.
+        if name in self._cache:
+            return self._cache[name]
         self._remember(name, value)
         return value
 
@@ -63,18 +66,25 @@ class DatabaseStorage(BaseStorage):
 
     async def _save(self, key: StorageKey, *, state: Any = ..., data: Any = ...) -> None:
         now: datetime = self.clock.now()
+        name = _key(key)
+        changes: dict[str, Any] = {"updated_at": now}
+        if state is not ...:
+            changes["state"] = state
+        if data is not ...:
+            changes["data"] = data
         async with self.db.session() as session, write(session):
-            row = await session.scalar(select(FsmRecord).where(FsmRecord.key == _key(key)))
-            if row is None:
-                row = FsmRecord(key=_key(key), state=None, data={}, updated_at=now)
-                session.add(row)
-            if state is not ...:
-                row.state = state
-            if data is not ...:
-                row.data = data
-            row.updated_at = now
-            value = (row.state, dict(row.data))
-        self._remember(_key(key), value)
+            # An upsert, so that two first saves of one dialog at once cannot collide.
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            values = insert(FsmRecord).values(
+                key=name, state=changes.get("state"), data=changes.get("data", {}), updated_at=now
+            )
+            upsert = values.on_conflict_do_update(
+                index_elements=[FsmRecord.key], set_=changes
+            ).returning(FsmRecord.state, FsmRecord.data)
+            saved = (await session.execute(upsert)).one()
+            value = (saved.state, dict(saved.data))
+        self._remember(name, value)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

@@ -158,6 +158,12 @@ class InviteService:
             )
             if state is not InviteState.ACTIVE:
                 raise InvalidInput(STATE_ERRORS[state])
+            if (
+                invite.unit_id is not None
+                and await self.roster.unit(group_id, invite.unit_id) is None
+            ):
+                # The unit was removed from the list after the invitation was made.
+                raise InvalidInput("invites.unit_archived")
             person = await self.roster.person_by_telegram(newcomer.telegram_id)
             if person is not None and await self.roster.member_by_person(group_id, person.id):
                 raise InvalidInput("invites.already_member")
