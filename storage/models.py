@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -260,17 +261,179 @@ class Acknowledgement(Base):
     at: Mapped[datetime]
 
 
+class StoredFile(Base):
+    """A file the bot made (an .ics, a QR code, later a DOCX), sent through the outbox.
+
+    After the first upload Telegram's file_id is kept, so the next recipients get the same
+    file without another upload.
+    """
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_group_start", "group_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str | None] = mapped_column(String(300))
+    link: Mapped[str | None] = mapped_column(String(500))
+    starts_at: Mapped[datetime]
+    # scheduled, open, closed, cancelled
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    # Raised on every reschedule or cancellation, as iCalendar's SEQUENCE requires.
+    sequence: Mapped[int] = mapped_column(default=0)
+    checkin_token: Mapped[str] = mapped_column(String(32), unique=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+
+class Rsvp(Base):
+    __tablename__ = "rsvp"
+    __table_args__ = (Index("uq_rsvp_meeting_person", "meeting_id", "person_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    answer: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    answered_at: Mapped[datetime]
+
+
+class Attendance(Base):
+    """A check-in at an open meeting; remote participants count as present (cl. 14)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        Index("uq_attendance_meeting_person", "meeting_id", "person_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    mode: Mapped[str] = mapped_column(String(16))
+    checked_in_at: Mapped[datetime]
+
+
+class ChairAbsence(Base):
+    """While the chair is absent the deputy acts for them (cl. 11, 13)."""
+
+    __tablename__ = "chair_absence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class Recording(Base):
+    """The meeting's audio recording (cl. 12): required before closing and signing."""
+
+    __tablename__ = "recording"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    file_unique_id: Mapped[str | None] = mapped_column(String(100))
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    duration: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    # For files too large to download through the cloud Bot API: where the file is kept.
+    storage_ref: Mapped[str | None] = mapped_column(String(500))
+    attached_by: Mapped[int] = mapped_column(BigInteger)
+    attached_at: Mapped[datetime]
+
+
+class LiveMessage(Base):
+    """A meeting's live message in one chat, edited in place as people check in."""
+
+    __tablename__ = "live_message"
+    __table_args__ = (Index("uq_live_message_meeting_chat", "meeting_id", "chat_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DueTask(Base):
+    """Something the scheduler must do at a time: a reminder, a warning, a month's verdict.
+
+    APScheduler only ticks; these rows are the truth, so nothing is lost over a restart.
+    """
+
+    __tablename__ = "due_task"
+    __table_args__ = (Index("ix_due_task_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # pending, done, skipped, cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    done_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class MonthCompliance(Base):
+    """Whether a calendar month had at least one meeting held (cl. 12)."""
+
+    __tablename__ = "month_compliance"
+    __table_args__ = (
+        Index("uq_month_compliance_group_month", "group_id", "year", "month", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    year: Mapped[int]
+    month: Mapped[int]
+    meetings_held: Mapped[int]
+    compliant: Mapped[bool]
+    recorded_at: Mapped[datetime]
+
+
 __all__ = [
     "Acknowledgement",
+    "Attendance",
     "AuditEntry",
     "Base",
     "Broadcast",
+    "ChairAbsence",
+    "DueTask",
     "FsmRecord",
     "Invite",
+    "LiveMessage",
+    "Meeting",
     "Membership",
+    "MonthCompliance",
     "OutboxMessage",
     "Person",
     "ProcessedUpdate",
+    "Recording",
+    "Rsvp",
+    "StoredFile",
     "StructuralUnit",
     "WorkingGroup",
 ]

@@ -18,14 +18,15 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.delivery.limits import RateLimiter
 from bot.delivery.policy import Outcome, decide
 from bot.services.outbox import record
-from storage.db import Database, write
+from storage.db import Database, read, write
 from storage.repositories.audit import AuditRepository
+from storage.repositories.files import FileRepository
 from storage.repositories.outbox import OutboxRepository, OutboxRow
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,17 @@ class Attempt:
     error: str | None = None
     retry_after: float = 0.0
     message_id: int | None = None
+    file_id: str | None = None
 
 
-async def attempt(bot: Bot, row: OutboxRow) -> Attempt:
-    """One call to Telegram for one row, its result sorted into an outcome."""
+async def attempt(
+    bot: Bot, row: OutboxRow, document: str | BufferedInputFile | None = None
+) -> Attempt:
+    """One call to Telegram for one row, its result sorted into an outcome.
+
+    `document` is what to send for a file the bot made: its bytes on the first upload,
+    then the file_id Telegram gave it.
+    """
     markup = InlineKeyboardMarkup.model_validate(row.reply_markup) if row.reply_markup else None
     try:
         if row.method == "edit":
@@ -54,7 +62,7 @@ async def attempt(bot: Bot, row: OutboxRow) -> Attempt:
         elif row.document is not None:
             result = await bot.send_document(
                 row.chat_id,
-                document=row.document["file_id"],
+                document=document or row.document["file_id"],
                 caption=row.text,
                 reply_markup=markup,
             )
@@ -79,8 +87,10 @@ async def attempt(bot: Bot, row: OutboxRow) -> Attempt:
         # A row we cannot even turn into a request must not stay "sending" forever.
         log.exception("outbox %s could not be sent", row.id)
         return Attempt(Outcome.REJECTED, f"{type(exc).__name__}")
-    message_id = result.message_id if isinstance(result, Message) else row.edit_message_id
-    return Attempt(Outcome.SENT, message_id=message_id)
+    if isinstance(result, Message):
+        file_id = result.document.file_id if result.document else None
+        return Attempt(Outcome.SENT, message_id=result.message_id, file_id=file_id)
+    return Attempt(Outcome.SENT, message_id=row.edit_message_id)
 
 
 class Sender:
@@ -150,8 +160,9 @@ class Sender:
                 )
         if row is None:
             return False
+        upload = await self._upload(row)
         self.limiter.reserve(row.chat_id)
-        result = await attempt(self.bot, row)
+        result = await attempt(self.bot, row, upload)
         if result.outcome is Outcome.RETRY_AFTER:
             self.limiter.refused(row.chat_id, result.retry_after)
         decision = decide(
@@ -163,6 +174,10 @@ class Sender:
             rng=self.rng,
         )
         async with self.db.session() as session, write(session):
+            if isinstance(upload, BufferedInputFile) and result.file_id and row.document:
+                await FileRepository(session).remember_file_id(
+                    int(row.document["stored_file_id"]), result.file_id
+                )
             await record(
                 session,
                 row,
@@ -174,6 +189,18 @@ class Sender:
         if result.outcome is not Outcome.SENT:
             log.info("outbox %s (%s): %s", row.id, row.key, result.outcome.value)
         return True
+
+    async def _upload(self, row: OutboxRow) -> str | BufferedInputFile | None:
+        """A file the bot made: Telegram's file_id once known, else its bytes."""
+        if not row.document or "stored_file_id" not in row.document:
+            return None
+        async with self.db.session() as session, read(session):
+            stored = await FileRepository(session).get(int(row.document["stored_file_id"]))
+        if stored is None:
+            return None
+        if stored.telegram_file_id:
+            return stored.telegram_file_id
+        return BufferedInputFile(stored.content, filename=stored.file_name)
 
     async def drain(self, limit: int = 10_000) -> int:
         """Sends everything due now; for tests and for a clean stop."""

@@ -265,3 +265,28 @@ async def test_a_chats_later_message_waits_for_its_earlier_one(rig: Rig) -> None
     rig.clock.advance(timedelta(seconds=5))
     await rig.sender.drain()
     assert rig.sent_texts(101) == ["первое", "второе"]
+
+
+async def test_a_file_the_bot_made_is_uploaded_once_then_sent_by_file_id(rig: Rig) -> None:
+    from aiogram.types import BufferedInputFile
+
+    from storage.repositories.files import FileRepository
+
+    async with rig.db.session() as s, write(s):
+        stored = await FileRepository(s).add(
+            file_name="Заседание.ics",
+            mime_type="text/calendar",
+            content=b"BEGIN:VCALENDAR",
+            now=rig.clock.now(),
+        )
+    document = {"stored_file_id": stored, "file_name": "Заседание.ics"}
+    await rig.put(
+        msg("ics:1", 101, "Приглашение", document=document),
+        msg("ics:2", 102, "Приглашение", document=document),
+    )
+    await rig.sender.drain()
+    sends = [r for r in rig.session.requests if isinstance(r, SendDocument)]
+    assert len(sends) == 2
+    assert isinstance(sends[0].document, BufferedInputFile)
+    assert sends[0].document.filename == "Заседание.ics"
+    assert isinstance(sends[1].document, str)  # Telegram's file_id: no second upload

@@ -1,0 +1,72 @@
+"""Due tasks: what the scheduler must do and when, claimed by the ticker's jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import DueTask
+
+
+@dataclass(frozen=True, slots=True)
+class DueView:
+    id: int
+    key: str
+    kind: str
+    group_id: int
+    meeting_id: int | None
+    due_at: datetime
+    payload: dict[str, Any]
+
+
+class DueRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, values: list[dict[str, Any]]) -> None:
+        """New tasks; a key that exists already is left alone (planning twice is harmless)."""
+        if not values:
+            return
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await self.session.execute(
+            insert(DueTask).values(values).on_conflict_do_nothing(index_elements=["key"])
+        )
+
+    async def claim_due(self, now: datetime, limit: int) -> list[DueView]:
+        query = (
+            select(DueTask)
+            .where(DueTask.status == "pending", DueTask.due_at <= now)
+            .order_by(DueTask.due_at, DueTask.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list(await self.session.scalars(query))
+        return [
+            DueView(r.id, r.key, r.kind, r.group_id, r.meeting_id, r.due_at, dict(r.payload))
+            for r in rows
+        ]
+
+    async def finish(self, task_id: int, status: str, now: datetime, note: str | None) -> None:
+        await self.session.execute(
+            update(DueTask)
+            .where(DueTask.id == task_id)
+            .values(status=status, done_at=now, note=note)
+        )
+
+    async def cancel_for_meeting(self, meeting_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(DueTask)
+            .where(DueTask.meeting_id == meeting_id, DueTask.status == "pending")
+            .values(status="cancelled", done_at=now)
+        )
+
+    async def pending_count(self) -> int:
+        rows = await self.session.scalars(select(DueTask.id).where(DueTask.status == "pending"))
+        return len(list(rows))

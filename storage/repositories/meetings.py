@@ -1,0 +1,248 @@
+"""Meetings and what hangs on them: answers, check-ins, recordings, live messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Attendance,
+    ChairAbsence,
+    LiveMessage,
+    Meeting,
+    MonthCompliance,
+    Recording,
+    Rsvp,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    id: int
+    group_id: int
+    title: str
+    format: str
+    place: str | None
+    link: str | None
+    starts_at: datetime
+    status: str
+    sequence: int
+    checkin_token: str
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingView:
+    file_name: str | None
+    size: int | None
+    duration: int | None
+    sha256: str | None
+    storage_ref: str | None
+    attached_at: datetime
+
+
+def _view(m: Meeting) -> MeetingView:
+    return MeetingView(
+        id=m.id,
+        group_id=m.group_id,
+        title=m.title,
+        format=m.format,
+        place=m.place,
+        link=m.link,
+        starts_at=m.starts_at,
+        status=m.status,
+        sequence=m.sequence,
+        checkin_token=m.checkin_token,
+        opened_at=m.opened_at,
+        closed_at=m.closed_at,
+    )
+
+
+def _insert(session: AsyncSession, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+class MeetingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, **values: Any) -> MeetingView:
+        row = Meeting(**values)
+        self.session.add(row)
+        await self.session.flush()
+        return _view(row)
+
+    async def get(self, group_id: int, meeting_id: int) -> MeetingView | None:
+        row = await self.session.scalar(
+            select(Meeting).where(Meeting.id == meeting_id, Meeting.group_id == group_id)
+        )
+        return _view(row) if row else None
+
+    async def by_token(self, token: str) -> MeetingView | None:
+        row = await self.session.scalar(select(Meeting).where(Meeting.checkin_token == token))
+        return _view(row) if row else None
+
+    async def update(self, meeting_id: int, **values: Any) -> None:
+        await self.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
+
+    async def listing(self, group_id: int, limit: int = 30) -> list[MeetingView]:
+        rows = await self.session.scalars(
+            select(Meeting)
+            .where(Meeting.group_id == group_id)
+            .order_by(Meeting.starts_at.desc())
+            .limit(limit)
+        )
+        return [_view(r) for r in rows]
+
+    async def in_period(
+        self, group_id: int, start: datetime, end: datetime, statuses: tuple[str, ...]
+    ) -> list[MeetingView]:
+        rows = await self.session.scalars(
+            select(Meeting).where(
+                Meeting.group_id == group_id,
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+                Meeting.status.in_(statuses),
+            )
+        )
+        return [_view(r) for r in rows]
+
+    # Answers and check-ins
+    async def set_rsvp(
+        self, meeting_id: int, person_id: int, answer: str, reason: str | None, now: datetime
+    ) -> None:
+        statement = _insert(self.session, Rsvp).values(
+            meeting_id=meeting_id,
+            person_id=person_id,
+            answer=answer,
+            reason=reason,
+            answered_at=now,
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["meeting_id", "person_id"],
+                set_={"answer": answer, "reason": reason, "answered_at": now},
+            )
+        )
+
+    async def rsvps(self, meeting_id: int) -> dict[int, tuple[str, str | None]]:
+        rows = await self.session.execute(
+            select(Rsvp.person_id, Rsvp.answer, Rsvp.reason).where(Rsvp.meeting_id == meeting_id)
+        )
+        return {person: (answer, reason) for person, answer, reason in rows.all()}
+
+    async def check_in(self, meeting_id: int, person_id: int, mode: str, now: datetime) -> bool:
+        """True for the first check-in; a second one changes nothing."""
+        result = await self.session.execute(
+            _insert(self.session, Attendance)
+            .values(meeting_id=meeting_id, person_id=person_id, mode=mode, checked_in_at=now)
+            .on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def attendees(self, meeting_id: int) -> dict[int, str]:
+        rows = await self.session.execute(
+            select(Attendance.person_id, Attendance.mode).where(Attendance.meeting_id == meeting_id)
+        )
+        return {person: mode for person, mode in rows.all()}
+
+    # Recording
+    async def add_recording(self, **values: Any) -> None:
+        self.session.add(Recording(**values))
+
+    async def recording(self, meeting_id: int) -> RecordingView | None:
+        row = await self.session.scalar(
+            select(Recording)
+            .where(Recording.meeting_id == meeting_id)
+            .order_by(Recording.id.desc())
+            .limit(1)
+        )
+        if row is None:
+            return None
+        return RecordingView(
+            file_name=row.file_name,
+            size=row.size,
+            duration=row.duration,
+            sha256=row.sha256,
+            storage_ref=row.storage_ref,
+            attached_at=row.attached_at,
+        )
+
+    # Live messages
+    async def live_chats(self, meeting_id: int) -> list[tuple[int, int | None]]:
+        rows = await self.session.execute(
+            select(LiveMessage.chat_id, LiveMessage.message_id).where(
+                LiveMessage.meeting_id == meeting_id
+            )
+        )
+        return [(c, m) for c, m in rows.all()]
+
+    async def set_live(self, meeting_id: int, chat_id: int, message_id: int | None) -> None:
+        statement = _insert(self.session, LiveMessage).values(
+            meeting_id=meeting_id, chat_id=chat_id, message_id=message_id
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["meeting_id", "chat_id"], set_={"message_id": message_id}
+            )
+        )
+
+    # Absences of the chair
+    async def absences(self, group_id: int) -> list[tuple[datetime, datetime]]:
+        rows = await self.session.execute(
+            select(ChairAbsence.starts_at, ChairAbsence.ends_at).where(
+                ChairAbsence.group_id == group_id, ChairAbsence.cancelled_at.is_(None)
+            )
+        )
+        return [(s, e) for s, e in rows.all()]
+
+    async def add_absence(self, **values: Any) -> None:
+        self.session.add(ChairAbsence(**values))
+
+    # Monthly rule
+    async def record_month(
+        self, group_id: int, year: int, month: int, held: int, compliant: bool, now: datetime
+    ) -> None:
+        await self.session.execute(
+            _insert(self.session, MonthCompliance)
+            .values(
+                group_id=group_id,
+                year=year,
+                month=month,
+                meetings_held=held,
+                compliant=compliant,
+                recorded_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["group_id", "year", "month"])
+        )
+
+    async def months(self, group_id: int) -> dict[tuple[int, int], tuple[int, bool]]:
+        rows = await self.session.execute(
+            select(
+                MonthCompliance.year,
+                MonthCompliance.month,
+                MonthCompliance.meetings_held,
+                MonthCompliance.compliant,
+            ).where(MonthCompliance.group_id == group_id)
+        )
+        return {(y, m): (held, ok) for y, m, held, ok in rows.all()}
+
+    async def count_held(self, group_id: int, start: datetime, end: datetime) -> int:
+        found = await self.session.scalar(
+            select(func.count())
+            .select_from(Meeting)
+            .where(
+                Meeting.group_id == group_id,
+                Meeting.status == "closed",
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+            )
+        )
+        return int(found or 0)
