@@ -63,3 +63,21 @@ class LinkCb(CallbackData, prefix="lk"):
 
 
 RESTRICTED_PREFIXES.update({"bc": "broadcast", "lk": "link_chat"})
+
+
+class MeetingCb(CallbackData, prefix="mt"):
+    """Meeting actions; `arg` is a short code (an RSVP answer, a format), never free text."""
+
+    action: str
+    meeting: int = 0
+    arg: str = ""
+
+
+class NewMeetingCb(CallbackData, prefix="nm"):
+    """Steps of the /newmeeting dialog: format, quick date and time picks, confirmation."""
+
+    action: str
+    arg: str = ""
+
+
+RESTRICTED_PREFIXES.update({"nm": "schedule"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -26,6 +27,10 @@ class AppContext:
     @property
     def invite_ttl(self) -> timedelta:
         return timedelta(hours=self.settings.invite_ttl_hours)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def translator(self, locale: str) -> Translator:
         return translator(locale, self.timezone)

@@ -17,3 +17,23 @@ class UnitDialog(StatesGroup):
 class BroadcastDialog(StatesGroup):
     content = State()
     audience = State()
+
+
+class MeetingDialog(StatesGroup):
+    title = State()
+    venue = State()
+    when = State()
+    confirm = State()
+
+
+class RescheduleDialog(StatesGroup):
+    when = State()
+
+
+class RecordingDialog(StatesGroup):
+    file = State()
+    reference = State()
+
+
+class AbsenceDialog(StatesGroup):
+    period = State()

@@ -124,6 +124,10 @@ class Translator:
         text = format_datetime(local, self("time.datetime_pattern"), locale=self.locale)
         return f"{text} ({self.zone_label(moment)})"
 
+    def month(self, day: dt.date) -> str:
+        """«декабрь 2026 г.» / "December 2026": a month as a heading."""
+        return format_date(day, self("time.month_pattern"), locale=self.locale)
+
     def date(self, day: dt.date | dt.datetime) -> str:
         if isinstance(day, dt.datetime):
             day = day.astimezone(self.tz).date()

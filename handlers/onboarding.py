@@ -15,6 +15,7 @@ from bot.middlewares import telegram_name
 from bot.services.actor import Actor
 from bot.services.invites import INVITE_PREFIX, InviteService, Newcomer
 from bot.views.menu import greeting, main_menu, role_name
+from handlers.meetings import CHECKIN_PREFIX, check_in_link
 
 
 async def start_with_invite(
@@ -63,6 +64,11 @@ def router() -> Router:
     r.message.filter(F.chat.type == "private")
     r.message.register(
         start_with_invite, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
+    )
+    # The QR code in the meeting room: a /start variant, so it is routed here, before the
+    # plain greeting; outsiders get the check-in refusal, which says who may check in.
+    r.message.register(
+        check_in_link, CommandStart(deep_link=True, magic=F.args.startswith(CHECKIN_PREFIX))
     )
     r.message.register(start, CommandStart())
     return r

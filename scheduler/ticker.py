@@ -22,6 +22,9 @@ Job = Callable[[AppContext], Awaitable[None]]
 SCHEDULE: tuple[tuple[str, float, Job], ...] = (
     ("housekeeping", 3600.0, jobs.housekeeping),
     ("broadcast_progress", 2.0, jobs.broadcast_progress),
+    # Reminders are handed to the outbox within about a second of falling due.
+    ("due_tasks", 1.0, jobs.due_tasks),
+    ("plan_months", 3600.0, jobs.plan_months),
 )
 
 
@@ -42,6 +45,10 @@ class Ticker:
                 max_instances=1,
             )
         self.scheduler.start()
+        # Planning runs once at start too, so a fresh month has its warnings at once.
+        self.scheduler.add_job(
+            self._guarded("plan_months_now", jobs.plan_months), id="plan_now", replace_existing=True
+        )
 
     def _guarded(self, job_id: str, job: Job) -> Callable[[], Awaitable[None]]:
         async def run() -> None:

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from bot.domain.roles import Capability, Role, Standing, can
 
-EVERYONE: tuple[str, ...] = ("start", "help", "menu", "language", "cancel")
-SECRETARIAT_COMMANDS: tuple[str, ...] = ("members", "invite", "units", "broadcast", "deliveries")
+EVERYONE: tuple[str, ...] = ("start", "help", "menu", "language", "cancel", "meetings")
+# Shown to those whose role allows them, in this order.
+RESTRICTED_COMMANDS: tuple[str, ...] = (
+    "newmeeting",
+    "absence",
+    "members",
+    "invite",
+    "units",
+    "broadcast",
+    "deliveries",
+    "compliance",
+)
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
 COMMAND_CAPABILITY: dict[str, Capability] = {
@@ -14,6 +24,9 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "units": Capability.MANAGE_ROSTER,
     "broadcast": Capability.BROADCAST,
     "deliveries": Capability.BROADCAST,
+    "newmeeting": Capability.SCHEDULE,
+    "absence": Capability.RECORD_ABSENCE,
+    "compliance": Capability.VIEW_COMPLIANCE,
 }
 
 # Who may use a restricted command, as shown to someone who may not.
@@ -23,6 +36,9 @@ COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
     "units": (Role.SECRETARIAT, "admin"),
     "broadcast": (Role.SECRETARIAT, "admin"),
     "deliveries": (Role.SECRETARIAT, "admin"),
+    "newmeeting": (Role.CHAIR, Role.DEPUTY_CHAIR),
+    "absence": (Role.CHAIR,),
+    "compliance": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),
 }
 
 
@@ -30,7 +46,7 @@ def commands_for(standing: Standing) -> tuple[str, ...]:
     """Commands in the order they appear in the person's menu."""
     if not standing.in_roster:
         return ("start", "help", "language")
-    extra = tuple(c for c in SECRETARIAT_COMMANDS if can(standing, COMMAND_CAPABILITY[c]))
+    extra = tuple(c for c in RESTRICTED_COMMANDS if can(standing, COMMAND_CAPABILITY[c]))
     return EVERYONE + extra
 
 

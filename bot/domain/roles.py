@@ -45,6 +45,11 @@ class Capability(StrEnum):
     MANAGE_ROSTER = "manage_roster"
     BROADCAST = "broadcast"
     LINK_CHAT = "link_chat"
+    # Scheduling also depends on the chair's absence (cl. 13); see domain.meetings.may_schedule.
+    SCHEDULE = "schedule"
+    RUN_MEETING = "run_meeting"
+    RECORD_ABSENCE = "record_absence"
+    VIEW_COMPLIANCE = "view_compliance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,19 @@ def can(standing: Standing, capability: Capability) -> bool:
         return standing.is_admin or standing.role is Role.SECRETARIAT
     if capability is Capability.LINK_CHAT:
         return standing.is_admin
+    if capability is Capability.SCHEDULE:
+        return standing.role in (Role.CHAIR, Role.DEPUTY_CHAIR)
+    if capability is Capability.RUN_MEETING:
+        # Opening, recording and closing: the secretariat or whoever may preside (cl. 11-12).
+        return standing.role in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
+    if capability is Capability.RECORD_ABSENCE:
+        return standing.role is Role.CHAIR
+    if capability is Capability.VIEW_COMPLIANCE:
+        return standing.is_admin or standing.role in (
+            Role.CHAIR,
+            Role.DEPUTY_CHAIR,
+            Role.SECRETARIAT,
+        )
     return False
 
 

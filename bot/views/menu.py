@@ -34,6 +34,8 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
                 button(t("menu.deliveries"), MenuCb(section="deliveries")),
             ]
         )
+    if standing.in_roster:
+        rows.insert(0, [button(t("menu.meetings"), MenuCb(section="meetings"))])
     rows.append(
         [
             button(t("menu.help"), MenuCb(section="help")),

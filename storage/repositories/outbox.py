@@ -34,6 +34,7 @@ class OutboxRow:
     status: str
     attempts: int
     unknown_count: int
+    telegram_message_id: int | None = None
 
 
 def _row(m: OutboxMessage) -> OutboxRow:
@@ -52,6 +53,7 @@ def _row(m: OutboxMessage) -> OutboxRow:
         status=m.status,
         attempts=m.attempts,
         unknown_count=m.unknown_count,
+        telegram_message_id=m.telegram_message_id,
     )
 
 

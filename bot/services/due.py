@@ -1,0 +1,169 @@
+"""Due tasks handed to the outbox: reminders, monthly warnings, month verdicts.
+
+Rules after a restart, per kind (nothing is lost silently):
+- a reminder for a meeting that has already started is skipped, and the task says why;
+- a monthly warning is sent late and says so;
+- a month's verdict is recorded whenever it is reached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.meetings import (
+    ReminderFate,
+    is_late,
+    month_bounds,
+    month_compliant,
+    needs_warning,
+    reminder_fate,
+)
+from bot.domain.roles import MEMBER_ROLES, Role
+from bot.i18n import Translator
+from bot.services.outbox import Envelope, enqueue
+from bot.services.roster import Auditor
+from storage.db import write
+from storage.repositories.due import DueRepository, DueView
+from storage.repositories.meetings import MeetingRepository, MeetingView
+from storage.repositories.roster import RosterRepository
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+ACTIVE = ("scheduled", "open", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class DueTexts:
+    reminder: Callable[[Translator, MeetingView, bool], str]
+    rsvp_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
+    warning: Callable[[Translator, int, int, bool], str]
+
+
+class DueService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        tz: ZoneInfo,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: DueTexts,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.tz = tz
+        self.render = render
+        self.default_locale = default_locale
+        self.texts = texts
+        self.meetings = MeetingRepository(session)
+        self.roster = RosterRepository(session)
+
+    async def run(self) -> int:
+        """Claims what is due and hands it to the outbox, in one transaction per batch."""
+        done = 0
+        while True:
+            now = self.clock.now()
+            async with write(self.session):
+                repo = DueRepository(self.session)
+                tasks = await repo.claim_due(now, BATCH)
+                for task in tasks:
+                    status, note = await self._handle(task)
+                    await repo.finish(task.id, status, now, note)
+                    if status == "skipped":
+                        log.info("due task %s skipped: %s", task.key, note)
+            done += len(tasks)
+            if len(tasks) < BATCH:
+                return done
+
+    async def _handle(self, task: DueView) -> tuple[str, str | None]:
+        if task.kind == "reminder":
+            return await self._reminder(task)
+        if task.kind == "monthly_warning":
+            return await self._warning(task)
+        if task.kind == "month_close":
+            return await self._month_close(task)
+        return "skipped", f"unknown kind {task.kind}"
+
+    async def _reminder(self, task: DueView) -> tuple[str, str | None]:
+        now = self.clock.now()
+        meeting = await self.meetings.get(task.group_id, task.meeting_id or 0)
+        if meeting is None or meeting.status != "scheduled":
+            return "skipped", "the meeting is no longer scheduled"
+        if reminder_fate(task.due_at, meeting.starts_at, now) is ReminderFate.SKIP:
+            return "skipped", "the meeting had already started when the reminder came due"
+        answers = await self.meetings.rsvps(meeting.id)
+        envelopes = []
+        for member in await self.roster.members(task.group_id):
+            if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+                continue
+            if member.person.telegram_id is None:
+                continue
+            t = self.render(member.person.locale(self.default_locale))
+            answered = member.person.id in answers
+            envelopes.append(
+                Envelope(
+                    key=f"reminder:{task.id}:{member.person.id}",
+                    kind="reminder",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=self.texts.reminder(t, meeting, answered),
+                    # Those who have not answered get the answer buttons again: the nudge.
+                    keyboard=None if answered else self.texts.rsvp_keyboard(t, meeting.id),
+                )
+            )
+        await enqueue(self.session, envelopes, now)
+        return "done", None
+
+    async def _warning(self, task: DueView) -> tuple[str, str | None]:
+        now = self.clock.now()
+        year, month = int(task.payload["year"]), int(task.payload["month"])
+        start, end = month_bounds(year, month, self.tz)
+        meetings = await self.meetings.in_period(task.group_id, start, end, ACTIVE)
+        if not needs_warning(bool(meetings)):
+            return "done", "the month has a meeting"
+        late = is_late(task.due_at, now)
+        envelopes = []
+        for member in await self.roster.members(task.group_id):
+            if member.role not in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT):
+                continue
+            if member.person.telegram_id is None:
+                continue
+            t = self.render(member.person.locale(self.default_locale))
+            envelopes.append(
+                Envelope(
+                    key=f"warning:{task.id}:{member.person.id}",
+                    kind="announcement",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=self.texts.warning(t, year, month, late),
+                )
+            )
+        await enqueue(self.session, envelopes, now)
+        return "done", "sent late" if late else None
+
+    async def _month_close(self, task: DueView) -> tuple[str, str | None]:
+        now = self.clock.now()
+        year, month = int(task.payload["year"]), int(task.payload["month"])
+        start, end = month_bounds(year, month, self.tz)
+        held = await self.meetings.count_held(task.group_id, start, end)
+        compliant = month_compliant(held)
+        await self.meetings.record_month(task.group_id, year, month, held, compliant, now)
+        await Auditor(self.session, None, now)(
+            "month_recorded",
+            "working_group",
+            task.group_id,
+            year=year,
+            month=month,
+            held=held,
+            compliant=compliant,
+        )
+        return "done", None

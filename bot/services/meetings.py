@@ -1,0 +1,618 @@
+"""Meetings (cl. 11-14): scheduling, answers, check-in, quorum, recording, closing."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.documents.ics import (
+    MeetingInvite,
+    cancellation_ics,
+    ics_filename,
+    invitation_ics,
+    meeting_uid,
+)
+from bot.domain.meetings import (
+    DEFAULT_REMINDER_OFFSETS,
+    Absence,
+    MeetingFormat,
+    Rsvp,
+    chair_absent,
+    count_for_quorum,
+    has_quorum,
+    may_change_rsvp,
+    may_schedule,
+    presiding_role,
+    quorum_forecast,
+    reminder_times,
+    validate_venue,
+)
+from bot.domain.roles import MEMBER_ROLES, Capability, Role, clean_name
+from bot.i18n import Translator
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.outbox import Envelope, enqueue, enqueue_edit
+from bot.services.roster import Auditor
+from storage.db import read, write
+from storage.dto import MemberView
+from storage.repositories.due import DueRepository
+from storage.repositories.files import FileRepository
+from storage.repositories.meetings import MeetingRepository, MeetingView, RecordingView
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.roster import RosterRepository
+
+MEETING_LENGTH = timedelta(hours=2)  # for calendars; the regulation sets no length
+TITLE_MAX = 200
+PLACE_MAX = 300
+MAX_RECORDING_DOWNLOAD = 20 * 1024 * 1024  # cloud Bot API download limit
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDraft:
+    title: str
+    format: MeetingFormat
+    place: str | None
+    link: str | None
+    starts_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Who is present at an open meeting, and what follows for decisions (cl. 11, 14)."""
+
+    present: list[MemberView]
+    total_members: int
+    present_members: int
+    quorum: bool
+    presiding: MemberView | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    meeting: MeetingView
+    answers: dict[int, tuple[str, str | None]]
+    members: list[MemberView]
+    expected: int
+    forecast_quorum: bool
+    recording: RecordingView | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    meeting: MeetingView
+    my_answer: str | None
+    may_schedule: bool
+    has_recording: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """What the service needs rendered for outbox messages; bot.views.meetings provides it."""
+
+    invitation: Callable[[Translator, MeetingView, str], str]
+    rsvp_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
+    live: Callable[[Translator, MeetingView, Presence], str]
+    live_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
+
+
+class MeetingService:
+    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo) -> None:
+        self.session = session
+        self.clock = clock
+        self.tz = tz
+        self.repo = MeetingRepository(session)
+        self.roster = RosterRepository(session)
+
+    # Who may do what
+    async def _require_scheduler(self, actor: Actor) -> None:
+        absences = [Absence(s, e) for s, e in await self.repo.absences(actor.group_id)]
+        absent = chair_absent(absences, self.clock.now())
+        if not may_schedule(actor.role, chair_absent=absent):
+            if actor.role is Role.DEPUTY_CHAIR:
+                raise NotAllowed("meetings.deputy_while_chair_present")
+            raise NotAllowed("meetings.only_chair")
+
+    async def check_may_schedule(self, actor: Actor) -> None:
+        async with read(self.session):
+            await self._require_scheduler(actor)
+
+    async def card_state(self, actor: Actor, meeting_id: int) -> CardState:
+        """What the meeting card shows this viewer."""
+        if not actor.in_roster:
+            raise NotAllowed("errors.not_allowed")
+        may = await self.may_schedule(actor)
+        async with read(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            answers = await self.repo.rsvps(meeting_id)
+            recording = await self.repo.recording(meeting_id)
+        mine = answers.get(actor.person_id or -1)
+        return CardState(meeting, mine[0] if mine else None, may, recording is not None)
+
+    async def may_schedule(self, actor: Actor) -> bool:
+        async with read(self.session):
+            try:
+                await self._require_scheduler(actor)
+            except NotAllowed:
+                return False
+        return True
+
+    async def _meeting(self, group_id: int, meeting_id: int) -> MeetingView:
+        meeting = await self.repo.get(group_id, meeting_id)
+        if meeting is None:
+            raise NotFound("errors.stale")
+        return meeting
+
+    # Scheduling (cl. 13)
+    def check_draft(self, draft: MeetingDraft) -> MeetingDraft:
+        title = clean_name(draft.title) if len(draft.title) <= TITLE_MAX else None
+        if title is None:
+            raise InvalidInput("meetings.title_invalid", max=TITLE_MAX)
+        error = validate_venue(draft.format, draft.place, draft.link)
+        if error is not None:
+            raise InvalidInput(f"meetings.{error.value}")
+        if draft.place and len(draft.place) > PLACE_MAX:
+            raise InvalidInput("meetings.place_too_long", max=PLACE_MAX)
+        if draft.starts_at <= self.clock.now():
+            raise InvalidInput("dates.past")
+        return MeetingDraft(title, draft.format, draft.place, draft.link, draft.starts_at)
+
+    async def create(
+        self,
+        actor: Actor,
+        draft: MeetingDraft,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> MeetingView:
+        draft = self.check_draft(draft)
+        now = self.clock.now()
+        async with write(self.session):
+            await self._require_scheduler(actor)
+            meeting = await self.repo.add(
+                group_id=actor.group_id,
+                title=draft.title,
+                format=draft.format.value,
+                place=draft.place,
+                link=draft.link,
+                starts_at=draft.starts_at,
+                status="scheduled",
+                sequence=0,
+                checkin_token=secrets.token_urlsafe(12),
+                created_by=actor.telegram_id,
+                created_at=now,
+            )
+            await self._notify_all(meeting, "new", render, default_locale, texts, now)
+            await self._plan_reminders(meeting, now)
+            await Auditor(self.session, actor, now)(
+                "meeting_scheduled", "meeting", meeting.id, starts_at=draft.starts_at.isoformat()
+            )
+        return meeting
+
+    async def reschedule(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        starts_at: datetime,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> MeetingView:
+        now = self.clock.now()
+        if starts_at <= now:
+            raise InvalidInput("dates.past")
+        async with write(self.session):
+            await self._require_scheduler(actor)
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "scheduled":
+                raise InvalidInput("meetings.not_scheduled")
+            await self.repo.update(meeting_id, starts_at=starts_at, sequence=meeting.sequence + 1)
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
+            await self._notify_all(meeting, "changed", render, default_locale, texts, now)
+            await self._plan_reminders(meeting, now)
+            await Auditor(self.session, actor, now)(
+                "meeting_rescheduled", "meeting", meeting_id, starts_at=starts_at.isoformat()
+            )
+        return meeting
+
+    async def cancel(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> MeetingView:
+        now = self.clock.now()
+        async with write(self.session):
+            await self._require_scheduler(actor)
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "scheduled":
+                raise InvalidInput("meetings.not_scheduled")
+            await self.repo.update(
+                meeting_id, status="cancelled", cancelled_at=now, sequence=meeting.sequence + 1
+            )
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
+            await self._notify_all(meeting, "cancelled", render, default_locale, texts, now)
+            await Auditor(self.session, actor, now)("meeting_cancelled", "meeting", meeting_id)
+        return meeting
+
+    async def set_absence(self, actor: Actor, starts_at: datetime, ends_at: datetime) -> None:
+        """The chair records an absence; the deputy acts meanwhile (cl. 11, 13)."""
+        if actor.role is not Role.CHAIR:
+            raise NotAllowed("meetings.only_chair_absence")
+        if ends_at <= starts_at:
+            raise InvalidInput("meetings.absence_order")
+        now = self.clock.now()
+        async with write(self.session):
+            await self.repo.add_absence(
+                group_id=actor.group_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                created_by=actor.telegram_id,
+                created_at=now,
+            )
+            await Auditor(self.session, actor, now)(
+                "chair_absence",
+                "working_group",
+                actor.group_id,
+                starts_at=starts_at.isoformat(),
+                ends_at=ends_at.isoformat(),
+            )
+
+    async def _notify_all(
+        self,
+        meeting: MeetingView,
+        kind: str,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+        now: datetime,
+    ) -> None:
+        """Every member and the secretariat, with the .ics; the linked chat is told too."""
+        invite = MeetingInvite(
+            uid=meeting_uid(meeting.id),
+            sequence=meeting.sequence,
+            title=meeting.title,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.starts_at + MEETING_LENGTH,
+            location=meeting.place,
+            url=meeting.link,
+            description=None,
+            organizer_name=None,
+            dtstamp=now,
+        )
+        content = cancellation_ics(invite) if kind == "cancelled" else invitation_ics(invite)
+        file_name = ics_filename(meeting.title, meeting.starts_at.astimezone(self.tz).date())
+        stored = await FileRepository(self.session).add(
+            file_name=file_name, mime_type="text/calendar", content=content, now=now
+        )
+        document = {"stored_file_id": stored, "file_name": file_name}
+        envelopes = []
+        for member in await self.roster.members(meeting.group_id):
+            if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+                continue
+            if member.person.telegram_id is None:
+                continue
+            t = render(member.person.locale(default_locale))
+            keyboard = texts.rsvp_keyboard(t, meeting.id) if kind != "cancelled" else None
+            envelopes.append(
+                Envelope(
+                    key=f"meeting:{meeting.id}:{meeting.sequence}:{kind}:{member.person.id}",
+                    kind="announcement",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=texts.invitation(t, meeting, kind),
+                    document=document,
+                    keyboard=keyboard,
+                )
+            )
+        chat = await self.roster.linked_chat(meeting.group_id)
+        if chat is not None:
+            t = render(default_locale)
+            envelopes.append(
+                Envelope(
+                    key=f"meeting:{meeting.id}:{meeting.sequence}:{kind}:chat",
+                    kind="announcement",
+                    chat_id=chat[0],
+                    text=texts.invitation(t, meeting, kind),
+                )
+            )
+        await enqueue(self.session, envelopes, now)
+
+    async def _plan_reminders(self, meeting: MeetingView, now: datetime) -> None:
+        tasks = [
+            {
+                "key": f"reminder:{meeting.id}:{meeting.sequence}:{int(offset.total_seconds())}",
+                "kind": "reminder",
+                "group_id": meeting.group_id,
+                "meeting_id": meeting.id,
+                "due_at": due_at,
+                "payload": {"offset_s": int(offset.total_seconds())},
+                "status": "pending",
+            }
+            for offset, due_at in reminder_times(meeting.starts_at, DEFAULT_REMINDER_OFFSETS, now)
+        ]
+        await DueRepository(self.session).add(tasks)
+
+    # Answers before the meeting
+    async def rsvp(
+        self, actor: Actor, meeting_id: int, answer: Rsvp, reason: str | None = None
+    ) -> MeetingView:
+        if actor.person_id is None or actor.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+            raise NotAllowed("meetings.only_members")
+        if reason is not None and len(reason) > 300:
+            raise InvalidInput("meetings.reason_too_long", max=300)
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "scheduled" or not may_change_rsvp(meeting.starts_at, now):
+                raise InvalidInput("meetings.rsvp_closed")
+            await self.repo.set_rsvp(meeting_id, actor.person_id, answer.value, reason, now)
+            await Auditor(self.session, actor, now)(
+                "rsvp", "meeting", meeting_id, answer=answer.value
+            )
+        return meeting
+
+    async def overview(self, actor: Actor, meeting_id: int) -> Overview:
+        """Answers and the quorum forecast, for the chair, deputy and secretariat."""
+        actor.require(Capability.RUN_MEETING)
+        async with read(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            answers = await self.repo.rsvps(meeting_id)
+            members = [
+                m for m in await self.roster.members(actor.group_id) if m.role in MEMBER_ROLES
+            ]
+            recording = await self.repo.recording(meeting_id)
+        member_ids = {m.person.id for m in members}
+        expected, quorum = quorum_forecast(
+            {pid: Rsvp(a) for pid, (a, _) in answers.items()}, member_ids
+        )
+        return Overview(meeting, answers, members, expected, quorum, recording)
+
+    async def meeting(self, actor: Actor, meeting_id: int) -> MeetingView:
+        if not actor.in_roster:
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            return await self._meeting(actor.group_id, meeting_id)
+
+    async def listing(self, actor: Actor) -> list[MeetingView]:
+        if not actor.in_roster:
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            return await self.repo.listing(actor.group_id)
+
+    # The meeting itself
+    async def presence(self, group_id: int, meeting_id: int) -> Presence:
+        members = [m for m in await self.roster.members(group_id) if m.role in MEMBER_ROLES]
+        attendees = await self.repo.attendees(meeting_id)
+        present = [m for m in members if m.person.id in attendees]
+        roles = [m.role for m in present]
+        present_count = count_for_quorum(roles)
+        presiding = presiding_role(Role.CHAIR in roles, Role.DEPUTY_CHAIR in roles)
+        holder = next((m for m in present if m.role is presiding), None)
+        return Presence(
+            present, len(members), present_count, has_quorum(present_count, len(members)), holder
+        )
+
+    async def open(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> tuple[MeetingView, Presence]:
+        actor.require(Capability.RUN_MEETING)
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "scheduled":
+                raise InvalidInput("meetings.not_scheduled")
+            await self.repo.update(meeting_id, status="open", opened_at=now)
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            presence = await self.presence(actor.group_id, meeting_id)
+            chat = await self.roster.linked_chat(actor.group_id)
+            if chat is not None:
+                # The live message in the group's chat: its check-in button works for
+                # whoever presses it.
+                t = render(default_locale)
+                await self.repo.set_live(meeting_id, chat[0], None)
+                await enqueue(
+                    self.session,
+                    [
+                        Envelope(
+                            key=f"live:{meeting_id}:{chat[0]}",
+                            kind="live",
+                            chat_id=chat[0],
+                            text=texts.live(t, meeting, presence),
+                            keyboard=texts.live_keyboard(t, meeting_id),
+                        )
+                    ],
+                    now,
+                )
+            await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
+            await Auditor(self.session, actor, now)("meeting_opened", "meeting", meeting_id)
+        return meeting, presence
+
+    async def add_live_message(self, meeting_id: int, chat_id: int, message_id: int) -> None:
+        async with write(self.session):
+            await self.repo.set_live(meeting_id, chat_id, message_id)
+
+    async def check_in(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        mode: str,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> tuple[MeetingView, Presence, bool]:
+        """Members only; remote participants count as present (cl. 14)."""
+        if actor.person_id is None or actor.role not in MEMBER_ROLES:
+            raise NotAllowed("meetings.checkin_members_only")
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "open":
+                raise InvalidInput("meetings.not_open")
+            first = await self.repo.check_in(meeting_id, actor.person_id, mode, now)
+            presence = await self.presence(actor.group_id, meeting_id)
+            if first:
+                await self._refresh_live(meeting, presence, render, default_locale, texts, now)
+                await Auditor(self.session, actor, now)(
+                    "checked_in",
+                    "meeting",
+                    meeting_id,
+                    mode=mode,
+                    present=presence.present_members,
+                    quorum=presence.quorum,
+                )
+        return meeting, presence, first
+
+    async def check_in_by_token(
+        self,
+        actor: Actor,
+        token: str,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> tuple[MeetingView, Presence, bool]:
+        async with read(self.session):
+            meeting = await self.repo.by_token(token)
+        if meeting is None or meeting.group_id != actor.group_id:
+            raise NotFound("meetings.unknown_checkin")
+        return await self.check_in(
+            actor,
+            meeting.id,
+            "in_person",
+            render=render,
+            default_locale=default_locale,
+            texts=texts,
+        )
+
+    async def _refresh_live(
+        self,
+        meeting: MeetingView,
+        presence: Presence,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+        now: datetime,
+    ) -> None:
+        """Every live message of the meeting is edited in place to the new presence."""
+        t = render(default_locale)
+        for chat_id, message_id in await self.repo.live_chats(meeting.id):
+            if message_id is None:
+                sent = await _sent_message_id(self.session, f"live:{meeting.id}:{chat_id}")
+                if sent is None:
+                    continue
+                message_id = sent
+            await enqueue_edit(
+                self.session,
+                key=f"live-edit:{meeting.id}:{chat_id}",
+                kind="progress",
+                chat_id=chat_id,
+                message_id=message_id,
+                text=texts.live(t, meeting, presence),
+                keyboard=texts.live_keyboard(t, meeting.id) if meeting.status == "open" else None,
+                now=now,
+            )
+
+    async def attach_recording(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        file_id: str | None,
+        file_unique_id: str | None,
+        file_name: str | None,
+        mime_type: str | None,
+        size: int | None,
+        duration: int | None,
+        sha256: str | None,
+        storage_ref: str | None = None,
+    ) -> RecordingView:
+        """Cl. 12: every meeting is recorded; the secretariat attaches the file."""
+        if actor.role is not Role.SECRETARIAT and not actor.is_admin:
+            raise NotAllowed("meetings.recording_secretariat")
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status == "cancelled":
+                raise InvalidInput("meetings.cancelled")
+            await self.repo.add_recording(
+                meeting_id=meeting_id,
+                file_id=file_id,
+                file_unique_id=file_unique_id,
+                file_name=file_name,
+                mime_type=mime_type,
+                size=size,
+                duration=duration,
+                sha256=sha256,
+                storage_ref=storage_ref,
+                attached_by=actor.telegram_id,
+                attached_at=now,
+            )
+            await Auditor(self.session, actor, now)(
+                "recording_attached",
+                "meeting",
+                meeting_id,
+                size=size,
+                sha256=sha256,
+                storage_ref=storage_ref,
+            )
+            recording = await self.repo.recording(meeting_id)
+        assert recording is not None
+        return recording
+
+    async def close(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> MeetingView:
+        """Cl. 12: a meeting without its audio recording cannot be closed."""
+        actor.require(Capability.RUN_MEETING)
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "open":
+                raise InvalidInput("meetings.not_open")
+            if await self.repo.recording(meeting_id) is None:
+                raise InvalidInput("meetings.close_needs_recording")
+            await self.repo.update(meeting_id, status="closed", closed_at=now)
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            presence = await self.presence(actor.group_id, meeting_id)
+            await self._refresh_live(meeting, presence, render, default_locale, texts, now)
+            await Auditor(self.session, actor, now)(
+                "meeting_closed",
+                "meeting",
+                meeting_id,
+                present=presence.present_members,
+                quorum=presence.quorum,
+                presiding=presence.presiding.person.id if presence.presiding else None,
+            )
+        return meeting
+
+
+async def _sent_message_id(session: AsyncSession, key: str) -> int | None:
+    row = await OutboxRepository(session).by_key(key)
+    return row.telegram_message_id if row is not None else None

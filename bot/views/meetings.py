@@ -1,0 +1,249 @@
+"""Cards and notifications of meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.callbacks import MeetingCb
+from bot.domain.meetings import MeetingFormat, Rsvp, quorum_needed
+from bot.domain.roles import Capability, Standing, can
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+from bot.services.compliance import MonthRow
+from bot.services.due import DueTexts
+from bot.services.meetings import Overview, Presence, Texts
+from bot.views.menu import role_name
+from storage.repositories.meetings import MeetingView
+
+RSVP_KEYS = {
+    Rsvp.IN_PERSON: "meetings.rsvp_in_person",
+    Rsvp.REMOTE: "meetings.rsvp_remote",
+    Rsvp.ABSENT: "meetings.rsvp_absent",
+}
+
+
+def facts(t: Translator, m: MeetingView) -> list[str]:
+    lines = [
+        t("meetings.fact_title", title=m.title),
+        t("meetings.fact_when", when=t.datetime(m.starts_at)),
+    ]
+    if m.format == MeetingFormat.IN_PERSON.value:
+        lines.append(t("meetings.fact_place", place=m.place or "—"))
+    else:
+        lines.append(t("meetings.fact_remote"))
+        if m.link:
+            lines.append(t("meetings.fact_link", link=m.link))
+    return lines
+
+
+def invitation(t: Translator, m: MeetingView, kind: str) -> str:
+    head = t(f"meetings.notice_{kind}")
+    tail = "" if kind == "cancelled" else "\n" + t("meetings.notice_rsvp_hint")
+    return "\n".join([head, *facts(t, m)]) + tail
+
+
+def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
+    return markup(
+        [
+            [
+                button(
+                    t(RSVP_KEYS[Rsvp.IN_PERSON]),
+                    MeetingCb(action="rsvp", meeting=meeting_id, arg=Rsvp.IN_PERSON.value),
+                ),
+                button(
+                    t(RSVP_KEYS[Rsvp.REMOTE]),
+                    MeetingCb(action="rsvp", meeting=meeting_id, arg=Rsvp.REMOTE.value),
+                ),
+            ],
+            [
+                button(
+                    t(RSVP_KEYS[Rsvp.ABSENT]),
+                    MeetingCb(action="rsvp", meeting=meeting_id, arg=Rsvp.ABSENT.value),
+                )
+            ],
+        ]
+    )
+
+
+def live(t: Translator, m: MeetingView, p: Presence) -> str:
+    state = t("meetings.live_closed") if m.status == "closed" else t("meetings.live_open")
+    lines = [state, *facts(t, m), ""]
+    lines.append(
+        t(
+            "meetings.live_present",
+            present=p.present_members,
+            total=p.total_members,
+            needed=quorum_needed(p.total_members),
+        )
+    )
+    lines.append(t("meetings.quorum_yes") if p.quorum else t("meetings.quorum_no"))
+    if p.presiding is not None:
+        lines.append(
+            t(
+                "meetings.presiding",
+                name=p.presiding.display_name,
+                role=role_name(t, p.presiding.role),
+            )
+        )
+    else:
+        lines.append(t("meetings.presiding_none"))
+    for member in p.present:
+        lines.append(t("meetings.live_line", name=member.display_name))
+    return "\n".join(lines)
+
+
+def live_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
+    return markup(
+        [[button(t("meetings.check_in"), MeetingCb(action="checkin", meeting=meeting_id))]]
+    )
+
+
+TEXTS = Texts(
+    invitation=invitation, rsvp_keyboard=rsvp_keyboard, live=live, live_keyboard=live_keyboard
+)
+
+
+def status_label(t: Translator, m: MeetingView) -> str:
+    return t(f"meetings.status_{m.status}")
+
+
+def listing(t: Translator, meetings: list[MeetingView]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t("meetings.list_title"), ""]
+    if not meetings:
+        lines.append(t("meetings.list_empty"))
+    rows = []
+    for m in meetings:
+        lines.append(
+            t(
+                "meetings.list_line",
+                when=t.datetime(m.starts_at),
+                title=m.title,
+                status=status_label(t, m),
+            )
+        )
+        rows.append(
+            [
+                button(
+                    t("meetings.open_card", title=m.title[:40]),
+                    MeetingCb(action="card", meeting=m.id),
+                )
+            ]
+        )
+    return "\n".join(lines), markup(rows)
+
+
+def card(
+    t: Translator,
+    m: MeetingView,
+    standing: Standing,
+    *,
+    my_answer: str | None,
+    may_schedule: bool,
+    has_recording: bool,
+) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [*facts(t, m), t("meetings.fact_status", status=status_label(t, m))]
+    if my_answer:
+        lines.append(t("meetings.your_answer", answer=t(RSVP_KEYS[Rsvp(my_answer)])))
+    if m.status in ("open", "closed"):
+        lines.append(t("meetings.recording_yes") if has_recording else t("meetings.recording_no"))
+    rows = []
+    if m.status == "scheduled" and standing.role is not None:
+        rows += rsvp_keyboard(t, m.id).inline_keyboard
+    if m.status == "open" and standing.is_member:
+        rows.append([button(t("meetings.check_in"), MeetingCb(action="checkin", meeting=m.id))])
+    if can(standing, Capability.RUN_MEETING):
+        rows.append([button(t("meetings.answers"), MeetingCb(action="answers", meeting=m.id))])
+        if m.status == "scheduled":
+            rows.append(
+                [button(t("meetings.open_meeting"), MeetingCb(action="start", meeting=m.id))]
+            )
+        if m.status in ("open", "closed"):
+            rows.append(
+                [button(t("meetings.attach_recording"), MeetingCb(action="rec", meeting=m.id))]
+            )
+        if m.status == "open":
+            rows.append(
+                [
+                    button(t("meetings.show_qr"), MeetingCb(action="qr", meeting=m.id)),
+                    button(t("meetings.close_meeting"), MeetingCb(action="close", meeting=m.id)),
+                ]
+            )
+    if may_schedule and m.status == "scheduled":
+        rows.append(
+            [
+                button(t("meetings.reschedule"), MeetingCb(action="move", meeting=m.id)),
+                button(t("meetings.cancel_meeting"), MeetingCb(action="cancel", meeting=m.id)),
+            ]
+        )
+    rows.append([button(t("common.back"), MeetingCb(action="list"))])
+    return "\n".join(lines), markup(rows)
+
+
+def overview(t: Translator, o: Overview) -> str:
+    lines = [t("meetings.answers_title", title=o.meeting.title)]
+    for member in o.members:
+        answer = o.answers.get(member.person.id)
+        if answer is None:
+            lines.append(t("meetings.answer_none", name=member.display_name))
+        elif answer[1]:
+            lines.append(
+                t(
+                    "meetings.answer_reason",
+                    name=member.display_name,
+                    answer=t(RSVP_KEYS[Rsvp(answer[0])]),
+                    reason=answer[1],
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    "meetings.answer_line",
+                    name=member.display_name,
+                    answer=t(RSVP_KEYS[Rsvp(answer[0])]),
+                )
+            )
+    lines.append("")
+    lines.append(
+        t(
+            "meetings.forecast",
+            expected=o.expected,
+            total=len(o.members),
+            needed=quorum_needed(len(o.members)),
+        )
+    )
+    lines.append(t("meetings.quorum_yes") if o.forecast_quorum else t("meetings.quorum_no"))
+    return "\n".join(lines)
+
+
+def confirm_keyboard(t: Translator, yes: MeetingCb, no: MeetingCb) -> InlineKeyboardMarkup:
+    return markup([[button(t("common.confirm"), yes), button(t("common.cancel"), no)]])
+
+
+def reminder(t: Translator, m: MeetingView, answered: bool) -> str:
+    lines = [t("meetings.notice_reminder"), *facts(t, m)]
+    if not answered:
+        lines.append(t("meetings.nudge"))
+    return "\n".join(lines)
+
+
+def warning(t: Translator, year: int, month: int, late: bool) -> str:
+    text = t("meetings.warning", month=t.month(dt.date(year, month, 1)))
+    return text + ("\n" + t("meetings.sent_late") if late else "")
+
+
+DUE_TEXTS = DueTexts(reminder=reminder, rsvp_keyboard=rsvp_keyboard, warning=warning)
+
+
+def compliance(t: Translator, months: list[MonthRow]) -> str:
+    lines = [t("meetings.compliance_title")]
+    for row in months:
+        lines.append(
+            t(
+                f"meetings.compliance_{row.verdict.value}",
+                month=t.month(dt.date(row.year, row.month, 1)),
+                held=row.held,
+            )
+        )
+    return "\n".join(lines)
