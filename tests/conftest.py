@@ -25,7 +25,7 @@ from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
 from bot.services.setup import ensure_default_group
-from scheduler.jobs import broadcast_progress
+from scheduler.jobs import broadcast_progress, due_tasks, plan_months
 from storage.db import Database
 from storage.migrate import migrate
 from tests.support.bot_client import BotClient, FakeUser
@@ -135,6 +135,12 @@ class World:
                 self.db, self.client.bot, self.clock, limiter, rng=random.Random(3)
             )
         return self._sender
+
+    async def run_jobs(self) -> int:
+        """The ticker's jobs at the current (frozen) time, then the sender."""
+        await plan_months(self.app)
+        await due_tasks(self.app)
+        return await self.deliver()
 
     async def deliver(self) -> int:
         """What the running bot does in the background: progress ticks and the sender."""

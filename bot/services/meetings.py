@@ -444,6 +444,23 @@ class MeetingService:
                     now,
                 )
             await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
+            # Every member is told, with the check-in button (remote participants use it).
+            envelopes = []
+            for member in await self.roster.members(actor.group_id):
+                if member.role not in MEMBER_ROLES or member.person.telegram_id is None:
+                    continue
+                t = render(member.person.locale(default_locale))
+                envelopes.append(
+                    Envelope(
+                        key=f"meeting:{meeting_id}:opened:{member.person.id}",
+                        kind="announcement",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=texts.invitation(t, meeting, "opened"),
+                        keyboard=texts.live_keyboard(t, meeting_id),
+                    )
+                )
+            await enqueue(self.session, envelopes, now)
             await Auditor(self.session, actor, now)("meeting_opened", "meeting", meeting_id)
         return meeting, presence
 

@@ -40,7 +40,7 @@ def facts(t: Translator, m: MeetingView) -> list[str]:
 
 def invitation(t: Translator, m: MeetingView, kind: str) -> str:
     head = t(f"meetings.notice_{kind}")
-    tail = "" if kind == "cancelled" else "\n" + t("meetings.notice_rsvp_hint")
+    tail = "\n" + t("meetings.notice_rsvp_hint") if kind in ("new", "changed") else ""
     return "\n".join([head, *facts(t, m)]) + tail
 
 

@@ -1,0 +1,283 @@
+"""Meetings at the dispatcher level (cl. 11-14): scheduling, answers, reminders, check-in,
+quorum, presiding person, recording, closing, the monthly rule."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from aiogram.methods import SendDocument
+from aiogram.types import BufferedInputFile
+from sqlalchemy import select
+
+from bot.callbacks import MeetingCb
+from storage.models import Attendance, DueTask, Meeting, Recording
+from tests.conftest import World
+from tests.integration.steps import create_invite, join
+from tests.support.bot_client import FakeUser
+
+
+async def _person(world: World, uid: int, role: str, name: str) -> FakeUser:
+    user = world.client.user(uid, name, language_code="ru")
+    await join(
+        world, user, await create_invite(world, world.admin(), role, name=name, confirm=False)
+    )
+    return user
+
+
+async def _group(world: World) -> dict[str, FakeUser]:
+    people = {
+        "chair": await _person(world, 9001, "председатель рабочей группы", "Председатель Пётр"),
+        "deputy": await _person(world, 9002, "заместитель председателя", "Заместитель Зоя"),
+        "clerk": await _person(world, 9003, "секретариат", "Секретарь Сергей"),
+    }
+    for i in range(3):
+        people[f"m{i}"] = await _person(world, 9010 + i, "член рабочей группы", f"Член {i}")
+    return people
+
+
+async def _schedule(world: World, chair: FakeUser, when: str = "05.12.2026 15:00") -> None:
+    c = world.client
+    await c.send(chair, "/newmeeting")
+    await c.send(chair, "Заседание по клиентоцентричности")
+    await c.click(chair, "Очное")
+    await c.send(chair, "ул. Тверская, д. 1, каб. 305")
+    await c.send(chair, when)
+    assert "Проверьте заседание" in (c.last_text(chair) or "")
+    await c.click(chair, "Подтвердить")
+
+
+async def _card(world: World, user: FakeUser) -> None:
+    await world.client.send(user, "/meetings")
+    await world.client.click(user, "Открыть: Заседание по клиентоцентричности")
+
+
+async def test_cl13_chair_schedules_and_every_member_gets_an_invitation_with_ics(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    assert "Заседание назначено" in (world.client.last_text(p["chair"]) or "")
+    await world.deliver()
+    docs = [r for r in world.session.requests if isinstance(r, SendDocument)]
+    # Chair, deputy, three members and the secretariat.
+    assert {d.chat_id for d in docs} == {u.id for u in p.values()}
+    invitation = docs[0]
+    assert "Назначено заседание" in (invitation.caption or "")
+    assert "5 декабря 2026 г., 15:00 (МСК)" in (invitation.caption or "")
+    assert "ул. Тверская, д. 1, каб. 305" in (invitation.caption or "")
+    assert isinstance(invitation.document, BufferedInputFile)
+    assert b"METHOD:REQUEST" in invitation.document.data
+    assert (invitation.document.filename or "").endswith(".ics")
+
+
+async def test_cl13_member_and_deputy_cannot_schedule_while_the_chair_is_present(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await world.client.send(p["m0"], "/newmeeting")
+    assert world.client.last_text(p["m0"]) == (
+        "Назначать и переносить заседания может председатель, а в его отсутствие — "
+        "заместитель (п. 13 Положения)."
+    )
+    await world.client.send(p["deputy"], "/newmeeting")
+    assert "только на время отсутствия председателя" in (world.client.last_text(p["deputy"]) or "")
+    # The chair records an absence; from then on the deputy acts.
+    await world.client.send(p["chair"], "/absence")
+    await world.client.send(p["chair"], "01.12.2026 - 10.12.2026")
+    assert "Отсутствие председателя записано" in (world.client.last_text(p["chair"]) or "")
+    await _schedule(world, p["deputy"])
+    assert "Заседание назначено" in (world.client.last_text(p["deputy"]) or "")
+
+
+async def test_bad_dates_and_a_missing_place_are_asked_again(world: World) -> None:
+    p = await _group(world)
+    c = world.client
+    chair = p["chair"]
+    await c.send(chair, "/newmeeting")
+    await c.send(chair, "Тема")
+    await c.click(chair, "Очное")
+    await c.send(chair, "   ")
+    assert "нужно указать место" in (c.last_text(chair) or "")
+    await c.send(chair, "Зал заседаний")
+    for typed, reason in (
+        ("завтра днём", "Не удалось разобрать"),
+        ("31.02.2027 10:00", "не существует"),
+        ("30.11.2026 10:00", "уже прошла"),
+    ):
+        await c.send(chair, typed)
+        assert reason in (c.last_text(chair) or ""), typed
+    async with world.db.session() as s:
+        assert (await s.scalars(select(Meeting))).first() is None
+
+
+async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> None:
+    """cl. 11-14 together, as the issue's "done when" plays it."""
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    for key in ("m0", "m1"):
+        await c.click(p[key], "Буду очно")
+        assert c.callback_answers(p[key])[-1].text == "Ответ сохранён: Буду очно."
+    await c.click(p["deputy"], "Буду дистанционно")
+    await c.click(p["m2"], "Не смогу")
+    await c.click(p["m2"], "Буду дистанционно")  # answers may change before the start
+
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Ответы участников")
+    overview = c.last_text(p["clerk"]) or ""
+    assert "Председатель Пётр — ⏳ нет ответа" in overview
+    assert "Ожидается членов рабочей группы: 4 из 5; для кворума нужно 3." in overview
+
+    # Three days before: a reminder to everyone; the chair, who has not answered, is nudged.
+    world.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    await world.run_jobs()
+    assert "Напоминание о заседании" in (c.last_text(p["m0"]) or "")
+    assert "Вы ещё не ответили" not in (c.last_text(p["m0"]) or "")
+    assert "Вы ещё не ответили" in (c.last_text(p["chair"]) or "")
+
+    # The meeting: the secretariat opens it; the chair is absent from the room.
+    world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Открыть заседание")
+    live = c.last_text(p["clerk"]) or ""
+    assert "Присутствуют членов рабочей группы: 0 из 5" in live and "Кворума нет" in live
+    await world.deliver()
+    assert "Заседание открыто" in (c.last_text(p["m0"]) or "")
+    await c.click(p["m0"], "Отметиться")  # the button in the "meeting opened" notice
+    await c.click(p["m1"], "Отметиться")
+    await world.deliver()  # the live message is edited through the outbox
+    live = c.last_text(p["clerk"]) or ""
+    assert "2 из 5" in live and "Кворума нет" in live and "Нет председательствующего" in live
+    await c.click(p["deputy"], "Отметиться")
+    await world.deliver()
+    live = c.last_text(p["clerk"]) or ""
+    assert "3 из 5" in live and "✅ Кворум есть" in live
+    assert "Председательствует: Заместитель Зоя (заместитель председателя)." in live
+    await c.click(p["deputy"], "Отметиться")
+    assert c.callback_answers(p["deputy"])[-1].text == ("Вы уже отмечены. Присутствуют 3 из 5.")
+
+    # Closing needs the recording (cl. 12).
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Закрыть заседание")
+    assert "без аудиозаписи" in c.alerts(p["clerk"])[-1]
+    await c.click(p["clerk"], "Прикрепить аудиозапись")
+    await c.send_document(p["clerk"], file_name="minutes.pdf", mime_type="application/pdf")
+    assert "Это не аудиозапись." in (c.last_text(p["clerk"]) or "")
+    audio = b"ID3 fake audio of the meeting"
+    await c.send_audio(p["clerk"], file_name="2026-12-05.mp3", content=audio, file_size=len(audio))
+    digest = hashlib.sha256(audio).hexdigest()
+    assert digest in (c.last_text(p["clerk"]) or "")
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Закрыть заседание")
+    assert "Статус: ✅ проведено" in (c.last_text(p["clerk"]) or "")
+    async with world.db.session() as s:
+        recording = await s.scalar(select(Recording))
+        assert recording is not None and recording.sha256 == digest
+        assert len((await s.scalars(select(Attendance))).all()) == 3
+
+    # The month ends: December counts as compliant.
+    world.clock.set(datetime(2026, 12, 31, 21, 0, 5, tzinfo=UTC))
+    await world.run_jobs()
+    await c.send(p["clerk"], "/compliance")
+    assert "✅ декабрь 2026 г.: проведено заседаний — 1" in (c.last_text(p["clerk"]) or "")
+
+
+async def test_check_in_refusals_change_nothing(world: World) -> None:
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    message = world.client.last_message(p["m0"])
+    assert message is not None
+    await world.client.click_data(p["m0"], message, MeetingCb(action="checkin", meeting=1).pack())
+    assert "Заседание сейчас не идёт" in world.client.alerts(p["m0"])[-1]
+    await _card(world, p["clerk"])
+    await world.client.click(p["clerk"], "Открыть заседание")
+    clerk_card = world.client.last_message(p["clerk"])
+    assert clerk_card is not None
+    await world.client.click_data(
+        p["clerk"], clerk_card, MeetingCb(action="checkin", meeting=1).pack()
+    )
+    assert "только члены рабочей группы" in world.client.alerts(p["clerk"])[-1]
+    async with world.db.session() as s:
+        assert (await s.scalars(select(Attendance))).first() is None
+
+
+async def test_member_cannot_open_or_close_a_meeting(world: World) -> None:
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await world.client.send(p["m0"], "/meetings")
+    message = world.client.last_message(p["m0"])
+    assert message is not None
+    for action in ("start", "close", "answers"):
+        await world.client.click_data(p["m0"], message, MeetingCb(action=action, meeting=1).pack())
+        assert world.client.alerts(p["m0"])[-1] == "У вас нет прав на это действие."
+    async with world.db.session() as s:
+        meeting = await s.scalar(select(Meeting))
+        assert meeting is not None and meeting.status == "scheduled"
+
+
+async def test_reschedule_raises_the_ics_sequence_and_cancel_sends_method_cancel(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    await _card(world, p["chair"])
+    await world.client.click(p["chair"], "Перенести")
+    await world.client.send(p["chair"], "06.12.2026 11:00")
+    assert "Заседание перенесено" in (world.client.last_text(p["chair"]) or "")
+    await world.deliver()
+    await _card(world, p["chair"])
+    await world.client.click(p["chair"], "Отменить заседание")
+    await world.client.click(p["chair"], "Подтвердить")
+    await world.deliver()
+    docs = [
+        r for r in world.session.requests if isinstance(r, SendDocument) and r.chat_id == p["m0"].id
+    ]
+    captions = [d.caption or "" for d in docs]
+    assert ["Назначено" in captions[0], "перенесено" in captions[1], "отменено" in captions[2]] == [
+        True,
+        True,
+        True,
+    ]
+    assert "6 декабря 2026 г., 11:00 (МСК)" in captions[1]
+    async with world.db.session() as s:
+        tasks = (await s.scalars(select(DueTask).where(DueTask.kind == "reminder"))).all()
+    assert {t.status for t in tasks} == {"cancelled"}
+
+
+async def test_reminder_after_a_restart_for_a_started_meeting_is_skipped(world: World) -> None:
+    """The bot was down across both reminder times and the start: nothing stale is sent."""
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    before = len(world.session.requests)
+    world.clock.set(datetime(2026, 12, 5, 12, 30, tzinfo=UTC))  # after the start
+    await world.run_jobs()
+    reminders = [
+        r for r in world.session.requests[before:] if "Напоминание" in str(getattr(r, "text", ""))
+    ]
+    assert reminders == []
+    async with world.db.session() as s:
+        tasks = (await s.scalars(select(DueTask).where(DueTask.kind == "reminder"))).all()
+    assert {t.status for t in tasks} == {"skipped"}
+    assert all("already started" in (t.note or "") for t in tasks)
+
+
+async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: World) -> None:
+    p = await _group(world)
+    world.clock.set(datetime(2026, 12, 15, 7, 0, 30, tzinfo=UTC))  # 10:00 МСК on the 15th
+    await world.run_jobs()
+    for key in ("chair", "deputy", "clerk"):
+        assert "Ежемесячное заседание" in (world.client.last_text(p[key]) or "")
+    assert "Ежемесячное заседание" not in (world.client.last_text(p["m0"]) or "")
+    # Down for two days: the next warning arrives late and says so.
+    world.clock.set(datetime(2026, 12, 18, 9, 0, tzinfo=UTC))
+    await world.run_jobs()
+    assert "с опозданием" in (world.client.last_text(p["chair"]) or "")
+    world.clock.advance(timedelta(days=20))
+    await world.run_jobs()
+    await world.client.send(p["clerk"], "/compliance")
+    assert "❌ декабрь 2026 г.: заседаний не было" in (world.client.last_text(p["clerk"]) or "")
