@@ -389,6 +389,23 @@ async def meeting_check_in(
     await query.answer(t.plain(key, present=presence.present_members, total=presence.total_members))
 
 
+async def meeting_check_out(
+    query: CallbackQuery,
+    callback_data: MeetingCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    presence = await _service(session, app).check_out(actor, callback_data.meeting, **_kw(app))
+    app.wake_sender()
+    await query.answer(
+        t.plain(
+            "meetings.checked_out", present=presence.present_members, total=presence.total_members
+        )
+    )
+
+
 async def check_in_link(
     message: Message,
     command: CommandObject,
@@ -687,6 +704,7 @@ def router() -> Router:
     r.callback_query.register(meeting_answers, MeetingCb.filter(F.action == "answers"))
     r.callback_query.register(meeting_start, MeetingCb.filter(F.action == "start"))
     r.callback_query.register(meeting_check_in, MeetingCb.filter(F.action == "checkin"))
+    r.callback_query.register(meeting_check_out, MeetingCb.filter(F.action == "leave"))
     r.callback_query.register(meeting_qr, MeetingCb.filter(F.action == "qr"))
     r.callback_query.register(meeting_close, MeetingCb.filter(F.action == "close"))
     r.callback_query.register(meeting_cancel_ask, MeetingCb.filter(F.action == "cancel"))

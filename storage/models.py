@@ -327,6 +327,8 @@ class Attendance(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     mode: Mapped[str] = mapped_column(String(16))
     checked_in_at: Mapped[datetime]
+    # Set when the member leaves before the end; quorum is counted without them.
+    left_at: Mapped[datetime | None]
 
 
 class ChairAbsence(Base):

@@ -500,6 +500,36 @@ class MeetingService:
                 )
         return meeting, presence, first
 
+    async def check_out(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> Presence:
+        """A member leaves before the end: the quorum is counted without them (cl. 14)."""
+        if actor.person_id is None or actor.role not in MEMBER_ROLES:
+            raise NotAllowed("meetings.checkin_members_only")
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor.group_id, meeting_id)
+            if meeting.status != "open":
+                raise InvalidInput("meetings.not_open")
+            if not await self.repo.check_out(meeting_id, actor.person_id, now):
+                raise InvalidInput("meetings.not_checked_in")
+            presence = await self.presence(actor.group_id, meeting_id)
+            await self._refresh_live(meeting, presence, render, default_locale, texts, now)
+            await Auditor(self.session, actor, now)(
+                "checked_out",
+                "meeting",
+                meeting_id,
+                present=presence.present_members,
+                quorum=presence.quorum,
+            )
+        return presence
+
     async def check_in_by_token(
         self,
         actor: Actor,

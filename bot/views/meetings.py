@@ -96,7 +96,12 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
 
 def live_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
     return markup(
-        [[button(t("meetings.check_in"), MeetingCb(action="checkin", meeting=meeting_id))]]
+        [
+            [
+                button(t("meetings.check_in"), MeetingCb(action="checkin", meeting=meeting_id)),
+                button(t("meetings.check_out"), MeetingCb(action="leave", meeting=meeting_id)),
+            ]
+        ]
     )
 
 

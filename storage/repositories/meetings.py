@@ -139,17 +139,44 @@ class MeetingRepository:
         return {person: (answer, reason) for person, answer, reason in rows.all()}
 
     async def check_in(self, meeting_id: int, person_id: int, mode: str, now: datetime) -> bool:
-        """True for the first check-in; a second one changes nothing."""
+        """True when the member was not present; a repeated check-in changes nothing."""
+        present = await self.session.scalar(
+            select(Attendance.id).where(
+                Attendance.meeting_id == meeting_id,
+                Attendance.person_id == person_id,
+                Attendance.left_at.is_(None),
+            )
+        )
+        if present is not None:
+            return False
+        statement = _insert(self.session, Attendance).values(
+            meeting_id=meeting_id, person_id=person_id, mode=mode, checked_in_at=now
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["meeting_id", "person_id"],
+                set_={"left_at": None, "checked_in_at": now, "mode": mode},
+            )
+        )
+        return True
+
+    async def check_out(self, meeting_id: int, person_id: int, now: datetime) -> bool:
         result = await self.session.execute(
-            _insert(self.session, Attendance)
-            .values(meeting_id=meeting_id, person_id=person_id, mode=mode, checked_in_at=now)
-            .on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
+            update(Attendance)
+            .where(
+                Attendance.meeting_id == meeting_id,
+                Attendance.person_id == person_id,
+                Attendance.left_at.is_(None),
+            )
+            .values(left_at=now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def attendees(self, meeting_id: int) -> dict[int, str]:
         rows = await self.session.execute(
-            select(Attendance.person_id, Attendance.mode).where(Attendance.meeting_id == meeting_id)
+            select(Attendance.person_id, Attendance.mode).where(
+                Attendance.meeting_id == meeting_id, Attendance.left_at.is_(None)
+            )
         )
         return {person: mode for person, mode in rows.all()}
 

@@ -156,7 +156,16 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     assert "3 из 5" in live and "✅ Кворум есть" in live
     assert "Председательствует: Заместитель Зоя (заместитель председателя)." in live
     await c.click(p["deputy"], "Отметиться")
-    assert c.callback_answers(p["deputy"])[-1].text == ("Вы уже отмечены. Присутствуют 3 из 5.")
+    assert c.callback_answers(p["deputy"])[-1].text == "Вы уже отмечены. Присутствуют 3 из 5."
+    # cl. 14: the quorum goes when a member leaves, and comes back when another arrives.
+    await c.click(p["m1"], "Покинуть заседание")
+    await world.deliver()
+    assert "2 из 5" in (c.last_text(p["clerk"]) or "")
+    assert "Кворума нет" in (c.last_text(p["clerk"]) or "")
+    await c.click(p["m2"], "Отметиться")
+    await world.deliver()
+    assert "3 из 5" in (c.last_text(p["clerk"]) or "")
+    assert "✅ Кворум есть" in (c.last_text(p["clerk"]) or "")
 
     # Closing needs the recording (cl. 12).
     await _card(world, p["clerk"])
@@ -175,7 +184,8 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     async with world.db.session() as s:
         recording = await s.scalar(select(Recording))
         assert recording is not None and recording.sha256 == digest
-        assert len((await s.scalars(select(Attendance))).all()) == 3
+        rows = (await s.scalars(select(Attendance))).all()
+        assert len(rows) == 4 and sum(r.left_at is not None for r in rows) == 1
 
     # The month ends: December counts as compliant.
     world.clock.set(datetime(2026, 12, 31, 21, 0, 5, tzinfo=UTC))

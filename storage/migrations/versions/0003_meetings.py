@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=False),
         sa.Column("checked_in_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("left_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["meeting_id"], ["meeting.id"], name=op.f("fk_attendance_meeting_id_meeting")
         ),
