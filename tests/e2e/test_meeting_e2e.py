@@ -28,6 +28,17 @@ async def _sent_after(
     return await tg.wait_for(match, timeout=wait_s)
 
 
+async def _answered_after(tg: FakeTelegram, start: int, contains: str) -> Call:
+    def match(call: Call) -> bool:
+        return (
+            call.method == "answerCallbackQuery"
+            and contains in str(call.params.get("text"))
+            and any(call is later for later in tg.calls[start:])
+        )
+
+    return await tg.wait_for(match)
+
+
 async def _press(tg: FakeTelegram, user: FakeUser, call: Call, button: str) -> int:
     start = len(tg.calls)
     await tg.click_button(user, (user.id, call.result["message_id"]), button)
@@ -77,13 +88,7 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     assert b"METHOD:REQUEST" in uploads[0][1]
     for user in (*members, deputy):
         start = await _press(tg, user, invitations[user.id], "Буду дистанционно")
-        await tg.wait_for(
-            lambda c, s=start: (
-                c.method == "answerCallbackQuery"
-                and "Ответ сохранён" in str(c.params.get("text"))
-                and any(c is x for x in tg.calls[s:])
-            )
-        )
+        await _answered_after(tg, start, "Ответ сохранён")
 
     # The chair is away that day: the deputy will preside.
     await tg.send_text(chair, "/absence")
