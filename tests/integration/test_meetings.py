@@ -291,3 +291,72 @@ async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: 
     await world.run_jobs()
     await world.client.send(p["clerk"], "/compliance")
     assert "❌ декабрь 2026 г.: заседаний не было" in (world.client.last_text(p["clerk"]) or "")
+
+
+async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: World) -> None:
+    from bot.callbacks import LinkCb
+
+    p = await _group(world)
+    c = world.client
+    group = -100777
+    await c.send_in_group(p["m0"], group, "/link")
+    ask = c.last_message(group)
+    assert ask is not None
+    await c.click_data(world.admin(), ask, LinkCb(action="link").pack())
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Открыть заседание")
+    await world.deliver()
+    live = c.last_message(group)
+    assert live is not None and "Идёт заседание" in (live.text or "")
+    await c.click_data(p["m1"], live, MeetingCb(action="checkin", meeting=1).pack())
+    assert c.callback_answers(p["m1"])[-1].text == "✅ Вы отмечены. Присутствуют 1 из 5."
+    await world.deliver()
+    live = c.last_message(group)
+    assert live is not None and "1 из 5" in (live.text or "") and "Член 1" in (live.text or "")
+
+
+async def test_qr_code_and_deep_link_check_in(world: World) -> None:
+    from aiogram.methods import SendPhoto
+
+    from storage.models import Meeting as MeetingRow
+
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await _card(world, p["clerk"])
+    await world.client.click(p["clerk"], "Открыть заседание")
+    await _card(world, p["clerk"])
+    await world.client.click(p["clerk"], "QR-код для отметки")
+    photo = [r for r in world.session.requests if isinstance(r, SendPhoto)][-1]
+    async with world.db.session() as s:
+        meeting = await s.scalar(select(MeetingRow))
+        assert meeting is not None
+        token = meeting.checkin_token
+    assert f"https://t.me/wg_test_bot?start=chk_{token}" in (photo.caption or "")
+    await world.client.send(p["m2"], f"/start chk_{token}")
+    assert "Вы отмечены" in (world.client.last_text(p["m2"]) or "")
+    await world.client.send(p["m2"], "/start chk_notarealtoken123")
+    assert "Ссылка для отметки не найдена" in (world.client.last_text(p["m2"]) or "")
+
+
+async def test_a_recording_too_large_to_download_is_kept_by_reference(world: World) -> None:
+    """cl. 12 with the cloud Bot API: files over 20 MB cannot be downloaded for a checksum."""
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await _card(world, p["clerk"])
+    await world.client.click(p["clerk"], "Открыть заседание")
+    await _card(world, p["clerk"])
+    await world.client.click(p["clerk"], "Прикрепить аудиозапись")
+    await world.client.send_audio(p["clerk"], file_name="long.mp3", file_size=300 * 1024 * 1024)
+    assert "больше 20 МБ" in (world.client.last_text(p["clerk"]) or "")
+    await world.client.send(p["clerk"], "//archive/audio/2026-12-05.mp3 not-a-checksum")
+    assert "64 шестнадцатеричных" in (world.client.last_text(p["clerk"]) or "")
+    digest = "ab" * 32
+    await world.client.send(p["clerk"], f"//archive/audio/2026-12-05.mp3 {digest}")
+    assert digest in (world.client.last_text(p["clerk"]) or "")
+    async with world.db.session() as s:
+        recording = await s.scalar(select(Recording))
+    assert recording is not None
+    assert recording.storage_ref == "//archive/audio/2026-12-05.mp3"
+    assert recording.size == 300 * 1024 * 1024 and recording.sha256 == digest
