@@ -26,6 +26,7 @@ from bot.domain.dates import (
     parse_local_datetime,
 )
 from bot.domain.meetings import MeetingFormat, Rsvp
+from bot.domain.roles import Capability
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -625,6 +626,8 @@ async def recording_reference(
 
 # /absence (the chair)
 async def absence_command(message: Message, actor: Actor, t: Translator, state: FSMContext) -> None:
+    # Refused before the dialog starts: only the chair records their own absence.
+    actor.require(Capability.RECORD_ABSENCE)
     await state.set_state(AbsenceDialog.period)
     await message.answer(t("meetings.ask_absence"))
 

@@ -360,3 +360,11 @@ async def test_a_recording_too_large_to_download_is_kept_by_reference(world: Wor
     assert recording is not None
     assert recording.storage_ref == "//archive/audio/2026-12-05.mp3"
     assert recording.size == 300 * 1024 * 1024 and recording.sha256 == digest
+
+
+async def test_only_the_chair_records_an_absence(world: World) -> None:
+    p = await _group(world)
+    await world.client.send(p["deputy"], "/absence")
+    assert world.client.last_text(p["deputy"]) == "У вас нет прав на это действие."
+    await world.client.send(p["deputy"], "01.12.2026 - 10.12.2026")
+    assert "Отсутствие председателя записано" not in (world.client.last_text(p["deputy"]) or "")
