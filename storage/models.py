@@ -220,6 +220,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The claim walks pending rows in id order; this keeps it flat as the queue grows.
+        Index("ix_outbox_status_id", "status", "id"),
         Index("ix_outbox_chat_order", "chat_id", "id"),
     )
 

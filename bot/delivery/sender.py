@@ -219,7 +219,20 @@ class Sender:
                 log.exception("sender step failed; retrying")
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wait(stop), timeout=self.idle_wait)
+                await asyncio.wait_for(self._wait(stop), timeout=await self._idle_for())
+
+    async def _idle_for(self) -> float:
+        """Until the next row falls due (a retry after 429 or backoff), at most idle_wait."""
+        try:
+            async with self.db.session() as session, read(session):
+                due = await OutboxRepository(session).next_due_at()
+        except Exception:
+            log.exception("could not read the next due time")
+            return self.idle_wait
+        if due is None:
+            return self.idle_wait
+        wait = (due - self.clock.now()).total_seconds()
+        return min(self.idle_wait, max(0.01, wait, self.limiter.overall_delay()))
 
     async def _wait(self, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]

@@ -92,6 +92,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_broadcast_id"), ["broadcast_id"], unique=False)
         batch_op.create_index("ix_outbox_chat_order", ["chat_id", "id"], unique=False)
         batch_op.create_index("ix_outbox_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index("ix_outbox_status_id", ["status", "id"], unique=False)
 
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("blocked_bot_at", sa.DateTime(timezone=True), nullable=True))
@@ -112,6 +113,7 @@ def downgrade() -> None:
         batch_op.drop_column("blocked_bot_at")
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_status_id")
         batch_op.drop_index("ix_outbox_due")
         batch_op.drop_index("ix_outbox_chat_order")
         batch_op.drop_index(batch_op.f("ix_outbox_broadcast_id"))
