@@ -81,3 +81,17 @@ class NewMeetingCb(CallbackData, prefix="nm"):
 
 
 RESTRICTED_PREFIXES.update({"nm": "schedule"})
+
+
+class AgendaCb(CallbackData, prefix="ag"):
+    """Agenda actions; `version` ties a decision to the agenda the button was made for."""
+
+    action: str
+    meeting: int = 0
+    item: int = 0
+    version: int = 0
+
+
+class VoteCb(CallbackData, prefix="vt"):
+    item: int
+    choice: str

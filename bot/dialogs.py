@@ -37,3 +37,17 @@ class RecordingDialog(StatesGroup):
 
 class AbsenceDialog(StatesGroup):
     period = State()
+
+
+class ProposalDialog(StatesGroup):
+    title = State()
+    description = State()
+    document = State()
+
+
+class AgendaItemDialog(StatesGroup):
+    title = State()
+
+
+class RejectDialog(StatesGroup):
+    reason = State()

@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     acknowledgements,
+    agenda,
     broadcasts,
     common,
     fallback,
@@ -30,6 +31,7 @@ def routers() -> list[Router]:
         invites.router(),
         units.router(),
         meetings.router(),
+        agenda.router(),
         broadcasts.router(),
         acknowledgements.router(),
         fallback.router(),

@@ -302,6 +302,52 @@ class Meeting(Base):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # Raised on every change of the agenda, so that buttons of an older agenda are stale.
+    agenda_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    agenda_approved_at: Mapped[datetime | None]
+
+
+class AgendaItem(Base):
+    """A question on a meeting's agenda (cl. 13): drafted by the chair, proposed by a member,
+    or an additional item put to the vote of the members present."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[dict[str, Any] | None]
+    # chair, proposal, additional
+    source: Mapped[str] = mapped_column(String(16))
+    # proposed, included, rejected, voting, not_included
+    status: Mapped[str] = mapped_column(String(16))
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    # The vote on an additional item, recorded when it closes (cl. 13, 14).
+    vote_opened_at: Mapped[datetime | None]
+    vote_closed_at: Mapped[datetime | None]
+    votes_for: Mapped[int | None]
+    votes_against: Mapped[int | None]
+    votes_abstain: Mapped[int | None]
+    present_at_close: Mapped[int | None]
+    quorum_at_close: Mapped[bool | None]
+    basis: Mapped[str | None] = mapped_column(String(16))
+
+
+class Vote(Base):
+    __tablename__ = "vote"
+    __table_args__ = (Index("uq_vote_item_person", "item_id", "person_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    choice: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
 
 
 class Rsvp(Base):
@@ -420,6 +466,7 @@ class MonthCompliance(Base):
 
 __all__ = [
     "Acknowledgement",
+    "AgendaItem",
     "Attendance",
     "AuditEntry",
     "Base",
@@ -439,5 +486,6 @@ __all__ = [
     "Rsvp",
     "StoredFile",
     "StructuralUnit",
+    "Vote",
     "WorkingGroup",
 ]

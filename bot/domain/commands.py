@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from bot.domain.roles import Capability, Role, Standing, can
 
-EVERYONE: tuple[str, ...] = ("start", "help", "menu", "language", "cancel", "meetings")
+EVERYONE: tuple[str, ...] = (
+    "start",
+    "help",
+    "menu",
+    "language",
+    "cancel",
+    "meetings",
+    "agenda",
+    "propose",
+)
 # Shown to those whose role allows them, in this order.
 RESTRICTED_COMMANDS: tuple[str, ...] = (
     "newmeeting",

@@ -19,6 +19,7 @@ from bot.documents.ics import (
     invitation_ics,
     meeting_uid,
 )
+from bot.domain.agenda import Choice, Tally, tally
 from bot.domain.meetings import (
     DEFAULT_REMINDER_OFFSETS,
     Absence,
@@ -42,6 +43,7 @@ from bot.services.outbox import Envelope, enqueue, enqueue_edit
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
+from storage.repositories.agenda import AgendaRepository
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView, RecordingView
@@ -72,6 +74,9 @@ class Presence:
     present_members: int
     quorum: bool
     presiding: MemberView | None
+    # The approved agenda, and additional items under vote with their running count.
+    agenda: tuple[str, ...] = ()
+    votes: tuple[tuple[str, Tally], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,7 @@ class MeetingService:
         self.roster = RosterRepository(session)
 
     # Who may do what
-    async def _require_scheduler(self, actor: Actor) -> None:
+    async def require_scheduler(self, actor: Actor) -> None:
         absences = [Absence(s, e) for s, e in await self.repo.absences(actor.group_id)]
         absent = chair_absent(absences, self.clock.now())
         if not may_schedule(actor.role, chair_absent=absent):
@@ -121,7 +126,7 @@ class MeetingService:
 
     async def check_may_schedule(self, actor: Actor) -> None:
         async with read(self.session):
-            await self._require_scheduler(actor)
+            await self.require_scheduler(actor)
 
     async def card_state(self, actor: Actor, meeting_id: int) -> CardState:
         """What the meeting card shows this viewer."""
@@ -129,7 +134,7 @@ class MeetingService:
             raise NotAllowed("errors.not_allowed")
         may = await self.may_schedule(actor)
         async with read(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             answers = await self.repo.rsvps(meeting_id)
             recording = await self.repo.recording(meeting_id)
         mine = answers.get(actor.person_id or -1)
@@ -138,12 +143,12 @@ class MeetingService:
     async def may_schedule(self, actor: Actor) -> bool:
         async with read(self.session):
             try:
-                await self._require_scheduler(actor)
+                await self.require_scheduler(actor)
             except NotAllowed:
                 return False
         return True
 
-    async def _meeting(self, group_id: int, meeting_id: int) -> MeetingView:
+    async def load(self, group_id: int, meeting_id: int) -> MeetingView:
         meeting = await self.repo.get(group_id, meeting_id)
         if meeting is None:
             raise NotFound("errors.stale")
@@ -175,7 +180,7 @@ class MeetingService:
         draft = self.check_draft(draft)
         now = self.clock.now()
         async with write(self.session):
-            await self._require_scheduler(actor)
+            await self.require_scheduler(actor)
             meeting = await self.repo.add(
                 group_id=actor.group_id,
                 title=draft.title,
@@ -210,12 +215,12 @@ class MeetingService:
         if starts_at <= now:
             raise InvalidInput("dates.past")
         async with write(self.session):
-            await self._require_scheduler(actor)
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            await self.require_scheduler(actor)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "scheduled":
                 raise InvalidInput("meetings.not_scheduled")
             await self.repo.update(meeting_id, starts_at=starts_at, sequence=meeting.sequence + 1)
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
             await self._notify_all(meeting, "changed", render, default_locale, texts, now)
             await self._plan_reminders(meeting, now)
@@ -235,14 +240,14 @@ class MeetingService:
     ) -> MeetingView:
         now = self.clock.now()
         async with write(self.session):
-            await self._require_scheduler(actor)
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            await self.require_scheduler(actor)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "scheduled":
                 raise InvalidInput("meetings.not_scheduled")
             await self.repo.update(
                 meeting_id, status="cancelled", cancelled_at=now, sequence=meeting.sequence + 1
             )
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
             await self._notify_all(meeting, "cancelled", render, default_locale, texts, now)
             await Auditor(self.session, actor, now)("meeting_cancelled", "meeting", meeting_id)
@@ -356,7 +361,7 @@ class MeetingService:
             raise InvalidInput("meetings.reason_too_long", max=300)
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "scheduled" or not may_change_rsvp(meeting.starts_at, now):
                 raise InvalidInput("meetings.rsvp_closed")
             await self.repo.set_rsvp(meeting_id, actor.person_id, answer.value, reason, now)
@@ -369,7 +374,7 @@ class MeetingService:
         """Answers and the quorum forecast, for the chair, deputy and secretariat."""
         actor.require(Capability.RUN_MEETING)
         async with read(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             answers = await self.repo.rsvps(meeting_id)
             members = [
                 m for m in await self.roster.members(actor.group_id) if m.role in MEMBER_ROLES
@@ -385,7 +390,15 @@ class MeetingService:
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
-            return await self._meeting(actor.group_id, meeting_id)
+            return await self.load(actor.group_id, meeting_id)
+
+    async def current(self, actor: Actor) -> MeetingView | None:
+        """The meeting under way, else the next scheduled one: what /agenda and /propose mean."""
+        for meeting in await self.listing(actor):
+            if meeting.status == "open":
+                return meeting
+        upcoming = [m for m in await self.listing(actor) if m.status == "scheduled"]
+        return min(upcoming, key=lambda m: m.starts_at) if upcoming else None
 
     async def listing(self, actor: Actor) -> list[MeetingView]:
         if not actor.in_roster:
@@ -402,8 +415,22 @@ class MeetingService:
         present_count = count_for_quorum(roles)
         presiding = presiding_role(Role.CHAIR in roles, Role.DEPUTY_CHAIR in roles)
         holder = next((m for m in present if m.role is presiding), None)
+        agenda_repo = AgendaRepository(self.session)
+        items = await agenda_repo.items(meeting_id)
+        present_ids = {m.person.id for m in present}
+        votes = []
+        for item in items:
+            if item.status == "voting":
+                ballots = {p: Choice(c) for p, c in (await agenda_repo.votes(item.id)).items()}
+                votes.append((item.title, tally(ballots, present_ids)))
         return Presence(
-            present, len(members), present_count, has_quorum(present_count, len(members)), holder
+            present,
+            len(members),
+            present_count,
+            has_quorum(present_count, len(members)),
+            holder,
+            tuple(i.title for i in items if i.status == "included"),
+            tuple(votes),
         )
 
     async def open(
@@ -418,11 +445,11 @@ class MeetingService:
         actor.require(Capability.RUN_MEETING)
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "scheduled":
                 raise InvalidInput("meetings.not_scheduled")
             await self.repo.update(meeting_id, status="open", opened_at=now)
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             presence = await self.presence(actor.group_id, meeting_id)
             chat = await self.roster.linked_chat(actor.group_id)
             if chat is not None:
@@ -483,13 +510,13 @@ class MeetingService:
             raise NotAllowed("meetings.checkin_members_only")
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")
             first = await self.repo.check_in(meeting_id, actor.person_id, mode, now)
             presence = await self.presence(actor.group_id, meeting_id)
             if first:
-                await self._refresh_live(meeting, presence, render, default_locale, texts, now)
+                await self.refresh_live(meeting, presence, render, default_locale, texts, now)
                 await Auditor(self.session, actor, now)(
                     "checked_in",
                     "meeting",
@@ -514,13 +541,13 @@ class MeetingService:
             raise NotAllowed("meetings.checkin_members_only")
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")
             if not await self.repo.check_out(meeting_id, actor.person_id, now):
                 raise InvalidInput("meetings.not_checked_in")
             presence = await self.presence(actor.group_id, meeting_id)
-            await self._refresh_live(meeting, presence, render, default_locale, texts, now)
+            await self.refresh_live(meeting, presence, render, default_locale, texts, now)
             await Auditor(self.session, actor, now)(
                 "checked_out",
                 "meeting",
@@ -552,7 +579,7 @@ class MeetingService:
             texts=texts,
         )
 
-    async def _refresh_live(
+    async def refresh_live(
         self,
         meeting: MeetingView,
         presence: Presence,
@@ -599,7 +626,7 @@ class MeetingService:
             raise NotAllowed("meetings.recording_secretariat")
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status == "cancelled":
                 raise InvalidInput("meetings.cancelled")
             await self.repo.add_recording(
@@ -640,15 +667,15 @@ class MeetingService:
         actor.require(Capability.RUN_MEETING)
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")
             if await self.repo.recording(meeting_id) is None:
                 raise InvalidInput("meetings.close_needs_recording")
             await self.repo.update(meeting_id, status="closed", closed_at=now)
-            meeting = await self._meeting(actor.group_id, meeting_id)
+            meeting = await self.load(actor.group_id, meeting_id)
             presence = await self.presence(actor.group_id, meeting_id)
-            await self._refresh_live(meeting, presence, render, default_locale, texts, now)
+            await self.refresh_live(meeting, presence, render, default_locale, texts, now)
             await Auditor(self.session, actor, now)(
                 "meeting_closed",
                 "meeting",

@@ -91,6 +91,21 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
         lines.append(t("meetings.presiding_none"))
     for member in p.present:
         lines.append(t("meetings.live_line", name=member.display_name))
+    if p.agenda:
+        lines += ["", t("agenda.live_title")]
+        lines += [t("agenda.line", number=i, title=title) for i, title in enumerate(p.agenda, 1)]
+    for title, count in p.votes:
+        lines += [
+            "",
+            t(
+                "agenda.live_vote",
+                title=title,
+                fr=count.voted_for,
+                against=count.against,
+                abstain=count.abstained,
+                present=count.present,
+            ),
+        ]
     return "\n".join(lines)
 
 

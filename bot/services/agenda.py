@@ -1,0 +1,487 @@
+"""The agenda (cl. 13): drafted and approved by the chair, proposals from members, and
+additional items put to the vote of the members present."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.agenda import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    Basis,
+    Choice,
+    Tally,
+    decide_additional_item,
+    may_start_vote,
+    may_vote,
+    tally,
+    vote_complete,
+)
+from bot.domain.roles import MEMBER_ROLES, Role
+from bot.i18n import Translator
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.meetings import MeetingService, Presence, Texts
+from bot.services.outbox import Envelope, enqueue
+from bot.services.roster import Auditor
+from storage.db import read, write
+from storage.repositories.agenda import AgendaRepository, ItemView
+from storage.repositories.meetings import MeetingView
+
+REASON_MAX = 500
+
+# Where items are offered automatically from: open tasks of earlier decisions and a closed
+# quarterly cycle's review, once those capabilities exist. Each source returns the titles it
+# suggests for a meeting; the chair adds them with one press.
+SuggestionSource = Callable[[AsyncSession, int], Awaitable[list[str]]]
+SUGGESTION_SOURCES: list[SuggestionSource] = []
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaTexts:
+    proposal_for_chair: Callable[[Translator, MeetingView, ItemView, str], str]
+    decision_keyboard: Callable[[Translator, ItemView, int], InlineKeyboardMarkup]
+    decision_for_proposer: Callable[[Translator, ItemView], str]
+    approved: Callable[[Translator, MeetingView, list[ItemView]], str]
+    vote_request: Callable[[Translator, ItemView], str]
+    vote_keyboard: Callable[[Translator, ItemView], InlineKeyboardMarkup]
+    meeting: Texts
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaState:
+    meeting: MeetingView
+    items: list[ItemView]
+    version: int
+    approved: bool
+    presiding_person_id: int | None
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    item: ItemView
+    tally: Tally
+    closed: bool
+    basis: Basis | None
+
+
+def clean_title(raw: str) -> str:
+    title = " ".join(raw.split())
+    if not title or len(title) > TITLE_MAX:
+        raise InvalidInput("agenda.title_invalid", max=TITLE_MAX)
+    return title
+
+
+class AgendaService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        tz: ZoneInfo,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: AgendaTexts,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.render = render
+        self.default_locale = default_locale
+        self.texts = texts
+        self.meetings = MeetingService(session, clock, tz)
+        self.repo = AgendaRepository(session)
+
+    async def agenda(self, actor: Actor, meeting_id: int) -> AgendaState:
+        """The meeting, its items, the agenda version, approval and who presides now."""
+        if not actor.in_roster:
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            version, approved = await self.repo.agenda_state(meeting_id)
+            items = await self.repo.items(meeting_id)
+            suggestions = [
+                title
+                for source in SUGGESTION_SOURCES
+                for title in await source(self.session, meeting_id)
+            ]
+            presiding = None
+            if meeting.status == "open":
+                presence = await self.meetings.presence(actor.group_id, meeting_id)
+                presiding = presence.presiding.person.id if presence.presiding else None
+        return AgendaState(
+            meeting, items, version, approved is not None, presiding, tuple(suggestions)
+        )
+
+    async def _chair(self, actor: Actor) -> None:
+        """The agenda is the chair's, or the deputy's while the chair is absent (cl. 13)."""
+        await self.meetings.require_scheduler(actor)
+
+    async def _item(self, actor: Actor, item_id: int) -> tuple[ItemView, MeetingView]:
+        item = await self.repo.item(item_id)
+        if item is None:
+            raise NotFound("errors.stale")
+        meeting = await self.meetings.load(actor.group_id, item.meeting_id)
+        return item, meeting
+
+    async def add_item(
+        self, actor: Actor, meeting_id: int, title: str, speaker: str | None
+    ) -> ItemView:
+        title = clean_title(title)
+        if speaker is not None and len(speaker) > TITLE_MAX:
+            raise InvalidInput("agenda.title_invalid", max=TITLE_MAX)
+        now = self.clock.now()
+        async with write(self.session):
+            await self._chair(actor)
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            _, approved = await self.repo.agenda_state(meeting_id)
+            if meeting.status != "scheduled" or approved is not None:
+                raise InvalidInput("agenda.already_approved")
+            item = await self.repo.add(
+                meeting_id=meeting_id,
+                position=await self.repo.next_position(meeting_id),
+                title=title,
+                speaker=speaker,
+                source="chair",
+                status="included",
+                created_at=now,
+            )
+            await self.repo.bump_version(meeting_id)
+            await Auditor(self.session, actor, now)(
+                "agenda_item_added", "agenda_item", item.id, meeting_id=meeting_id
+            )
+        return item
+
+    async def move(self, actor: Actor, item_id: int, up: bool) -> None:
+        now = self.clock.now()
+        async with write(self.session):
+            await self._chair(actor)
+            _, meeting = await self._item(actor, item_id)
+            _, approved = await self.repo.agenda_state(meeting.id)
+            if approved is not None:
+                raise InvalidInput("agenda.already_approved")
+            included = [i for i in await self.repo.items(meeting.id) if i.status == "included"]
+            index = next((n for n, i in enumerate(included) if i.id == item_id), None)
+            if index is None:
+                raise NotFound("errors.stale")
+            other = index - 1 if up else index + 1
+            if not 0 <= other < len(included):
+                return
+            a, b = included[index], included[other]
+            await self.repo.update(a.id, position=b.position)
+            await self.repo.update(b.id, position=a.position)
+            await self.repo.bump_version(meeting.id)
+            await Auditor(self.session, actor, now)("agenda_item_moved", "agenda_item", item_id)
+
+    async def propose(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        title: str,
+        description: str | None,
+        document: dict[str, Any] | None,
+    ) -> ItemView:
+        """A member's proposal; after approval or at the meeting it is an additional item."""
+        if actor.person_id is None or actor.role not in MEMBER_ROLES:
+            raise NotAllowed("agenda.members_propose")
+        title = clean_title(title)
+        if description is not None and len(description) > DESCRIPTION_MAX:
+            raise InvalidInput("agenda.description_too_long", max=DESCRIPTION_MAX)
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            if meeting.status not in ("scheduled", "open"):
+                raise InvalidInput("agenda.meeting_closed")
+            version, approved = await self.repo.agenda_state(meeting_id)
+            additional = approved is not None or meeting.status == "open"
+            item = await self.repo.add(
+                meeting_id=meeting_id,
+                position=0,
+                title=title,
+                description=description,
+                document=document,
+                source="additional" if additional else "proposal",
+                status="proposed",
+                proposed_by=actor.person_id,
+                created_at=now,
+            )
+            if not additional:
+                await self._tell_chair(meeting, item, actor.display_name, version, now)
+            await Auditor(self.session, actor, now)(
+                "agenda_proposed",
+                "agenda_item",
+                item.id,
+                meeting_id=meeting_id,
+                additional=additional,
+            )
+        return item
+
+    async def _tell_chair(
+        self, meeting: MeetingView, item: ItemView, proposer: str, version: int, now: Any
+    ) -> None:
+        roster = self.meetings.roster
+        targets = [
+            m
+            for m in await roster.members(meeting.group_id)
+            if m.role in (Role.CHAIR, Role.DEPUTY_CHAIR)
+        ]
+        envelopes = []
+        for member in targets:
+            if member.person.telegram_id is None:
+                continue
+            t = self.render(member.person.locale(self.default_locale))
+            envelopes.append(
+                Envelope(
+                    key=f"proposal:{item.id}:{member.person.id}",
+                    kind="announcement",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=self.texts.proposal_for_chair(t, meeting, item, proposer),
+                    keyboard=self.texts.decision_keyboard(t, item, version),
+                )
+            )
+        await enqueue(self.session, envelopes, now)
+
+    async def decide(
+        self, actor: Actor, item_id: int, include: bool, reason: str | None
+    ) -> ItemView:
+        """The chair includes or rejects a proposal; the proposer learns the outcome."""
+        if reason is not None and len(reason) > REASON_MAX:
+            raise InvalidInput("agenda.reason_too_long", max=REASON_MAX)
+        now = self.clock.now()
+        async with write(self.session):
+            await self._chair(actor)
+            item, meeting = await self._item(actor, item_id)
+            _, approved = await self.repo.agenda_state(meeting.id)
+            # A proposal decided already (a second tap, another device) or an agenda approved
+            # since: the button is stale. Other proposals' buttons stay valid meanwhile.
+            if item.source != "proposal" or item.status != "proposed" or approved is not None:
+                raise InvalidInput("agenda.stale_decision")
+            values: dict[str, Any] = {"decided_at": now}
+            if include:
+                values.update(status="included", position=await self.repo.next_position(meeting.id))
+            else:
+                values.update(status="rejected", reject_reason=reason)
+            await self.repo.update(item_id, **values)
+            await self.repo.bump_version(meeting.id)
+            decided = await self.repo.item(item_id)
+            assert decided is not None
+            await self._tell_proposer(decided, meeting.group_id, now)
+            await Auditor(self.session, actor, now)(
+                "agenda_included" if include else "agenda_rejected",
+                "agenda_item",
+                item_id,
+                reason=reason,
+            )
+        return decided
+
+    async def _tell_proposer(self, item: ItemView, group_id: int, now: Any) -> None:
+        if item.proposed_by is None:
+            return
+        proposer = await self.meetings.roster.member_by_person(group_id, item.proposed_by)
+        if proposer is None or proposer.person.telegram_id is None:
+            return
+        t = self.render(proposer.person.locale(self.default_locale))
+        await enqueue(
+            self.session,
+            [
+                Envelope(
+                    key=f"proposal-decided:{item.id}",
+                    kind="announcement",
+                    chat_id=proposer.person.telegram_id,
+                    person_id=proposer.person.id,
+                    text=self.texts.decision_for_proposer(t, item),
+                )
+            ],
+            now,
+        )
+
+    async def approve(self, actor: Actor, meeting_id: int) -> list[ItemView]:
+        """The chair approves the agenda; it goes to every member (and the group's chat)."""
+        now = self.clock.now()
+        async with write(self.session):
+            await self._chair(actor)
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            _, approved = await self.repo.agenda_state(meeting_id)
+            if approved is not None or meeting.status != "scheduled":
+                raise InvalidInput("agenda.already_approved")
+            items = [i for i in await self.repo.items(meeting_id) if i.status == "included"]
+            if not items:
+                raise InvalidInput("agenda.empty")
+            await self.repo.bump_version(meeting_id, agenda_approved_at=now)
+            envelopes = []
+            for member in await self.meetings.roster.members(actor.group_id):
+                if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+                    continue
+                if member.person.telegram_id is None:
+                    continue
+                t = self.render(member.person.locale(self.default_locale))
+                envelopes.append(
+                    Envelope(
+                        key=f"agenda:{meeting_id}:approved:{member.person.id}",
+                        kind="announcement",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=self.texts.approved(t, meeting, items),
+                    )
+                )
+            chat = await self.meetings.roster.linked_chat(actor.group_id)
+            if chat is not None:
+                envelopes.append(
+                    Envelope(
+                        key=f"agenda:{meeting_id}:approved:chat",
+                        kind="announcement",
+                        chat_id=chat[0],
+                        text=self.texts.approved(self.render(self.default_locale), meeting, items),
+                    )
+                )
+            await enqueue(self.session, envelopes, now)
+            await Auditor(self.session, actor, now)(
+                "agenda_approved", "meeting", meeting_id, items=[i.id for i in items]
+            )
+        return items
+
+    # Additional items at the meeting
+    async def start_vote(self, actor: Actor, item_id: int) -> tuple[ItemView, Presence]:
+        """The presiding person puts an additional item to the members present (cl. 13)."""
+        now = self.clock.now()
+        async with write(self.session):
+            item, meeting = await self._item(actor, item_id)
+            if meeting.status != "open":
+                raise InvalidInput("meetings.not_open")
+            if item.source != "additional" or item.status != "proposed":
+                raise InvalidInput("agenda.not_votable")
+            presence = await self.meetings.presence(actor.group_id, meeting.id)
+            if presence.presiding is None or not may_start_vote(
+                has_presiding=True,
+                present_members=presence.present_members,
+                total_members=presence.total_members,
+            ):
+                raise InvalidInput("agenda.no_quorum_or_presiding")
+            if presence.presiding.person.id != actor.person_id:
+                raise NotAllowed("agenda.only_presiding")
+            await self.repo.update(item_id, status="voting", vote_opened_at=now)
+            item = (await self.repo.item(item_id)) or item
+            envelopes = []
+            for member in presence.present:
+                if member.person.telegram_id is None:
+                    continue
+                t = self.render(member.person.locale(self.default_locale))
+                envelopes.append(
+                    Envelope(
+                        key=f"vote:{item_id}:{member.person.id}",
+                        kind="announcement",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=self.texts.vote_request(t, item),
+                        keyboard=self.texts.vote_keyboard(t, item),
+                    )
+                )
+            chat = await self.meetings.roster.linked_chat(actor.group_id)
+            if chat is not None:
+                t = self.render(self.default_locale)
+                envelopes.append(
+                    Envelope(
+                        key=f"vote:{item_id}:chat",
+                        kind="announcement",
+                        chat_id=chat[0],
+                        text=self.texts.vote_request(t, item),
+                        keyboard=self.texts.vote_keyboard(t, item),
+                    )
+                )
+            await enqueue(self.session, envelopes, now)
+            presence = await self.meetings.presence(actor.group_id, meeting.id)
+            await self.meetings.refresh_live(
+                meeting, presence, self.render, self.default_locale, self.texts.meeting, now
+            )
+            await Auditor(self.session, actor, now)(
+                "vote_started",
+                "agenda_item",
+                item_id,
+                present=presence.present_members,
+                quorum=presence.quorum,
+            )
+        return item, presence
+
+    async def vote(self, actor: Actor, item_id: int, choice: Choice) -> VoteOutcome:
+        """One vote per member present, changeable until the vote closes."""
+        now = self.clock.now()
+        async with write(self.session):
+            item, meeting = await self._item(actor, item_id)
+            if item.status != "voting":
+                raise InvalidInput("agenda.vote_closed")
+            attendees = await self.meetings.repo.attendees(meeting.id)
+            if actor.person_id is None or not may_vote(
+                actor.role, checked_in=actor.person_id in attendees
+            ):
+                raise NotAllowed("agenda.only_present_members_vote")
+            await self.repo.set_vote(item_id, actor.person_id, choice.value, now)
+            await Auditor(self.session, actor, now)(
+                "voted", "agenda_item", item_id, choice=choice.value
+            )
+            outcome = await self._count(actor, item, meeting, close=False, now=now)
+        return outcome
+
+    async def close_vote(self, actor: Actor, item_id: int) -> VoteOutcome:
+        now = self.clock.now()
+        async with write(self.session):
+            item, meeting = await self._item(actor, item_id)
+            if item.status != "voting":
+                raise InvalidInput("agenda.vote_closed")
+            presence = await self.meetings.presence(actor.group_id, meeting.id)
+            if presence.presiding is None or presence.presiding.person.id != actor.person_id:
+                raise NotAllowed("agenda.only_presiding")
+            outcome = await self._count(actor, item, meeting, close=True, now=now)
+        return outcome
+
+    async def _count(
+        self, actor: Actor, item: ItemView, meeting: MeetingView, *, close: bool, now: Any
+    ) -> VoteOutcome:
+        presence = await self.meetings.presence(actor.group_id, meeting.id)
+        present = {m.person.id for m in presence.present}
+        ballots = {p: Choice(c) for p, c in (await self.repo.votes(item.id)).items()}
+        count = tally(ballots, present)
+        closing = close or vote_complete(count)
+        basis = decide_additional_item(count) if closing else None
+        if closing:
+            await self.repo.update(
+                item.id,
+                status="included" if basis else "not_included",
+                vote_closed_at=now,
+                votes_for=count.voted_for,
+                votes_against=count.against,
+                votes_abstain=count.abstained,
+                present_at_close=count.present,
+                quorum_at_close=presence.quorum,
+                basis=basis.value if basis else None,
+                position=await self.repo.next_position(meeting.id) if basis else 0,
+            )
+            await Auditor(self.session, actor, now)(
+                "vote_closed",
+                "agenda_item",
+                item.id,
+                result="included" if basis else "not",
+                basis=basis.value if basis else None,
+                votes_for=count.voted_for,
+                against=count.against,
+                abstain=count.abstained,
+                present=count.present,
+                quorum=presence.quorum,
+            )
+            presence = await self.meetings.presence(actor.group_id, meeting.id)
+        await self.meetings.refresh_live(
+            meeting, presence, self.render, self.default_locale, self.texts.meeting, now
+        )
+        updated = (await self.repo.item(item.id)) or item
+        return VoteOutcome(updated, count, closing, basis)
+
+    async def additional_items(self, actor: Actor, meeting_id: int) -> list[ItemView]:
+        async with read(self.session):
+            return [i for i in await self.repo.items(meeting_id) if i.source == "additional"]

@@ -1,0 +1,173 @@
+"""Cards and notices of the agenda and of votes on additional items."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.callbacks import AgendaCb, VoteCb
+from bot.domain.agenda import Choice
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+from bot.services.agenda import AgendaTexts
+from bot.views import meetings as meeting_views
+from storage.repositories.agenda import ItemView
+from storage.repositories.meetings import MeetingView
+
+CHOICE_KEYS = {
+    Choice.FOR: "agenda.vote_for",
+    Choice.AGAINST: "agenda.vote_against",
+    Choice.ABSTAIN: "agenda.vote_abstain",
+}
+
+
+def item_line(t: Translator, number: int, item: ItemView) -> str:
+    if item.speaker:
+        return t("agenda.line_speaker", number=number, title=item.title, speaker=item.speaker)
+    return t("agenda.line", number=number, title=item.title)
+
+
+def agenda_text(t: Translator, meeting: MeetingView, items: list[ItemView], approved: bool) -> str:
+    included = [i for i in items if i.status == "included"]
+    lines = [
+        t("agenda.title", title=meeting.title),
+        t("meetings.fact_when", when=t.datetime(meeting.starts_at)),
+    ]
+    lines.append(t("agenda.approved") if approved else t("agenda.draft"))
+    lines.append("")
+    if not included:
+        lines.append(t("agenda.empty_list"))
+    lines += [item_line(t, n, i) for n, i in enumerate(included, 1)]
+    waiting = [i for i in items if i.status == "proposed" and i.source == "proposal"]
+    if waiting:
+        lines += ["", t("agenda.waiting_title")]
+        lines += [t("agenda.waiting_line", title=i.title) for i in waiting]
+    extra = [i for i in items if i.source == "additional"]
+    if extra:
+        lines += ["", t("agenda.additional_title")]
+        for i in extra:
+            lines.append(
+                t(
+                    f"agenda.additional_{i.status}",
+                    title=i.title,
+                    fr=i.votes_for or 0,
+                    against=i.votes_against or 0,
+                    abstain=i.votes_abstain or 0,
+                    present=i.present_at_close or 0,
+                )
+            )
+    return "\n".join(lines)
+
+
+def agenda_keyboard(
+    t: Translator,
+    meeting: MeetingView,
+    items: list[ItemView],
+    version: int,
+    *,
+    is_chair: bool,
+    approved: bool,
+    is_member: bool,
+    is_presiding: bool,
+) -> InlineKeyboardMarkup:
+    rows = []
+    m = meeting.id
+    if is_chair and not approved and meeting.status == "scheduled":
+        rows.append([button(t("agenda.add"), AgendaCb(action="add", meeting=m))])
+        included = [i for i in items if i.status == "included"]
+        for n, i in enumerate(included, 1):
+            rows.append(
+                [
+                    button(f"▲ {n}", AgendaCb(action="up", meeting=m, item=i.id, version=version)),
+                    button(
+                        f"▼ {n}", AgendaCb(action="down", meeting=m, item=i.id, version=version)
+                    ),
+                ]
+            )
+        if included:
+            rows.append(
+                [
+                    button(
+                        t("agenda.approve"), AgendaCb(action="approve", meeting=m, version=version)
+                    )
+                ]
+            )
+    if is_member and meeting.status in ("scheduled", "open"):
+        rows.append([button(t("agenda.propose"), AgendaCb(action="propose", meeting=m))])
+    if is_presiding and meeting.status == "open":
+        for i in items:
+            if i.source == "additional" and i.status == "proposed":
+                rows.append(
+                    [
+                        button(
+                            t("agenda.put_to_vote", title=i.title[:30]),
+                            AgendaCb(action="vote", meeting=m, item=i.id),
+                        )
+                    ]
+                )
+            if i.status == "voting":
+                rows.append(
+                    [
+                        button(
+                            t("agenda.close_vote", title=i.title[:30]),
+                            AgendaCb(action="close", meeting=m, item=i.id),
+                        )
+                    ]
+                )
+    return markup(rows)
+
+
+def proposal_for_chair(t: Translator, meeting: MeetingView, item: ItemView, proposer: str) -> str:
+    lines = [
+        t("agenda.proposal_notice", name=proposer),
+        t("agenda.line", number=1, title=item.title),
+    ]
+    if item.description:
+        lines.append(t("agenda.description", text=item.description))
+    lines.append(t("meetings.fact_title", title=meeting.title))
+    return "\n".join(lines)
+
+
+def decision_keyboard(t: Translator, item: ItemView, version: int) -> InlineKeyboardMarkup:
+    return markup(
+        [
+            [
+                button(t("agenda.include"), AgendaCb(action="inc", item=item.id, version=version)),
+                button(t("agenda.reject"), AgendaCb(action="rej", item=item.id, version=version)),
+            ]
+        ]
+    )
+
+
+def decision_for_proposer(t: Translator, item: ItemView) -> str:
+    if item.status == "included":
+        return t("agenda.included_notice", title=item.title)
+    if item.reject_reason:
+        return t("agenda.rejected_notice_reason", title=item.title, reason=item.reject_reason)
+    return t("agenda.rejected_notice", title=item.title)
+
+
+def approved(t: Translator, meeting: MeetingView, items: list[ItemView]) -> str:
+    lines = [t("agenda.approved_notice"), *meeting_views.facts(t, meeting), ""]
+    lines += [item_line(t, n, i) for n, i in enumerate(items, 1)]
+    return "\n".join(lines)
+
+
+def vote_request(t: Translator, item: ItemView) -> str:
+    return t("agenda.vote_request", title=item.title)
+
+
+def vote_keyboard(t: Translator, item: ItemView) -> InlineKeyboardMarkup:
+    return markup(
+        [[button(t(CHOICE_KEYS[c]), VoteCb(item=item.id, choice=c.value)) for c in Choice]]
+    )
+
+
+TEXTS = AgendaTexts(
+    proposal_for_chair=proposal_for_chair,
+    decision_keyboard=decision_keyboard,
+    decision_for_proposer=decision_for_proposer,
+    approved=approved,
+    vote_request=vote_request,
+    vote_keyboard=vote_keyboard,
+    meeting=meeting_views.TEXTS,
+)
