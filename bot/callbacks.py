@@ -95,3 +95,13 @@ class AgendaCb(CallbackData, prefix="ag"):
 class VoteCb(CallbackData, prefix="vt"):
     item: int
     choice: str
+
+
+class ProtocolCb(CallbackData, prefix="pr"):
+    """Protocol actions; `version` binds a consent or objection to the text it was made on."""
+
+    action: str
+    protocol: int = 0
+    version: int = 0
+    arg: str = ""
+    disagreement: int = 0

@@ -51,3 +51,18 @@ class AgendaItemDialog(StatesGroup):
 
 class RejectDialog(StatesGroup):
     reason = State()
+
+
+class ProtocolItemDialog(StatesGroup):
+    heard = State()
+    spoke = State()
+    decided = State()
+    tasks = State()
+
+
+class ObjectionDialog(StatesGroup):
+    reason = State()
+
+
+class ConciliationDialog(StatesGroup):
+    when = State()

@@ -169,6 +169,10 @@ async def edit_or_send(target: Message | CallbackQuery, text: str, markup: Any =
     """
     if isinstance(target, CallbackQuery):
         message = target.message
+        if isinstance(message, Message) and message.text is None:
+            # A document or photo with a caption is not a card: answer below it instead.
+            await message.answer(text, reply_markup=markup)
+            return
         if isinstance(message, Message):
             try:
                 await message.edit_text(text, reply_markup=markup)

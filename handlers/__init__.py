@@ -15,6 +15,7 @@ from handlers import (
     invites,
     meetings,
     onboarding,
+    protocols,
     roster,
     units,
 )
@@ -32,6 +33,7 @@ def routers() -> list[Router]:
         units.router(),
         meetings.router(),
         agenda.router(),
+        protocols.router(),
         broadcasts.router(),
         acknowledgements.router(),
         fallback.router(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -22,8 +23,8 @@ Job = Callable[[AppContext], Awaitable[None]]
 SCHEDULE: tuple[tuple[str, float, Job], ...] = (
     ("housekeeping", 3600.0, jobs.housekeeping),
     ("broadcast_progress", 2.0, jobs.broadcast_progress),
-    # Reminders are handed to the outbox within about a second of falling due.
-    ("due_tasks", 1.0, jobs.due_tasks),
+    # Reminders are handed to the outbox well within a second of falling due.
+    ("due_tasks", 0.5, jobs.due_tasks),
     ("plan_months", 3600.0, jobs.plan_months),
 )
 
@@ -43,6 +44,9 @@ class Ticker:
                 replace_existing=True,
                 coalesce=True,
                 max_instances=1,
+                # The first run at once, not one interval after start: what fell due while
+                # the bot was down is handled immediately.
+                next_run_time=datetime.now(UTC),
             )
         self.scheduler.start()
         # Planning runs once at start too, so a fresh month has its warnings at once.

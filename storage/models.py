@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -305,6 +305,11 @@ class Meeting(Base):
     # Raised on every change of the agenda, so that buttons of an older agenda are stale.
     agenda_version: Mapped[int] = mapped_column(default=0, server_default="0")
     agenda_approved_at: Mapped[datetime | None]
+    # regular, or conciliation (согласительное совещание) about a protocol's disagreement
+    kind: Mapped[str] = mapped_column(String(16), default="regular", server_default="regular")
+    # Recorded when the meeting closes: who presided and whether there was quorum (cl. 11, 14).
+    presiding_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    quorum_at_close: Mapped[bool | None]
 
 
 class AgendaItem(Base):
@@ -348,6 +353,92 @@ class Vote(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     choice: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime]
+
+
+class Protocol(Base):
+    """The protocol of one meeting (cl. 14-15); signed versions are immutable."""
+
+    __tablename__ = "protocol"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), unique=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    # draft, consent, signed
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    current_version: Mapped[int] = mapped_column(default=0)
+    consent_requested_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    signed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcast.id"))
+    created_at: Mapped[datetime]
+
+
+class ProtocolVersion(Base):
+    __tablename__ = "protocol_version"
+    __table_args__ = (Index("uq_protocol_version_number", "protocol_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"))
+    number: Mapped[int]
+    # What the secretariat wrote per agenda item (heard, spoke, decided, tasks).
+    items: Mapped[dict[str, Any]]
+    canonical: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class ProtocolAnswer(Base):
+    """A member's oral consent or objection, bound to one version's hash (cl. 14)."""
+
+    __tablename__ = "protocol_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"), index=True)
+    version: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    # consent or objection
+    kind: Mapped[str] = mapped_column(String(16))
+    # in_person, video, audio: how the member took part
+    mode: Mapped[str | None] = mapped_column(String(16))
+    item_number: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class Disagreement(Base):
+    """An objection to a protocol item, settled by a conciliation meeting (cl. 15)."""
+
+    __tablename__ = "disagreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("protocol_answer.id"))
+    item_number: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    # open, changed, unchanged, withdrawn
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    conciliation_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Task(Base):
+    """A task (поручение) set by a decision of a signed protocol (cl. 4 д-е)."""
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"))
+    item_number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(300))
+    deadline: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
 
 
 class Rsvp(Base):
@@ -472,6 +563,7 @@ __all__ = [
     "Base",
     "Broadcast",
     "ChairAbsence",
+    "Disagreement",
     "DueTask",
     "FsmRecord",
     "Invite",
@@ -482,10 +574,14 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "ProcessedUpdate",
+    "Protocol",
+    "ProtocolAnswer",
+    "ProtocolVersion",
     "Recording",
     "Rsvp",
     "StoredFile",
     "StructuralUnit",
+    "Task",
     "Vote",
     "WorkingGroup",
 ]

@@ -13,6 +13,7 @@ EVERYONE: tuple[str, ...] = (
     "meetings",
     "agenda",
     "propose",
+    "protocols",
 )
 # Shown to those whose role allows them, in this order.
 RESTRICTED_COMMANDS: tuple[str, ...] = (

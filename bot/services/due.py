@@ -8,9 +8,11 @@ Rules after a restart, per kind (nothing is lost silently):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
@@ -30,13 +32,14 @@ from bot.i18n import Translator
 from bot.services.outbox import Envelope, enqueue
 from bot.services.roster import Auditor
 from storage.db import write
+from storage.dto import MemberView
 from storage.repositories.due import DueRepository, DueView
 from storage.repositories.meetings import MeetingRepository, MeetingView
 from storage.repositories.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 100
 ACTIVE = ("scheduled", "open", "closed")
 
 
@@ -68,60 +71,91 @@ class DueService:
         self.roster = RosterRepository(session)
 
     async def run(self) -> int:
-        """Claims what is due and hands it to the outbox, in one transaction per batch."""
+        """Claims what is due and hands it to the outbox, a small batch per transaction, so
+        that handlers waiting to write get the lock between batches."""
         done = 0
         while True:
             now = self.clock.now()
             async with write(self.session):
                 repo = DueRepository(self.session)
                 tasks = await repo.claim_due(now, BATCH)
+                reminders = [t for t in tasks if t.kind == "reminder"]
+                outcomes = await self._reminders(reminders, now)
                 for task in tasks:
-                    status, note = await self._handle(task)
+                    if task.kind == "reminder":
+                        status, note = outcomes[task.id]
+                    else:
+                        status, note = await self._handle(task)
                     await repo.finish(task.id, status, now, note)
                     if status == "skipped":
                         log.info("due task %s skipped: %s", task.key, note)
             done += len(tasks)
             if len(tasks) < BATCH:
                 return done
+            await asyncio.sleep(0)
 
     async def _handle(self, task: DueView) -> tuple[str, str | None]:
-        if task.kind == "reminder":
-            return await self._reminder(task)
         if task.kind == "monthly_warning":
             return await self._warning(task)
         if task.kind == "month_close":
             return await self._month_close(task)
         return "skipped", f"unknown kind {task.kind}"
 
-    async def _reminder(self, task: DueView) -> tuple[str, str | None]:
-        now = self.clock.now()
-        meeting = await self.meetings.get(task.group_id, task.meeting_id or 0)
-        if meeting is None or meeting.status != "scheduled":
-            return "skipped", "the meeting is no longer scheduled"
-        if reminder_fate(task.due_at, meeting.starts_at, now) is ReminderFate.SKIP:
-            return "skipped", "the meeting had already started when the reminder came due"
-        answers = await self.meetings.rsvps(meeting.id)
-        envelopes = []
-        for member in await self.roster.members(task.group_id):
-            if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+    async def _reminders(
+        self, tasks: list[DueView], now: datetime
+    ) -> dict[int, tuple[str, str | None]]:
+        """A batch of reminders with one query per kind of data and one insert of all rows."""
+        if not tasks:
+            return {}
+        meeting_ids = sorted({t.meeting_id for t in tasks if t.meeting_id is not None})
+        meetings = await self.meetings.get_many(meeting_ids)
+        answered = await self.meetings.answered(meeting_ids)
+        rosters: dict[int, list[MemberView]] = {}
+        rendered: dict[tuple[int, str, bool], tuple[str, InlineKeyboardMarkup | None]] = {}
+        outcomes: dict[int, tuple[str, str | None]] = {}
+        envelopes: list[Envelope] = []
+        for task in tasks:
+            meeting = meetings.get(task.meeting_id or 0)
+            if meeting is None or meeting.status != "scheduled":
+                outcomes[task.id] = ("skipped", "the meeting is no longer scheduled")
                 continue
-            if member.person.telegram_id is None:
-                continue
-            t = self.render(member.person.locale(self.default_locale))
-            answered = member.person.id in answers
-            envelopes.append(
-                Envelope(
-                    key=f"reminder:{task.id}:{member.person.id}",
-                    kind="reminder",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.reminder(t, meeting, answered),
-                    # Those who have not answered get the answer buttons again: the nudge.
-                    keyboard=None if answered else self.texts.rsvp_keyboard(t, meeting.id),
+            if reminder_fate(task.due_at, meeting.starts_at, now) is ReminderFate.SKIP:
+                outcomes[task.id] = (
+                    "skipped",
+                    "the meeting had already started when the reminder came due",
                 )
-            )
+                continue
+            if task.group_id not in rosters:
+                rosters[task.group_id] = await self.roster.members(task.group_id)
+            for member in rosters[task.group_id]:
+                if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+                    continue
+                if member.person.telegram_id is None:
+                    continue
+                locale = member.person.locale(self.default_locale)
+                has_answered = member.person.id in answered.get(meeting.id, set())
+                cache_key = (meeting.id, locale, has_answered)
+                if cache_key not in rendered:
+                    t = self.render(locale)
+                    rendered[cache_key] = (
+                        self.texts.reminder(t, meeting, has_answered),
+                        # Those who have not answered get the buttons again: the nudge.
+                        None if has_answered else self.texts.rsvp_keyboard(t, meeting.id),
+                    )
+                text, keyboard = rendered[cache_key]
+                envelopes.append(
+                    Envelope(
+                        key=f"reminder:{task.id}:{member.person.id}",
+                        kind="reminder",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=text,
+                        keyboard=keyboard,
+                    )
+                )
+            outcomes[task.id] = ("done", None)
         await enqueue(self.session, envelopes, now)
-        return "done", None
+        return outcomes
 
     async def _warning(self, task: DueView) -> tuple[str, str | None]:
         now = self.clock.now()

@@ -672,7 +672,15 @@ class MeetingService:
                 raise InvalidInput("meetings.not_open")
             if await self.repo.recording(meeting_id) is None:
                 raise InvalidInput("meetings.close_needs_recording")
-            await self.repo.update(meeting_id, status="closed", closed_at=now)
+            closing = await self.presence(actor.group_id, meeting_id)
+            # Who presided and whether there was quorum are part of the record (cl. 11, 14).
+            await self.repo.update(
+                meeting_id,
+                status="closed",
+                closed_at=now,
+                quorum_at_close=closing.quorum,
+                presiding_person_id=closing.presiding.person.id if closing.presiding else None,
+            )
             meeting = await self.load(actor.group_id, meeting_id)
             presence = await self.presence(actor.group_id, meeting_id)
             await self.refresh_live(meeting, presence, render, default_locale, texts, now)

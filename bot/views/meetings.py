@@ -179,6 +179,8 @@ def card(
             rows.append(
                 [button(t("meetings.open_meeting"), MeetingCb(action="start", meeting=m.id))]
             )
+        if m.status == "closed":
+            rows.append([button(t("protocol.button"), MeetingCb(action="protocol", meeting=m.id))])
         if m.status in ("open", "closed"):
             rows.append(
                 [button(t("meetings.attach_recording"), MeetingCb(action="rec", meeting=m.id))]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,5 +68,7 @@ class DueRepository:
         )
 
     async def pending_count(self) -> int:
-        rows = await self.session.scalars(select(DueTask.id).where(DueTask.status == "pending"))
-        return len(list(rows))
+        found = await self.session.scalar(
+            select(func.count()).select_from(DueTask).where(DueTask.status == "pending")
+        )
+        return int(found or 0)

@@ -35,6 +35,9 @@ class MeetingView:
     checkin_token: str
     opened_at: datetime | None
     closed_at: datetime | None
+    kind: str = "regular"
+    presiding_person_id: int | None = None
+    quorum_at_close: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,9 @@ def _view(m: Meeting) -> MeetingView:
         checkin_token=m.checkin_token,
         opened_at=m.opened_at,
         closed_at=m.closed_at,
+        kind=m.kind,
+        presiding_person_id=m.presiding_person_id,
+        quorum_at_close=m.quorum_at_close,
     )
 
 
@@ -84,6 +90,20 @@ class MeetingRepository:
             select(Meeting).where(Meeting.id == meeting_id, Meeting.group_id == group_id)
         )
         return _view(row) if row else None
+
+    async def get_many(self, meeting_ids: list[int]) -> dict[int, MeetingView]:
+        rows = await self.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
+        return {r.id: _view(r) for r in rows}
+
+    async def answered(self, meeting_ids: list[int]) -> dict[int, set[int]]:
+        """Who has answered the invitation, per meeting, in one query."""
+        rows = await self.session.execute(
+            select(Rsvp.meeting_id, Rsvp.person_id).where(Rsvp.meeting_id.in_(meeting_ids))
+        )
+        found: dict[int, set[int]] = {m: set() for m in meeting_ids}
+        for meeting_id, person_id in rows.all():
+            found[meeting_id].add(person_id)
+        return found
 
     async def by_token(self, token: str) -> MeetingView | None:
         row = await self.session.scalar(select(Meeting).where(Meeting.checkin_token == token))
@@ -171,6 +191,13 @@ class MeetingRepository:
             .values(left_at=now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def attendance_history(self, meeting_id: int) -> set[int]:
+        """Everyone who checked in at some point, including those who left before the end."""
+        rows = await self.session.scalars(
+            select(Attendance.person_id).where(Attendance.meeting_id == meeting_id)
+        )
+        return set(rows)
 
     async def attendees(self, meeting_id: int) -> dict[int, str]:
         rows = await self.session.execute(

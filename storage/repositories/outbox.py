@@ -70,11 +70,11 @@ class OutboxRepository:
         """Inserts rows whose key is new; an existing key is left as it is (idempotent)."""
         if not values:
             return 0
-        statement = (
-            _insert(self.session).values(values).on_conflict_do_nothing(index_elements=["key"])
-        )
-        result = await self.session.execute(statement)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        # executemany with one compiled statement: a multi-row VALUES would be compiled anew
+        # for every batch size, which dominated the cost of large hand-offs.
+        statement = _insert(self.session).on_conflict_do_nothing(index_elements=["key"])
+        await self.session.execute(statement, values)
+        return len(values)
 
     async def upsert_edit(self, values: dict[str, Any], now: datetime) -> None:
         """The latest text of a message edited in place wins; it is sent again if it changed."""

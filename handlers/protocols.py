@@ -1,0 +1,439 @@
+"""Protocols: /protocols, drafting by the secretariat, consent and objections by members,
+conciliation meetings, the presiding person's signature (cl. 14-15)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import MeetingCb, ProtocolCb
+from bot.context import AppContext
+from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
+from bot.domain.dates import DateInputError, parse_local_datetime
+from bot.domain.roles import Role
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+from bot.middlewares import edit_or_send
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput
+from bot.services.protocols import ProtocolService, parse_tasks
+from bot.views import protocols as views
+
+DEFAULT_GROUP_NAME = "Рабочая группа по вопросам клиентоцентричности"
+
+
+def _service(session: AsyncSession, app: AppContext) -> ProtocolService:
+    return ProtocolService(
+        session,
+        app.clock,
+        app.tz,
+        body_name=app.settings.body_name,
+        group_name=DEFAULT_GROUP_NAME,
+        render=app.translator,
+        default_locale=app.settings.default_locale,
+        texts=views.TEXTS,
+    )
+
+
+async def _card(
+    actor: Actor, t: Translator, session: AsyncSession, app: AppContext, protocol_id: int
+) -> tuple[str, Any]:
+    state = await _service(session, app).state(actor, protocol_id)
+    return views.card(
+        t,
+        state,
+        is_secretariat=actor.role is Role.SECRETARIAT or actor.is_admin,
+        is_presiding=actor.person_id is not None
+        and actor.person_id == state.meeting.presiding_person_id,
+        is_chair=actor.role in (Role.CHAIR, Role.DEPUTY_CHAIR),
+    )
+
+
+async def protocols_command(
+    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+) -> None:
+    text, keyboard = views.listing(t, await _service(session, app).listing(actor))
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def protocol_card(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    await query.answer()
+    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.protocol))
+
+
+async def protocol_for_meeting(
+    query: CallbackQuery,
+    callback_data: MeetingCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    """From a closed meeting's card: the secretariat opens (or starts) its protocol."""
+    service = _service(session, app)
+    protocol = await service.for_meeting(actor, callback_data.meeting)
+    if protocol is None:
+        protocol = await service.open_draft(actor, callback_data.meeting)
+    await query.answer()
+    await edit_or_send(query, *await _card(actor, t, session, app, protocol.id))
+
+
+# Drafting, one item at a time
+async def item_start(
+    query: CallbackQuery, callback_data: ProtocolCb, t: Translator, state: FSMContext
+) -> None:
+    await state.set_state(ProtocolItemDialog.heard)
+    await state.set_data(
+        {"protocol": callback_data.protocol, "number": int(callback_data.arg or 0)}
+    )
+    await query.answer()
+    await edit_or_send(query, t("protocol.ask_heard", number=callback_data.arg))
+
+
+async def item_heard(message: Message, t: Translator, state: FSMContext) -> None:
+    await state.update_data(heard=message.text or "")
+    await state.set_state(ProtocolItemDialog.spoke)
+    await message.answer(
+        t("protocol.ask_spoke"),
+        reply_markup=markup([[button(t("invites.skip_name"), ProtocolCb(action="skip"))]]),
+    )
+
+
+async def item_spoke(message: Message, t: Translator, state: FSMContext) -> None:
+    await state.update_data(spoke=message.text or "")
+    await state.set_state(ProtocolItemDialog.decided)
+    await message.answer(t("protocol.ask_decided"))
+
+
+async def item_skip(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
+    await query.answer()
+    current = await state.get_state()
+    if not isinstance(query.message, Message):
+        return
+    if current == ProtocolItemDialog.spoke.state:
+        await state.update_data(spoke="")
+        await state.set_state(ProtocolItemDialog.decided)
+        await query.message.answer(t("protocol.ask_decided"))
+
+
+async def item_decided(message: Message, t: Translator, state: FSMContext) -> None:
+    if not (message.text or "").strip():
+        await message.answer(t("protocol.decided_required") + "\n\n" + t("protocol.ask_decided"))
+        return
+    await state.update_data(decided=message.text or "")
+    await state.set_state(ProtocolItemDialog.tasks)
+    await message.answer(
+        t("protocol.ask_tasks"),
+        reply_markup=markup([[button(t("protocol.no_tasks"), ProtocolCb(action="notasks"))]]),
+    )
+
+
+async def item_tasks(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    try:
+        tasks = parse_tasks(message.text or "")
+    except InvalidInput as bad:
+        await message.answer(t(bad.key, **bad.params) + "\n\n" + t("protocol.ask_tasks"))
+        return
+    await _save(message, actor, t, session, app, state, tasks)
+
+
+async def item_no_tasks(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _save(query.message, actor, t, session, app, state, ())
+
+
+async def _save(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+    tasks: Any,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    saved = await _service(session, app).save_item(
+        actor,
+        int(data.get("protocol", 0)),
+        int(data.get("number", 0)),
+        heard=str(data.get("heard", "")),
+        spoke=str(data.get("spoke", "")),
+        decided=str(data.get("decided", "")),
+        tasks=tasks,
+    )
+    app.wake_sender()
+    assert saved.version is not None
+    await message.answer(
+        t("protocol.saved", version=saved.version.number, sha=saved.version.sha256[:12])
+    )
+    text, keyboard = await _card(actor, t, session, app, saved.protocol.id)
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def request_consent(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    await _service(session, app).request_consent(actor, callback_data.protocol)
+    app.wake_sender()
+    await query.answer(t.plain("protocol.requested"))
+    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.protocol))
+
+
+async def send_docx(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    name, content = await _service(session, app).docx(actor, callback_data.protocol)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer_document(BufferedInputFile(content, filename=name))
+
+
+# Members: consent and objections
+async def consent_pressed(query: CallbackQuery, callback_data: ProtocolCb, t: Translator) -> None:
+    await query.answer()
+    await edit_or_send(
+        query,
+        t("protocol.ask_mode"),
+        views.mode_keyboard(t, callback_data.protocol, callback_data.version),
+    )
+
+
+async def consent_mode(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    service = _service(session, app)
+    try:
+        await service.consent(
+            actor, callback_data.protocol, callback_data.version, callback_data.arg
+        )
+    except InvalidInput as bad:
+        if bad.key != "protocol.outdated_version":
+            raise
+        # The text changed: say so and show the current version with fresh buttons.
+        state = await service.state(actor, callback_data.protocol)
+        await query.answer(t.plain(bad.key), show_alert=True)
+        await edit_or_send(
+            query,
+            views.consent_request(
+                t,
+                state.protocol,
+                state.version.sha256 if state.version else "",
+                "\n".join(
+                    t(
+                        "protocol.summary_item",
+                        number=i.number,
+                        title=i.title,
+                        decided=i.decided or "—",
+                    )
+                    for i in state.content.items
+                ),
+            ),
+            views.consent_keyboard(t, state.protocol),
+        )
+        return
+    await query.answer(t.plain("protocol.consented"))
+    await edit_or_send(query, t("protocol.consented"))
+
+
+async def objection_pressed(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    state = await _service(session, app).state(actor, callback_data.protocol)
+    await query.answer()
+    await edit_or_send(
+        query,
+        t("protocol.ask_item"),
+        views.item_keyboard(
+            t, callback_data.protocol, callback_data.version, len(state.content.items)
+        ),
+    )
+
+
+async def objection_item(
+    query: CallbackQuery, callback_data: ProtocolCb, t: Translator, state: FSMContext
+) -> None:
+    await state.set_state(ObjectionDialog.reason)
+    await state.set_data(
+        {
+            "protocol": callback_data.protocol,
+            "version": callback_data.version,
+            "item": int(callback_data.arg or 0),
+        }
+    )
+    await query.answer()
+    await edit_or_send(query, t("protocol.ask_reason"))
+
+
+async def objection_reason(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    data = await state.get_data()
+    try:
+        await _service(session, app).object(
+            actor,
+            int(data.get("protocol", 0)),
+            int(data.get("version", -1)),
+            int(data.get("item", 0)),
+            message.text or "",
+        )
+    except InvalidInput as bad:
+        if bad.key == "protocol.reason_required":
+            await message.answer(t(bad.key) + "\n\n" + t("protocol.ask_reason"))
+            return
+        await state.clear()
+        raise
+    await state.clear()
+    app.wake_sender()
+    await message.answer(t("protocol.objected"))
+
+
+# The chair: conciliation meetings and outcomes
+async def conciliation_start(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    state: FSMContext,
+) -> None:
+    if actor.role not in (Role.CHAIR, Role.DEPUTY_CHAIR):
+        await query.answer(t.plain("protocol.chair_only"), show_alert=True)
+        return
+    await state.set_state(ConciliationDialog.when)
+    await state.set_data({"disagreement": callback_data.disagreement})
+    await query.answer()
+    await edit_or_send(query, t("protocol.ask_conciliation_when"))
+
+
+async def conciliation_when(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    now = app.clock.now()
+    try:
+        starts = parse_local_datetime(message.text or "", tz=app.tz, now=now, not_before=now)
+    except DateInputError as bad:
+        await message.answer(
+            t(f"dates.{bad.code.value}") + "\n\n" + t("protocol.ask_conciliation_when")
+        )
+        return
+    data = await state.get_data()
+    await state.clear()
+    meeting = await _service(session, app).call_conciliation(
+        actor, int(data.get("disagreement", 0)), starts
+    )
+    app.wake_sender()
+    await message.answer(t("protocol.conciliation_called", when=t.datetime(meeting.starts_at)))
+
+
+async def resolve(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    await _service(session, app).resolve(actor, callback_data.disagreement, callback_data.arg)
+    await query.answer(t.plain(f"protocol.outcome_{callback_data.arg}"))
+    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.protocol))
+
+
+async def sign(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    await _service(session, app).sign(actor, callback_data.protocol)
+    app.wake_sender()
+    await query.answer(t.plain("protocol.signed_short"))
+    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.protocol))
+
+
+def router() -> Router:
+    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
+    r = Router(name="protocols")
+    r.message.filter(F.chat.type == "private")
+    r.message.register(protocols_command, Command("protocols"))
+    r.message.register(item_heard, ProtocolItemDialog.heard, F.text)
+    r.message.register(item_spoke, ProtocolItemDialog.spoke, F.text)
+    r.message.register(item_decided, ProtocolItemDialog.decided, F.text)
+    r.message.register(item_tasks, ProtocolItemDialog.tasks, F.text)
+    r.message.register(objection_reason, ObjectionDialog.reason, F.text)
+    r.message.register(conciliation_when, ConciliationDialog.when, F.text)
+    r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
+    r.callback_query.register(protocol_card, ProtocolCb.filter(F.action == "card"))
+    r.callback_query.register(item_start, ProtocolCb.filter(F.action == "item"))
+    r.callback_query.register(item_skip, ProtocolCb.filter(F.action == "skip"))
+    r.callback_query.register(
+        item_no_tasks, ProtocolCb.filter(F.action == "notasks"), ProtocolItemDialog.tasks
+    )
+    r.callback_query.register(request_consent, ProtocolCb.filter(F.action == "request"))
+    r.callback_query.register(send_docx, ProtocolCb.filter(F.action == "docx"))
+    r.callback_query.register(consent_pressed, ProtocolCb.filter(F.action == "consent"))
+    r.callback_query.register(consent_mode, ProtocolCb.filter(F.action == "mode"))
+    r.callback_query.register(objection_pressed, ProtocolCb.filter(F.action == "object"))
+    r.callback_query.register(objection_item, ProtocolCb.filter(F.action == "objitem"))
+    r.callback_query.register(conciliation_start, ProtocolCb.filter(F.action == "concil"))
+    r.callback_query.register(resolve, ProtocolCb.filter(F.action == "resolve"))
+    r.callback_query.register(sign, ProtocolCb.filter(F.action == "sign"))
+    return r
