@@ -41,3 +41,37 @@ async def invite_and_join(
     await tg.send_text(newcomer, f"/start {link.group(1)}")
     greeting = "Hello" if newcomer.language_code == "en" else "Здравствуйте"
     await tg.wait_message(newcomer.id, greeting)
+
+
+def _is_after(tg: FakeTelegram, start: int, call: Call) -> bool:
+    return any(call is later for later in tg.calls[start:])
+
+
+async def sent_after(
+    tg: FakeTelegram, start: int, chat_id: int, contains: str, wait_s: float = 10
+) -> Call:
+    """The first message sent or edited in the chat since `start` that shows `contains`."""
+
+    def match(call: Call) -> bool:
+        return (
+            call.chat_id == chat_id
+            and call.ok
+            and call.method in ("sendMessage", "sendDocument", "editMessageText")
+            and contains in (call.text or "")
+            and _is_after(tg, start, call)
+        )
+
+    return await tg.wait_for(match, timeout=wait_s)
+
+
+async def answered_after(tg: FakeTelegram, start: int, contains: str = "") -> Call:
+    """The first callback answer since `start` whose text has `contains`."""
+
+    def match(call: Call) -> bool:
+        return (
+            call.method == "answerCallbackQuery"
+            and contains in str(call.params.get("text"))
+            and _is_after(tg, start, call)
+        )
+
+    return await tg.wait_for(match, timeout=10)

@@ -8,57 +8,33 @@ from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import click_and_see, invite_and_join
+from tests.e2e.steps import answered_after, click_and_see, invite_and_join, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
-
-
-async def _after(tg: FakeTelegram, start: int, chat_id: int, contains: str) -> Call:
-    def match(call: Call) -> bool:
-        return (
-            call.chat_id == chat_id
-            and call.ok
-            and call.method in ("sendMessage", "editMessageText", "sendDocument")
-            and contains in (call.text or "")
-            and any(call is later for later in tg.calls[start:])
-        )
-
-    return await tg.wait_for(match, timeout=10)
-
-
-async def _answer_after(tg: FakeTelegram, start: int, contains: str) -> Call:
-    def match(call: Call) -> bool:
-        return (
-            call.method == "answerCallbackQuery"
-            and contains in str(call.params.get("text"))
-            and any(call is later for later in tg.calls[start:])
-        )
-
-    return await tg.wait_for(match, timeout=10)
 
 
 async def _propose(tg: FakeTelegram, user: FakeUser, title: str) -> Call:
     start = len(tg.calls)
     await tg.send_text(user, "/propose")
-    await _after(tg, start, user.id, "Формулировка вопроса")
+    await sent_after(tg, start, user.id, "Формулировка вопроса")
     await tg.send_text(user, title)
-    ask = await _after(tg, start, user.id, "Краткое пояснение")
+    ask = await sent_after(tg, start, user.id, "Краткое пояснение")
     await tg.click_button(user, (user.id, ask.result["message_id"]), "Пропустить")
-    ask = await _after(tg, start, user.id, "Материалы к вопросу")
+    ask = await sent_after(tg, start, user.id, "Материалы к вопросу")
     await tg.click_button(user, (user.id, ask.result["message_id"]), "Пропустить")
-    return await _after(tg, start, user.id, title)
+    return await sent_after(tg, start, user.id, title)
 
 
 async def _agenda_press(tg: FakeTelegram, user: FakeUser, button: str, expect: str) -> None:
     start = len(tg.calls)
     await tg.send_text(user, "/agenda")
-    card = await _after(tg, start, user.id, "Повестка дня")
+    card = await sent_after(tg, start, user.id, "Повестка дня")
     await click_and_see(tg, user, (user.id, card.result["message_id"]), button, expect)
 
 
 async def _vote(tg: FakeTelegram, user: FakeUser, request: Call, choice: str) -> str:
     start = len(tg.calls)
     await tg.click_button(user, (user.id, request.result["message_id"]), choice)
-    answer = await _answer_after(tg, start, "")
+    answer = await answered_after(tg, start, "")
     return str(answer.params.get("text"))
 
 
@@ -75,14 +51,14 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
 
     start = len(tg.calls)
     await tg.send_text(chair, "/newmeeting")
-    await _after(tg, start, chair.id, "Тема заседания")
+    await sent_after(tg, start, chair.id, "Тема заседания")
     await tg.send_text(chair, "Декабрьское заседание")
-    fmt = await _after(tg, start, chair.id, "Формат заседания")
+    fmt = await sent_after(tg, start, chair.id, "Формат заседания")
     await click_and_see(tg, chair, (chair.id, fmt.result["message_id"]), "Дистанционное", "Ссылка")
     await tg.send_text(chair, "https://meet.example.org/wg")
-    await _after(tg, start, chair.id, "Дата и время")
+    await sent_after(tg, start, chair.id, "Дата и время")
     await tg.send_text(chair, "05.12.2026 15:00")
-    preview = await _after(tg, start, chair.id, "Проверьте заседание")
+    preview = await sent_after(tg, start, chair.id, "Проверьте заседание")
     await click_and_see(
         tg, chair, (chair.id, preview.result["message_id"]), "Подтвердить", "Заседание назначено"
     )
@@ -90,9 +66,9 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
     # Two proposals; the chair includes one and rejects the other with a reason.
     start = len(tg.calls)
     await _propose(tg, m[0], "О стандарте обслуживания")
-    first = await _after(tg, start, chair.id, "О стандарте обслуживания")
+    first = await sent_after(tg, start, chair.id, "О стандарте обслуживания")
     await _propose(tg, m[1], "О переносе сроков")
-    second = await _after(tg, start, chair.id, "О переносе сроков")
+    second = await sent_after(tg, start, chair.id, "О переносе сроков")
     await click_and_see(
         tg, chair, (chair.id, first.result["message_id"]), "Включить", "включён в повестку"
     )
@@ -100,28 +76,28 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
         tg, chair, (chair.id, second.result["message_id"]), "Отклонить", "Причина отклонения"
     )
     await tg.send_text(chair, "Рассматривался в ноябре")
-    await _after(tg, start, m[1].id, "Причина: Рассматривался в ноябре")
-    await _after(tg, start, m[0].id, "«О стандарте обслуживания» включён в повестку")
+    await sent_after(tg, start, m[1].id, "Причина: Рассматривался в ноябре")
+    await sent_after(tg, start, m[0].id, "«О стандарте обслуживания» включён в повестку")
 
     start = len(tg.calls)
     await _agenda_press(tg, chair, "Утвердить повестку", "Утверждена председателем")
     for user in (*m, deputy, clerk):
-        got = await _after(tg, start, user.id, "Утверждена повестка дня")
+        got = await sent_after(tg, start, user.id, "Утверждена повестка дня")
         assert "1. О стандарте обслуживания" in (got.text or "")
 
     # The meeting: chair, deputy, M0, M1 present (4 of 5); M2 proposes from afar.
     running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
     start = len(tg.calls)
     await tg.send_text(clerk, "/meetings")
-    listing = await _after(tg, start, clerk.id, "Заседания")
+    listing = await sent_after(tg, start, clerk.id, "Заседания")
     ref = (clerk.id, listing.result["message_id"])
     await click_and_see(tg, clerk, ref, "Открыть: Декабрьское заседание", "Статус")
     await click_and_see(tg, clerk, ref, "Открыть заседание", "Идёт заседание")
     for user in (chair, deputy, m[0], m[1]):
-        opened = await _after(tg, start, user.id, "Заседание открыто")
+        opened = await sent_after(tg, start, user.id, "Заседание открыто")
         s = len(tg.calls)
         await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
-        await _answer_after(tg, s, "Вы отмечены")
+        await answered_after(tg, s, "Вы отмечены")
 
     voters = (chair, deputy, m[0], m[1])
     cases = [
@@ -139,10 +115,10 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
         await _agenda_press(tg, chair, f"На голосование: {title}", "идёт голосование")
         answers = []
         for user, choice in zip(voters, choices, strict=True):
-            request = await _after(tg, start, user.id, "Голосование по дополнительному вопросу")
+            request = await sent_after(tg, start, user.id, "Голосование по дополнительному вопросу")
             assert title in (request.text or "")
             answers.append(await _vote(tg, user, request, choice))
             if len(answers) == 1:
                 # While the vote is open, the live message shows the running count.
-                await _after(tg, start, clerk.id, f"🗳 Голосование: «{title}» — за 1")
+                await sent_after(tg, start, clerk.id, f"🗳 Голосование: «{title}» — за 1")
         assert expected in answers[-1], (title, answers)

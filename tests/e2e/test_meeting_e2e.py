@@ -9,34 +9,8 @@ from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import click_and_see, invite_and_join
+from tests.e2e.steps import answered_after, click_and_see, invite_and_join, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
-
-
-async def _sent_after(
-    tg: FakeTelegram, start: int, chat_id: int, contains: str, wait_s: float = 10
-) -> Call:
-    def match(call: Call) -> bool:
-        return (
-            call.chat_id == chat_id
-            and call.ok
-            and call.method in ("sendMessage", "sendDocument", "editMessageText")
-            and contains in (call.text or "")
-            and any(call is later for later in tg.calls[start:])
-        )
-
-    return await tg.wait_for(match, timeout=wait_s)
-
-
-async def _answered_after(tg: FakeTelegram, start: int, contains: str) -> Call:
-    def match(call: Call) -> bool:
-        return (
-            call.method == "answerCallbackQuery"
-            and contains in str(call.params.get("text"))
-            and any(call is later for later in tg.calls[start:])
-        )
-
-    return await tg.wait_for(match)
 
 
 async def _press(tg: FakeTelegram, user: FakeUser, call: Call, button: str) -> int:
@@ -88,7 +62,7 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     assert b"METHOD:REQUEST" in uploads[0][1]
     for user in (*members, deputy):
         start = await _press(tg, user, invitations[user.id], "Буду дистанционно")
-        await _answered_after(tg, start, "Ответ сохранён")
+        await answered_after(tg, start, "Ответ сохранён")
 
     # The chair is away that day: the deputy will preside.
     await tg.send_text(chair, "/absence")
@@ -99,8 +73,8 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     # Three days before: the reminder; the chair, who did not answer, is nudged.
     start = len(tg.calls)
     running.clock.set(datetime(2026, 12, 2, 12, 0, 1, tzinfo=UTC))
-    await _sent_after(tg, start, members[0].id, "Напоминание о заседании")
-    nudge = await _sent_after(tg, start, chair.id, "Напоминание о заседании")
+    await sent_after(tg, start, members[0].id, "Напоминание о заседании")
+    nudge = await sent_after(tg, start, chair.id, "Напоминание о заседании")
     assert "Вы ещё не ответили" in (nudge.text or "")
 
     # The meeting opens; people check in; the quorum appears and disappears.
@@ -115,16 +89,16 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     opened = {u.id: await tg.wait_message(u.id, "Заседание открыто") for u in (*members, deputy)}
     for user in (members[0], members[1]):
         start = await _press(tg, user, opened[user.id], "Отметиться")
-        await _sent_after(tg, start, clerk.id, "Присутствуют членов рабочей группы")
+        await sent_after(tg, start, clerk.id, "Присутствуют членов рабочей группы")
     start = await _press(tg, tg.user(deputy.id, "Deputy"), opened[deputy.id], "Отметиться")
-    with_quorum = await _sent_after(tg, start, clerk.id, "✅ Кворум есть")
+    with_quorum = await sent_after(tg, start, clerk.id, "✅ Кворум есть")
     assert "3 из 5" in (with_quorum.text or "")
     assert "Председательствует: Заместитель Зоя" in (with_quorum.text or "")
     start = await _press(tg, members[1], opened[members[1].id], "Покинуть заседание")
-    without = await _sent_after(tg, start, clerk.id, "Кворума нет")
+    without = await sent_after(tg, start, clerk.id, "Кворума нет")
     assert "2 из 5" in (without.text or "")
     start = await _press(tg, members[2], opened[members[2].id], "Отметиться")
-    await _sent_after(tg, start, clerk.id, "✅ Кворум есть")
+    await sent_after(tg, start, clerk.id, "✅ Кворум есть")
 
     # The recording, then the close.
     await tg.send_text(clerk, "/meetings")
