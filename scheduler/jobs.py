@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.context import AppContext
 from bot.services.broadcasts import BroadcastService
 from bot.services.compliance import ComplianceService
-from bot.services.due import DueService
+from bot.services.due import DueService, DueTexts
 from bot.services.setup import prune_update_marks
+from bot.views import meetings as meeting_views
+from bot.views import protocols as protocol_views
 from bot.views.broadcasts import progress_text, report_text
-from bot.views.meetings import DUE_TEXTS
 
 
 async def housekeeping(app: AppContext) -> None:
@@ -26,6 +27,15 @@ async def broadcast_progress(app: AppContext) -> None:
         )
     # Progress edits and reports were just enqueued; the sender need not wait to see them.
     app.wake_sender()
+
+
+DUE_TEXTS = DueTexts(
+    reminder=meeting_views.reminder,
+    rsvp_keyboard=meeting_views.rsvp_keyboard,
+    warning=meeting_views.warning,
+    consent_reminder=protocol_views.consent_reminder,
+    consent_keyboard=protocol_views.consent_keyboard,
+)
 
 
 async def due_tasks(app: AppContext) -> None:

@@ -35,6 +35,7 @@ from storage.db import write
 from storage.dto import MemberView
 from storage.repositories.due import DueRepository, DueView
 from storage.repositories.meetings import MeetingRepository, MeetingView
+from storage.repositories.protocols import ProtocolRepository, ProtocolView
 from storage.repositories.roster import RosterRepository
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class DueTexts:
     reminder: Callable[[Translator, MeetingView, bool], str]
     rsvp_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
     warning: Callable[[Translator, int, int, bool], str]
+    consent_reminder: Callable[[Translator, ProtocolView], str]
+    consent_keyboard: Callable[[Translator, ProtocolView], InlineKeyboardMarkup]
 
 
 class DueService:
@@ -99,7 +102,43 @@ class DueService:
             return await self._warning(task)
         if task.kind == "month_close":
             return await self._month_close(task)
+        if task.kind == "consent_reminder":
+            return await self._consent_reminder(task)
         return "skipped", f"unknown kind {task.kind}"
+
+    async def _consent_reminder(self, task: DueView) -> tuple[str, str | None]:
+        """Cl. 14: those present who have not answered this version are reminded."""
+        now = self.clock.now()
+        protocols = ProtocolRepository(self.session)
+        protocol = await protocols.get(int(task.payload["protocol"]))
+        version = int(task.payload["version"])
+        if protocol is None or protocol.status != "consent":
+            return "skipped", "the protocol is no longer awaiting consent"
+        if protocol.current_version != version:
+            return "skipped", "a newer version was sent for consent"
+        answered = {
+            a.person_id for a in await protocols.answers(protocol.id) if a.version == version
+        }
+        present = await self.meetings.attendance_history(protocol.meeting_id)
+        envelopes = []
+        for member in await self.roster.members(task.group_id):
+            if member.person.id not in present or member.person.id in answered:
+                continue
+            if member.role not in MEMBER_ROLES or member.person.telegram_id is None:
+                continue
+            t = self.render(member.person.locale(self.default_locale))
+            envelopes.append(
+                Envelope(
+                    key=f"consent-reminder:{task.id}:{member.person.id}",
+                    kind="reminder",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=self.texts.consent_reminder(t, protocol),
+                    keyboard=self.texts.consent_keyboard(t, protocol),
+                )
+            )
+        await enqueue(self.session, envelopes, now)
+        return "done", None
 
     async def _reminders(
         self, tasks: list[DueView], now: datetime

@@ -36,6 +36,7 @@ from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView
 from storage.repositories.protocols import (
@@ -391,6 +392,20 @@ class ProtocolService:
                 )
             )
         await enqueue(self.session, envelopes, now)
+        # Reminders to those who have not answered: a day and two days after the request.
+        await DueRepository(self.session).add(
+            [
+                {
+                    "key": f"consent-reminder:{protocol_id}:v{protocol.current_version}:{days}",
+                    "kind": "consent_reminder",
+                    "group_id": state.meeting.group_id,
+                    "due_at": now + timedelta(days=days),
+                    "payload": {"protocol": protocol_id, "version": protocol.current_version},
+                    "status": "pending",
+                }
+                for days in (1, 2)
+            ]
+        )
         await Auditor(self.session, actor, now)(
             "consent_requested",
             "protocol",

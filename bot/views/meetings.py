@@ -12,7 +12,6 @@ from bot.domain.roles import Capability, Standing, can
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.compliance import MonthRow
-from bot.services.due import DueTexts
 from bot.services.meetings import Overview, Presence, Texts
 from bot.views.menu import role_name
 from storage.repositories.meetings import MeetingView
@@ -253,9 +252,6 @@ def reminder(t: Translator, m: MeetingView, answered: bool) -> str:
 def warning(t: Translator, year: int, month: int, late: bool) -> str:
     text = t("meetings.warning", month=t.month(dt.date(year, month, 1)))
     return text + ("\n" + t("meetings.sent_late") if late else "")
-
-
-DUE_TEXTS = DueTexts(reminder=reminder, rsvp_keyboard=rsvp_keyboard, warning=warning)
 
 
 def compliance(t: Translator, months: list[MonthRow]) -> str:

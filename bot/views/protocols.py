@@ -216,6 +216,10 @@ def signed_notice(t: Translator, p: ProtocolView, m: MeetingView) -> str:
     return t("protocol.signed_notice", number=p.number, title=m.title, date=t.date(m.starts_at))
 
 
+def consent_reminder(t: Translator, p: ProtocolView) -> str:
+    return t("protocol.consent_reminder", number=p.number)
+
+
 TEXTS = ProtocolTexts(
     consent_request=consent_request,
     consent_keyboard=consent_keyboard,

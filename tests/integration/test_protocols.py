@@ -237,7 +237,12 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     assert "Не ответили:" in (c.last_text(p["deputy"]) or "")
     await c.click(p["deputy"], "Подписать протокол")
     assert "Подписать нельзя" in c.alerts(p["deputy"])[-1]
-    world.clock.advance(timedelta(days=3, seconds=1))
+    # A day later those who have not answered are reminded; M0, who consented, is not.
+    world.clock.advance(timedelta(days=1, seconds=1))
+    await world.run_jobs()
+    assert "Напоминание: согласование протокола № 1/2026" in (c.last_text(p["m1"]) or "")
+    assert "Напоминание: согласование" not in (c.last_text(p["m0"]) or "")
+    world.clock.advance(timedelta(days=2))
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
     await c.click(p["deputy"], "Подписать протокол")
