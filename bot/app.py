@@ -9,7 +9,7 @@ from aiogram.client.session.base import BaseSession
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.context import AppContext
+from bot.context import DEFAULT_GROUP_NAME, AppContext
 from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
@@ -21,8 +21,6 @@ from storage.db import Database
 from storage.migrate import migrate
 
 log = logging.getLogger(__name__)
-
-DEFAULT_GROUP_NAME = "Рабочая группа по вопросам клиентоцентричности"
 
 
 async def run(
@@ -55,6 +53,7 @@ async def run(
             timezone=group.timezone,
             bot_username=me.username or str(me.id),
             wake_sender=sender.wake,
+            group_name=group.name,
         )
         dp = create_dispatcher(app)
         await bot.delete_webhook(drop_pending_updates=False)

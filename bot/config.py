@@ -28,6 +28,7 @@ EXPECTED: dict[str, str] = {
     "BODY_NAME": "the executive body's name (1-300 characters)",
     "INVITE_TTL_HOURS": "a whole number of hours from 1 to 2160",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "CONSENT_PERIOD_DAYS": "a whole number of days from 1 to 60",
     "SEND_RATE_PER_SECOND": "messages a second overall, above 0 and at most 30",
 }
 
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
     body_name: str = Field(default="Орган исполнительной власти", min_length=1, max_length=300)
     invite_ttl_hours: int = Field(default=168, ge=1, le=2160)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # How long members have to confirm or object before the protocol may be signed (cl. 14).
+    consent_period_days: int = Field(default=3, ge=1, le=60)
     # Telegram allows about 30 messages a second overall; stay just under it.
     send_rate_per_second: float = Field(default=29.0, gt=0, le=30)
 

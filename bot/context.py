@@ -12,6 +12,8 @@ from bot.config import Settings
 from bot.i18n import Translator, translator
 from storage.db import Database
 
+DEFAULT_GROUP_NAME = "Рабочая группа по вопросам клиентоцентричности"
+
 
 @dataclass(frozen=True, slots=True)
 class AppContext:
@@ -23,6 +25,7 @@ class AppContext:
     bot_username: str
     # Tells the sender that new outbox rows were committed, so it need not wait to look.
     wake_sender: Callable[[], None] = lambda: None
+    group_name: str = DEFAULT_GROUP_NAME
 
     @property
     def invite_ttl(self) -> timedelta:

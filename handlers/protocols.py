@@ -3,6 +3,7 @@ conciliation meetings, the presiding person's signature (cl. 14-15)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiogram import F, Router
@@ -24,8 +25,6 @@ from bot.services.errors import InvalidInput
 from bot.services.protocols import ProtocolService, parse_tasks
 from bot.views import protocols as views
 
-DEFAULT_GROUP_NAME = "Рабочая группа по вопросам клиентоцентричности"
-
 
 def _service(session: AsyncSession, app: AppContext) -> ProtocolService:
     return ProtocolService(
@@ -33,10 +32,11 @@ def _service(session: AsyncSession, app: AppContext) -> ProtocolService:
         app.clock,
         app.tz,
         body_name=app.settings.body_name,
-        group_name=DEFAULT_GROUP_NAME,
+        group_name=app.group_name,
         render=app.translator,
         default_locale=app.settings.default_locale,
         texts=views.TEXTS,
+        consent_period=timedelta(days=app.settings.consent_period_days),
     )
 
 
