@@ -24,6 +24,7 @@ from bot.services.agenda import AgendaService
 from bot.services.errors import InvalidInput
 from bot.services.meetings import MeetingService
 from bot.views import agenda as views
+from handlers.asking import ask_again
 
 
 def _service(session: AsyncSession, app: AppContext) -> AgendaService:
@@ -117,7 +118,7 @@ def _skip(t: Translator) -> Any:
 async def proposal_title(message: Message, t: Translator, state: FSMContext) -> None:
     title = " ".join((message.text or "").split())
     if not title or len(title) > 200:
-        await message.answer(t("agenda.title_invalid", max=200) + "\n\n" + t("agenda.ask_title"))
+        await ask_again(message, t, "agenda.title_invalid", "agenda.ask_title", max=200)
         return
     await state.update_data(title=title)
     await state.set_state(ProposalDialog.description)
@@ -261,7 +262,7 @@ async def _reject(
         item = await _service(session, app).decide(actor, int(data.get("item", 0)), False, reason)
     except InvalidInput as bad:
         if bad.key == "agenda.reason_too_long":
-            await message.answer(t(bad.key, **bad.params) + "\n\n" + t("agenda.ask_reason"))
+            await ask_again(message, t, bad.key, "agenda.ask_reason", **bad.params)
             return
         await state.clear()
         raise
@@ -333,7 +334,7 @@ async def add_item_title(
     try:
         await _service(session, app).add_item(actor, meeting, title, speaker.strip() or None)
     except InvalidInput as bad:
-        await message.answer(t(bad.key, **bad.params) + "\n\n" + t("agenda.ask_item"))
+        await ask_again(message, t, bad.key, "agenda.ask_item", **bad.params)
         return
     await state.clear()
     text_out, keyboard = await _card(actor, t, session, app, meeting)

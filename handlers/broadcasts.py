@@ -32,6 +32,7 @@ from bot.views.broadcasts import (
     report_card,
     unit_menu,
 )
+from handlers.asking import ask_again
 
 
 def _service(session: AsyncSession, app: AppContext) -> BroadcastService:
@@ -67,9 +68,7 @@ async def broadcast_content(
         }
     text = message.html_text if (message.text or message.caption) else None
     if text is None and document is None:
-        await message.answer(
-            t("broadcasts.content_expected") + "\n\n" + t("broadcasts.ask_content")
-        )
+        await ask_again(message, t, "broadcasts.content_expected", "broadcasts.ask_content")
         return
     await state.set_data({"text": text, "document": document})
     await state.set_state(BroadcastDialog.audience)
@@ -158,7 +157,7 @@ async def broadcast_cancel(query: CallbackQuery, t: Translator, state: FSMContex
 
 
 async def broadcast_not_content(message: Message, t: Translator) -> None:
-    await message.answer(t("broadcasts.content_expected") + "\n\n" + t("broadcasts.ask_content"))
+    await ask_again(message, t, "broadcasts.content_expected", "broadcasts.ask_content")
 
 
 async def deliveries_command(

@@ -23,7 +23,6 @@ from bot.domain.dates import (
     DateInputError,
     local_instant,
     parse_local_date,
-    parse_local_datetime,
 )
 from bot.domain.meetings import MeetingFormat, Rsvp
 from bot.domain.roles import Capability
@@ -35,6 +34,7 @@ from bot.services.compliance import ComplianceService
 from bot.services.errors import InvalidInput
 from bot.services.meetings import MAX_RECORDING_DOWNLOAD, MeetingDraft, MeetingService
 from bot.views import meetings as views
+from handlers.asking import ask_again, future_moment
 from storage.repositories.meetings import MeetingView
 
 CHECKIN_PREFIX = "chk_"
@@ -52,13 +52,6 @@ def _kw(app: AppContext) -> dict[str, Any]:
         "default_locale": app.settings.default_locale,
         "texts": views.TEXTS,
     }
-
-
-async def _again(
-    message: Message, t: Translator, reason: str, question: str, **params: Any
-) -> None:
-    """Invalid input: the reason, then the same question; earlier answers are kept."""
-    await message.answer(t(reason, **params) + "\n\n" + t(question))
 
 
 # /newmeeting
@@ -80,7 +73,7 @@ async def new_meeting(
 async def meeting_title(message: Message, t: Translator, state: FSMContext) -> None:
     title = (message.text or "").strip()
     if not title or len(title) > 200:
-        await _again(message, t, "meetings.title_invalid", "meetings.ask_title", max=200)
+        await ask_again(message, t, "meetings.title_invalid", "meetings.ask_title", max=200)
         return
     await state.update_data(title=title)
     await message.answer(
@@ -124,12 +117,12 @@ async def meeting_venue(
     text = (message.text or "").strip()
     if data.get("format") == MeetingFormat.IN_PERSON.value:
         if not text or len(text) > 300:
-            await _again(message, t, "meetings.place_required", "meetings.ask_place")
+            await ask_again(message, t, "meetings.place_required", "meetings.ask_place")
             return
         await state.update_data(place=text, link=None)
     else:
         if not re.match(r"^https?://\S+$", text):
-            await _again(message, t, "meetings.link_invalid", "meetings.ask_link")
+            await ask_again(message, t, "meetings.link_invalid", "meetings.ask_link")
             return
         await state.update_data(link=text, place=None)
     await _ask_when(message, t, state, app)
@@ -209,11 +202,8 @@ async def _when_typed(
     actor: Actor,
     session: AsyncSession,
 ) -> None:
-    now = app.clock.now()
-    try:
-        starts = parse_local_datetime(typed, tz=app.tz, now=now, not_before=now)
-    except DateInputError as bad:
-        await _again(message, t, f"dates.{bad.code.value}", "meetings.ask_when")
+    starts = await future_moment(message, typed, t, app, "meetings.ask_when")
+    if starts is None:
         return
     await state.update_data(starts_at=starts.isoformat())
     await state.set_state(MeetingDialog.confirm)
@@ -514,11 +504,8 @@ async def meeting_moved(
     app: AppContext,
     state: FSMContext,
 ) -> None:
-    now = app.clock.now()
-    try:
-        starts = parse_local_datetime(message.text or "", tz=app.tz, now=now, not_before=now)
-    except DateInputError as bad:
-        await _again(message, t, f"dates.{bad.code.value}", "meetings.ask_when")
+    starts = await future_moment(message, message.text or "", t, app, "meetings.ask_when")
+    if starts is None:
         return
     meeting_id = int((await state.get_data()).get("meeting", 0))
     meeting = await _service(session, app).reschedule(actor, meeting_id, starts, **_kw(app))
@@ -555,11 +542,11 @@ async def recording_file(
 ) -> None:
     media = message.audio or message.voice or message.document
     if media is None:
-        await _again(message, t, "meetings.recording_not_audio", "meetings.ask_recording")
+        await ask_again(message, t, "meetings.recording_not_audio", "meetings.ask_recording")
         return
     mime = getattr(media, "mime_type", None) or ""
     if message.document is not None and not AUDIO_DOCUMENT.match(mime):
-        await _again(message, t, "meetings.recording_not_audio", "meetings.ask_recording")
+        await ask_again(message, t, "meetings.recording_not_audio", "meetings.ask_recording")
         return
     meeting_id = int((await state.get_data()).get("meeting", 0))
     size = media.file_size
@@ -605,7 +592,7 @@ async def recording_reference(
 ) -> None:
     parts = (message.text or "").rsplit(maxsplit=1)
     if len(parts) != 2 or not SHA256_RE.match(parts[1]) or len(parts[0]) > 500:
-        await _again(message, t, "meetings.reference_invalid", "meetings.recording_too_big")
+        await ask_again(message, t, "meetings.reference_invalid", "meetings.recording_too_big")
         return
     data = await state.get_data()
     await _service(session, app).attach_recording(
@@ -648,14 +635,14 @@ async def absence_period(
         first = parse_local_date(parts[0].strip(), tz=tz, now=app.clock.now())
         last = parse_local_date(parts[1].strip(), tz=tz, now=app.clock.now())
     except DateInputError as bad:
-        await _again(message, t, f"dates.{bad.code.value}", "meetings.ask_absence")
+        await ask_again(message, t, f"dates.{bad.code.value}", "meetings.ask_absence")
         return
     starts = local_instant(datetime(first.year, first.month, first.day), tz)  # noqa: DTZ001
     ends = local_instant(datetime(last.year, last.month, last.day), tz) + timedelta(days=1)  # noqa: DTZ001
     try:
         await _service(session, app).set_absence(actor, starts, ends)
     except InvalidInput as bad:
-        await _again(message, t, bad.key, "meetings.ask_absence", **bad.params)
+        await ask_again(message, t, bad.key, "meetings.ask_absence", **bad.params)
         return
     await state.clear()
     await message.answer(t("meetings.absence_saved", first=t.date(first), last=t.date(last)))

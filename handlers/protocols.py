@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import MeetingCb, ProtocolCb
 from bot.context import AppContext
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
-from bot.domain.dates import DateInputError, parse_local_datetime
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
@@ -24,6 +23,7 @@ from bot.services.actor import Actor
 from bot.services.errors import InvalidInput
 from bot.services.protocols import ProtocolService, parse_tasks
 from bot.views import protocols as views
+from handlers.asking import ask_again, future_moment
 
 
 def _service(session: AsyncSession, app: AppContext) -> ProtocolService:
@@ -130,7 +130,7 @@ async def item_skip(query: CallbackQuery, t: Translator, state: FSMContext) -> N
 
 async def item_decided(message: Message, t: Translator, state: FSMContext) -> None:
     if not (message.text or "").strip():
-        await message.answer(t("protocol.decided_required") + "\n\n" + t("protocol.ask_decided"))
+        await ask_again(message, t, "protocol.decided_required", "protocol.ask_decided")
         return
     await state.update_data(decided=message.text or "")
     await state.set_state(ProtocolItemDialog.tasks)
@@ -151,7 +151,7 @@ async def item_tasks(
     try:
         tasks = parse_tasks(message.text or "")
     except InvalidInput as bad:
-        await message.answer(t(bad.key, **bad.params) + "\n\n" + t("protocol.ask_tasks"))
+        await ask_again(message, t, bad.key, "protocol.ask_tasks", **bad.params)
         return
     await _save(message, actor, t, session, app, state, tasks)
 
@@ -331,7 +331,7 @@ async def objection_reason(
         )
     except InvalidInput as bad:
         if bad.key == "protocol.reason_required":
-            await message.answer(t(bad.key) + "\n\n" + t("protocol.ask_reason"))
+            await ask_again(message, t, bad.key, "protocol.ask_reason")
             return
         await state.clear()
         raise
@@ -365,13 +365,10 @@ async def conciliation_when(
     app: AppContext,
     state: FSMContext,
 ) -> None:
-    now = app.clock.now()
-    try:
-        starts = parse_local_datetime(message.text or "", tz=app.tz, now=now, not_before=now)
-    except DateInputError as bad:
-        await message.answer(
-            t(f"dates.{bad.code.value}") + "\n\n" + t("protocol.ask_conciliation_when")
-        )
+    starts = await future_moment(
+        message, message.text or "", t, app, "protocol.ask_conciliation_when"
+    )
+    if starts is None:
         return
     data = await state.get_data()
     await state.clear()

@@ -20,6 +20,7 @@ from bot.services.actor import Actor
 from bot.services.errors import InvalidInput
 from bot.services.roster import RosterService
 from bot.views.roster import unit_card, units_card
+from handlers.asking import ask_again
 
 
 async def units_command(
@@ -77,7 +78,7 @@ async def unit_name(
     try:
         unit = await service.add_unit(actor, message.text)
     except InvalidInput as bad:
-        await message.answer(t(bad.key, **bad.params) + "\n\n" + t("units.ask_name"))
+        await ask_again(message, t, bad.key, "units.ask_name", **bad.params)
         return
     await state.clear()
     text, keyboard = units_card(t, await service.units(actor))
@@ -85,7 +86,7 @@ async def unit_name(
 
 
 async def unit_name_not_text(message: Message, t: Translator) -> None:
-    await message.answer(t("errors.text_expected") + "\n\n" + t("units.ask_name"))
+    await ask_again(message, t, "errors.text_expected", "units.ask_name")
 
 
 async def unit_archive(

@@ -1,0 +1,32 @@
+"""Dialog input shared by several routers: a refused answer is told with its reason and the
+same question again, and earlier answers are kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import Message
+
+from bot.context import AppContext
+from bot.domain.dates import DateInputError, parse_local_datetime
+from bot.i18n import Translator
+
+
+async def ask_again(
+    message: Message, t: Translator, reason: str, question: str, **params: Any
+) -> None:
+    await message.answer(t(reason, **params) + "\n\n" + t(question))
+
+
+async def future_moment(
+    message: Message, typed: str, t: Translator, app: AppContext, question: str
+) -> datetime | None:
+    """A typed date and time in the group's zone, strictly in the future; None after
+    telling the person why it was refused."""
+    now = app.clock.now()
+    try:
+        return parse_local_datetime(typed, tz=app.tz, now=now, not_before=now)
+    except DateInputError as bad:
+        await ask_again(message, t, f"dates.{bad.code.value}", question)
+        return None
