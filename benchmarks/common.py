@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -554,3 +555,144 @@ class WallSampler:
         for where, n in self.own_lines.most_common(top):
             lines.append(f"  {100 * n / total:5.1f}%  {where}")
         return lines
+
+
+class WriteLockTimer:
+    """How long writers wait for SQLite's write lock and how long they hold it.
+
+    Writers open with BEGIN IMMEDIATE (storage.db), which takes the lock or waits for it in
+    SQLite's busy handler; the lock is let go at COMMIT or ROLLBACK. The wait is timed
+    around the BEGIN IMMEDIATE statement, the hold from then until SQLAlchemy issues the
+    COMMIT or ROLLBACK. Times are taken on the event loop's thread when SQLAlchemy
+    resumes, so they include any delay in getting back onto a busy loop.
+    """
+
+    _STARTED = "wg_bench_lock_wait_from"
+    _HELD = "wg_bench_lock_held_from"
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine.sync_engine
+        self.waits_ms: list[float] = []
+        self.holds_ms: list[float] = []
+        # (asked, acquired, released) in perf_counter seconds, one per write transaction.
+        self.spans: list[tuple[float, float, float]] = []
+        self._listeners: list[tuple[str, Callable[..., None]]] = [
+            ("before_cursor_execute", self._before),
+            ("after_cursor_execute", self._after),
+            ("commit", self._release),
+            ("rollback", self._release),
+        ]
+        for name, listener in self._listeners:
+            event.listen(self.engine, name, listener)
+
+    def close(self) -> None:
+        for name, listener in self._listeners:
+            event.remove(self.engine, name, listener)
+
+    def reset(self) -> None:
+        self.waits_ms.clear()
+        self.holds_ms.clear()
+        self.spans.clear()
+
+    @staticmethod
+    def _locking(statement: str) -> bool:
+        return statement.lstrip().upper().startswith("BEGIN IMMEDIATE")
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self._locking(statement):
+            conn.info[self._STARTED] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not self._locking(statement):
+            return
+        started = conn.info.pop(self._STARTED, None)
+        if started is not None:
+            now = time.perf_counter()
+            self.waits_ms.append((now - started) * 1000)
+            conn.info[self._HELD] = (started, now)
+
+    def _release(self, conn: Any) -> None:
+        held = conn.info.pop(self._HELD, None)
+        if held is not None:
+            asked, acquired = held
+            now = time.perf_counter()
+            self.holds_ms.append((now - acquired) * 1000)
+            self.spans.append((asked, acquired, now))
+
+    def busy_seconds(self) -> float:
+        """Total time some writer held the lock (spans never overlap: one writer at a time)."""
+        return sum(released - acquired for _, acquired, released in self.spans)
+
+    def handoffs_ms(self) -> list[float]:
+        """For each writer that was already waiting when the previous one let go: how long
+        the lock then sat free before this one had it. SQLite's busy handler sleeps and
+        retries rather than being woken, so this is not zero."""
+        gaps: list[float] = []
+        ordered = sorted(self.spans, key=lambda span: span[1])
+        for (_, _, released), (asked, acquired, _) in pairwise(ordered):
+            if asked < released <= acquired:
+                gaps.append((acquired - released) * 1000)
+        return gaps
+
+
+def record_text(record: logging.LogRecord) -> str:
+    """A log record's message with its exception, as a handler would print them."""
+    text = record.getMessage()
+    exc = record.exc_info[1] if record.exc_info else None
+    return text + "".join(f"\n{line}" for line in exception_chain(exc))
+
+
+def exception_chain(exc: BaseException | None) -> list[str]:
+    """`Type: message` for an exception and every exception it was raised from or in."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        lines.append(f"{type(exc).__name__}: {exc}")
+        exc = exc.__cause__ or exc.__context__
+    return lines
+
+
+class CallTimer:
+    """Inclusive wall time and calls of chosen coroutine methods, patched on their classes
+    for the duration of a `with` block (the benchmark's instrument; production is untouched).
+
+    Inclusive: a method that awaits another counts the other's time too. Meant for updates
+    fed one at a time; with concurrent updates the times include waiting for each other.
+    """
+
+    def __init__(self, targets: Sequence[tuple[type[Any], str]]) -> None:
+        self.targets = list(targets)
+        self.seconds: dict[str, float] = {}
+        self.calls: Counter[str] = Counter()
+        self._originals: list[tuple[type[Any], str, Any]] = []
+
+    def __enter__(self) -> CallTimer:
+        for owner, name in self.targets:
+            original = owner.__dict__[name]
+            label = f"{owner.__name__}.{name}"
+            setattr(owner, name, self._wrap(original, label))
+            self._originals.append((owner, name, original))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for owner, name, original in reversed(self._originals):
+            setattr(owner, name, original)
+        self._originals.clear()
+
+    def _wrap(self, original: Any, label: str) -> Any:
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
+                self.calls[label] += 1
+
+        return timed

@@ -51,12 +51,12 @@ class SessionMiddleware(BaseMiddleware):
                 received_at=self.app.clock.now(),
                 group_id=self.app.group_id,
             )
-            if await self._seen(session, event.update_id):
-                log.info("update %s was handled before; skipped", event.update_id)
-                return None
             data["session"] = session
             data["app"] = self.app
             try:
+                if await self._seen(session, event.update_id):
+                    log.info("update %s was handled before; skipped", event.update_id)
+                    return None
                 return await handler(event, data)
             except ServiceError as refusal:
                 await session.rollback()
@@ -82,8 +82,12 @@ class SessionMiddleware(BaseMiddleware):
 
 
 async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str, Any]) -> None:
-    t: Translator | None = data.get("t")
     bot: Bot | None = data.get("bot")
+    app: AppContext | None = data.get("app")
+    t: Translator | None = data.get("t")
+    if t is None and app is not None:
+        # The failure came before the reader's language was known: use the default.
+        t = app.translator(app.settings.default_locale)
     if t is None or bot is None:
         return
     try:

@@ -6,10 +6,13 @@ from bot.context import AppContext
 from bot.services.broadcasts import BroadcastService
 from bot.services.compliance import ComplianceService
 from bot.services.due import DueService, DueTexts
+from bot.services.meetings import MeetingService
 from bot.services.setup import prune_update_marks
 from bot.views import meetings as meeting_views
 from bot.views import protocols as protocol_views
 from bot.views.broadcasts import progress_text, report_text
+from storage.db import read, write
+from storage.repositories.agenda import AgendaRepository
 
 
 async def housekeeping(app: AppContext) -> None:
@@ -55,3 +58,26 @@ async def due_tasks(app: AppContext) -> None:
 async def plan_months(app: AppContext) -> None:
     async with app.db.session() as session:
         await ComplianceService(session, app.clock, app.tz).plan(app.group_id)
+
+
+async def live_votes(app: AppContext) -> None:
+    """The live messages of meetings with a vote under way show its running count."""
+    async with app.db.session() as session:
+        async with read(session):
+            meeting_ids = await AgendaRepository(session).voting_meetings()
+        if not meeting_ids:
+            return
+        service = MeetingService(session, app.clock, app.tz)
+        async with write(session):
+            for meeting_id in meeting_ids:
+                meeting = await service.load(app.group_id, meeting_id)
+                presence = await service.presence(app.group_id, meeting_id)
+                await service.refresh_live(
+                    meeting,
+                    presence,
+                    app.translator,
+                    app.settings.default_locale,
+                    meeting_views.TEXTS,
+                    app.clock.now(),
+                )
+    app.wake_sender()

@@ -23,6 +23,7 @@ Job = Callable[[AppContext], Awaitable[None]]
 SCHEDULE: tuple[tuple[str, float, Job], ...] = (
     ("housekeeping", 3600.0, jobs.housekeeping),
     ("broadcast_progress", 2.0, jobs.broadcast_progress),
+    ("live_votes", 2.0, jobs.live_votes),
     # Reminders are handed to the outbox well within a second of falling due.
     ("due_tasks", 0.5, jobs.due_tasks),
     ("plan_months", 3600.0, jobs.plan_months),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -63,6 +65,9 @@ class Database:
         if self.is_sqlite:
             ensure_sqlite_dir(url)
             kwargs["connect_args"] = {"timeout": 10}
+            # Readers run side by side in WAL mode; bursts of updates need more than 5.
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 20
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
@@ -75,6 +80,10 @@ class Database:
         # blocked flag). SQLite has one writer process, so there it tells exactly when a
         # cached actor is stale; with PostgreSQL other instances write too and caches are off.
         self.roster_generation = 0
+        # SQLite has one writer at a time. Writers of this process queue here, woken in
+        # order, instead of sleeping and retrying in SQLite's busy handler (which left the
+        # lock idle while they slept and timed out under bursts).
+        self.write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def caches_are_exact(self) -> bool:
@@ -97,18 +106,22 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     if session.in_transaction():
         await session.commit()
     marked = session.info.get("update_marked", False)
+    database = session.info.get("database")
+    lock = database.write_lock if isinstance(database, Database) else None
     try:
-        async with session.begin():
-            await session.connection(execution_options={WRITE_OPTION: True})
-            _mark_update(session)
-            yield session
+        async with contextlib.AsyncExitStack() as stack:
+            if lock is not None:
+                await stack.enter_async_context(lock)
+            async with session.begin():
+                await session.connection(execution_options={WRITE_OPTION: True})
+                _mark_update(session)
+                yield session
     except BaseException:
         # Rolled back: the mark and the roster flag went with it, so a later write in
         # this update must record the mark again and must not invalidate caches.
         session.info["update_marked"] = marked
         session.info.pop("roster_changed", None)
         raise
-    database = session.info.get("database")
     if session.info.pop("roster_changed", False) and isinstance(database, Database):
         database.roster_generation += 1
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AgendaItem, Meeting, Vote
+from bot.domain.agenda import Tally
+from storage.models import AgendaItem, Attendance, Meeting, Vote
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,38 @@ class AgendaRepository:
             select(Vote.person_id, Vote.choice).where(Vote.item_id == item_id)
         )
         return {person: choice for person, choice in rows.all()}
+
+    async def tally_present(self, item_id: int, meeting_id: int) -> Tally:
+        """Votes of the members present now, and how many are present (cl. 13)."""
+        present = int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(Attendance)
+                .where(Attendance.meeting_id == meeting_id, Attendance.left_at.is_(None))
+            )
+            or 0
+        )
+        rows = await self.session.execute(
+            select(Vote.choice, func.count())
+            .join(
+                Attendance,
+                (Attendance.person_id == Vote.person_id)
+                & (Attendance.meeting_id == meeting_id)
+                & Attendance.left_at.is_(None),
+            )
+            .where(Vote.item_id == item_id)
+            .group_by(Vote.choice)
+        )
+        counts = {choice: int(n) for choice, n in rows.all()}
+        return Tally(
+            present, counts.get("for", 0), counts.get("against", 0), counts.get("abstain", 0)
+        )
+
+    async def voting_meetings(self) -> list[int]:
+        rows = await self.session.scalars(
+            select(AgendaItem.meeting_id).where(AgendaItem.status == "voting").distinct()
+        )
+        return list(rows)
 
     async def voting_items(self, meeting_id: int) -> list[ItemView]:
         rows = await self.session.scalars(

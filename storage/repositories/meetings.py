@@ -192,6 +192,16 @@ class MeetingRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def is_present(self, meeting_id: int, person_id: int) -> bool:
+        found = await self.session.scalar(
+            select(Attendance.id).where(
+                Attendance.meeting_id == meeting_id,
+                Attendance.person_id == person_id,
+                Attendance.left_at.is_(None),
+            )
+        )
+        return found is not None
+
     async def attendance_history(self, meeting_id: int) -> set[int]:
         """Everyone who checked in at some point, including those who left before the end."""
         rows = await self.session.scalars(

@@ -91,7 +91,11 @@ async def test_write_begins_immediate_and_read_does_not(sqlite_db: Database) -> 
 
 
 async def test_second_writer_waits_for_the_first_and_loses_nothing(sqlite_db: Database) -> None:
-    """Two handlers change the same row at once: the second waits, then sees the first's work.
+    """Two writers change the same row at once: the second waits, then sees the first's work.
+
+    The second writer uses its own Database object, as another process would (writers of one
+    process also queue on an in-process lock before BEGIN, tested below); across processes
+    it is SQLite's BEGIN IMMEDIATE that makes it wait.
 
     Each writer reads the group's name and appends to it (read-modify-write). Had the second
     transaction begun deferred, it would have failed with "database is locked" as soon as it
@@ -117,10 +121,12 @@ async def test_second_writer_waits_for_the_first_and_loses_nothing(sqlite_db: Da
             second_begin.append(statement)
             second_begins.set()
 
-    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", watch)
+    other = Database(sqlite_db.url)
+    event.listen(other.engine.sync_engine, "before_cursor_execute", watch)
 
     async def append(label: str, hold: bool) -> None:
-        async with sqlite_db.session() as session:
+        db = sqlite_db if hold else other
+        async with db.session() as session:
             async with write(session):
                 order.append(f"{label} inside")
                 group = await session.get_one(WorkingGroup, group_id)
@@ -149,6 +155,44 @@ async def test_second_writer_waits_for_the_first_and_loses_nothing(sqlite_db: Da
         )
     assert results == [None, None]
     assert order == ["first inside", "first committed", "second inside", "second committed"]
+    async with sqlite_db.session() as session:
+        assert await session.scalar(select(WorkingGroup.name)) == "start+first+second"
+    await other.dispose()
+
+
+async def test_writers_of_one_process_queue_before_begin(sqlite_db: Database) -> None:
+    """Within one process writers wait their turn on a lock, not in SQLite's busy handler:
+    the second one issues no statement until the first has committed."""
+    async with sqlite_db.session() as session, write(session):
+        group_id = await _add_group(session, "start")
+    statements: list[str] = []
+    first_inside = asyncio.Event()
+    release_first = asyncio.Event()
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if first_inside.is_set():
+            statements.append(statement.split()[0])
+
+    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", watch)
+
+    async def append(label: str, hold: bool) -> None:
+        async with sqlite_db.session() as session, write(session):
+            group = await session.get_one(WorkingGroup, group_id)
+            group.name = f"{group.name}+{label}"
+            await session.flush()
+            if hold:
+                first_inside.set()
+                await release_first.wait()
+
+    first = asyncio.create_task(append("first", hold=True))
+    await asyncio.wait_for(first_inside.wait(), SAFETY_NET)
+    second = asyncio.create_task(append("second", hold=False))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert statements == []  # the second writer is queued, not busy-waiting in SQLite
+    assert not second.done()
+    release_first.set()
+    await asyncio.wait_for(asyncio.gather(first, second), SAFETY_NET)
     async with sqlite_db.session() as session:
         assert await session.scalar(select(WorkingGroup.name)) == "start+first+second"
 
