@@ -413,12 +413,15 @@ class AgendaService:
     async def vote(self, actor: Actor, item_id: int, choice: Choice) -> VoteOutcome:
         """One vote per member present, changeable until the vote closes."""
         now = self.clock.now()
+        # The write holds SQLite's single lock: keep it to the checks and the two inserts.
         async with write(self.session):
-            item, meeting = await self._item(actor, item_id)
+            item = await self.repo.item(item_id)
+            if item is None:
+                raise NotFound("errors.stale")
             if item.status != "voting":
                 raise InvalidInput("agenda.vote_closed")
             present = actor.person_id is not None and await self.meetings.repo.is_present(
-                meeting.id, actor.person_id
+                item.meeting_id, actor.person_id
             )
             if actor.person_id is None or not may_vote(actor.role, checked_in=present):
                 raise NotAllowed("agenda.only_present_members_vote")
@@ -426,14 +429,18 @@ class AgendaService:
             await Auditor(self.session, actor, now)(
                 "voted", "agenda_item", item_id, choice=choice.value
             )
-            # The running count in two small queries; the full presence (the whole roster)
-            # is built only when the vote closes. The live message shows the count through
-            # the ticker, every two seconds, rather than once per vote.
-            count = await self.repo.tally_present(item_id, meeting.id)
-            if not vote_complete(count):
-                return VoteOutcome(item, count, False, None)
-            outcome = await self._count(actor, item, meeting, close=True, now=now)
-        return outcome
+        # The running count after the commit, in two small queries; the whole roster is read
+        # only when the vote closes, and the live message shows the count through the ticker.
+        async with read(self.session):
+            count = await self.repo.tally_present(item_id, item.meeting_id)
+        if not vote_complete(count):
+            return VoteOutcome(item, count, False, None)
+        async with write(self.session):
+            item, meeting = await self._item(actor, item_id)
+            if item.status != "voting":  # another last vote closed it meanwhile
+                count = await self.repo.tally_present(item_id, meeting.id)
+                return VoteOutcome(item, count, True, Basis(item.basis) if item.basis else None)
+            return await self._count(actor, item, meeting, close=True, now=now)
 
     async def close_vote(self, actor: Actor, item_id: int) -> VoteOutcome:
         now = self.clock.now()
