@@ -12,6 +12,8 @@ from aiogram.enums import ParseMode
 from bot.config import Settings
 from bot.context import AppContext
 from bot.middlewares import ActorMiddleware, I18nMiddleware, SessionMiddleware
+from bot.services.vote_batch import VoteBatcher
+from bot.views import agenda as agenda_views
 from handlers import routers
 from storage.fsm import DatabaseStorage
 
@@ -34,4 +36,13 @@ def create_dispatcher(app: AppContext) -> Dispatcher:
     dp.update.outer_middleware(ActorMiddleware())
     dp.update.outer_middleware(I18nMiddleware())
     dp.include_routers(*routers())
+    # One per dispatcher: votes arriving together are committed together.
+    dp["votes"] = VoteBatcher(
+        app.db,
+        app.clock,
+        app.timezone,
+        render=app.translator,
+        default_locale=app.settings.default_locale,
+        texts=agenda_views.TEXTS,
+    )
     return dp

@@ -23,6 +23,7 @@ from bot.services.actor import Actor
 from bot.services.agenda import AgendaService
 from bot.services.errors import InvalidInput
 from bot.services.meetings import MeetingService
+from bot.services.vote_batch import VoteBatcher
 from bot.views import agenda as views
 from handlers.asking import ask_again
 
@@ -377,13 +378,20 @@ async def cast_vote(
     t: Translator,
     session: AsyncSession,
     app: AppContext,
+    votes: VoteBatcher,
 ) -> None:
     """In a private chat or in the group's chat, the vote is the presser's own."""
     if callback_data.choice not in {c.value for c in Choice}:
         await query.answer(t.plain("errors.stale"), show_alert=True)
         return
     choice = Choice(callback_data.choice)
-    outcome = await _service(session, app).vote(actor, callback_data.item, choice)
+    outcome = await votes.submit(
+        actor,
+        callback_data.item,
+        choice,
+        update_id=session.info.get("update_id"),
+        received_at=session.info["received_at"],
+    )
     app.wake_sender()
     count = outcome.tally
     text = t.plain(

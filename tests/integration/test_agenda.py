@@ -252,3 +252,24 @@ async def test_proposing_for_a_closed_meeting_is_refused(world: World) -> None:
     assert await _items(world) == []
     await c.send(p["m0"], "текст после отказа")
     assert "Не понимаю" in (c.last_text(p["m0"]) or "")  # the dialog was closed
+
+
+async def test_a_redelivered_vote_changes_nothing_twice(world: World) -> None:
+    """Votes are committed in groups; each still carries its own update mark."""
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    await _open_meeting(world, p, ["chair", "deputy", "m0", "m1"])
+    item = await _additional(world, p, "Повторная доставка")
+    await c.send(p["chair"], "/agenda")
+    await c.click(p["chair"], "На голосование: Повторная доставка")
+    await world.deliver()
+    message = c.last_message(p["m0"])
+    assert message is not None
+    update = c.callback_update(p["m0"], message, VoteCb(item=item, choice="for").pack())
+    await c.feed(update)
+    assert await c.feed(update) == []  # skipped: no second answer
+    async with world.db.session() as s:
+        votes = (await s.scalars(select(Vote))).all()
+        voted = (await s.scalars(select(AuditEntry).where(AuditEntry.action == "voted"))).all()
+    assert len(votes) == 1 and len(voted) == 1 and voted[0].update_id == update.update_id

@@ -1,0 +1,156 @@
+"""Group commit for votes: the votes that arrive together are written in one transaction.
+
+A burst of votes (a thousand members pressing within seconds) would otherwise queue on
+SQLite's single write lock one transaction at a time. Each vote keeps its own checks and
+its own refusal; its update mark and audit entry commit with it, so a redelivered update
+still changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.domain.agenda import Choice, may_vote, vote_complete
+from bot.i18n import Translator
+from bot.services.actor import Actor
+from bot.services.agenda import AgendaService, AgendaTexts, VoteOutcome
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
+from bot.services.roster import Auditor
+from storage.db import Database, write
+from storage.models import ProcessedUpdate
+from storage.repositories.agenda import AgendaRepository, ItemView
+from storage.repositories.meetings import MeetingRepository
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+@dataclass
+class _Ballot:
+    actor: Actor
+    item_id: int
+    choice: Choice
+    update_id: int | None
+    received_at: datetime
+    done: asyncio.Future[VoteOutcome] = field(repr=False)
+
+
+class VoteBatcher:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        tz_name: str,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: AgendaTexts,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz = ZoneInfo(tz_name)
+        self.render = render
+        self.default_locale = default_locale
+        self.texts = texts
+        self._pending: list[_Ballot] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def submit(
+        self,
+        actor: Actor,
+        item_id: int,
+        choice: Choice,
+        *,
+        update_id: int | None,
+        received_at: datetime,
+    ) -> VoteOutcome:
+        done: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Ballot(actor, item_id, choice, update_id, received_at, done))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain(), name="vote-batcher")
+        return await done
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
+            try:
+                await self._write(batch)
+            except Exception as exc:
+                log.exception("a batch of %s votes failed", len(batch))
+                for ballot in batch:
+                    if not ballot.done.done():
+                        ballot.done.set_exception(exc)
+
+    async def _write(self, batch: list[_Ballot]) -> None:
+        now = self.clock.now()
+        results: dict[int, VoteOutcome | ServiceError] = {}
+        async with self.db.session() as session:
+            agenda = AgendaRepository(session)
+            meetings = MeetingRepository(session)
+            async with write(session):
+                items: dict[int, ItemView | None] = {}
+                for n, ballot in enumerate(batch):
+                    if ballot.item_id not in items:
+                        items[ballot.item_id] = await agenda.item(ballot.item_id)
+                    item = items[ballot.item_id]
+                    person = ballot.actor.person_id
+                    if item is None:
+                        results[n] = NotFound("errors.stale")
+                        continue
+                    if item.status != "voting":
+                        results[n] = InvalidInput("agenda.vote_closed")
+                        continue
+                    present = person is not None and await meetings.is_present(
+                        item.meeting_id, person
+                    )
+                    if person is None or not may_vote(ballot.actor.role, checked_in=present):
+                        results[n] = NotAllowed("agenda.only_present_members_vote")
+                        continue
+                    await agenda.set_vote(item.id, person, ballot.choice.value, now)
+                    # Each vote's own update: its audit entry and its redelivery mark.
+                    session.info["update_id"] = ballot.update_id
+                    await Auditor(session, ballot.actor, now)(
+                        "voted", "agenda_item", item.id, choice=ballot.choice.value
+                    )
+                    if ballot.update_id is not None:
+                        session.add(
+                            ProcessedUpdate(
+                                update_id=ballot.update_id, handled_at=ballot.received_at
+                            )
+                        )
+                # Counts per item once for the whole batch; a complete vote closes.
+                service = AgendaService(
+                    session,
+                    self.clock,
+                    self.tz,
+                    render=self.render,
+                    default_locale=self.default_locale,
+                    texts=self.texts,
+                )
+                outcomes: dict[int, VoteOutcome] = {}
+                for item_id, item in items.items():
+                    if item is None or item.status != "voting":
+                        continue
+                    count = await agenda.tally_present(item_id, item.meeting_id)
+                    if vote_complete(count):
+                        closer = next(b.actor for b in batch if b.item_id == item_id)
+                        meeting = await meetings.get(closer.group_id, item.meeting_id)
+                        if meeting is not None:
+                            outcomes[item_id] = await service.close_counted(
+                                closer, item, meeting, now
+                            )
+                            continue
+                    outcomes[item_id] = VoteOutcome(item, count, False, None)
+        for n, ballot in enumerate(batch):
+            result = results.get(n) or outcomes[ballot.item_id]
+            if isinstance(result, ServiceError):
+                ballot.done.set_exception(result)
+            else:
+                ballot.done.set_result(result)
