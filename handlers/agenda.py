@@ -11,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import AgendaCb, VoteCb
+from bot.callbacks import AgendaCb, MenuCb, VoteCb
 from bot.context import AppContext
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
 from bot.domain.agenda import Choice
@@ -68,6 +68,17 @@ async def agenda_command(
         return
     text, keyboard = await _card(actor, t, session, app, meeting.id)
     await message.answer(text, reply_markup=keyboard)
+
+
+async def agenda_button(
+    query: CallbackQuery, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+) -> None:
+    meeting = await MeetingService(session, app.clock, app.tz).current(actor)
+    await query.answer()
+    if meeting is None:
+        await edit_or_send(query, t("agenda.no_meeting"))
+        return
+    await edit_or_send(query, *await _card(actor, t, session, app, meeting.id))
 
 
 async def agenda_refresh(
@@ -425,6 +436,7 @@ def router() -> Router:
     r.message.register(reject_reason, RejectDialog.reason, F.text)
     r.message.register(add_item_title, AgendaItemDialog.title, F.text)
     r.callback_query.register(agenda_refresh, AgendaCb.filter(F.action == "show"))
+    r.callback_query.register(agenda_button, MenuCb.filter(F.section == "agenda"))
     r.callback_query.register(propose_button, AgendaCb.filter(F.action == "propose"))
     r.callback_query.register(
         proposal_skip, AgendaCb.filter(F.action == "skip"), ProposalDialog.description

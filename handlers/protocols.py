@@ -12,7 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MeetingCb, ProtocolCb
+from bot.callbacks import MeetingCb, MenuCb, ProtocolCb
 from bot.context import AppContext
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
 from bot.domain.roles import Role
@@ -59,6 +59,13 @@ async def protocols_command(
 ) -> None:
     text, keyboard = views.listing(t, await _service(session, app).listing(actor))
     await message.answer(text, reply_markup=keyboard)
+
+
+async def protocols_button(
+    query: CallbackQuery, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+) -> None:
+    await query.answer()
+    await edit_or_send(query, *views.listing(t, await _service(session, app).listing(actor)))
 
 
 async def protocol_card(
@@ -419,6 +426,7 @@ def router() -> Router:
     r.message.register(conciliation_when, ConciliationDialog.when, F.text)
     r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
     r.callback_query.register(protocol_card, ProtocolCb.filter(F.action == "card"))
+    r.callback_query.register(protocols_button, MenuCb.filter(F.section == "protocols"))
     r.callback_query.register(item_start, ProtocolCb.filter(F.action == "item"))
     r.callback_query.register(item_skip, ProtocolCb.filter(F.action == "skip"))
     r.callback_query.register(

@@ -35,7 +35,14 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
             ]
         )
     if standing.in_roster:
-        rows.insert(0, [button(t("menu.meetings"), MenuCb(section="meetings"))])
+        rows.insert(
+            0,
+            [
+                button(t("menu.meetings"), MenuCb(section="meetings")),
+                button(t("menu.agenda"), MenuCb(section="agenda")),
+                button(t("menu.protocols"), MenuCb(section="protocols")),
+            ],
+        )
     rows.append(
         [
             button(t("menu.help"), MenuCb(section="help")),

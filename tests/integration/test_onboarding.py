@@ -197,3 +197,17 @@ async def test_every_change_is_in_the_audit_log_with_its_update(world: World) ->
     assert actions[-3:] == ["invite_created", "invite_redeemed", "member_joined"]
     assert all(r.update_id is not None for r in rows if r.action != "group_created")
     assert rows[-3].actor_telegram_id == admin.id and rows[-1].actor_telegram_id == 5016
+
+
+async def test_main_menu_opens_meetings_agenda_and_protocols(world: World) -> None:
+    member = world.client.user(5020, "Меню")
+    await join(world, member, await create_invite(world, world.admin(), "член рабочей группы"))
+    await world.client.send(member, "/menu")
+    await world.client.click(member, "Заседания")
+    assert "Заседаний пока нет" in (world.client.last_text(member) or "")
+    await world.client.send(member, "/menu")
+    await world.client.click(member, "Повестка")
+    assert "Нет назначенных заседаний" in (world.client.last_text(member) or "")
+    await world.client.send(member, "/menu")
+    await world.client.click(member, "Протоколы")
+    assert "Протоколов пока нет" in (world.client.last_text(member) or "")
