@@ -66,3 +66,11 @@ class ObjectionDialog(StatesGroup):
 
 class ConciliationDialog(StatesGroup):
     when = State()
+
+
+class VenueDialog(StatesGroup):
+    text = State()
+
+
+class RsvpReasonDialog(StatesGroup):
+    reason = State()

@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MeetingCb, MenuCb, NewMeetingCb
 from bot.context import AppContext
-from bot.dialogs import AbsenceDialog, MeetingDialog, RecordingDialog, RescheduleDialog
+from bot.dialogs import (
+    AbsenceDialog,
+    MeetingDialog,
+    RecordingDialog,
+    RescheduleDialog,
+    RsvpReasonDialog,
+    VenueDialog,
+)
 from bot.documents.qr import checkin_qr_png
 from bot.domain.dates import (
     DateErrorCode,
@@ -270,7 +277,7 @@ def _preview_view(draft: MeetingDraft) -> MeetingView:
 async def meetings_command(
     message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
 ) -> None:
-    text, keyboard = views.listing(t, await _service(session, app).listing(actor))
+    text, keyboard = views.listing(t, await _service(session, app).listing_stats(actor))
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -278,7 +285,7 @@ async def meetings_list(
     query: CallbackQuery, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
 ) -> None:
     await query.answer()
-    await edit_or_send(query, *views.listing(t, await _service(session, app).listing(actor)))
+    await edit_or_send(query, *views.listing(t, await _service(session, app).listing_stats(actor)))
 
 
 async def _card(
@@ -314,6 +321,7 @@ async def meeting_rsvp(
     t: Translator,
     session: AsyncSession,
     app: AppContext,
+    state: FSMContext,
 ) -> None:
     if callback_data.arg not in {r.value for r in Rsvp}:
         await query.answer(t.plain("errors.stale"), show_alert=True)
@@ -321,6 +329,11 @@ async def meeting_rsvp(
     answer = Rsvp(callback_data.arg)
     await _service(session, app).rsvp(actor, callback_data.meeting, answer)
     await query.answer(t.plain("meetings.rsvp_saved", answer=t.plain(views.RSVP_KEYS[answer])))
+    if answer is Rsvp.ABSENT and isinstance(query.message, Message):
+        # The reason is optional: any other action simply leaves it out.
+        await state.set_state(RsvpReasonDialog.reason)
+        await state.set_data({"meeting": callback_data.meeting})
+        await query.message.answer(t("meetings.ask_absent_reason"))
 
 
 async def meeting_answers(
@@ -485,6 +498,55 @@ async def meeting_cancel(
     app.wake_sender()
     await query.answer(t.plain("meetings.cancelled_short"))
     await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+
+
+async def meeting_venue_ask(
+    query: CallbackQuery, callback_data: MeetingCb, t: Translator, state: FSMContext
+) -> None:
+    await state.set_state(VenueDialog.text)
+    await state.set_data({"meeting": callback_data.meeting})
+    await query.answer()
+    await edit_or_send(query, t("meetings.ask_new_venue"))
+
+
+async def meeting_venue_changed(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    meeting_id = int((await state.get_data()).get("meeting", 0))
+    try:
+        meeting = await _service(session, app).change_venue(
+            actor, meeting_id, message.text or "", **_kw(app)
+        )
+    except InvalidInput as bad:
+        await ask_again(message, t, bad.key, "meetings.ask_new_venue", **bad.params)
+        return
+    await state.clear()
+    app.wake_sender()
+    await message.answer(t("meetings.venue_changed") + "\n" + "\n".join(views.facts(t, meeting)))
+
+
+async def rsvp_reason(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    """The optional reason of «Не смогу», asked right after the answer."""
+    meeting_id = int((await state.get_data()).get("meeting", 0))
+    try:
+        await _service(session, app).rsvp(actor, meeting_id, Rsvp.ABSENT, message.text or None)
+    except InvalidInput as bad:
+        await ask_again(message, t, bad.key, "meetings.ask_absent_reason", **bad.params)
+        return
+    await state.clear()
+    await message.answer(t("meetings.reason_saved"))
 
 
 async def meeting_move(
@@ -668,6 +730,8 @@ def router() -> Router:
     r.message.register(meeting_venue, MeetingDialog.venue, F.text)
     r.message.register(meeting_when, MeetingDialog.when, F.text)
     r.message.register(meeting_moved, RescheduleDialog.when, F.text)
+    r.message.register(meeting_venue_changed, VenueDialog.text, F.text)
+    r.message.register(rsvp_reason, RsvpReasonDialog.reason, F.text)
     r.message.register(recording_file, RecordingDialog.file)
     r.message.register(recording_reference, RecordingDialog.reference, F.text)
     r.message.register(absence_period, AbsenceDialog.period, F.text)
@@ -700,5 +764,6 @@ def router() -> Router:
     r.callback_query.register(meeting_cancel_ask, MeetingCb.filter(F.action == "cancel"))
     r.callback_query.register(meeting_cancel, MeetingCb.filter(F.action == "cancel_ok"))
     r.callback_query.register(meeting_move, MeetingCb.filter(F.action == "move"))
+    r.callback_query.register(meeting_venue_ask, MeetingCb.filter(F.action == "venue"))
     r.callback_query.register(recording_ask, MeetingCb.filter(F.action == "rec"))
     return r

@@ -201,6 +201,41 @@ class MeetingService:
             )
         return meeting
 
+    async def change_venue(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        text: str,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> MeetingView:
+        """A new place (in person) or link (remote); everyone is told, with a new .ics."""
+        now = self.clock.now()
+        async with write(self.session):
+            await self.require_scheduler(actor)
+            meeting = await self.load(actor.group_id, meeting_id)
+            if meeting.status != "scheduled":
+                raise InvalidInput("meetings.not_scheduled")
+            fmt = MeetingFormat(meeting.format)
+            place = text.strip() if fmt is MeetingFormat.IN_PERSON else None
+            link = text.strip() if fmt is MeetingFormat.REMOTE else None
+            error = validate_venue(fmt, place, link)
+            if error is not None:
+                raise InvalidInput(f"meetings.{error.value}")
+            if place and len(place) > PLACE_MAX:
+                raise InvalidInput("meetings.place_too_long", max=PLACE_MAX)
+            await self.repo.update(
+                meeting_id, place=place, link=link, sequence=meeting.sequence + 1
+            )
+            meeting = await self.load(actor.group_id, meeting_id)
+            await self._notify_all(meeting, "changed", render, default_locale, texts, now)
+            await Auditor(self.session, actor, now)(
+                "meeting_changed", "meeting", meeting_id, place=place, link=link
+            )
+        return meeting
+
     async def reschedule(
         self,
         actor: Actor,
@@ -399,6 +434,13 @@ class MeetingService:
                 return meeting
         upcoming = [m for m in await self.listing(actor) if m.status == "scheduled"]
         return min(upcoming, key=lambda m: m.starts_at) if upcoming else None
+
+    async def listing_stats(self, actor: Actor) -> list[tuple[MeetingView, int, bool]]:
+        """Meetings with their attendance and whether a recording is attached (/meetings)."""
+        meetings = await self.listing(actor)
+        async with read(self.session):
+            stats = await self.repo.stats([m.id for m in meetings])
+        return [(m, *stats.get(m.id, (0, False))) for m in meetings]
 
     async def listing(self, actor: Actor) -> list[MeetingView]:
         if not actor.in_roster:

@@ -128,20 +128,24 @@ def status_label(t: Translator, m: MeetingView) -> str:
     return t(f"meetings.status_{m.status}")
 
 
-def listing(t: Translator, meetings: list[MeetingView]) -> tuple[str, InlineKeyboardMarkup]:
+def listing(
+    t: Translator, meetings: list[tuple[MeetingView, int, bool]]
+) -> tuple[str, InlineKeyboardMarkup]:
     lines = [t("meetings.list_title"), ""]
     if not meetings:
         lines.append(t("meetings.list_empty"))
     rows = []
-    for m in meetings:
-        lines.append(
-            t(
-                "meetings.list_line",
-                when=t.datetime(m.starts_at),
-                title=m.title,
-                status=status_label(t, m),
-            )
+    for m, attended, recorded in meetings:
+        line = t(
+            "meetings.list_line",
+            when=t.datetime(m.starts_at),
+            title=m.title,
+            status=status_label(t, m),
         )
+        if m.status in ("open", "closed"):
+            line += t("meetings.list_attended", count=attended)
+            line += t("meetings.list_recorded") if recorded else t("meetings.list_unrecorded")
+        lines.append(line)
         rows.append(
             [
                 button(
@@ -198,6 +202,8 @@ def card(
                 button(t("meetings.cancel_meeting"), MeetingCb(action="cancel", meeting=m.id)),
             ]
         )
+        venue = "meetings.change_place" if m.format == "in_person" else "meetings.change_link"
+        rows.append([button(t(venue), MeetingCb(action="venue", meeting=m.id))])
     rows.append([button(t("common.back"), MeetingCb(action="list"))])
     return "\n".join(lines), markup(rows)
 

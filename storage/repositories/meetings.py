@@ -192,6 +192,23 @@ class MeetingRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def stats(self, meeting_ids: list[int]) -> dict[int, tuple[int, bool]]:
+        """Per meeting: how many checked in, and whether a recording is attached."""
+        if not meeting_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Attendance.meeting_id, func.count())
+            .where(Attendance.meeting_id.in_(meeting_ids))
+            .group_by(Attendance.meeting_id)
+        )
+        attended = {meeting: int(n) for meeting, n in rows.all()}
+        recorded = set(
+            await self.session.scalars(
+                select(Recording.meeting_id).where(Recording.meeting_id.in_(meeting_ids))
+            )
+        )
+        return {m: (int(attended.get(m, 0)), m in recorded) for m in meeting_ids}
+
     async def is_present(self, meeting_id: int, person_id: int) -> bool:
         found = await self.session.scalar(
             select(Attendance.id).where(

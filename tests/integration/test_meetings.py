@@ -368,3 +368,53 @@ async def test_only_the_chair_records_an_absence(world: World) -> None:
     assert world.client.last_text(p["deputy"]) == "У вас нет прав на это действие."
     await world.client.send(p["deputy"], "01.12.2026 - 10.12.2026")
     assert "Отсутствие председателя записано" not in (world.client.last_text(p["deputy"]) or "")
+
+
+async def test_venue_change_notifies_everyone_with_a_new_ics(world: World) -> None:
+    """cl. 13: the chair sets the place; a change reaches every member."""
+    p = await _group(world)
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    await _card(world, p["chair"])
+    await world.client.click(p["chair"], "Изменить место")
+    await world.client.send(p["chair"], "  ")
+    assert "нужно указать место" in (world.client.last_text(p["chair"]) or "")
+    await world.client.send(p["chair"], "Зал коллегии, 2 этаж")
+    assert "Место или ссылка изменены" in (world.client.last_text(p["chair"]) or "")
+    await world.deliver()
+    docs = [
+        r for r in world.session.requests if isinstance(r, SendDocument) and r.chat_id == p["m1"].id
+    ]
+    assert "Зал коллегии, 2 этаж" in (docs[-1].caption or "")
+    assert "перенесено или изменено" in (docs[-1].caption or "")
+
+
+async def test_cannot_attend_with_an_optional_reason_shown_to_the_secretariat(
+    world: World,
+) -> None:
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    await world.deliver()
+    await c.click(p["m0"], "Не смогу")
+    assert "причину отсутствия" in (c.last_text(p["m0"]) or "")
+    await c.send(p["m0"], "В командировке")
+    assert c.last_text(p["m0"]) == "Причина записана."
+    await c.click(p["m1"], "Не смогу")  # and says nothing more: no reason, nothing asked
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Ответы участников")
+    overview = c.last_text(p["clerk"]) or ""
+    assert "Член 0 — Не смогу (В командировке)" in overview
+    assert "Член 1 — Не смогу" in overview
+
+
+async def test_meetings_list_shows_attendance_and_recording(world: World) -> None:
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    await _card(world, p["clerk"])
+    await c.click(p["clerk"], "Открыть заседание")
+    await world.deliver()
+    await c.click(p["m0"], "Отметиться")
+    await c.send(p["clerk"], "/meetings")
+    assert "присутствовали: 1, ⚠️ записи нет" in (c.last_text(p["clerk"]) or "")
