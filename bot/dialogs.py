@@ -47,6 +47,7 @@ class ProposalDialog(StatesGroup):
 
 class AgendaItemDialog(StatesGroup):
     title = State()
+    materials = State()
 
 
 class RejectDialog(StatesGroup):

@@ -344,13 +344,61 @@ async def add_item_title(
     title, _, speaker = text.partition(";")
     meeting = int((await state.get_data()).get("meeting", 0))
     try:
-        await _service(session, app).add_item(actor, meeting, title, speaker.strip() or None)
+        item = await _service(session, app).add_item(actor, meeting, title, speaker.strip() or None)
     except InvalidInput as bad:
         await ask_again(message, t, bad.key, "agenda.ask_item", **bad.params)
         return
+    await state.set_state(AgendaItemDialog.materials)
+    await state.update_data(item=item.id)
+    await message.answer(t("agenda.ask_materials"), reply_markup=_done(t))
+
+
+def _done(t: Translator) -> Any:
+    return markup([[button(t("agenda.materials_done"), AgendaCb(action="done"))]])
+
+
+async def item_materials(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    """An explanation (text) and/or materials (a document) for the item just added."""
+    data = await state.get_data()
+    document = None
+    if message.document is not None:
+        document = {
+            "file_id": message.document.file_id,
+            "file_name": message.document.file_name or "document",
+        }
+    text = message.text or message.caption
+    if text is None and document is None:
+        await message.answer(t("agenda.document_expected"), reply_markup=_done(t))
+        return
+    try:
+        await _service(session, app).describe_item(
+            actor, int(data.get("item", 0)), description=text, document=document
+        )
+    except InvalidInput as bad:
+        await ask_again(message, t, bad.key, "agenda.ask_materials", **bad.params)
+        return
+    await message.answer(t("agenda.materials_saved"), reply_markup=_done(t))
+
+
+async def materials_done(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
+) -> None:
+    meeting = int((await state.get_data()).get("meeting", 0))
     await state.clear()
-    text_out, keyboard = await _card(actor, t, session, app, meeting)
-    await message.answer(text_out, reply_markup=keyboard)
+    await query.answer()
+    await edit_or_send(query, *await _card(actor, t, session, app, meeting))
 
 
 # Votes on additional items
@@ -435,6 +483,7 @@ def router() -> Router:
     r.message.register(proposal_document, ProposalDialog.document)
     r.message.register(reject_reason, RejectDialog.reason, F.text)
     r.message.register(add_item_title, AgendaItemDialog.title, F.text)
+    r.message.register(item_materials, AgendaItemDialog.materials)
     r.callback_query.register(agenda_refresh, AgendaCb.filter(F.action == "show"))
     r.callback_query.register(agenda_button, MenuCb.filter(F.section == "agenda"))
     r.callback_query.register(propose_button, AgendaCb.filter(F.action == "propose"))
@@ -452,6 +501,9 @@ def router() -> Router:
     r.callback_query.register(approve_agenda, AgendaCb.filter(F.action == "approve"))
     r.callback_query.register(move_item, AgendaCb.filter(F.action.in_({"up", "down"})))
     r.callback_query.register(add_item_button, AgendaCb.filter(F.action == "add"))
+    r.callback_query.register(
+        materials_done, AgendaCb.filter(F.action == "done"), AgendaItemDialog.materials
+    )
     r.callback_query.register(start_vote, AgendaCb.filter(F.action == "vote"))
     r.callback_query.register(close_vote, AgendaCb.filter(F.action == "close"))
     r.callback_query.register(cast_vote, VoteCb.filter())

@@ -159,6 +159,36 @@ class AgendaService:
             )
         return item
 
+    async def describe_item(
+        self,
+        actor: Actor,
+        item_id: int,
+        *,
+        description: str | None = None,
+        document: dict[str, Any] | None = None,
+    ) -> ItemView:
+        """The chair adds an explanation or materials to an item of the draft agenda."""
+        if description is not None and len(description) > DESCRIPTION_MAX:
+            raise InvalidInput("agenda.description_too_long", max=DESCRIPTION_MAX)
+        now = self.clock.now()
+        async with write(self.session):
+            await self._chair(actor)
+            item, meeting = await self._item(actor, item_id)
+            _, approved = await self.repo.agenda_state(meeting.id)
+            if approved is not None or item.source != "chair":
+                raise InvalidInput("agenda.already_approved")
+            values: dict[str, Any] = {}
+            if description is not None:
+                values["description"] = description
+            if document is not None:
+                values["document"] = document
+            await self.repo.update(item_id, **values)
+            await self.repo.bump_version(meeting.id)
+            await Auditor(self.session, actor, now)("agenda_item_described", "agenda_item", item_id)
+            described = await self.repo.item(item_id)
+        assert described is not None
+        return described
+
     async def move(self, actor: Actor, item_id: int, up: bool) -> None:
         now = self.clock.now()
         async with write(self.session):

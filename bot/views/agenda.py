@@ -36,7 +36,12 @@ def agenda_text(t: Translator, meeting: MeetingView, items: list[ItemView], appr
     lines.append("")
     if not included:
         lines.append(t("agenda.empty_list"))
-    lines += [item_line(t, n, i) for n, i in enumerate(included, 1)]
+    for n, item in enumerate(included, 1):
+        lines.append(item_line(t, n, item))
+        if item.description:
+            lines.append(t("agenda.description", text=item.description))
+        if item.document:
+            lines.append(t("agenda.materials", name=item.document.get("file_name") or "—"))
     waiting = [i for i in items if i.status == "proposed" and i.source == "proposal"]
     if waiting:
         lines += ["", t("agenda.waiting_title")]

@@ -58,8 +58,10 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     preview = await sent_after(tg, start, chair.id, "Проверьте заседание")
     await _press(tg, chair, preview, "Подтвердить", "Заседание назначено")
     card = await _card(tg, chair, "/agenda", "Добавить вопрос", "Вопрос повестки")
+    start = len(tg.calls)
     await tg.send_text(chair, "О стандарте обслуживания")
-    card = await sent_after(tg, len(tg.calls) - 1, chair.id, "1. О стандарте обслуживания")
+    ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
+    card = await _press(tg, chair, ask, "Готово", "1. О стандарте обслуживания")
     await _press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
 
     running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))

@@ -27,8 +27,14 @@ async def _held_meeting(world: World) -> dict[str, FakeUser]:
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О стандарте обслуживания; Член 0")
+    await c.send(p["chair"], "Проект стандарта разослан заранее.")
+    await c.click(p["chair"], "Готово")
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О плане мероприятий")
+    await c.click(p["chair"], "Готово")
+    card = c.last_text(p["chair"]) or ""
+    assert "1. О стандарте обслуживания — докладчик: Член 0" in card
+    assert "Пояснение: Проект стандарта разослан заранее." in card
     await c.click(p["chair"], "Утвердить повестку")
     await world.deliver()
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
