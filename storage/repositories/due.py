@@ -38,6 +38,14 @@ class DueRepository:
             insert(DueTask).values(values).on_conflict_do_nothing(index_elements=["key"])
         )
 
+    async def any_due(self, now: datetime) -> bool:
+        found = await self.session.scalar(
+            select(DueTask.id)
+            .where(DueTask.status == "pending", DueTask.due_at <= now)
+            .limit(1)
+        )
+        return found is not None
+
     async def claim_due(self, now: datetime, limit: int) -> list[DueView]:
         query = (
             select(DueTask)
