@@ -530,7 +530,3 @@ class AgendaService:
     ) -> VoteOutcome:
         """Closes a vote everyone present has answered, inside the caller's transaction."""
         return await self._count(actor, item, meeting, close=True, now=now)
-
-    async def additional_items(self, actor: Actor, meeting_id: int) -> list[ItemView]:
-        async with read(self.session):
-            return [i for i in await self.repo.items(meeting_id) if i.source == "additional"]

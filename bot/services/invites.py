@@ -63,14 +63,6 @@ class InviteService:
         self.invites = InviteRepository(session)
         self.roster = RosterRepository(session)
 
-    async def holder_to_replace(self, actor: Actor, role: Role) -> MemberView | None:
-        """Who a chair or deputy invite would replace, to ask before creating it."""
-        actor.require(Capability.MANAGE_ROSTER)
-        if role not in SINGLE_HOLDER_ROLES:
-            return None
-        async with read(self.session):
-            return await self.roster.holder(actor.group_id, role)
-
     async def create(
         self,
         actor: Actor,

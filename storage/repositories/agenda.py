@@ -156,11 +156,3 @@ class AgendaRepository:
             select(AgendaItem.meeting_id).where(AgendaItem.status == "voting").distinct()
         )
         return list(rows)
-
-    async def voting_items(self, meeting_id: int) -> list[ItemView]:
-        rows = await self.session.scalars(
-            select(AgendaItem).where(
-                AgendaItem.meeting_id == meeting_id, AgendaItem.status == "voting"
-            )
-        )
-        return [_view(r) for r in rows]

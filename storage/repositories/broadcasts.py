@@ -149,10 +149,3 @@ class BroadcastRepository:
             .on_conflict_do_nothing(index_elements=["subject", "person_id"])
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def acknowledged_at(self, subject: str, person_id: int) -> datetime | None:
-        return await self.session.scalar(
-            select(Acknowledgement.at).where(
-                Acknowledgement.subject == subject, Acknowledgement.person_id == person_id
-            )
-        )

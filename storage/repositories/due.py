@@ -40,9 +40,7 @@ class DueRepository:
 
     async def any_due(self, now: datetime) -> bool:
         found = await self.session.scalar(
-            select(DueTask.id)
-            .where(DueTask.status == "pending", DueTask.due_at <= now)
-            .limit(1)
+            select(DueTask.id).where(DueTask.status == "pending", DueTask.due_at <= now).limit(1)
         )
         return found is not None
 

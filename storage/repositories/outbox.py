@@ -174,11 +174,3 @@ class OutboxRepository:
     async def by_key(self, key: str) -> OutboxRow | None:
         found = await self.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
         return _row(found) if found else None
-
-    async def status_counts(self, broadcast_id: int) -> dict[str, int]:
-        rows = await self.session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.broadcast_id == broadcast_id)
-            .group_by(OutboxMessage.status)
-        )
-        return {status: int(n) for status, n in rows.all()}

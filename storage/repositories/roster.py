@@ -188,13 +188,6 @@ class RosterRepository:
             return _person_view(person), None
         return _person_view(person), self._member_view(membership, person, unit_name)
 
-    async def member_by_telegram(self, group_id: int, telegram_id: int) -> MemberView | None:
-        rows = await self.session.execute(
-            self._members_query(group_id).where(Person.telegram_id == telegram_id)
-        )
-        found = rows.first()
-        return self._member_view(*found) if found else None
-
     async def holder(self, group_id: int, role: Role) -> MemberView | None:
         rows = await self.session.execute(
             self._members_query(group_id).where(Membership.role == role.value)
