@@ -31,7 +31,7 @@ from bot.domain.dates import (
     local_instant,
     parse_local_date,
 )
-from bot.domain.meetings import MeetingFormat, Rsvp
+from bot.domain.meetings import MeetingFormat, Rsvp, can_download, is_audio
 from bot.domain.roles import Capability
 from bot.i18n import Translator
 from bot.keyboards import button, markup
@@ -39,13 +39,12 @@ from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
 from bot.services.compliance import ComplianceService
 from bot.services.errors import InvalidInput
-from bot.services.meetings import MAX_RECORDING_DOWNLOAD, MeetingDraft, MeetingService
+from bot.services.meetings import MeetingDraft, MeetingService
 from bot.views import meetings as views
 from handlers.asking import ask_again, future_moment
 from storage.repositories.meetings import MeetingView
 
 CHECKIN_PREFIX = "chk_"
-AUDIO_DOCUMENT = re.compile(r"^audio/")
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -607,12 +606,12 @@ async def recording_file(
         await ask_again(message, t, "meetings.recording_not_audio", "meetings.ask_recording")
         return
     mime = getattr(media, "mime_type", None) or ""
-    if message.document is not None and not AUDIO_DOCUMENT.match(mime):
+    if not is_audio(mime, sent_as_document=message.document is not None):
         await ask_again(message, t, "meetings.recording_not_audio", "meetings.ask_recording")
         return
     meeting_id = int((await state.get_data()).get("meeting", 0))
     size = media.file_size
-    too_big = size is not None and size > MAX_RECORDING_DOWNLOAD and not app.settings.uses_local_api
+    too_big = not can_download(size, local_api=app.settings.uses_local_api)
     file_name = getattr(media, "file_name", None)
     duration = getattr(media, "duration", None)
     if too_big:

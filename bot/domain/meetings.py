@@ -296,3 +296,23 @@ def quorum_forecast(answers: Mapping[int, Rsvp], member_ids: AbstractSet[int]) -
 def may_change_rsvp(starts_at: datetime, now: datetime) -> bool:
     """An answer may change until the meeting starts; from then on check-in records who came."""
     return now < starts_at
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording (cl. 12)
+
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the cloud Bot API lets a bot download
+
+
+def is_audio(mime_type: str | None, *, sent_as_document: bool) -> bool:
+    """Cl. 12: the recording is audio. Audio and voice messages are audio by kind; a file sent
+    as a document must say so by its MIME type."""
+    if not sent_as_document:
+        return True
+    return (mime_type or "").startswith("audio/")
+
+
+def can_download(size: int | None, *, local_api: bool) -> bool:
+    """Whether the bot can fetch the file to checksum it: any size through a local Bot API
+    server, at most 20 MB through the cloud one (larger: the secretariat gives a reference)."""
+    return local_api or size is None or size <= CLOUD_DOWNLOAD_LIMIT

@@ -53,7 +53,6 @@ from storage.repositories.roster import RosterRepository
 MEETING_LENGTH = timedelta(hours=2)  # for calendars; the regulation sets no length
 TITLE_MAX = 200
 PLACE_MAX = 300
-MAX_RECORDING_DOWNLOAD = 20 * 1024 * 1024  # cloud Bot API download limit
 
 
 @dataclass(frozen=True, slots=True)

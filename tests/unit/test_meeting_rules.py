@@ -581,3 +581,23 @@ def test_rsvp_may_change_until_the_start() -> None:
     assert may_change_rsvp(STARTS, STARTS - timedelta(seconds=1))
     assert not may_change_rsvp(STARTS, STARTS)
     assert not may_change_rsvp(STARTS, STARTS + timedelta(hours=1))
+
+
+def test_cl12_recording_must_be_audio() -> None:
+    """cl. 12: audio and voice messages are audio; a document must have an audio MIME type."""
+    from bot.domain.meetings import is_audio
+
+    assert is_audio(None, sent_as_document=False)
+    assert is_audio("audio/mpeg", sent_as_document=True)
+    assert not is_audio("application/pdf", sent_as_document=True)
+    assert not is_audio(None, sent_as_document=True)
+
+
+def test_cl12_recording_download_limit_of_the_cloud_bot_api() -> None:
+    """cl. 12: over 20 MB the cloud Bot API cannot fetch the file for its checksum."""
+    from bot.domain.meetings import CLOUD_DOWNLOAD_LIMIT, can_download
+
+    assert can_download(CLOUD_DOWNLOAD_LIMIT, local_api=False)
+    assert not can_download(CLOUD_DOWNLOAD_LIMIT + 1, local_api=False)
+    assert can_download(2_000 * 1024 * 1024, local_api=True)
+    assert can_download(None, local_api=False)
