@@ -105,3 +105,30 @@ class ProtocolCb(CallbackData, prefix="pr"):
     version: int = 0
     arg: str = ""
     disagreement: int = 0
+
+
+class TaskCb(CallbackData, prefix="tk"):
+    """Tasks set by decisions: list pages, a task's card, its owner's completion report."""
+
+    action: str
+    task: int = 0
+    page: int = 0
+
+
+class RegisterCb(CallbackData, prefix="rg"):
+    """Registers of the work programme; `register` is measures/events/projects/documents."""
+
+    action: str
+    register: str = ""
+    entry: int = 0
+    page: int = 0
+    arg: str = ""
+
+
+class ReportCb(CallbackData, prefix="rp"):
+    """Quarterly reporting: a cycle's card, a unit's submission."""
+
+    action: str
+    cycle: int = 0
+    unit: int = 0
+    page: int = 0

@@ -30,6 +30,9 @@ EXPECTED: dict[str, str] = {
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "CONSENT_PERIOD_DAYS": "a whole number of days from 1 to 60",
     "SEND_RATE_PER_SECOND": "messages a second overall, above 0 and at most 30",
+    "TASK_REMINDER_DAYS": "comma-separated whole days before a task's deadline, like 7,1",
+    "REPORT_DEADLINE_DAYS": "a whole number of days after a quarter ends, from 1 to 60",
+    "REPORT_FILE_MAX_MB": "a whole number of megabytes from 1 to 20",
 }
 
 
@@ -51,6 +54,13 @@ class Settings(BaseSettings):
     consent_period_days: int = Field(default=3, ge=1, le=60)
     # Telegram allows about 30 messages a second overall; stay just under it.
     send_rate_per_second: float = Field(default=29.0, gt=0, le=30)
+    # Reminders to a task's owner, in days before its deadline (cl. 4 д-е).
+    task_reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 1)
+    # A unit's quarterly report is due on this day after the quarter ends (cl. 4 г).
+    report_deadline_days: int = Field(default=10, ge=1, le=60)
+    # Files attached to reports and task completions; the cloud Bot API lets a bot download
+    # files up to 20 MB, so a larger one could not be kept.
+    report_file_max_mb: int = Field(default=20, ge=1, le=20)
 
     @field_validator("bot_token")
     @classmethod
@@ -82,6 +92,16 @@ class Settings(BaseSettings):
             if not all(p.isdigit() for p in parts):
                 raise ValueError("not a list of ids")
             return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("task_reminder_days", mode="before")
+    @classmethod
+    def _reminder_days(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not parts or not all(p.isdigit() and 0 < int(p) <= 365 for p in parts):
+                raise ValueError("not a list of days")
+            return tuple(sorted({int(p) for p in parts}, reverse=True))
         return value
 
     @field_validator("timezone")

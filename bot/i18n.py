@@ -45,12 +45,23 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, Entry]) -> None:
             raise ValueError(f"{name}: only strings and tables are allowed in a locale file")
 
 
+def locale_files(locale: str) -> list[Path]:
+    """`locales/<lang>.toml` and, for the larger features, `locales/<lang>/<feature>.toml`:
+    one file per feature keeps texts next to the part of the bot they belong to."""
+    return [LOCALES_DIR / f"{locale}.toml", *sorted((LOCALES_DIR / locale).glob("*.toml"))]
+
+
 @cache
 def catalog(locale: str) -> dict[str, Entry]:
-    with (LOCALES_DIR / f"{locale}.toml").open("rb") as fh:
-        raw = tomllib.load(fh)
     out: dict[str, Entry] = {}
-    _flatten("", raw, out)
+    for path in locale_files(locale):
+        with path.open("rb") as fh:
+            part: dict[str, Entry] = {}
+            _flatten("", tomllib.load(fh), part)
+        clash = set(part) & set(out)
+        if clash:
+            raise ValueError(f"{path.name}: keys defined twice: {sorted(clash)}")
+        out.update(part)
     return out
 
 

@@ -220,6 +220,10 @@ async def include_proposal(
     item = await _service(session, app).decide(actor, callback_data.item, True, None)
     app.wake_sender()
     await query.answer(t.plain("agenda.included_short"))
+    if callback_data.meeting:
+        # Pressed on the agenda card: the card shows the item in its new place.
+        await edit_or_send(query, *await _card(actor, t, session, app, item.meeting_id))
+        return
     await edit_or_send(query, t("agenda.included_notice", title=item.title))
 
 

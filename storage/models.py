@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -436,9 +437,18 @@ class Task(Base):
     item_number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(300))
+    # The owner as the roster knows them, when the protocol's text names a person or a unit.
+    owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
     deadline: Mapped[date | None]
+    # open, done, cancelled; "overdue" is derived from the deadline and the clock
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    report_text: Mapped[str | None] = mapped_column(Text)
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
+    report_document: Mapped[dict[str, Any] | None]
 
 
 class Rsvp(Base):
@@ -555,9 +565,112 @@ class MonthCompliance(Base):
     recorded_at: Mapped[datetime]
 
 
+class RegisterEntry(Base):
+    """An entry of a register the group approves and controls (cl. 4 а–к): a priority
+    measure, an event of the Plan, a priority project or one of its roadmap's milestones,
+    or a document."""
+
+    __tablename__ = "register_entry"
+    __table_args__ = (Index("ix_register_entry_group_register", "group_id", "register"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    # measures, events, projects, documents
+    register: Mapped[str] = mapped_column(String(16))
+    # documents: interaction_rules, methodical, training, legislative; projects: project or
+    # milestone
+    kind: Mapped[str | None] = mapped_column(String(32))
+    # A milestone belongs to its project's roadmap.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("register_entry.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    due: Mapped[date | None]
+    # planned, in_progress, done, cancelled; "overdue" is derived from the due date
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    # The decision (protocol item) that created or last changed the entry.
+    protocol_id: Mapped[int | None] = mapped_column(ForeignKey("protocol.id"))
+    item_number: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RegisterNote(Base):
+    """A progress note on a register entry; notes are only added, never edited."""
+
+    __tablename__ = "register_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    protocol_id: Mapped[int | None] = mapped_column(ForeignKey("protocol.id"))
+    item_number: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+
+class ReportCycle(Base):
+    """A quarter's reporting cycle (cl. 4 г): opened automatically, closed with a summary."""
+
+    __tablename__ = "report_cycle"
+    __table_args__ = (
+        Index("uq_report_cycle_group_quarter", "group_id", "year", "quarter", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    year: Mapped[int]
+    quarter: Mapped[int]
+    deadline_day: Mapped[date]
+    deadline: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    # open, closed
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    summary_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+
+
+class ReportSubmission(Base):
+    """A structural unit's consolidated information for a cycle; editable until the
+    deadline, marked late when it comes after it."""
+
+    __tablename__ = "report_submission"
+    __table_args__ = (Index("uq_report_submission_cycle_unit", "cycle_id", "unit_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("report_cycle.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("structural_unit.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
+    document: Mapped[dict[str, Any] | None]
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class AgendaOffer(Base):
+    """A question the bot offers for the next meeting's agenda (an overdue task, a quarterly
+    review). It waits until a meeting with a draft agenda exists, then becomes a proposed
+    item there for the chair to include or reject (cl. 13)."""
+
+    __tablename__ = "agenda_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
+    attached_at: Mapped[datetime | None]
+
+
 __all__ = [
     "Acknowledgement",
     "AgendaItem",
+    "AgendaOffer",
     "Attendance",
     "AuditEntry",
     "Base",
@@ -578,6 +691,10 @@ __all__ = [
     "ProtocolAnswer",
     "ProtocolVersion",
     "Recording",
+    "RegisterEntry",
+    "RegisterNote",
+    "ReportCycle",
+    "ReportSubmission",
     "Rsvp",
     "StoredFile",
     "StructuralUnit",

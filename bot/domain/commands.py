@@ -14,6 +14,10 @@ EVERYONE: tuple[str, ...] = (
     "agenda",
     "propose",
     "protocols",
+    "tasks",
+    "plan",
+    "projects",
+    "documents",
 )
 # Shown to those whose role allows them, in this order.
 RESTRICTED_COMMANDS: tuple[str, ...] = (
@@ -25,6 +29,8 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "broadcast",
     "deliveries",
     "compliance",
+    "report",
+    "reports",
 )
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
@@ -37,6 +43,8 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "newmeeting": Capability.SCHEDULE,
     "absence": Capability.RECORD_ABSENCE,
     "compliance": Capability.VIEW_COMPLIANCE,
+    "report": Capability.SUBMIT_REPORT,
+    "reports": Capability.VIEW_REPORTS,
 }
 
 # Who may use a restricted command, as shown to someone who may not.
@@ -49,6 +57,8 @@ COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
     "newmeeting": (Role.CHAIR, Role.DEPUTY_CHAIR),
     "absence": (Role.CHAIR,),
     "compliance": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),
+    "report": (Role.UNIT_REPRESENTATIVE,),
+    "reports": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),
 }
 
 

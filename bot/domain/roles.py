@@ -50,6 +50,11 @@ class Capability(StrEnum):
     RUN_MEETING = "run_meeting"
     RECORD_ABSENCE = "record_absence"
     VIEW_COMPLIANCE = "view_compliance"
+    # Registers of the work programme (cl. 4): the secretariat keeps them.
+    EDIT_REGISTERS = "edit_registers"
+    # A structural unit's quarterly report (cl. 4 г).
+    SUBMIT_REPORT = "submit_report"
+    VIEW_REPORTS = "view_reports"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +89,11 @@ def can(standing: Standing, capability: Capability) -> bool:
         return standing.role in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
     if capability is Capability.RECORD_ABSENCE:
         return standing.role is Role.CHAIR
-    if capability is Capability.VIEW_COMPLIANCE:
+    if capability is Capability.EDIT_REGISTERS:
+        return standing.is_admin or standing.role is Role.SECRETARIAT
+    if capability is Capability.SUBMIT_REPORT:
+        return standing.role is Role.UNIT_REPRESENTATIVE
+    if capability in (Capability.VIEW_COMPLIANCE, Capability.VIEW_REPORTS):
         return standing.is_admin or standing.role in (
             Role.CHAIR,
             Role.DEPUTY_CHAIR,

@@ -3,7 +3,7 @@ additional items put to the vote of the members present."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,12 +37,6 @@ from storage.repositories.meetings import MeetingView
 
 REASON_MAX = 500
 
-# Where items are offered automatically from: open tasks of earlier decisions and a closed
-# quarterly cycle's review, once those capabilities exist. Each source returns the titles it
-# suggests for a meeting; the chair adds them with one press.
-SuggestionSource = Callable[[AsyncSession, int], Awaitable[list[str]]]
-SUGGESTION_SOURCES: list[SuggestionSource] = []
-
 
 @dataclass(frozen=True, slots=True)
 class AgendaTexts:
@@ -62,7 +56,6 @@ class AgendaState:
     version: int
     approved: bool
     presiding_person_id: int | None
-    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,18 +100,11 @@ class AgendaService:
             meeting = await self.meetings.load(actor.group_id, meeting_id)
             version, approved = await self.repo.agenda_state(meeting_id)
             items = await self.repo.items(meeting_id)
-            suggestions = [
-                title
-                for source in SUGGESTION_SOURCES
-                for title in await source(self.session, meeting_id)
-            ]
             presiding = None
             if meeting.status == "open":
                 presence = await self.meetings.presence(actor.group_id, meeting_id)
                 presiding = presence.presiding.person.id if presence.presiding else None
-        return AgendaState(
-            meeting, items, version, approved is not None, presiding, tuple(suggestions)
-        )
+        return AgendaState(meeting, items, version, approved is not None, presiding)
 
     async def _chair(self, actor: Actor) -> None:
         """The agenda is the chair's, or the deputy's while the chair is absent (cl. 13)."""

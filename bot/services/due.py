@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -53,6 +53,12 @@ class DueTexts:
     consent_keyboard: Callable[[Translator, ProtocolView], InlineKeyboardMarkup]
 
 
+# Later features add their own kinds (task reminders, reporting cycles) without this module
+# knowing them: a handler gets the service (session, clock, zone, texts) and the task, and
+# answers (status, note) like the built-in kinds.
+DueHandler = Callable[["DueService", DueView], Awaitable[tuple[str, str | None]]]
+
+
 class DueService:
     def __init__(
         self,
@@ -63,8 +69,10 @@ class DueService:
         render: Callable[[str], Translator],
         default_locale: str,
         texts: DueTexts,
+        handlers: Mapping[str, DueHandler] | None = None,
     ) -> None:
         self.session = session
+        self.handlers = dict(handlers or {})
         self.clock = clock
         self.tz = tz
         self.render = render
@@ -109,6 +117,9 @@ class DueService:
             return await self._month_close(task)
         if task.kind == "consent_reminder":
             return await self._consent_reminder(task)
+        handler = self.handlers.get(task.kind)
+        if handler is not None:
+            return await handler(self, task)
         return "skipped", f"unknown kind {task.kind}"
 
     async def _consent_reminder(self, task: DueView) -> tuple[str, str | None]:

@@ -39,6 +39,7 @@ from bot.domain.roles import MEMBER_ROLES, Capability, Role, clean_name
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.offers import attach_pending
 from bot.services.outbox import Envelope, enqueue, enqueue_edit
 from bot.services.roster import Auditor
 from storage.db import read, write
@@ -195,6 +196,8 @@ class MeetingService:
             )
             await self._notify_all(meeting, "new", render, default_locale, texts, now)
             await self._plan_reminders(meeting, now)
+            # Overdue tasks and quarterly reviews offered while no draft agenda existed.
+            await attach_pending(self.session, actor.group_id, meeting.id, now)
             await Auditor(self.session, actor, now)(
                 "meeting_scheduled", "meeting", meeting.id, starts_at=draft.starts_at.isoformat()
             )

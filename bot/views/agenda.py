@@ -88,6 +88,22 @@ def agenda_keyboard(
                     ),
                 ]
             )
+        # Proposals waiting for the chair, including those the bot offered (an overdue task,
+        # a quarterly review), can be decided from the card as well as from the notice.
+        for i in items:
+            if i.source == "proposal" and i.status == "proposed":
+                rows.append(
+                    [
+                        button(
+                            t("agenda.include_title", title=i.title[:30]),
+                            AgendaCb(action="inc", meeting=m, item=i.id, version=version),
+                        ),
+                        button(
+                            t("agenda.reject"),
+                            AgendaCb(action="rej", meeting=m, item=i.id, version=version),
+                        ),
+                    ]
+                )
         if included:
             rows.append(
                 [

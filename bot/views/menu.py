@@ -34,15 +34,24 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
                 button(t("menu.deliveries"), MenuCb(section="deliveries")),
             ]
         )
+    if can(standing, Capability.SUBMIT_REPORT):
+        rows.insert(0, [button(t("menu.report"), MenuCb(section="report"))])
+    if can(standing, Capability.VIEW_REPORTS):
+        rows.insert(0, [button(t("menu.reports"), MenuCb(section="reports"))])
     if standing.in_roster:
-        rows.insert(
-            0,
+        rows[0:0] = [
             [
                 button(t("menu.meetings"), MenuCb(section="meetings")),
                 button(t("menu.agenda"), MenuCb(section="agenda")),
                 button(t("menu.protocols"), MenuCb(section="protocols")),
             ],
-        )
+            [
+                button(t("menu.tasks"), MenuCb(section="tasks")),
+                button(t("menu.plan"), MenuCb(section="plan")),
+                button(t("menu.projects"), MenuCb(section="projects")),
+                button(t("menu.documents"), MenuCb(section="documents")),
+            ],
+        ]
     rows.append(
         [
             button(t("menu.help"), MenuCb(section="help")),

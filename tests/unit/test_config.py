@@ -28,6 +28,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             "BODY_NAME",
             "INVITE_TTL_HOURS",
             "LOG_LEVEL",
+            "TASK_REMINDER_DAYS",
+            "REPORT_DEADLINE_DAYS",
+            "REPORT_FILE_MAX_MB",
         }:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
@@ -41,6 +44,16 @@ def test_defaults_need_only_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.timezone == "Europe/Moscow"
     assert settings.default_locale == "ru"
     assert settings.admin_ids == frozenset()
+    assert settings.task_reminder_days == (7, 1)
+    assert settings.report_deadline_days == 10
+
+
+def test_task_reminder_days_are_comma_separated_and_ordered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", GOOD)
+    monkeypatch.setenv("TASK_REMINDER_DAYS", "1, 14,7")
+    assert Settings().task_reminder_days == (14, 7, 1)
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,6 +77,8 @@ def test_env_file_is_read(tmp_path: Path) -> None:
         ({"BOT_TOKEN": GOOD, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"BOT_TOKEN": GOOD, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"BOT_TOKEN": GOOD, "DEFAULT_LOCALE": "de"}, "DEFAULT_LOCALE"),
+        ({"BOT_TOKEN": GOOD, "TASK_REMINDER_DAYS": "7,x"}, "TASK_REMINDER_DAYS"),
+        ({"BOT_TOKEN": GOOD, "REPORT_DEADLINE_DAYS": "0"}, "REPORT_DEADLINE_DAYS"),
     ],
 )
 def test_bad_setting_exits_2_with_one_line(
