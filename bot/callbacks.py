@@ -116,10 +116,10 @@ class TaskCb(CallbackData, prefix="tk"):
 
 
 class RegisterCb(CallbackData, prefix="rg"):
-    """Registers of the work programme; `register` is measures/events/projects/documents."""
+    """Registers of the work programme; `book` is measures/events/projects/documents."""
 
     action: str
-    register: str = ""
+    book: str = ""
     entry: int = 0
     page: int = 0
     arg: str = ""
