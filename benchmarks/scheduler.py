@@ -177,7 +177,7 @@ async def seed(url: str, args: argparse.Namespace) -> Seeded:
         app = app_context(db, group.id, group.timezone)
         # The month's warnings and verdict, planned and any overdue ones handled, so that
         # the measured passes see only the reminders.
-        await jobs.plan_months(app)
+        await jobs.plan_calendar(app)
         await jobs.due_tasks(app)
 
         async with db.session() as s, write(s):

@@ -75,3 +75,11 @@ class VenueDialog(StatesGroup):
 
 class RsvpReasonDialog(StatesGroup):
     reason = State()
+
+
+class ReportDialog(StatesGroup):
+    """A unit's quarterly report: text or file first, then the other one optionally."""
+
+    content = State()
+    more = State()
+    confirm = State()

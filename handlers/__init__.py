@@ -16,6 +16,7 @@ from handlers import (
     meetings,
     onboarding,
     protocols,
+    reporting,
     roster,
     units,
 )
@@ -36,5 +37,6 @@ def routers() -> list[Router]:
         protocols.router(),
         broadcasts.router(),
         acknowledgements.router(),
+        reporting.router(),
         fallback.router(),
     ]

@@ -7,9 +7,12 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.compliance import ComplianceService
 from bot.services.due import DueService, DueTexts
 from bot.services.meetings import MeetingService
+from bot.services.reporting import ReportingService
+from bot.services.reporting import due_handlers as reporting_due_handlers
 from bot.services.setup import prune_update_marks
 from bot.views import meetings as meeting_views
 from bot.views import protocols as protocol_views
+from bot.views import reporting as reporting_views
 from bot.views.broadcasts import progress_text, report_text
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
@@ -50,14 +53,25 @@ async def due_tasks(app: AppContext) -> None:
             render=app.translator,
             default_locale=app.settings.default_locale,
             texts=DUE_TEXTS,
+            handlers={
+                **reporting_due_handlers(
+                    reporting_views.TEXTS,
+                    body_name=app.settings.body_name,
+                    group_name=app.group_name,
+                ),
+            },
         ).run()
     if handed:
         app.wake_sender()
 
 
-async def plan_months(app: AppContext) -> None:
+async def plan_calendar(app: AppContext) -> None:
+    """The month's warnings and verdict (cl. 12) and the quarters' reporting cycles (cl. 4 г)."""
     async with app.db.session() as session:
         await ComplianceService(session, app.clock, app.tz).plan(app.group_id)
+        await ReportingService(
+            session, app.clock, app.tz, deadline_days=app.settings.report_deadline_days
+        ).plan(app.group_id)
 
 
 async def live_votes(app: AppContext) -> None:

@@ -26,7 +26,7 @@ SCHEDULE: tuple[tuple[str, float, Job], ...] = (
     ("live_votes", 2.0, jobs.live_votes),
     # Reminders are handed to the outbox well within a second of falling due.
     ("due_tasks", 0.5, jobs.due_tasks),
-    ("plan_months", 3600.0, jobs.plan_months),
+    ("plan_calendar", 3600.0, jobs.plan_calendar),
 )
 
 
@@ -50,9 +50,12 @@ class Ticker:
                 next_run_time=datetime.now(UTC),
             )
         self.scheduler.start()
-        # Planning runs once at start too, so a fresh month has its warnings at once.
+        # Planning runs once at start too, so a fresh month has its warnings and a quarter its
+        # reporting cycle at once.
         self.scheduler.add_job(
-            self._guarded("plan_months_now", jobs.plan_months), id="plan_now", replace_existing=True
+            self._guarded("plan_calendar_now", jobs.plan_calendar),
+            id="plan_now",
+            replace_existing=True,
         )
 
     def _guarded(self, job_id: str, job: Job) -> Callable[[], Awaitable[None]]:

@@ -25,7 +25,7 @@ from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
 from bot.services.setup import ensure_default_group
-from scheduler.jobs import broadcast_progress, due_tasks, plan_months
+from scheduler.jobs import broadcast_progress, due_tasks, plan_calendar
 from storage.db import Database
 from storage.migrate import migrate
 from tests.support.bot_client import BotClient, FakeUser
@@ -138,7 +138,7 @@ class World:
 
     async def run_jobs(self) -> int:
         """The ticker's jobs at the current (frozen) time, then the sender."""
-        await plan_months(self.app)
+        await plan_calendar(self.app)
         await due_tasks(self.app)
         return await self.deliver()
 

@@ -93,6 +93,50 @@ def is_late(submitted_at: datetime, cycle: Cycle) -> bool:
     return submitted_at >= cycle.deadline
 
 
+def opens_at(cycle: Cycle, tz: ZoneInfo) -> datetime:
+    """A cycle opens with its first reminder (14 days before the deadline day), so that the
+    units hear of the deadline in time even though the quarter may not have ended yet."""
+    return reminder_schedule(cycle, tz)[0][2]
+
+
+def superseded(cycle: Cycle, tz: ZoneInfo, at: datetime, now: datetime) -> bool:
+    """A reminder that comes due only after a later one is already due (the bot was down)
+    is not sent: the later one says the same with the current facts."""
+    return any(at < when <= now for _, _, when in reminder_schedule(cycle, tz))
+
+
+class Standing(StrEnum):
+    """Where a unit stands in a cycle (cl. 4 г)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"  # not submitted, deadline not passed yet or passed
+
+
+def standing(submitted_at: datetime | None, cycle: Cycle) -> Standing:
+    if submitted_at is None:
+        return Standing.MISSING
+    return Standing.LATE if is_late(submitted_at, cycle) else Standing.ON_TIME
+
+
+class EditVerdict(StrEnum):
+    ALLOWED = "allowed"
+    CLOSED = "closed"  # the cycle is closed: nothing more is accepted
+    LOCKED = "locked"  # submitted, and the deadline has passed: the submission stands
+
+
+def may_submit(
+    cycle: Cycle, *, closed: bool, already_submitted: bool, now: datetime
+) -> EditVerdict:
+    """A unit submits until the cycle closes (after the deadline it is marked late) and may
+    change its submission until the deadline."""
+    if closed or now >= cycle.closes_at:
+        return EditVerdict.CLOSED
+    if already_submitted and now >= cycle.deadline:
+        return EditVerdict.LOCKED
+    return EditVerdict.ALLOWED
+
+
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
     return local_instant(datetime(day.year, day.month, day.day), tz)  # noqa: DTZ001 - wall time
 

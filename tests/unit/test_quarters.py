@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,14 +10,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.quarters import (
+    EditVerdict,
     Stage,
+    Standing,
     cycle_for,
     due_reminders,
     is_late,
+    may_submit,
+    opens_at,
     previous_quarter,
     quarter_bounds,
     quarter_of,
     reminder_schedule,
+    standing,
+    superseded,
 )
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -80,6 +86,45 @@ def test_cl4g_late_is_after_the_deadline_day() -> None:
     cycle = cycle_for(2026, 4, MSK)
     assert not is_late(datetime(2027, 1, 10, 20, 59, tzinfo=UTC), cycle)
     assert is_late(datetime(2027, 1, 10, 21, 0, tzinfo=UTC), cycle)
+
+
+def test_cl4g_cycle_opens_with_the_first_reminder_before_the_quarter_ends() -> None:
+    cycle = cycle_for(2026, 4, MSK)
+    assert opens_at(cycle, MSK) == datetime(2026, 12, 27, 7, 0, tzinfo=UTC)
+    # Vladivostok's 10:00 comes seven hours earlier than Moscow's.
+    assert opens_at(cycle_for(2026, 4, VLAT), VLAT) == datetime(2026, 12, 27, 0, 0, tzinfo=UTC)
+
+
+def test_cl4g_a_reminder_overtaken_by_a_later_one_is_not_sent() -> None:
+    """After downtime only the latest reminder goes out, with the current facts."""
+    cycle = cycle_for(2026, 4, MSK)
+    schedule = reminder_schedule(cycle, MSK)
+    seven, one = schedule[1][2], schedule[2][2]
+    assert not superseded(cycle, MSK, seven, seven)
+    assert not superseded(cycle, MSK, seven, one - timedelta(seconds=1))
+    assert superseded(cycle, MSK, seven, one)
+
+
+def test_cl4g_standing_on_time_late_or_missing() -> None:
+    cycle = cycle_for(2026, 4, MSK)
+    assert standing(None, cycle) is Standing.MISSING
+    assert standing(datetime(2027, 1, 5, tzinfo=UTC), cycle) is Standing.ON_TIME
+    assert standing(cycle.deadline, cycle) is Standing.LATE
+
+
+def test_cl4g_submission_editable_until_the_deadline_then_late_until_close() -> None:
+    cycle = cycle_for(2026, 4, MSK)
+    before = cycle.deadline - timedelta(hours=1)
+    after = cycle.deadline + timedelta(days=1)
+
+    def verdict(now: datetime, submitted: bool, closed: bool = False) -> EditVerdict:
+        return may_submit(cycle, closed=closed, already_submitted=submitted, now=now)
+
+    assert verdict(before, True) is EditVerdict.ALLOWED
+    assert verdict(after, False) is EditVerdict.ALLOWED  # late, marked so
+    assert verdict(after, True) is EditVerdict.LOCKED
+    assert verdict(cycle.closes_at, False) is EditVerdict.CLOSED
+    assert verdict(before, False, closed=True) is EditVerdict.CLOSED
 
 
 def test_previous_quarter_crosses_the_year() -> None:

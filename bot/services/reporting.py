@@ -1,0 +1,569 @@
+"""Quarterly reporting (cl. 4 г): each structural unit submits consolidated information on
+how client-centricity is being implemented; the bot keeps the cycle.
+
+A cycle's life is a chain of due tasks, so nothing depends on a process staying up:
+- `report_cycle_open` (planned for the current and the previous quarter) opens the cycle with
+  its first reminder, 14 days before the deadline day, and plans the rest;
+- `report_reminder` reminds the representatives of every unit that has not submitted, and
+  from the first overdue reminder on also tells the secretariat which units are late;
+- `report_cycle_close` closes the cycle, sends the summary (a message and a DOCX) to the
+  secretariat and the chair, and offers the review for the next meeting's agenda.
+After downtime a reminder overtaken by a later one is skipped (the later one carries the
+current facts), and each message has a key made of its due task and recipient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.documents.report_docx import (
+    SummaryContent,
+    SummaryLine,
+    render_summary,
+    summary_filename,
+)
+from bot.domain.quarters import (
+    EditVerdict,
+    Stage,
+    Standing,
+    cycle_for,
+    is_late,
+    may_submit,
+    opens_at,
+    previous_quarter,
+    quarter_of,
+    reminder_schedule,
+    standing,
+    superseded,
+)
+from bot.domain.roles import Capability, Role, can
+from bot.i18n import Translator
+from bot.services.actor import Actor
+from bot.services.due import DueHandler, DueService
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.offers import offer
+from bot.services.outbox import Envelope, enqueue
+from bot.services.roster import Auditor
+from storage.db import read, write
+from storage.dto import MemberView
+from storage.repositories.due import DueRepository, DueView
+from storage.repositories.files import FileRepository
+from storage.repositories.reporting import (
+    CycleView,
+    ReportingRepository,
+    SubmissionView,
+    UnitRow,
+)
+from storage.repositories.roster import RosterRepository
+
+TEXT_MAX = 3500
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStatus:
+    """One unit's place in a cycle, for cards, messages and the summary."""
+
+    unit_id: int
+    name: str
+    standing: Standing
+    submission: SubmissionView | None
+    submitted_by: str | None
+    has_representative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CycleState:
+    cycle: CycleView
+    units: list[UnitStatus]
+
+    def count(self, which: Standing) -> int:
+        return sum(1 for u in self.units if u.standing is which)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTexts:
+    """What the scheduled messages say; built in bot/views/reporting.py."""
+
+    opened: Callable[[Translator, CycleView, str, datetime], str]
+    reminder: Callable[[Translator, CycleView, str, Stage, int], str]
+    opened_for_secretariat: Callable[[Translator, CycleView, list[str], list[str]], str]
+    escalation: Callable[[Translator, CycleState, int], str]
+    summary: Callable[[Translator, CycleState], str]
+    summary_caption: Callable[[Translator, CycleView], str]
+    review_title: Callable[[Translator, CycleView], str]
+    review_description: Callable[[Translator, CycleState], str]
+    report_keyboard: Callable[[Translator, CycleView, int], InlineKeyboardMarkup]
+    cycle_keyboard: Callable[[Translator, CycleView], InlineKeyboardMarkup]
+
+
+def obliged(unit: UnitRow, cycle: CycleView) -> bool:
+    """Units that existed before the deadline and were not archived when the cycle opened
+    (an archived unit's earlier submission is still shown, see `_state`)."""
+    if unit.created_at >= cycle.deadline:
+        return False
+    return unit.archived_at is None or unit.archived_at > cycle.opened_at
+
+
+class ReportingService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        tz: ZoneInfo,
+        *,
+        deadline_days: int = 10,
+        body_name: str = "",
+        group_name: str = "",
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.tz = tz
+        self.deadline_days = deadline_days
+        self.body_name = body_name
+        self.group_name = group_name
+        self.repo = ReportingRepository(session)
+        self.roster = RosterRepository(session)
+
+    # --- planning ------------------------------------------------------------------------
+
+    async def plan(self, group_id: int) -> None:
+        """The current and the previous quarter's cycles as due tasks; twice adds nothing.
+        The deadline setting is taken now and kept in the task, so a later change of the
+        setting does not move a cycle already announced."""
+        now = self.clock.now()
+        year, quarter = quarter_of(now, self.tz)
+        tasks = []
+        for y, q in (previous_quarter(year, quarter), (year, quarter)):
+            cycle = cycle_for(y, q, self.tz, days_after=self.deadline_days)
+            if now >= cycle.closes_at:
+                continue
+            tasks.append(
+                {
+                    "key": f"report-open:{group_id}:{y}-Q{q}",
+                    "kind": "report_cycle_open",
+                    "group_id": group_id,
+                    "due_at": opens_at(cycle, self.tz),
+                    "payload": {"year": y, "quarter": q, "days_after": self.deadline_days},
+                    "status": "pending",
+                }
+            )
+        async with write(self.session):
+            await DueRepository(self.session).add(tasks)
+
+    # --- reading -------------------------------------------------------------------------
+
+    async def _state(self, cycle: CycleView) -> CycleState:
+        submissions = await self.repo.submissions(cycle.id)
+        reps = await self.repo.representatives(cycle.group_id)
+        members = {m.person.id: m for m in await self.roster.members(cycle.group_id)}
+        units = []
+        for unit in await self.repo.units(cycle.group_id):
+            submission = submissions.get(unit.id)
+            if submission is None and not obliged(unit, cycle):
+                continue
+            by = members.get(submission.submitted_by) if submission else None
+            units.append(
+                UnitStatus(
+                    unit.id,
+                    unit.name,
+                    # The first submission's time counts; edits before the deadline keep it.
+                    standing(submission.submitted_at if submission else None, cycle.cycle),
+                    submission,
+                    by.display_name if by else None,
+                    bool(reps.get(unit.id)),
+                )
+            )
+        return CycleState(cycle, units)
+
+    async def _cycle(self, group_id: int, cycle_id: int) -> CycleView:
+        cycle = await self.repo.get(cycle_id)
+        if cycle is None or cycle.group_id != group_id:
+            raise NotFound("errors.stale")
+        return cycle
+
+    async def unit_of(self, actor: Actor) -> int | None:
+        if actor.person_id is None:
+            return None
+        member = await self.roster.member_by_person(actor.group_id, actor.person_id)
+        return member.unit_id if member else None
+
+    async def overview(self, actor: Actor, cycle_id: int | None = None) -> CycleState | None:
+        """The secretariat's and the chair's view: a cycle (the latest by default) and
+        where every unit stands."""
+        if not can(actor.standing, Capability.VIEW_REPORTS):
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            if cycle_id is None:
+                cycles = await self.repo.cycles(actor.group_id, limit=1)
+                if not cycles:
+                    return None
+                cycle = cycles[0]
+            else:
+                cycle = await self._cycle(actor.group_id, cycle_id)
+            return await self._state(cycle)
+
+    async def cycles(self, actor: Actor) -> list[CycleView]:
+        if not can(actor.standing, Capability.VIEW_REPORTS):
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            return await self.repo.cycles(actor.group_id)
+
+    async def obligations(
+        self, actor: Actor
+    ) -> tuple[str | None, list[tuple[CycleView, SubmissionView | None]]]:
+        """A representative's view: their unit and, per cycle (newest first), what it has
+        submitted (None when nothing yet)."""
+        if not can(actor.standing, Capability.SUBMIT_REPORT):
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            unit_id = await self.unit_of(actor)
+            if unit_id is None:
+                raise NotAllowed("reports.no_unit")
+            rows: list[tuple[CycleView, SubmissionView | None]] = []
+            for cycle in await self.repo.cycles(actor.group_id, limit=4):
+                rows.append((cycle, await self.repo.submission(cycle.id, unit_id)))
+            return actor.unit_name, rows
+
+    async def unit_report(
+        self, actor: Actor, cycle_id: int, unit_id: int
+    ) -> tuple[CycleView, UnitStatus]:
+        """One unit's submission: for the secretariat and the chair, or its own unit."""
+        async with read(self.session):
+            may_view_all = can(actor.standing, Capability.VIEW_REPORTS)
+            if not may_view_all and await self.unit_of(actor) != unit_id:
+                raise NotAllowed("reports.own_unit_only")
+            cycle = await self._cycle(actor.group_id, cycle_id)
+            state = await self._state(cycle)
+        for unit in state.units:
+            if unit.unit_id == unit_id:
+                return cycle, unit
+        raise NotFound("errors.stale")
+
+    async def summary_docx(self, actor: Actor, cycle_id: int) -> tuple[str, bytes]:
+        """The summary as it stands now (final once the cycle has closed)."""
+        state = await self.overview(actor, cycle_id)
+        assert state is not None
+        return summary_filename(state.cycle.year, state.cycle.quarter), self._docx(state)
+
+    def _docx(self, state: CycleState) -> bytes:
+        now = self.clock.now()
+        return render_summary(
+            SummaryContent(
+                body_name=self.body_name,
+                group_name=self.group_name,
+                year=state.cycle.year,
+                quarter=state.cycle.quarter,
+                deadline_day=state.cycle.deadline_day,
+                made_on=(state.cycle.closed_at or now).astimezone(self.tz).date(),
+                lines=[
+                    SummaryLine(
+                        unit.name,
+                        unit.standing,
+                        unit.submission.submitted_at.astimezone(self.tz)
+                        if unit.submission
+                        else None,
+                        unit.submitted_by,
+                        unit.submission.text if unit.submission else None,
+                        (unit.submission.document or {}).get("file_name")
+                        if unit.submission
+                        else None,
+                    )
+                    for unit in state.units
+                ],
+            )
+        )
+
+    # --- submitting ----------------------------------------------------------------------
+
+    async def check_may_submit(self, actor: Actor, cycle_id: int, unit_id: int) -> CycleView:
+        """Before the dialog starts, so that a representative is not asked for a text the
+        bot would then refuse."""
+        async with read(self.session):
+            return await self._check(actor, cycle_id, unit_id)
+
+    async def _check(self, actor: Actor, cycle_id: int, unit_id: int) -> CycleView:
+        if not can(actor.standing, Capability.SUBMIT_REPORT):
+            raise NotAllowed("errors.not_allowed")
+        if await self.unit_of(actor) != unit_id:
+            raise NotAllowed("reports.own_unit_only")
+        cycle = await self._cycle(actor.group_id, cycle_id)
+        existing = await self.repo.submission(cycle_id, unit_id)
+        verdict = may_submit(
+            cycle.cycle,
+            closed=cycle.status == "closed",
+            already_submitted=existing is not None,
+            now=self.clock.now(),
+        )
+        if verdict is EditVerdict.CLOSED:
+            raise InvalidInput("reports.cycle_closed")
+        if verdict is EditVerdict.LOCKED:
+            raise InvalidInput("reports.locked")
+        return cycle
+
+    async def submit(
+        self,
+        actor: Actor,
+        cycle_id: int,
+        unit_id: int,
+        text: str | None,
+        document: dict[str, Any] | None,
+    ) -> SubmissionView:
+        text = (text or "").strip() or None
+        if text is None and document is None:
+            raise InvalidInput("reports.empty")
+        if text is not None and len(text) > TEXT_MAX:
+            raise InvalidInput("reports.too_long", max=TEXT_MAX)
+        now = self.clock.now()
+        async with write(self.session):
+            cycle = await self._check(actor, cycle_id, unit_id)
+            existing = await self.repo.submission(cycle_id, unit_id)
+            assert actor.person_id is not None
+            late = existing.late if existing else is_late(now, cycle.cycle)
+            await self.repo.save_submission(
+                cycle_id,
+                unit_id,
+                text=text,
+                document=document,
+                person_id=actor.person_id,
+                now=now,
+                late=late,
+            )
+            await Auditor(self.session, actor, now)(
+                "report_updated" if existing else "report_submitted",
+                "report_cycle",
+                cycle_id,
+                unit=unit_id,
+                late=late,
+                file=(document or {}).get("file_name"),
+            )
+            saved = await self.repo.submission(cycle_id, unit_id)
+        assert saved is not None
+        return saved
+
+
+# --- due tasks -------------------------------------------------------------------------
+
+
+def due_handlers(texts: ReportTexts, *, body_name: str, group_name: str) -> dict[str, DueHandler]:
+    async def open_cycle(due: DueService, task: DueView) -> tuple[str, str | None]:
+        return await _Cycles(due, texts, body_name, group_name).open(task)
+
+    async def remind(due: DueService, task: DueView) -> tuple[str, str | None]:
+        return await _Cycles(due, texts, body_name, group_name).remind(task)
+
+    async def close(due: DueService, task: DueView) -> tuple[str, str | None]:
+        return await _Cycles(due, texts, body_name, group_name).close(task)
+
+    return {"report_cycle_open": open_cycle, "report_reminder": remind, "report_cycle_close": close}
+
+
+class _Cycles:
+    """The scheduled side of a cycle; runs inside the due-task transaction."""
+
+    def __init__(self, due: DueService, texts: ReportTexts, body_name: str, group_name: str):
+        self.due = due
+        self.texts = texts
+        self.service = ReportingService(
+            due.session, due.clock, due.tz, body_name=body_name, group_name=group_name
+        )
+        self.repo = self.service.repo
+
+    def _t(self, member: MemberView) -> Translator:
+        return self.due.render(member.person.locale(self.due.default_locale))
+
+    async def _members(self, group_id: int) -> list[MemberView]:
+        return [m for m in await self.due.roster.members(group_id) if m.person.telegram_id]
+
+    async def open(self, task: DueView) -> tuple[str, str | None]:
+        now = self.due.clock.now()
+        year, quarter = int(task.payload["year"]), int(task.payload["quarter"])
+        days_after = int(task.payload.get("days_after", 10))
+        plan = cycle_for(year, quarter, self.due.tz, days_after=days_after)
+        if now >= plan.closes_at:
+            return "skipped", "the cycle's time has passed"
+        cycle = await self.repo.open_cycle(task.group_id, plan, now)
+        if cycle is None:
+            return "skipped", "the cycle is open already"
+        # The rest of the chain; reminders whose time has passed are not sent after the
+        # opening notice, which already gives the deadline.
+        later = [
+            {
+                "key": f"report-remind:{cycle.id}:{stage.value}:{days}",
+                "kind": "report_reminder",
+                "group_id": task.group_id,
+                "due_at": when,
+                "payload": {"cycle": cycle.id, "stage": stage.value, "days": days},
+                "status": "pending",
+            }
+            for stage, days, when in reminder_schedule(plan, self.due.tz)[1:]
+            if when > now
+        ]
+        later.append(
+            {
+                "key": f"report-close:{cycle.id}",
+                "kind": "report_cycle_close",
+                "group_id": task.group_id,
+                "due_at": cycle.closes_at,
+                "payload": {"cycle": cycle.id},
+                "status": "pending",
+            }
+        )
+        await DueRepository(self.due.session).add(later)
+        state = await self.service._state(cycle)
+        names = {u.unit_id: u.name for u in state.units}
+        reps = await self.repo.representatives(task.group_id)
+        envelopes = []
+        for member in await self._members(task.group_id):
+            t = self._t(member)
+            assert member.person.telegram_id is not None
+            if member.role is Role.UNIT_REPRESENTATIVE and member.unit_id in names:
+                envelopes.append(
+                    Envelope(
+                        key=f"report-opened:{task.id}:{member.person.id}",
+                        kind="reminder",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=self.texts.opened(t, cycle, names[member.unit_id], now),
+                        keyboard=self.texts.report_keyboard(t, cycle, member.unit_id),
+                    )
+                )
+            elif member.role is Role.SECRETARIAT:
+                without = [u.name for u in state.units if not reps.get(u.unit_id)]
+                envelopes.append(
+                    Envelope(
+                        key=f"report-opened:{task.id}:{member.person.id}",
+                        kind="announcement",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=self.texts.opened_for_secretariat(
+                            t, cycle, [u.name for u in state.units], without
+                        ),
+                        keyboard=self.texts.cycle_keyboard(t, cycle),
+                    )
+                )
+        await enqueue(self.due.session, envelopes, now)
+        await Auditor(self.due.session, None, now)(
+            "report_cycle_opened", "report_cycle", cycle.id, year=year, quarter=quarter
+        )
+        return "done", None
+
+    async def remind(self, task: DueView) -> tuple[str, str | None]:
+        now = self.due.clock.now()
+        cycle = await self.repo.get(int(task.payload["cycle"]))
+        if cycle is None or cycle.status != "open":
+            return "skipped", "the cycle is closed"
+        if superseded(cycle.cycle, self.due.tz, task.due_at, now):
+            return "skipped", "a later reminder was due by the time this one ran"
+        stage, days = Stage(task.payload["stage"]), int(task.payload["days"])
+        state = await self.service._state(cycle)
+        waiting = {u.unit_id: u for u in state.units if u.standing is Standing.MISSING}
+        if not waiting:
+            return "done", "every unit has submitted"
+        envelopes = []
+        for member in await self._members(task.group_id):
+            assert member.person.telegram_id is not None
+            t = self._t(member)
+            if member.role is Role.UNIT_REPRESENTATIVE and member.unit_id in waiting:
+                envelopes.append(
+                    Envelope(
+                        key=f"report-reminder:{task.id}:{member.person.id}",
+                        kind="reminder",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=self.texts.reminder(
+                            t, cycle, waiting[member.unit_id].name, stage, days
+                        ),
+                        keyboard=self.texts.report_keyboard(t, cycle, member.unit_id),
+                    )
+                )
+            elif stage is Stage.OVERDUE and member.role is Role.SECRETARIAT:
+                envelopes.append(
+                    Envelope(
+                        key=f"report-escalation:{task.id}:{member.person.id}",
+                        kind="announcement",
+                        chat_id=member.person.telegram_id,
+                        person_id=member.person.id,
+                        text=self.texts.escalation(t, state, days),
+                        keyboard=self.texts.cycle_keyboard(t, cycle),
+                    )
+                )
+        await enqueue(self.due.session, envelopes, now)
+        if stage is Stage.OVERDUE:
+            await Auditor(self.due.session, None, now)(
+                "report_overdue_escalated",
+                "report_cycle",
+                cycle.id,
+                units=sorted(waiting),
+                days=days,
+            )
+        return "done", None
+
+    async def close(self, task: DueView) -> tuple[str, str | None]:
+        now = self.due.clock.now()
+        cycle = await self.repo.get(int(task.payload["cycle"]))
+        if cycle is None or cycle.status != "open":
+            return "skipped", "the cycle is closed already"
+        state = await self.service._state(cycle)
+        name = summary_filename(cycle.year, cycle.quarter)
+        stored = await FileRepository(self.due.session).add(
+            file_name=name, mime_type=DOCX_MIME, content=self.service._docx(state), now=now
+        )
+        await self.repo.close(cycle.id, now, stored)
+        closed = await self.repo.get(cycle.id)
+        assert closed is not None
+        state = CycleState(closed, state.units)
+        default = self.due.render(self.due.default_locale)
+        meeting = await offer(
+            self.due.session,
+            task.group_id,
+            f"quarterly-review:{cycle.id}",
+            self.texts.review_title(default, closed),
+            self.texts.review_description(default, state),
+            now,
+        )
+        envelopes = []
+        for member in await self._members(task.group_id):
+            if member.role not in (Role.SECRETARIAT, Role.CHAIR, Role.DEPUTY_CHAIR):
+                continue
+            assert member.person.telegram_id is not None
+            t = self._t(member)
+            envelopes.append(
+                Envelope(
+                    key=f"report-summary:{task.id}:{member.person.id}",
+                    kind="announcement",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=self.texts.summary(t, state),
+                )
+            )
+            envelopes.append(
+                Envelope(
+                    key=f"report-summary-docx:{task.id}:{member.person.id}",
+                    kind="announcement",
+                    chat_id=member.person.telegram_id,
+                    person_id=member.person.id,
+                    text=self.texts.summary_caption(t, closed),
+                    document={"stored_file_id": stored, "file_name": name},
+                    keyboard=self.texts.cycle_keyboard(t, closed),
+                )
+            )
+        await enqueue(self.due.session, envelopes, now)
+        await Auditor(self.due.session, None, now)(
+            "report_cycle_closed",
+            "report_cycle",
+            cycle.id,
+            on_time=state.count(Standing.ON_TIME),
+            late=state.count(Standing.LATE),
+            missing=state.count(Standing.MISSING),
+            review_meeting=meeting,
+        )
+        return "done", None
