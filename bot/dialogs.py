@@ -83,3 +83,26 @@ class ReportDialog(StatesGroup):
     content = State()
     more = State()
     confirm = State()
+
+
+class RegisterDialog(StatesGroup):
+    """A new entry of a register (cl. 4): kind (documents), title, owner unit, responsible,
+    due date, the decision behind it, confirmation."""
+
+    kind = State()
+    title = State()
+    unit = State()
+    responsible = State()
+    due = State()
+    basis = State()
+    confirm = State()
+
+
+class RegisterChangeDialog(StatesGroup):
+    """A change to an entry, then the decision that made it (or none)."""
+
+    unit = State()
+    responsible = State()
+    due = State()
+    note = State()
+    basis = State()

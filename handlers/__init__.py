@@ -16,6 +16,7 @@ from handlers import (
     meetings,
     onboarding,
     protocols,
+    registers,
     reporting,
     roster,
     units,
@@ -38,5 +39,6 @@ def routers() -> list[Router]:
         broadcasts.router(),
         acknowledgements.router(),
         reporting.router(),
+        registers.router(),
         fallback.router(),
     ]
