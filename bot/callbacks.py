@@ -108,11 +108,13 @@ class ProtocolCb(CallbackData, prefix="pr"):
 
 
 class TaskCb(CallbackData, prefix="tk"):
-    """Tasks set by decisions: list pages, a task's card, its owner's completion report."""
+    """Tasks set by decisions: list pages, a task's card, its owner's completion report;
+    `ref` is the unit or person chosen as a task's owner."""
 
     action: str
     task: int = 0
     page: int = 0
+    ref: int = 0
 
 
 class RegisterCb(CallbackData, prefix="rg"):

@@ -106,3 +106,9 @@ class RegisterChangeDialog(StatesGroup):
     due = State()
     note = State()
     basis = State()
+
+
+class TaskReportDialog(StatesGroup):
+    comment = State()
+    file = State()
+    confirm = State()

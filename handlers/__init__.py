@@ -19,6 +19,7 @@ from handlers import (
     registers,
     reporting,
     roster,
+    tasks,
     units,
 )
 
@@ -39,6 +40,7 @@ def routers() -> list[Router]:
         broadcasts.router(),
         acknowledgements.router(),
         reporting.router(),
+        tasks.router(),
         registers.router(),
         fallback.router(),
     ]

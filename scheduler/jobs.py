@@ -10,9 +10,11 @@ from bot.services.meetings import MeetingService
 from bot.services.reporting import ReportingService
 from bot.services.reporting import due_handlers as reporting_due_handlers
 from bot.services.setup import prune_update_marks
+from bot.services.tasks import due_handlers as task_due_handlers
 from bot.views import meetings as meeting_views
 from bot.views import protocols as protocol_views
 from bot.views import reporting as reporting_views
+from bot.views import tasks as task_views
 from bot.views.broadcasts import progress_text, report_text
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
@@ -54,6 +56,7 @@ async def due_tasks(app: AppContext) -> None:
             default_locale=app.settings.default_locale,
             texts=DUE_TEXTS,
             handlers={
+                **task_due_handlers(task_views.TEXTS, app.settings.task_reminder_days),
                 **reporting_due_handlers(
                     reporting_views.TEXTS,
                     body_name=app.settings.body_name,

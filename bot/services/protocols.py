@@ -33,6 +33,7 @@ from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.outbox import Envelope, enqueue
 from bot.services.roster import Auditor
+from bot.services.tasks import create_tasks
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
 from storage.repositories.broadcasts import BroadcastRepository
@@ -666,18 +667,9 @@ class ProtocolService:
                 content=docx,
                 now=now,
             )
-            for record in state.content.items:
-                for task in record.tasks:
-                    await self.repo.add_task(
-                        group_id=actor.group_id,
-                        protocol_id=protocol_id,
-                        item_number=record.number,
-                        text=task.text,
-                        owner=task.owner,
-                        deadline=task.deadline,
-                        status="open",
-                        created_at=now,
-                    )
+            await create_tasks(
+                self.session, actor, protocol_id, state.content.items, tz=self.tz, now=now
+            )
             document = {"stored_file_id": stored, "file_name": name}
             broadcast = await BroadcastRepository(self.session).add(
                 group_id=actor.group_id,

@@ -1,4 +1,4 @@
-"""Protocols, their versions, the members' answers, disagreements and tasks."""
+"""Protocols, their versions, the members' answers and disagreements."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Disagreement, Protocol, ProtocolAnswer, ProtocolVersion, Task
+from storage.models import Disagreement, Protocol, ProtocolAnswer, ProtocolVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,3 @@ class ProtocolRepository:
         await self.session.execute(
             update(Disagreement).where(Disagreement.id == disagreement_id).values(**values)
         )
-
-    async def add_task(self, **values: Any) -> None:
-        self.session.add(Task(**values))
