@@ -211,3 +211,35 @@ async def test_main_menu_opens_meetings_agenda_and_protocols(world: World) -> No
     await world.client.send(member, "/menu")
     await world.client.click(member, "Протоколы")
     assert "Протоколов пока нет" in (world.client.last_text(member) or "")
+
+
+async def test_every_main_menu_button_opens_its_section_for_each_role(world: World) -> None:
+    """No section of anyone's menu falls through to the stale-button refusal."""
+    await add_unit(world, world.admin(), "Отдел А")
+    people = {
+        "член рабочей группы": world.client.user(5031, "Член"),
+        "секретариат": world.client.user(5032, "Секретарь"),
+        "председатель рабочей группы": world.client.user(5033, "Председатель"),
+    }
+    for role, user in people.items():
+        await join(world, user, await create_invite(world, world.admin(), role))
+    rep = world.client.user(5034, "Представитель")
+    payload = await create_invite(
+        world, world.admin(), "представитель структурного подразделения", unit_button="Отдел А"
+    )
+    await join(world, rep, payload)
+    for user in (*people.values(), rep, world.admin()):
+        await world.client.send(user, "/menu")
+        labels = [
+            label
+            for row in world.client.buttons(world.client.last_message(user))
+            for label, _ in row
+        ]
+        for label in labels:
+            if label == "Язык":
+                continue
+            await world.client.send(user, "/menu")
+            before = len(world.client.alerts(user))
+            await world.client.click(user, label)
+            assert len(world.client.alerts(user)) == before, (user.first_name, label)
+            assert "Выберите раздел" not in world.client.last_text(user), label
