@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime
 
+from bot.clock import FrozenClock
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
 
 
@@ -75,3 +78,78 @@ async def answered_after(tg: FakeTelegram, start: int, contains: str = "") -> Ca
         )
 
     return await tg.wait_for(match, timeout=10)
+
+
+async def press(tg: FakeTelegram, user: FakeUser, call: Call, button: str, expect: str) -> Call:
+    """Presses a button on a message and returns the first message since then showing
+    `expect` in the user's chat (the edited card or a new one)."""
+    start = len(tg.calls)
+    await tg.click_button(user, (user.id, call.result["message_id"]), button)
+    return await sent_after(tg, start, user.id, expect)
+
+
+HEADINGS = {"/agenda": "Повестка дня", "/meetings": "Заседания", "/protocols": "Протоколы"}
+
+
+async def open_card(
+    tg: FakeTelegram, user: FakeUser, command: str, button: str, expect: str
+) -> Call:
+    """A list command, then the button that opens one card on it."""
+    start = len(tg.calls)
+    await tg.send_text(user, command)
+    listing = await sent_after(tg, start, user.id, HEADINGS[command])
+    return await click_and_see(tg, user, (user.id, listing.result["message_id"]), button, expect)
+
+
+async def schedule_meeting(
+    tg: FakeTelegram, chair: FakeUser, title: str, place: str, when: str
+) -> None:
+    """The chair schedules an in-person meeting with a typed date and time."""
+    start = len(tg.calls)
+    await tg.send_text(chair, "/newmeeting")
+    await sent_after(tg, start, chair.id, "Тема заседания")
+    await tg.send_text(chair, title)
+    fmt = await sent_after(tg, start, chair.id, "Формат заседания")
+    await press(tg, chair, fmt, "Очное", "Место проведения")
+    await tg.send_text(chair, place)
+    await sent_after(tg, start, chair.id, "Дата и время")
+    await tg.send_text(chair, when)
+    preview = await sent_after(tg, start, chair.id, "Проверьте заседание")
+    await press(tg, chair, preview, "Подтвердить", "Заседание назначено")
+
+
+async def hold_meeting(
+    tg: FakeTelegram,
+    clock: FrozenClock,
+    chair: FakeUser,
+    clerk: FakeUser,
+    attendees: Sequence[FakeUser],
+    *,
+    item: str,
+    opens_at: datetime,
+    title: str = "Декабрьское заседание",
+) -> Call:
+    """The scheduled meeting `title` gets one agenda item, approved; at `opens_at` the
+    secretariat opens it, `attendees` check in, the recording is attached and the meeting is
+    closed. Returns the closed meeting's card."""
+    await open_card(tg, chair, "/agenda", "Добавить вопрос", "Вопрос повестки")
+    start = len(tg.calls)
+    await tg.send_text(chair, item)
+    ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
+    card = await press(tg, chair, ask, "Готово", f"1. {item}")
+    await press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
+    clock.set(opens_at)
+    card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
+    start = len(tg.calls)
+    await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
+    for user in attendees:
+        opened = await sent_after(tg, start, user.id, "Заседание открыто")
+        s = len(tg.calls)
+        await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
+        await answered_after(tg, s)
+    card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
+    await press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
+    await tg.send_audio(clerk, "AUD", "rec.mp3", "audio/mpeg", 3, b"mp3")
+    await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
+    card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
+    return await press(tg, clerk, card, "Закрыть заседание", "проведено")

@@ -12,24 +12,14 @@ from docx import Document
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import answered_after, click_and_see, invite_and_join, sent_after
-from tests.support.fake_api import Call, FakeTelegram, FakeUser
-
-
-async def _press(tg: FakeTelegram, user: FakeUser, call: Call, button: str, expect: str) -> Call:
-    start = len(tg.calls)
-    await tg.click_button(user, (user.id, call.result["message_id"]), button)
-    return await sent_after(tg, start, user.id, expect)
-
-
-HEADINGS = {"/agenda": "Повестка дня", "/meetings": "Заседания", "/protocols": "Протоколы"}
-
-
-async def _card(tg: FakeTelegram, user: FakeUser, command: str, button: str, expect: str) -> Call:
-    start = len(tg.calls)
-    await tg.send_text(user, command)
-    listing = await sent_after(tg, start, user.id, HEADINGS[command])
-    return await click_and_see(tg, user, (user.id, listing.result["message_id"]), button, expect)
+from tests.e2e.steps import (
+    hold_meeting,
+    invite_and_join,
+    open_card,
+    press,
+    schedule_meeting,
+    sent_after,
+)
 
 
 async def test_protocol_consent_objection_conciliation_signature_over_http(
@@ -46,69 +36,46 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
         await invite_and_join(tg, admin, "член рабочей группы", user, f"Член {i}")
 
     # The meeting: scheduled, one agenda item approved, held with the deputy presiding.
-    start = len(tg.calls)
-    await tg.send_text(chair, "/newmeeting")
-    await sent_after(tg, start, chair.id, "Тема заседания")
-    await tg.send_text(chair, "Декабрьское заседание")
-    fmt = await sent_after(tg, start, chair.id, "Формат заседания")
-    await _press(tg, chair, fmt, "Очное", "Место проведения")
-    await tg.send_text(chair, "Зал коллегии")
-    await sent_after(tg, start, chair.id, "Дата и время")
-    await tg.send_text(chair, "05.12.2026 15:00")
-    preview = await sent_after(tg, start, chair.id, "Проверьте заседание")
-    await _press(tg, chair, preview, "Подтвердить", "Заседание назначено")
-    card = await _card(tg, chair, "/agenda", "Добавить вопрос", "Вопрос повестки")
-    start = len(tg.calls)
-    await tg.send_text(chair, "О стандарте обслуживания")
-    ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
-    card = await _press(tg, chair, ask, "Готово", "1. О стандарте обслуживания")
-    await _press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
-
-    running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
-    card = await _card(tg, clerk, "/meetings", "Открыть: Декабрьское заседание", "Статус")
-    start = len(tg.calls)
-    await _press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
-    for user in (deputy, m[0], m[1]):
-        opened = await sent_after(tg, start, user.id, "Заседание открыто")
-        s = len(tg.calls)
-        await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
-        await answered_after(tg, s)
-    card = await _card(tg, clerk, "/meetings", "Открыть: Декабрьское заседание", "Статус")
-    await _press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
-    await tg.send_audio(clerk, "AUD", "rec.mp3", "audio/mpeg", 3, b"mp3")
-    await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
-    card = await _card(tg, clerk, "/meetings", "Открыть: Декабрьское заседание", "Статус")
-    card = await _press(tg, clerk, card, "Закрыть заседание", "проведено")
+    await schedule_meeting(tg, chair, "Декабрьское заседание", "Зал коллегии", "05.12.2026 15:00")
+    card = await hold_meeting(
+        tg,
+        running.clock,
+        chair,
+        clerk,
+        (deputy, m[0], m[1]),
+        item="О стандарте обслуживания",
+        opens_at=datetime(2026, 12, 5, 11, 58, tzinfo=UTC),
+    )
 
     # The secretariat drafts the protocol and sends it for consent.
-    card = await _press(tg, clerk, card, "Протокол", "Протокол № 1/2026")
-    await _press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
+    card = await press(tg, clerk, card, "Протокол", "Протокол № 1/2026")
+    await press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
     start = len(tg.calls)
     await tg.send_text(clerk, "Член 0 о проекте стандарта")
     spoke = await sent_after(tg, start, clerk.id, "ВЫСТУПИЛИ")
-    await _press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
+    await press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
     await tg.send_text(clerk, "Одобрить стандарт.")
     tasks = await sent_after(tg, start, clerk.id, "Поручения")
-    await _press(tg, clerk, tasks, "Без поручений", "Протокол № 1/2026")
+    await press(tg, clerk, tasks, "Без поручений", "Протокол № 1/2026")
     card = await sent_after(tg, start, clerk.id, "Протокол № 1/2026")
     start = len(tg.calls)
-    await _press(tg, clerk, card, "Направить на согласование", "на согласовании")
+    await press(tg, clerk, card, "Направить на согласование", "на согласовании")
 
     requests = {
         u.id: await sent_after(tg, start, u.id, "Согласование протокола")
         for u in (deputy, m[0], m[1])
     }
     assert all(r.method == "sendDocument" for r in requests.values())
-    mode = await _press(
+    mode = await press(
         tg, m[0], requests[m[0].id], "Подтверждаю устное согласие", "Как вы участвовали"
     )
-    await _press(tg, m[0], mode, "Очно", "Устное согласие записано")
-    which = await _press(tg, m[1], requests[m[1].id], "Есть возражение", "К какому вопросу")
-    await _press(tg, m[1], which, "1", "Изложите возражение")
+    await press(tg, m[0], mode, "Очно", "Устное согласие записано")
+    which = await press(tg, m[1], requests[m[1].id], "Есть возражение", "К какому вопросу")
+    await press(tg, m[1], which, "1", "Изложите возражение")
     start = len(tg.calls)
     await tg.send_text(m[1], "Нужно указать срок внедрения")
     notice = await sent_after(tg, start, chair.id, "Возражение к протоколу № 1/2026")
-    await _press(
+    await press(
         tg,
         chair,
         notice,
@@ -120,26 +87,26 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     await sent_after(tg, start, m[1].id, "Согласительное совещание по протоколу")
 
     # The conciliation changes the text: a new version, and consent again.
-    card = await _card(tg, clerk, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
-    card = await _press(tg, clerk, card, "Изменить текст", "Протокол № 1/2026")
-    await _press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
+    card = await open_card(tg, clerk, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
+    card = await press(tg, clerk, card, "Изменить текст", "Протокол № 1/2026")
+    await press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
     start = len(tg.calls)
     await tg.send_text(clerk, "Член 0 о проекте стандарта")
     spoke = await sent_after(tg, start, clerk.id, "ВЫСТУПИЛИ")
-    await _press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
+    await press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
     await tg.send_text(clerk, "Одобрить стандарт; внедрить до 01.03.2027.")
     tasks = await sent_after(tg, start, clerk.id, "Поручения")
-    await _press(tg, clerk, tasks, "Без поручений", "версия 2")
+    await press(tg, clerk, tasks, "Без поручений", "версия 2")
     for user, how in ((m[0], "Очно"), (m[1], "По видеосвязи"), (deputy, "По аудиосвязи")):
         again = await sent_after(tg, start, user.id, "Согласование протокола")
         assert "внедрить до 01.03.2027" in (again.text or "")
-        mode = await _press(tg, user, again, "Подтверждаю устное согласие", "Как вы участвовали")
-        await _press(tg, user, mode, how, "Устное согласие записано")
+        mode = await press(tg, user, again, "Подтверждаю устное согласие", "Как вы участвовали")
+        await press(tg, user, mode, how, "Устное согласие записано")
 
     # The deputy presided (the chair was absent) and signs; everyone receives it.
-    card = await _card(tg, deputy, "/protocols", "Протокол № 1/2026", "на согласовании")
+    card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "на согласовании")
     start = len(tg.calls)
-    await _press(tg, deputy, card, "Подписать протокол", "подписан")
+    await press(tg, deputy, card, "Подписать протокол", "подписан")
     for user in (chair, deputy, clerk, *m):
         got = await sent_after(tg, start, user.id, "Подписан протокол № 1/2026")
         assert got.method == "sendDocument"

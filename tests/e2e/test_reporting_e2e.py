@@ -14,7 +14,7 @@ import docx
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.e2e.steps import click_and_see, invite_and_join, sent_after
+from tests.e2e.steps import click_and_see, invite_and_join, schedule_meeting, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
 
 OPENS = datetime(2026, 12, 27, 7, 0, 1, tzinfo=UTC)  # 10:00 МСК, 14 days before 10.01
@@ -189,23 +189,8 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
         assert "Приложение: Отчёт А.pdf" in body and "Обновлён регламент." in body
 
         # The next meeting's draft agenda carries the review.
-        await tg.send_text(chair, "/newmeeting")
-        await tg.wait_message(chair.id, "Тема заседания")
-        await tg.send_text(chair, "Февральское заседание")
-        fmt = await tg.wait_message(chair.id, "Формат заседания")
-        await click_and_see(
-            tg, chair, (chair.id, fmt.result["message_id"]), "Очное", "Место проведения"
-        )
-        await tg.send_text(chair, "ул. Тверская, д. 1")
-        await tg.wait_message(chair.id, "Дата и время")
-        await tg.send_text(chair, "05.02.2027 15:00")
-        preview = await tg.wait_message(chair.id, "Проверьте заседание")
-        await click_and_see(
-            tg,
-            chair,
-            (chair.id, preview.result["message_id"]),
-            "Подтвердить",
-            "Заседание назначено",
+        await schedule_meeting(
+            tg, chair, "Февральское заседание", "ул. Тверская, д. 1", "05.02.2027 15:00"
         )
         start = len(tg.calls)
         await tg.send_text(chair, "/agenda")
