@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from bot.context import AppContext
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
 from bot.domain.agenda import Choice
 from bot.domain.roles import MEMBER_ROLES
+from bot.filters import Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -479,34 +480,38 @@ def _result(t: Translator, included: bool, basis: Any) -> str:
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="agenda")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(agenda_command, Command("agenda"))
     r.message.register(propose_command, Command("propose"))
-    r.message.register(proposal_title, ProposalDialog.title, F.text)
-    r.message.register(proposal_description, ProposalDialog.description, F.text)
-    r.message.register(proposal_document, ProposalDialog.document)
-    r.message.register(reject_reason, RejectDialog.reason, F.text)
-    r.message.register(add_item_title, AgendaItemDialog.title, F.text)
-    r.message.register(item_materials, AgendaItemDialog.materials)
+    r.message.register(proposal_title, StateFilter(ProposalDialog.title), Inline(F.text))
+    r.message.register(
+        proposal_description, StateFilter(ProposalDialog.description), Inline(F.text)
+    )
+    r.message.register(proposal_document, StateFilter(ProposalDialog.document), NotCommand())
+    r.message.register(reject_reason, StateFilter(RejectDialog.reason), Inline(F.text))
+    r.message.register(add_item_title, StateFilter(AgendaItemDialog.title), Inline(F.text))
+    r.message.register(item_materials, StateFilter(AgendaItemDialog.materials), NotCommand())
     r.callback_query.register(agenda_refresh, AgendaCb.filter(F.action == "show"))
     r.callback_query.register(agenda_button, MenuCb.filter(F.section == "agenda"))
     r.callback_query.register(propose_button, AgendaCb.filter(F.action == "propose"))
     r.callback_query.register(
-        proposal_skip, AgendaCb.filter(F.action == "skip"), ProposalDialog.description
+        proposal_skip, AgendaCb.filter(F.action == "skip"), StateFilter(ProposalDialog.description)
     )
     r.callback_query.register(
-        proposal_skip, AgendaCb.filter(F.action == "skip"), ProposalDialog.document
+        proposal_skip, AgendaCb.filter(F.action == "skip"), StateFilter(ProposalDialog.document)
     )
     r.callback_query.register(include_proposal, AgendaCb.filter(F.action == "inc"))
     r.callback_query.register(reject_proposal, AgendaCb.filter(F.action == "rej"))
     r.callback_query.register(
-        reject_without_reason, AgendaCb.filter(F.action == "noreason"), RejectDialog.reason
+        reject_without_reason,
+        AgendaCb.filter(F.action == "noreason"),
+        StateFilter(RejectDialog.reason),
     )
     r.callback_query.register(approve_agenda, AgendaCb.filter(F.action == "approve"))
     r.callback_query.register(move_item, AgendaCb.filter(F.action.in_({"up", "down"})))
     r.callback_query.register(add_item_button, AgendaCb.filter(F.action == "add"))
     r.callback_query.register(
-        materials_done, AgendaCb.filter(F.action == "done"), AgendaItemDialog.materials
+        materials_done, AgendaCb.filter(F.action == "done"), StateFilter(AgendaItemDialog.materials)
     )
     r.callback_query.register(start_vote, AgendaCb.filter(F.action == "vote"))
     r.callback_query.register(close_vote, AgendaCb.filter(F.action == "close"))

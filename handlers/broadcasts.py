@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from bot.callbacks import BroadcastCb, MenuCb
 from bot.context import AppContext
 from bot.dialogs import BroadcastDialog
 from bot.domain.roles import Capability
-from bot.filters import HasCapability
+from bot.filters import HasCapability, Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
@@ -215,19 +215,23 @@ def _audience(value: str) -> Audience | None:
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="broadcasts")
-    r.message.filter(F.chat.type == "private", HasCapability(Capability.BROADCAST))
+    r.message.filter(private_chat(), HasCapability(Capability.BROADCAST))
     r.callback_query.filter(HasCapability(Capability.BROADCAST))
     r.message.register(broadcast_command, Command("broadcast"))
     r.message.register(deliveries_command, Command("deliveries"))
-    r.message.register(broadcast_content, BroadcastDialog.content, F.text | F.document)
-    r.message.register(broadcast_not_content, BroadcastDialog.content)
+    r.message.register(
+        broadcast_content, StateFilter(BroadcastDialog.content), Inline(F.text | F.document)
+    )
+    r.message.register(broadcast_not_content, StateFilter(BroadcastDialog.content), NotCommand())
     r.callback_query.register(
         broadcast_audience,
         BroadcastCb.filter(F.action.in_({"aud", "unit"})),
-        BroadcastDialog.audience,
+        StateFilter(BroadcastDialog.audience),
     )
     r.callback_query.register(
-        broadcast_confirm, BroadcastCb.filter(F.action == "confirm"), BroadcastDialog.audience
+        broadcast_confirm,
+        BroadcastCb.filter(F.action == "confirm"),
+        StateFilter(BroadcastDialog.audience),
     )
     r.callback_query.register(broadcast_button, MenuCb.filter(F.section == "broadcast"))
     r.callback_query.register(broadcast_cancel, BroadcastCb.filter(F.action == "cancel"))

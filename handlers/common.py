@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import LangCb, MenuCb
 from bot.context import AppContext
+from bot.filters import private_chat
 from bot.i18n import SUPPORTED, Translator
 from bot.keyboards import button, markup
 from bot.menu_commands import apply_person_commands
@@ -86,7 +87,7 @@ async def language_chosen(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="common")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(help_command, Command("help"))
     r.message.register(menu_command, Command("menu"))
     r.message.register(language_command, Command("language"))

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import RESTRICTED_PREFIXES
 from bot.domain.commands import COMMAND_AUDIENCE, may_use
 from bot.domain.roles import Capability, can
+from bot.filters import Inline, private_chat
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.views.menu import role_name
@@ -51,8 +52,8 @@ async def stale_button(query: CallbackQuery, actor: Actor, t: Translator) -> Non
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="fallback")
-    r.message.filter(F.chat.type == "private")
-    r.message.register(command_fallback, F.text.startswith("/"))
+    r.message.filter(private_chat())
+    r.message.register(command_fallback, Inline(F.text.startswith("/")))
     r.message.register(text_fallback)
     r.callback_query.register(stale_button)
     return r

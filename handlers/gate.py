@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import InRoster
+from bot.filters import InRoster, private_chat
 from bot.i18n import Translator
 
 
@@ -20,7 +20,7 @@ async def outsider_button(query: CallbackQuery, t: Translator) -> None:
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="gate")
-    r.message.filter(F.chat.type == "private", ~InRoster())
+    r.message.filter(private_chat(), ~InRoster())
     r.callback_query.filter(~InRoster())
     r.message.register(outsider_message)
     r.callback_query.register(outsider_button)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import LinkCb
 from bot.context import AppContext
 from bot.domain.roles import Capability
-from bot.filters import HasCapability
+from bot.filters import HasCapability, Inline, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -65,9 +65,9 @@ async def link_pressed(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="group_chat")
-    r.message.register(link_command, Command("link"), F.chat.type.in_(GROUP_TYPES))
-    r.message.register(unlink_command, Command("unlink"), F.chat.type.in_(GROUP_TYPES))
-    r.message.register(link_in_private, Command("link", "unlink"), F.chat.type == "private")
+    r.message.register(link_command, Command("link"), Inline(F.chat.type.in_(GROUP_TYPES)))
+    r.message.register(unlink_command, Command("unlink"), Inline(F.chat.type.in_(GROUP_TYPES)))
+    r.message.register(link_in_private, Command("link", "unlink"), private_chat())
     r.callback_query.register(
         link_pressed,
         LinkCb.filter(F.action.in_({"link", "unlink"})),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,7 @@ from bot.callbacks import InviteCb, MenuCb
 from bot.context import AppContext
 from bot.dialogs import InviteDialog
 from bot.domain.roles import ROSTER_ROLES, Capability, Role
-from bot.filters import HasCapability
+from bot.filters import HasCapability, Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
@@ -211,7 +211,7 @@ def _role(value: str) -> Role | None:
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="invites")
-    r.message.filter(F.chat.type == "private", HasCapability(Capability.MANAGE_ROSTER))
+    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
     r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
     r.message.register(invite_command, Command("invite"))
     r.callback_query.register(invite_list, MenuCb.filter(F.section == "invites"))
@@ -220,12 +220,14 @@ def router() -> Router:
     r.callback_query.register(invite_role, InviteCb.filter(F.action == "role"))
     r.callback_query.register(invite_unit, InviteCb.filter(F.action == "unit"))
     r.callback_query.register(
-        invite_without_name, InviteCb.filter(F.action == "noname"), InviteDialog.full_name
+        invite_without_name,
+        InviteCb.filter(F.action == "noname"),
+        StateFilter(InviteDialog.full_name),
     )
-    r.message.register(invite_name, InviteDialog.full_name, F.text)
-    r.message.register(invite_name_not_text, InviteDialog.full_name)
+    r.message.register(invite_name, StateFilter(InviteDialog.full_name), Inline(F.text))
+    r.message.register(invite_name_not_text, StateFilter(InviteDialog.full_name), NotCommand())
     r.callback_query.register(
-        invite_confirmed, InviteCb.filter(F.action == "confirm"), InviteDialog.confirm
+        invite_confirmed, InviteCb.filter(F.action == "confirm"), StateFilter(InviteDialog.confirm)
     )
     r.callback_query.register(invite_revoke, InviteCb.filter(F.action == "revoke"))
     return r

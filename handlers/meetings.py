@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,7 @@ from bot.domain.dates import (
 )
 from bot.domain.meetings import MeetingFormat, Rsvp, can_download, is_audio
 from bot.domain.roles import Capability
+from bot.filters import Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -720,34 +721,34 @@ async def compliance_command(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="meetings")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(new_meeting, Command("newmeeting"))
     r.message.register(meetings_command, Command("meetings"))
     r.message.register(absence_command, Command("absence"))
     r.message.register(compliance_command, Command("compliance"))
-    r.message.register(meeting_title, MeetingDialog.title, F.text)
-    r.message.register(meeting_venue, MeetingDialog.venue, F.text)
-    r.message.register(meeting_when, MeetingDialog.when, F.text)
-    r.message.register(meeting_moved, RescheduleDialog.when, F.text)
-    r.message.register(meeting_venue_changed, VenueDialog.text, F.text)
-    r.message.register(rsvp_reason, RsvpReasonDialog.reason, F.text)
-    r.message.register(recording_file, RecordingDialog.file)
-    r.message.register(recording_reference, RecordingDialog.reference, F.text)
-    r.message.register(absence_period, AbsenceDialog.period, F.text)
+    r.message.register(meeting_title, StateFilter(MeetingDialog.title), Inline(F.text))
+    r.message.register(meeting_venue, StateFilter(MeetingDialog.venue), Inline(F.text))
+    r.message.register(meeting_when, StateFilter(MeetingDialog.when), Inline(F.text))
+    r.message.register(meeting_moved, StateFilter(RescheduleDialog.when), Inline(F.text))
+    r.message.register(meeting_venue_changed, StateFilter(VenueDialog.text), Inline(F.text))
+    r.message.register(rsvp_reason, StateFilter(RsvpReasonDialog.reason), Inline(F.text))
+    r.message.register(recording_file, StateFilter(RecordingDialog.file), NotCommand())
+    r.message.register(recording_reference, StateFilter(RecordingDialog.reference), Inline(F.text))
+    r.message.register(absence_period, StateFilter(AbsenceDialog.period), Inline(F.text))
     r.callback_query.register(
-        meeting_format, NewMeetingCb.filter(F.action == "fmt"), MeetingDialog.title
+        meeting_format, NewMeetingCb.filter(F.action == "fmt"), StateFilter(MeetingDialog.title)
     )
     r.callback_query.register(
-        meeting_no_link, NewMeetingCb.filter(F.action == "nolink"), MeetingDialog.venue
+        meeting_no_link, NewMeetingCb.filter(F.action == "nolink"), StateFilter(MeetingDialog.venue)
     )
     r.callback_query.register(
-        meeting_day, NewMeetingCb.filter(F.action == "day"), MeetingDialog.when
+        meeting_day, NewMeetingCb.filter(F.action == "day"), StateFilter(MeetingDialog.when)
     )
     r.callback_query.register(
-        meeting_time, NewMeetingCb.filter(F.action == "time"), MeetingDialog.when
+        meeting_time, NewMeetingCb.filter(F.action == "time"), StateFilter(MeetingDialog.when)
     )
     r.callback_query.register(
-        meeting_confirm, MeetingCb.filter(F.action == "create"), MeetingDialog.confirm
+        meeting_confirm, MeetingCb.filter(F.action == "create"), StateFilter(MeetingDialog.confirm)
     )
     r.callback_query.register(meeting_drop, MeetingCb.filter(F.action == "drop"))
     r.callback_query.register(meetings_list, MenuCb.filter(F.section == "meetings"))

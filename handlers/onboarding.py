@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from bot.domain.roles import Standing
+from bot.filters import private_chat
 from bot.i18n import Translator
 from bot.menu_commands import apply_person_commands
 from bot.middlewares import telegram_name
@@ -61,7 +62,7 @@ async def start(message: Message, actor: Actor, t: Translator) -> None:
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="onboarding")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(
         start_with_invite, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
     )

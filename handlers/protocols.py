@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from bot.callbacks import MeetingCb, MenuCb, ProtocolCb
 from bot.context import AppContext
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
 from bot.domain.roles import Role
+from bot.filters import Inline, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -416,21 +417,23 @@ async def sign(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="protocols")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(protocols_command, Command("protocols"))
-    r.message.register(item_heard, ProtocolItemDialog.heard, F.text)
-    r.message.register(item_spoke, ProtocolItemDialog.spoke, F.text)
-    r.message.register(item_decided, ProtocolItemDialog.decided, F.text)
-    r.message.register(item_tasks, ProtocolItemDialog.tasks, F.text)
-    r.message.register(objection_reason, ObjectionDialog.reason, F.text)
-    r.message.register(conciliation_when, ConciliationDialog.when, F.text)
+    r.message.register(item_heard, StateFilter(ProtocolItemDialog.heard), Inline(F.text))
+    r.message.register(item_spoke, StateFilter(ProtocolItemDialog.spoke), Inline(F.text))
+    r.message.register(item_decided, StateFilter(ProtocolItemDialog.decided), Inline(F.text))
+    r.message.register(item_tasks, StateFilter(ProtocolItemDialog.tasks), Inline(F.text))
+    r.message.register(objection_reason, StateFilter(ObjectionDialog.reason), Inline(F.text))
+    r.message.register(conciliation_when, StateFilter(ConciliationDialog.when), Inline(F.text))
     r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
     r.callback_query.register(protocol_card, ProtocolCb.filter(F.action == "card"))
     r.callback_query.register(protocols_button, MenuCb.filter(F.section == "protocols"))
     r.callback_query.register(item_start, ProtocolCb.filter(F.action == "item"))
     r.callback_query.register(item_skip, ProtocolCb.filter(F.action == "skip"))
     r.callback_query.register(
-        item_no_tasks, ProtocolCb.filter(F.action == "notasks"), ProtocolItemDialog.tasks
+        item_no_tasks,
+        ProtocolCb.filter(F.action == "notasks"),
+        StateFilter(ProtocolItemDialog.tasks),
     )
     r.callback_query.register(request_consent, ProtocolCb.filter(F.action == "request"))
     r.callback_query.register(send_docx, ProtocolCb.filter(F.action == "docx"))

@@ -16,6 +16,7 @@ from bot.callbacks import MenuCb, RegisterCb
 from bot.context import AppContext
 from bot.dialogs import RegisterChangeDialog, RegisterDialog
 from bot.domain.registers import NOTE_MAX, TITLE_MAX, ProjectKind, Register
+from bot.filters import private_chat, typed_text
 from bot.i18n import Translator
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
@@ -626,16 +627,16 @@ async def change_basis(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="registers")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(plan_command, Command("plan"))
     r.message.register(projects_command, Command("projects"))
     r.message.register(documents_command, Command("documents"))
     # Typed answers; a command typed in the middle of a dialog goes to its own handler.
-    typed = F.text & ~F.text.startswith("/")
-    r.message.register(add_title, RegisterDialog.title, typed)
-    r.message.register(add_due, RegisterDialog.due, typed)
-    r.message.register(change_due, RegisterChangeDialog.due, typed)
-    r.message.register(change_note, RegisterChangeDialog.note, typed)
+    typed = typed_text()
+    r.message.register(add_title, StateFilter(RegisterDialog.title), typed)
+    r.message.register(add_due, StateFilter(RegisterDialog.due), typed)
+    r.message.register(change_due, StateFilter(RegisterChangeDialog.due), typed)
+    r.message.register(change_note, StateFilter(RegisterChangeDialog.note), typed)
 
     r.callback_query.register(menu_section, MenuCb.filter(F.section.in_(set(SECTIONS))))
     r.callback_query.register(list_page, RegisterCb.filter(F.action == "list"))
@@ -643,20 +644,26 @@ def router() -> Router:
 
     r.callback_query.register(add_start, RegisterCb.filter(F.action == "add"))
     r.callback_query.register(add_milestone_start, RegisterCb.filter(F.action == "addms"))
-    r.callback_query.register(add_kind, RegisterCb.filter(F.action == "kind"), RegisterDialog.kind)
+    r.callback_query.register(
+        add_kind, RegisterCb.filter(F.action == "kind"), StateFilter(RegisterDialog.kind)
+    )
     r.callback_query.register(
         unit_page,
         RegisterCb.filter(F.action == "upage"),
         StateFilter(RegisterDialog.unit, RegisterChangeDialog.unit),
     )
-    r.callback_query.register(add_unit, RegisterCb.filter(F.action == "unit"), RegisterDialog.unit)
+    r.callback_query.register(
+        add_unit, RegisterCb.filter(F.action == "unit"), StateFilter(RegisterDialog.unit)
+    )
     r.callback_query.register(
         person_page,
         RegisterCb.filter(F.action == "ppage"),
         StateFilter(RegisterDialog.responsible, RegisterChangeDialog.responsible),
     )
     r.callback_query.register(
-        add_responsible, RegisterCb.filter(F.action == "resp"), RegisterDialog.responsible
+        add_responsible,
+        RegisterCb.filter(F.action == "resp"),
+        StateFilter(RegisterDialog.responsible),
     )
     r.callback_query.register(
         basis_page,
@@ -664,13 +671,13 @@ def router() -> Router:
         StateFilter(RegisterDialog.basis, RegisterChangeDialog.basis),
     )
     r.callback_query.register(
-        add_basis, RegisterCb.filter(F.action == "basis"), RegisterDialog.basis
+        add_basis, RegisterCb.filter(F.action == "basis"), StateFilter(RegisterDialog.basis)
     )
     r.callback_query.register(
-        add_confirm, RegisterCb.filter(F.action == "ok"), RegisterDialog.confirm
+        add_confirm, RegisterCb.filter(F.action == "ok"), StateFilter(RegisterDialog.confirm)
     )
     r.callback_query.register(
-        add_cancel, RegisterCb.filter(F.action == "no"), RegisterDialog.confirm
+        add_cancel, RegisterCb.filter(F.action == "no"), StateFilter(RegisterDialog.confirm)
     )
 
     r.callback_query.register(status_start, RegisterCb.filter(F.action == "status"))
@@ -679,12 +686,16 @@ def router() -> Router:
     r.callback_query.register(note_start, RegisterCb.filter(F.action == "note"))
     r.callback_query.register(owner_start, RegisterCb.filter(F.action == "owner"))
     r.callback_query.register(
-        change_unit, RegisterCb.filter(F.action == "unit"), RegisterChangeDialog.unit
+        change_unit, RegisterCb.filter(F.action == "unit"), StateFilter(RegisterChangeDialog.unit)
     )
     r.callback_query.register(
-        change_responsible, RegisterCb.filter(F.action == "resp"), RegisterChangeDialog.responsible
+        change_responsible,
+        RegisterCb.filter(F.action == "resp"),
+        StateFilter(RegisterChangeDialog.responsible),
     )
     r.callback_query.register(
-        change_basis, RegisterCb.filter(F.action == "basis"), RegisterChangeDialog.basis
+        change_basis,
+        RegisterCb.filter(F.action == "basis"),
+        StateFilter(RegisterChangeDialog.basis),
     )
     return r

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,7 @@ from bot.dialogs import ReportDialog
 from bot.domain.files import file_problem
 from bot.domain.quarters import is_late
 from bot.domain.roles import Capability, can
-from bot.filters import HasCapability
+from bot.filters import HasCapability, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -356,21 +356,23 @@ async def summary_docx(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="reporting")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     # Others fall through to the fallback router, which says who may use the command.
     r.message.register(report_command, Command("report"), HasCapability(Capability.SUBMIT_REPORT))
     r.message.register(reports_command, Command("reports"), HasCapability(Capability.VIEW_REPORTS))
     r.callback_query.register(report_button, MenuCb.filter(F.section == "report"))
     r.callback_query.register(reports_button, MenuCb.filter(F.section == "reports"))
     r.callback_query.register(submit_button, ReportCb.filter(F.action == "submit"))
-    r.message.register(content_given, ReportDialog.content)
-    r.message.register(more_given, ReportDialog.more)
-    r.callback_query.register(more_skipped, ReportCb.filter(F.action == "skip"), ReportDialog.more)
+    r.message.register(content_given, StateFilter(ReportDialog.content), NotCommand())
+    r.message.register(more_given, StateFilter(ReportDialog.more), NotCommand())
     r.callback_query.register(
-        confirmed, ReportCb.filter(F.action == "confirm"), ReportDialog.confirm
+        more_skipped, ReportCb.filter(F.action == "skip"), StateFilter(ReportDialog.more)
     )
     r.callback_query.register(
-        cancelled, ReportCb.filter(F.action == "cancel"), ReportDialog.confirm
+        confirmed, ReportCb.filter(F.action == "confirm"), StateFilter(ReportDialog.confirm)
+    )
+    r.callback_query.register(
+        cancelled, ReportCb.filter(F.action == "cancel"), StateFilter(ReportDialog.confirm)
     )
     r.callback_query.register(cycle_card, ReportCb.filter(F.action == "cycle"))
     r.callback_query.register(cycles_list, ReportCb.filter(F.action == "list"))

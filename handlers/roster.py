@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import MembersCb, MenuCb
 from bot.context import AppContext
 from bot.domain.roles import Capability, Role, Standing
-from bot.filters import HasCapability
+from bot.filters import HasCapability, private_chat
 from bot.i18n import Translator
 from bot.menu_commands import apply_person_commands
 from bot.middlewares import edit_or_send
@@ -201,7 +201,7 @@ async def _refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="roster")
-    r.message.filter(F.chat.type == "private", HasCapability(Capability.MANAGE_ROSTER))
+    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
     r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
     r.message.register(members_command, Command("members"))
     r.callback_query.register(members_page, MenuCb.filter(F.section == "members"))

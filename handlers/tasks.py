@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from bot.callbacks import MenuCb, TaskCb
 from bot.context import AppContext
 from bot.dialogs import TaskReportDialog
 from bot.domain.tasks import REPORT_MAX, Scope
+from bot.filters import NotCommand, private_chat
 from bot.i18n import Translator
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
@@ -275,20 +276,22 @@ async def assign_owner(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="tasks")
-    r.message.filter(F.chat.type == "private")
+    r.message.filter(private_chat())
     r.message.register(tasks_command, Command("tasks"))
-    r.message.register(report_comment, TaskReportDialog.comment)
-    r.message.register(report_file, TaskReportDialog.file)
+    r.message.register(report_comment, StateFilter(TaskReportDialog.comment), NotCommand())
+    r.message.register(report_file, StateFilter(TaskReportDialog.file), NotCommand())
     r.callback_query.register(tasks_button, MenuCb.filter(F.section == "tasks"))
     r.callback_query.register(tasks_page, TaskCb.filter(F.action.in_(set(SCOPES))))
     r.callback_query.register(task_card, TaskCb.filter(F.action == "card"))
     r.callback_query.register(report_start, TaskCb.filter(F.action == "report"))
-    r.callback_query.register(report_skip, TaskCb.filter(F.action == "skip"), TaskReportDialog.file)
     r.callback_query.register(
-        report_confirm, TaskCb.filter(F.action == "confirm"), TaskReportDialog.confirm
+        report_skip, TaskCb.filter(F.action == "skip"), StateFilter(TaskReportDialog.file)
     )
     r.callback_query.register(
-        report_cancel, TaskCb.filter(F.action == "cancel"), TaskReportDialog.confirm
+        report_confirm, TaskCb.filter(F.action == "confirm"), StateFilter(TaskReportDialog.confirm)
+    )
+    r.callback_query.register(
+        report_cancel, TaskCb.filter(F.action == "cancel"), StateFilter(TaskReportDialog.confirm)
     )
     r.callback_query.register(assign_menu, TaskCb.filter(F.action == "assign"))
     r.callback_query.register(assign_units, TaskCb.filter(F.action == "units"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,7 @@ from bot.callbacks import MenuCb, UnitCb
 from bot.context import AppContext
 from bot.dialogs import UnitDialog
 from bot.domain.roles import Capability
-from bot.filters import HasCapability
+from bot.filters import HasCapability, Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
@@ -106,14 +106,14 @@ async def unit_archive(
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="units")
-    r.message.filter(F.chat.type == "private", HasCapability(Capability.MANAGE_ROSTER))
+    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
     r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
     r.message.register(units_command, Command("units"))
     r.callback_query.register(units_list, MenuCb.filter(F.section == "units"))
     r.callback_query.register(units_list, UnitCb.filter(F.action == "list"))
     r.callback_query.register(unit_open, UnitCb.filter(F.action == "open"))
     r.callback_query.register(unit_add, UnitCb.filter(F.action == "add"))
-    r.message.register(unit_name, UnitDialog.name, F.text)
-    r.message.register(unit_name_not_text, UnitDialog.name)
+    r.message.register(unit_name, StateFilter(UnitDialog.name), Inline(F.text))
+    r.message.register(unit_name_not_text, StateFilter(UnitDialog.name), NotCommand())
     r.callback_query.register(unit_archive, UnitCb.filter(F.action == "archive"))
     return r
