@@ -107,7 +107,8 @@ class ActorMiddleware(BaseMiddleware):
     """
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, str, str | None], tuple[int, Actor]] = {}
+        # (roster generation, the person's own generation, actor)
+        self._cache: dict[tuple[int, str, str | None], tuple[int, int, Actor]] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -129,10 +130,13 @@ class ActorMiddleware(BaseMiddleware):
 
     async def _actor(self, app: AppContext, session: AsyncSession, user: User) -> Actor:
         key = (user.id, telegram_name(user), user.language_code)
+        db = app.db
         cached = self._cache.get(key)
-        if cached is not None and cached[0] == app.db.roster_generation:
-            return cached[1]
-        generation = app.db.roster_generation
+        if cached is not None and cached[0] == db.roster_generation:
+            generation, own, actor = cached
+            if actor.person_id is None or db.person_generation.get(actor.person_id, 0) == own:
+                return actor
+        generation, changes = db.roster_generation, db.person_changes
         async with read(session):
             actor = await load_actor(
                 session,
@@ -143,10 +147,13 @@ class ActorMiddleware(BaseMiddleware):
                 admin_ids=app.settings.admin_ids,
                 default_locale=app.settings.default_locale,
             )
-        if app.db.caches_are_exact:
+        # A change to someone's own row that committed while this one loaded may have been
+        # this person's: then the answer is used once but not kept.
+        if db.caches_are_exact and db.person_changes == changes:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[key] = (generation, actor)
+            own = db.person_generation.get(actor.person_id, 0) if actor.person_id else 0
+            self._cache[key] = (generation, own, actor)
         return actor
 
 

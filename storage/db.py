@@ -80,6 +80,11 @@ class Database:
         # blocked flag). SQLite has one writer process, so there it tells exactly when a
         # cached actor is stale; with PostgreSQL other instances write too and caches are off.
         self.roster_generation = 0
+        # Changes to one person's own row (language, reachability) raise only that person's
+        # generation, so that the other cached actors stay valid; `person_changes` counts
+        # them all, to tell a reader that such a change committed while it was loading.
+        self.person_generation: dict[int, int] = {}
+        self.person_changes = 0
         # SQLite has one writer at a time. Writers of this process queue here, woken in
         # order, instead of sleeping and retrying in SQLite's busy handler (which left the
         # lock idle while they slept and timed out under bursts).
@@ -121,14 +126,25 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         # this update must record the mark again and must not invalidate caches.
         session.info["update_marked"] = marked
         session.info.pop("roster_changed", None)
+        session.info.pop("people_changed", None)
         raise
+    changed_people: set[int] = session.info.pop("people_changed", set())
     if session.info.pop("roster_changed", False) and isinstance(database, Database):
         database.roster_generation += 1
+    if changed_people and isinstance(database, Database):
+        for person_id in changed_people:
+            database.person_generation[person_id] = database.person_generation.get(person_id, 0) + 1
+        database.person_changes += 1
 
 
-def roster_changed(session: AsyncSession) -> None:
-    """Called inside a write that changes a person's role, unit, language or reachability."""
-    session.info["roster_changed"] = True
+def roster_changed(session: AsyncSession, person_id: int | None = None) -> None:
+    """Called inside a write that changes who someone is: with `person_id` when only that
+    person's own row changes (language, reachability), without it for anything that may
+    change other people's standing too (roles, units, new people)."""
+    if person_id is None:
+        session.info["roster_changed"] = True
+    else:
+        session.info.setdefault("people_changed", set()).add(person_id)
 
 
 def _mark_update(session: AsyncSession) -> None:

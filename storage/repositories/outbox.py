@@ -166,7 +166,7 @@ class OutboxRepository:
         return ids
 
     async def mark_person_blocked(self, person_id: int, now: datetime) -> None:
-        roster_changed(self.session)
+        roster_changed(self.session, person_id)
         await self.session.execute(
             update(Person).where(Person.id == person_id).values(blocked_bot_at=now)
         )

@@ -131,7 +131,7 @@ class RosterRepository:
         return row.id
 
     async def update_person(self, person_id: int, **values: object) -> None:
-        roster_changed(self.session)
+        roster_changed(self.session, person_id)
         await self.session.execute(update(Person).where(Person.id == person_id).values(**values))
 
     # Memberships

@@ -1,0 +1,56 @@
+"""Who is acting is cached between updates; every change shows at once, and one person's
+own change (their language) leaves everyone else's answer cached and right."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from tests.conftest import World
+from tests.integration.steps import create_invite, join
+from tests.support.bot_client import FakeUser
+
+
+async def _member(world: World, uid: int, role: str, name: str) -> FakeUser:
+    user = world.client.user(uid, name, language_code="ru")
+    await join(world, user, await create_invite(world, world.admin(), role, name=name))
+    return user
+
+
+def _statements(world: World) -> list[str]:
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    event.listen(world.db.engine.sync_engine, "before_cursor_execute", record)
+    return seen
+
+
+async def test_a_language_change_shows_at_once_and_keeps_others_cached(world: World) -> None:
+    anna = await _member(world, 7001, "член рабочей группы", "Анна")
+    boris = await _member(world, 7002, "член рабочей группы", "Борис")
+    c = world.client
+    await c.send(anna, "/help")
+    await c.send(boris, "/language")
+    await c.click(boris, "English")
+    await c.send(boris, "/help")
+    assert c.last_text(boris).startswith("<b>Commands")
+    seen = _statements(world)
+    await c.send(anna, "/help")
+    assert c.last_text(anna).startswith("<b>Команды")
+    # Anna's answer came from the cache: Boris's change was his own.
+    assert not any("FROM person" in s for s in seen), seen
+
+
+async def test_a_role_change_by_the_secretariat_shows_at_once(world: World) -> None:
+    anna = await _member(world, 7001, "член рабочей группы", "Анна")
+    c = world.client
+    await c.send(anna, "/members")
+    assert "Состав рабочей группы" in c.last_text(anna)  # a member may not: refused
+    admin = world.admin()
+    await c.send(admin, "/members")
+    await c.click(admin, "Анна")
+    await c.click(admin, "Изменить роль")
+    await c.click(admin, "секретариат")
+    await c.send(anna, "/members")
+    assert "<b>Анна</b> — секретариат" in c.last_text(anna)
