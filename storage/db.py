@@ -85,6 +85,8 @@ class Database:
         # them all, to tell a reader that such a change committed while it was loading.
         self.person_generation: dict[int, int] = {}
         self.person_changes = 0
+        # The roster listing per group, kept while `roster_version` stays the same.
+        self.roster_listings: dict[int, tuple[tuple[int, int], Any]] = {}
         # SQLite has one writer at a time. Writers of this process queue here, woken in
         # order, instead of sleeping and retrying in SQLite's busy handler (which left the
         # lock idle while they slept and timed out under bursts).
@@ -93,6 +95,11 @@ class Database:
     @property
     def caches_are_exact(self) -> bool:
         return self.is_sqlite
+
+    @property
+    def roster_version(self) -> tuple[int, int]:
+        """Changes with every committed change to anyone in the roster."""
+        return self.roster_generation, self.person_changes
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()

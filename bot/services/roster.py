@@ -23,7 +23,7 @@ from bot.domain.roles import (
 from bot.i18n import SUPPORTED
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
-from storage.db import read, write
+from storage.db import Database, read, write
 from storage.dto import MemberView, UnitView
 from storage.repositories.audit import AuditRepository
 from storage.repositories.roster import RosterRepository
@@ -71,9 +71,22 @@ class RosterService:
 
     # Reading
     async def members(self, actor: Actor) -> list[MemberView]:
+        """The composition, sorted; kept between updates where caches are exact (one SQLite
+        process) until the next committed change to anyone in the roster, since the
+        secretariat pages through it far more often than it changes."""
         actor.require(Capability.MANAGE_ROSTER)
+        db = self.session.info.get("database")
+        cache = db if isinstance(db, Database) and db.caches_are_exact else None
+        version = cache.roster_version if cache else None
+        if cache is not None:
+            hit = cache.roster_listings.get(actor.group_id)
+            if hit is not None and hit[0] == version:
+                return list(hit[1])
         async with read(self.session):
-            return sort_members(await self.repo.members(actor.group_id))
+            members = sort_members(await self.repo.members(actor.group_id))
+        if cache is not None and version is not None and cache.roster_version == version:
+            cache.roster_listings[actor.group_id] = (version, tuple(members))
+        return members
 
     async def member(self, actor: Actor, person_id: int) -> MemberView:
         actor.require(Capability.MANAGE_ROSTER)

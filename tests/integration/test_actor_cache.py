@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
+from storage.db import write
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.roster import RosterRepository
 from tests.conftest import World
 from tests.integration.steps import create_invite, join
 from tests.support.bot_client import FakeUser
@@ -54,3 +57,24 @@ async def test_a_role_change_by_the_secretariat_shows_at_once(world: World) -> N
     await c.click(admin, "секретариат")
     await c.send(anna, "/members")
     assert "<b>Анна</b> — секретариат" in c.last_text(anna)
+
+
+async def test_the_composition_is_read_once_until_someone_changes(world: World) -> None:
+    await _member(world, 7001, "член рабочей группы", "Анна")
+    admin = world.admin()
+    c = world.client
+    await c.send(admin, "/members")
+    seen = _statements(world)
+    await c.send(admin, "/members")
+    assert "<b>Анна</b> — член рабочей группы" in c.last_text(admin)
+    assert not any("FROM membership" in s for s in seen), seen
+    boris = await _member(world, 7002, "член рабочей группы", "Борис")
+    await c.send(admin, "/members")
+    assert "<b>Борис</b> — член рабочей группы" in c.last_text(admin)
+    # Someone's own change shows too: the sender learns that Boris blocked the bot.
+    async with world.db.session() as s, write(s):
+        person = await RosterRepository(s).person_by_telegram(boris.id)
+        assert person is not None
+        await OutboxRepository(s).mark_person_blocked(person.id, world.clock.now())
+    await c.send(admin, "/members")
+    assert "<b>Борис</b> — член рабочей группы — ⚠️ заблокировал(а) бота" in c.last_text(admin)
