@@ -75,13 +75,11 @@ class RosterService:
         process) until the next committed change to anyone in the roster, since the
         secretariat pages through it far more often than it changes."""
         actor.require(Capability.MANAGE_ROSTER)
-        db = self.session.info.get("database")
-        cache = db if isinstance(db, Database) and db.caches_are_exact else None
+        cache = self._cache()
         version = cache.roster_version if cache else None
-        if cache is not None:
-            hit = cache.roster_listings.get(actor.group_id)
-            if hit is not None and hit[0] == version:
-                return list(hit[1])
+        kept = self._kept(actor.group_id)
+        if kept is not None:
+            return list(kept)
         async with read(self.session):
             members = sort_members(await self.repo.members(actor.group_id))
         if cache is not None and version is not None and cache.roster_version == version:
@@ -90,8 +88,28 @@ class RosterService:
 
     async def member(self, actor: Actor, person_id: int) -> MemberView:
         actor.require(Capability.MANAGE_ROSTER)
+        kept = self._kept(actor.group_id)
+        if kept is not None:
+            for member in kept:
+                if member.person.id == person_id:
+                    return member
         async with read(self.session):
             return await self._member(actor.group_id, person_id)
+
+    def _cache(self) -> Database | None:
+        db = self.session.info.get("database")
+        return db if isinstance(db, Database) and db.caches_are_exact else None
+
+    def _kept(self, group_id: int) -> tuple[MemberView, ...] | None:
+        """The listing kept from an earlier update, if nothing in the roster changed since."""
+        cache = self._cache()
+        if cache is None:
+            return None
+        hit = cache.roster_listings.get(group_id)
+        if hit is None or hit[0] != cache.roster_version:
+            return None
+        members: tuple[MemberView, ...] = hit[1]
+        return members
 
     async def units(self, actor: Actor) -> list[UnitView]:
         actor.require(Capability.MANAGE_ROSTER)
