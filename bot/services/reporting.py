@@ -144,7 +144,9 @@ class ReportingService:
         tasks = []
         for y, q in (previous_quarter(year, quarter), (year, quarter)):
             cycle = cycle_for(y, q, self.tz, days_after=self.deadline_days)
-            if now >= cycle.closes_at:
+            # A bot started after a deadline does not open that cycle: nobody was told of it.
+            # A cycle planned before (the bot was merely down) is still opened by its task.
+            if now >= cycle.deadline:
                 continue
             tasks.append(
                 {

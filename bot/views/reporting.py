@@ -40,7 +40,7 @@ def opened(t: Translator, cycle: CycleView, unit: str, now: datetime) -> str:
             t("reports.fact_unit", unit=unit),
             t("reports.fact_deadline", day=_last_day(t, cycle))
             + " "
-            + t.plural("reports.days_left", max(left, 0)),
+            + (t("reports.today_is_the_day") if left <= 0 else t.plural("reports.days_left", left)),
             "",
             t("reports.how_to_submit"),
         ]

@@ -301,3 +301,21 @@ async def test_cl4g_only_representatives_report_and_only_the_secretariat_sees_al
     async with world.app.db.session() as s:
         events = list(await s.scalars(select(AuditEntry.action)))
     assert "report_cycle_opened" in events
+
+
+async def test_cl4g_a_bot_started_late_opens_the_cycle_at_once_but_not_after_its_deadline(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await _at(world, datetime(2027, 1, 5, 9, 0, tzinfo=UTC))  # first planning: 5 days left
+    assert "Осталось 5 дней." in world.client.last_text(p["a"])
+
+
+async def test_cl4g_a_bot_started_after_the_deadline_does_not_chase_that_quarter(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await _at(world, AFTER_DEADLINE)  # first planning after 10 January
+    assert not any("Открыт отчётный период" in x for x in world.client.texts(p["a"]))
+    await world.client.send(p["clerk"], "/reports")
+    assert "Отчётных периодов пока не было" in world.client.last_text(p["clerk"])
