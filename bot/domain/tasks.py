@@ -75,6 +75,17 @@ def reminder_times(
     return out
 
 
+def reminder_overtaken(
+    deadline: date, days: int, all_days: Iterable[int], tz: ZoneInfo, now: datetime
+) -> bool:
+    """A reminder that comes due only after a closer one is already due (the bot was down)
+    is not sent: the closer one says the same with fewer days left."""
+    return any(
+        0 < other < days and at_notice_hour(deadline - timedelta(days=other), tz) <= now
+        for other in all_days
+    )
+
+
 def escalation_at(deadline: date, tz: ZoneInfo) -> datetime:
     """Cl. 4 д–е: a task still open is escalated at 10:00 local on the day after its deadline."""
     return at_notice_hour(deadline + timedelta(days=1), tz)

@@ -34,6 +34,7 @@ from bot.domain.tasks import (
     in_scope,
     is_owner,
     may_assign,
+    reminder_overtaken,
     reminder_times,
     reminder_useful,
     report_problem,
@@ -356,11 +357,13 @@ class TaskDue:
             return "skipped", f"the task is {task.status}"
         if task.deadline is None or not reminder_useful(task.deadline, now, service.tz):
             return "skipped", "the deadline had passed when the reminder came due"
+        days = int(due.payload.get("days", 0))
+        if reminder_overtaken(task.deadline, days, self.reminder_days, service.tz, now):
+            return "skipped", "a closer reminder was due by the time this one ran"
         people = directory.owners(task)
         if not people:
             return "skipped", "no owner in the roster"
         info = directory.info(task, now, service.tz)
-        days = int(due.payload.get("days", 0))
         await self._tell(
             service,
             due,

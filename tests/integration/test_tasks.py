@@ -218,6 +218,20 @@ async def test_cl4e_reminders_7_and_1_days_before_then_escalation_and_agenda_off
     assert "Об исполнении поручения: Разработать регламент" in _read(c, p["chair"])
 
 
+async def test_cl4e_after_downtime_only_the_closer_reminder_is_sent(world: World) -> None:
+    """cl. 4 д–е: the bot was down through both reminder times; the owner gets one reminder
+    (1 day left), not a stale «7 days» one as well."""
+    p = await _signed(world)
+    await world.run_jobs()
+    start = len(world.session.requests)
+    world.clock.set(datetime(2026, 12, 14, 8, 0, tzinfo=UTC))
+    await world.run_jobs()
+    [one] = _sent_since(world, start, p["petrova"])
+    assert "До срока остался 1 день." in one
+    row = await _due(world, "task:2:remind:7")
+    assert row.status == "skipped" and "closer reminder" in (row.note or "")
+
+
 async def test_cl4e_due_rows_for_a_done_task_are_skipped_with_a_note(world: World) -> None:
     """cl. 4 д–е: once the owner has reported completion, its reminders and escalation are
     not sent; the due rows say why."""

@@ -4,7 +4,7 @@ a task, what a completion report must hold."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +21,7 @@ from bot.domain.tasks import (
     is_owner,
     may_assign,
     names_match,
+    reminder_overtaken,
     reminder_times,
     reminder_useful,
     report_problem,
@@ -129,6 +130,16 @@ def test_cl4e_a_reminder_whose_time_had_passed_at_creation_is_left_out() -> None
     assert [d for d, _ in reminder_times(deadline, (3, 3, 0), MSK, created_at=created)] == [3]
     early = datetime(2026, 11, 1, tzinfo=UTC)
     assert [d for d, _ in reminder_times(deadline, (14, 3, 3, 0), MSK, created_at=early)] == [14, 3]
+
+
+def test_cl4e_after_downtime_only_the_closest_due_reminder_goes_out() -> None:
+    deadline = date(2027, 1, 5)
+    seven_due = datetime(2026, 12, 29, 7, 0, tzinfo=UTC)
+    one_due = datetime(2027, 1, 4, 7, 0, tzinfo=UTC)
+    assert not reminder_overtaken(deadline, 7, (7, 1), MSK, seven_due)
+    assert not reminder_overtaken(deadline, 7, (7, 1), MSK, one_due - timedelta(seconds=1))
+    assert reminder_overtaken(deadline, 7, (7, 1), MSK, one_due)
+    assert not reminder_overtaken(deadline, 1, (7, 1), MSK, one_due + timedelta(days=1))
 
 
 def test_cl4d_escalation_at_10_local_on_the_day_after_the_deadline() -> None:
