@@ -249,10 +249,6 @@ def cycle_card_keyboard(t: Translator, state: CycleState) -> InlineKeyboardMarku
     return markup(rows)
 
 
-def no_cycles(t: Translator) -> str:
-    return t("reports.no_cycles")
-
-
 def cycles_list(t: Translator, cycles: list[CycleView]) -> tuple[str, InlineKeyboardMarkup]:
     text = t("reports.list_title") if cycles else t("reports.no_cycles")
     rows = [

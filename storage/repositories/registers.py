@@ -149,9 +149,3 @@ class RegisterRepository:
             for n, author in rows.all()
         ]
         return notes[::-1]
-
-    async def note_count(self, entry_id: int) -> int:
-        found = await self.session.scalar(
-            select(func.count()).select_from(RegisterNote).where(RegisterNote.entry_id == entry_id)
-        )
-        return int(found or 0)

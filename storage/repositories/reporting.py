@@ -118,16 +118,6 @@ class ReportingRepository:
         row = await self.session.get(ReportCycle, cycle_id, populate_existing=True)
         return _cycle(row) if row else None
 
-    async def for_quarter(self, group_id: int, year: int, quarter: int) -> CycleView | None:
-        row = await self.session.scalar(
-            select(ReportCycle).where(
-                ReportCycle.group_id == group_id,
-                ReportCycle.year == year,
-                ReportCycle.quarter == quarter,
-            )
-        )
-        return _cycle(row) if row else None
-
     async def cycles(self, group_id: int, limit: int = 40) -> list[CycleView]:
         rows = await self.session.scalars(
             select(ReportCycle)
@@ -157,15 +147,6 @@ class ReportingRepository:
             )
         )
         return _submission(row) if row else None
-
-    async def unit_history(self, unit_id: int, limit: int = 8) -> list[SubmissionView]:
-        rows = await self.session.scalars(
-            select(ReportSubmission)
-            .where(ReportSubmission.unit_id == unit_id)
-            .order_by(ReportSubmission.submitted_at.desc())
-            .limit(limit)
-        )
-        return [_submission(r) for r in rows]
 
     async def save_submission(
         self,
