@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -319,18 +320,16 @@ async def add_due(
     app: AppContext,
     state: FSMContext,
 ) -> None:
-    service = _service(session, app)
     data = await state.get_data()
-    try:
-        due = await service.check_due(actor, message.text or "", parent_id=data.get("parent"))
-    except InvalidInput as bad:
-        await _again(message, t, bad, "registers.ask_due")
-        return
-    decisions = await service.decisions(actor)
-    await state.update_data(due=due.isoformat())
-    await state.set_state(RegisterDialog.basis)
-    text, keyboard = views.decision_picker(t, decisions, 0)
-    await message.answer(text, reply_markup=keyboard)
+    await _due_then_basis(
+        message,
+        actor,
+        t,
+        _service(session, app),
+        state,
+        RegisterDialog.basis,
+        parent_id=data.get("parent"),
+    )
 
 
 async def basis_page(
@@ -487,17 +486,41 @@ async def change_due(
     app: AppContext,
     state: FSMContext,
 ) -> None:
-    service = _service(session, app)
     data = await state.get_data()
+    await _due_then_basis(
+        message,
+        actor,
+        t,
+        _service(session, app),
+        state,
+        RegisterChangeDialog.basis,
+        entry_id=int(data["entry"]),
+    )
+
+
+async def _due_then_basis(
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    service: RegisterService,
+    state: FSMContext,
+    basis: State,
+    *,
+    parent_id: int | None = None,
+    entry_id: int | None = None,
+) -> None:
+    """A typed due date, checked (against the project's or the entry's other dates); then
+    the question of the decision behind it. A refused date is asked again with the reason."""
     try:
-        due = await service.check_due(actor, message.text or "", entry_id=int(data["entry"]))
+        due = await service.check_due(
+            actor, message.text or "", parent_id=parent_id, entry_id=entry_id
+        )
     except InvalidInput as bad:
         await _again(message, t, bad, "registers.ask_due")
         return
-    decisions = await service.decisions(actor)
     await state.update_data(due=due.isoformat())
-    await state.set_state(RegisterChangeDialog.basis)
-    text, keyboard = views.decision_picker(t, decisions, 0)
+    await state.set_state(basis)
+    text, keyboard = views.decision_picker(t, await service.decisions(actor), 0)
     await message.answer(text, reply_markup=keyboard)
 
 

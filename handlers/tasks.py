@@ -228,7 +228,7 @@ async def assign_menu(
     await edit_or_send(query, *views.owner_menu(t, choices))
 
 
-async def assign_units(
+async def assign_picker(
     query: CallbackQuery,
     callback_data: TaskCb,
     actor: Actor,
@@ -236,22 +236,11 @@ async def assign_units(
     session: AsyncSession,
     app: AppContext,
 ) -> None:
+    """The secretariat picks the owner among the units or among the people, a page at a time."""
     choices = await _service(session, app).owner_choices(actor, callback_data.task)
+    picker = views.units_picker if callback_data.action == "units" else views.people_picker
     await query.answer()
-    await edit_or_send(query, *views.units_picker(t, choices, callback_data.page))
-
-
-async def assign_people(
-    query: CallbackQuery,
-    callback_data: TaskCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    choices = await _service(session, app).owner_choices(actor, callback_data.task)
-    await query.answer()
-    await edit_or_send(query, *views.people_picker(t, choices, callback_data.page))
+    await edit_or_send(query, *picker(t, choices, callback_data.page))
 
 
 async def assign_owner(
@@ -294,7 +283,6 @@ def router() -> Router:
         report_cancel, TaskCb.filter(F.action == "cancel"), StateFilter(TaskReportDialog.confirm)
     )
     r.callback_query.register(assign_menu, TaskCb.filter(F.action == "assign"))
-    r.callback_query.register(assign_units, TaskCb.filter(F.action == "units"))
-    r.callback_query.register(assign_people, TaskCb.filter(F.action == "people"))
+    r.callback_query.register(assign_picker, TaskCb.filter(F.action.in_({"units", "people"})))
     r.callback_query.register(assign_owner, TaskCb.filter(F.action.in_({"setu", "setp"})))
     return r
