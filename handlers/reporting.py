@@ -23,7 +23,7 @@ from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput
-from bot.services.reporting import TEXT_MAX, ReportingService
+from bot.services.reporting import ReportingService, check_text
 from bot.views import reporting as views
 
 
@@ -44,9 +44,7 @@ def _service(session: AsyncSession, app: AppContext) -> ReportingService:
 async def _mine(
     actor: Actor, t: Translator, session: AsyncSession, app: AppContext
 ) -> tuple[str, Any]:
-    service = _service(session, app)
-    unit, rows = await service.obligations(actor)
-    unit_id = await service.unit_of(actor)
+    unit_id, unit, rows = await _service(session, app).obligations(actor)
     now = app.clock.now()
     return (
         views.obligations_card(t, unit, rows, now),
@@ -109,15 +107,6 @@ async def _document(message: Message, t: Translator, app: AppContext) -> dict[st
     }
 
 
-def _text_ok(text: str) -> str | None:
-    """The reason key a typed report is refused for, or None."""
-    if not text.strip():
-        return "reports.empty"
-    if len(text) > TEXT_MAX:
-        return "reports.too_long"
-    return None
-
-
 async def content_given(
     message: Message, t: Translator, app: AppContext, state: FSMContext
 ) -> None:
@@ -134,11 +123,12 @@ async def content_given(
     if message.text is None:
         await message.answer(t("reports.expected_text_or_file") + "\n\n" + views.ask_content(t, mb))
         return
-    reason = _text_ok(message.text)
-    if reason is not None:
-        await message.answer(t(reason, max=TEXT_MAX) + "\n\n" + views.ask_content(t, mb))
+    try:
+        text = check_text(message.text)
+    except InvalidInput as bad:
+        await message.answer(t(bad.key, **bad.params) + "\n\n" + views.ask_content(t, mb))
         return
-    await state.update_data(text=message.text.strip())
+    await state.update_data(text=text)
     await state.set_state(ReportDialog.more)
     await message.answer(t("reports.ask_file_after_text", mb=mb), reply_markup=_skip(t))
 
@@ -168,14 +158,15 @@ async def more_given(
         if message.text is None:
             await message.answer(t("reports.expected_text"), reply_markup=_skip(t))
             return
-        reason = _text_ok(message.text)
-        if reason is not None:
+        try:
+            text = check_text(message.text)
+        except InvalidInput as bad:
             await message.answer(
-                t(reason, max=TEXT_MAX) + "\n\n" + t("reports.ask_text_after_file"),
+                t(bad.key, **bad.params) + "\n\n" + t("reports.ask_text_after_file"),
                 reply_markup=_skip(t),
             )
             return
-        await state.update_data(text=message.text.strip())
+        await state.update_data(text=text)
     await _check(message, actor, t, session, app, state)
 
 

@@ -105,6 +105,15 @@ class ReportTexts:
     cycle_keyboard: Callable[[Translator, CycleView], InlineKeyboardMarkup]
 
 
+def check_text(text: str) -> str:
+    """A typed report: not blank, at most TEXT_MAX characters (a longer one goes as a file)."""
+    if not text.strip():
+        raise InvalidInput("reports.empty")
+    if len(text) > TEXT_MAX:
+        raise InvalidInput("reports.too_long", max=TEXT_MAX)
+    return text.strip()
+
+
 def obliged(unit: UnitRow, cycle: CycleView) -> bool:
     """Units that existed before the deadline and were not archived when the cycle opened
     (an archived unit's earlier submission is still shown, see `_state`)."""
@@ -221,9 +230,9 @@ class ReportingService:
 
     async def obligations(
         self, actor: Actor
-    ) -> tuple[str | None, list[tuple[CycleView, SubmissionView | None]]]:
-        """A representative's view: their unit and, per cycle (newest first), what it has
-        submitted (None when nothing yet)."""
+    ) -> tuple[int, str | None, list[tuple[CycleView, SubmissionView | None]]]:
+        """A representative's view: their unit (id and name) and, per cycle (newest first),
+        what it has submitted (None when nothing yet)."""
         if not can(actor.standing, Capability.SUBMIT_REPORT):
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
@@ -233,7 +242,7 @@ class ReportingService:
             rows: list[tuple[CycleView, SubmissionView | None]] = []
             for cycle in await self.repo.cycles(actor.group_id, limit=4):
                 rows.append((cycle, await self.repo.submission(cycle.id, unit_id)))
-            return actor.unit_name, rows
+            return unit_id, actor.unit_name, rows
 
     async def unit_report(
         self, actor: Actor, cycle_id: int, unit_id: int
@@ -322,8 +331,8 @@ class ReportingService:
         text = (text or "").strip() or None
         if text is None and document is None:
             raise InvalidInput("reports.empty")
-        if text is not None and len(text) > TEXT_MAX:
-            raise InvalidInput("reports.too_long", max=TEXT_MAX)
+        if text is not None:
+            check_text(text)
         now = self.clock.now()
         async with write(self.session):
             cycle = await self._check(actor, cycle_id, unit_id)

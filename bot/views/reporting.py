@@ -324,14 +324,12 @@ def obligations_card(
 
 def obligations_keyboard(
     t: Translator,
-    unit_id: int | None,
+    unit_id: int,
     rows: list[tuple[CycleView, SubmissionView | None]],
     now: datetime,
 ) -> InlineKeyboardMarkup:
     buttons = []
     for cycle, submission in rows:
-        if unit_id is None:
-            break
         verdict = may_submit(
             cycle.cycle,
             closed=cycle.status == "closed",
