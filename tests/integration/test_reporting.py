@@ -29,6 +29,7 @@ ON_THE_DAY = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)
 AFTER_DEADLINE = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 OVERDUE_3 = datetime(2027, 1, 13, 7, 0, tzinfo=UTC)
 CLOSES = datetime(2027, 1, 24, 21, 0, tzinfo=UTC)  # 25.01 00:00 МСК
+STALE = "Кнопка устарела или данные уже изменились. Откройте раздел заново."
 
 
 async def _person(
@@ -319,3 +320,19 @@ async def test_cl4g_a_bot_started_after_the_deadline_does_not_chase_that_quarter
     assert not any("Открыт отчётный период" in x for x in world.client.texts(p["a"]))
     await world.client.send(p["clerk"], "/reports")
     assert "Отчётных периодов пока не было" in world.client.last_text(p["clerk"])
+
+
+async def test_cl4g_a_forged_cycle_or_unit_is_refused_as_stale(world: World) -> None:
+    p = await _group(world)
+    await _at(world, OPENS)
+    card = world.client.last_message(p["clerk"])
+    c = world.client
+    for data in (
+        ReportCb(action="cycle", cycle=99).pack(),
+        ReportCb(action="unit", cycle=1, unit=99).pack(),
+        ReportCb(action="docx", cycle=99).pack(),
+        "rp:cycle:abc",
+    ):
+        await c.click_data(p["clerk"], card, data)
+        assert c.alerts(p["clerk"])[-1] == STALE, data
+    assert await _submissions(world) == 0
