@@ -351,6 +351,8 @@ def router() -> Router:
     # Others fall through to the fallback router, which says who may use the command.
     r.message.register(report_command, Command("report"), HasCapability(Capability.SUBMIT_REPORT))
     r.message.register(reports_command, Command("reports"), HasCapability(Capability.VIEW_REPORTS))
+    # A representative asking for /reports gets what concerns them: their unit's obligations.
+    r.message.register(report_command, Command("reports"), HasCapability(Capability.SUBMIT_REPORT))
     r.callback_query.register(report_button, MenuCb.filter(F.section == "report"))
     r.callback_query.register(reports_button, MenuCb.filter(F.section == "reports"))
     r.callback_query.register(submit_button, ReportCb.filter(F.action == "submit"))

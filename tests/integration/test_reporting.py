@@ -292,8 +292,9 @@ async def test_cl4g_only_representatives_report_and_only_the_secretariat_sees_al
     p = await _group(world)
     await world.client.send(p["m0"], "/report")
     assert "представитель структурного подразделения" in world.client.last_text(p["m0"])
+    # A representative's /reports shows what concerns them: their unit's obligations.
     await world.client.send(p["a"], "/reports")
-    assert "секретариат" in world.client.last_text(p["a"])
+    assert "Сводная информация подразделения «Отдел А»" in world.client.last_text(p["a"])
     await _at(world, OPENS)
     await world.client.click_data(
         p["m0"], world.client.last_message(p["m0"]), ReportCb(action="cycle", cycle=1).pack()
