@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # How long members have to confirm or object before the protocol may be signed (cl. 14).
     consent_period_days: int = Field(default=3, ge=1, le=60)
-    # Telegram allows about 30 messages a second overall; stay just under it.
-    send_rate_per_second: float = Field(default=29.0, gt=0, le=30)
+    # Telegram allows about 30 messages a second overall. The limiter keeps just under the
+    # figure as Telegram counts it, by a round trip per second (bot/delivery/limits.py).
+    send_rate_per_second: float = Field(default=30.0, gt=0, le=30)
     # Reminders to a task's owner, in days before its deadline (cl. 4 д-е).
     task_reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 1)
     # A unit's quarterly report is due on this day after the quarter ends (cl. 4 г).

@@ -111,6 +111,8 @@ class Sender:
         self.idle_wait = idle_wait
         self.rng = rng or random.Random()
         self._wake = asyncio.Event()
+        # How long a claim usually takes (moving average), to start it that much early.
+        self._claim_s = 0.0
 
     def wake(self) -> None:
         """New rows were committed: look now instead of after the idle wait."""
@@ -143,7 +145,12 @@ class Sender:
 
     async def step(self) -> bool:
         """Sends at most one message; False when nothing could be sent right now."""
-        await asyncio.sleep(self.limiter.overall_delay())
+        # Claim while the pause runs out, so the message is ready when its slot opens; the
+        # limit itself is checked again once the row is in hand. Capped at one slot, so a
+        # slow claim never leaves a row marked in flight for long before it is sent.
+        head_start = min(self._claim_s, self.limiter.spacing)
+        await asyncio.sleep(max(0.0, self.limiter.overall_delay() - head_start))
+        claim_started = self.limiter.clock()
         async with self.db.session() as session, write(session):
             now = self.clock.now()
             row = await OutboxRepository(session).claim(now, self.limiter.busy_chats())
@@ -160,11 +167,17 @@ class Sender:
                 )
         if row is None:
             return False
+        self._claim_s += 0.2 * (self.limiter.clock() - claim_started - self._claim_s)
         upload = await self._upload(row)
+        pause = self.limiter.delay(row.chat_id)
+        if pause > 0:
+            await asyncio.sleep(pause)
         self.limiter.reserve(row.chat_id)
         result = await attempt(self.bot, row, upload)
         if result.outcome is Outcome.RETRY_AFTER:
             self.limiter.refused(row.chat_id, result.retry_after)
+        else:
+            self.limiter.answered()
         decision = decide(
             result.outcome,
             kind=row.kind,

@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.delivery.limits import RateLimiter
@@ -28,14 +28,71 @@ class FakeTime:
         return self.now
 
 
-def test_overall_pace_is_just_under_thirty_a_second() -> None:
+def test_overall_pace_is_even_and_never_thirty_one_in_a_second() -> None:
     t = FakeTime()
-    limiter = RateLimiter(29.0, clock=t)
-    for chat in range(29):
-        assert limiter.delay(chat) == pytest.approx(chat / 29.0)
+    limiter = RateLimiter(clock=t)  # the default: Telegram's 30 a second
+    for chat in range(30):
+        t.now = 1000.0 + chat / 30
+        assert limiter.delay(chat) == pytest.approx(0, abs=1e-9)
         limiter.reserve(chat)
-    # The 30th message in that second waits for the next one: never 30 in a second.
-    assert limiter.delay(29) == pytest.approx(1.0)
+        t.now += 0.005  # a 5 ms round trip
+        limiter.answered()
+        if chat < 29:
+            assert limiter.overall_delay() == pytest.approx(1 / 30 - 0.005)
+    # The 31st keeps the even pace only if the 1st was answered a second before: it was
+    # answered at 1000.005, so it waits those 5 ms more.
+    t.now = 1000.0 + 30 / 30
+    assert limiter.overall_delay() == pytest.approx(0.005)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.0005, 0.3),  # round trip
+            st.floats(0.0, 1.0),  # share of it before Telegram counts the message
+            st.floats(0.0, 0.05),  # claiming the row before the send
+            st.booleans(),  # answered with 429
+        ),
+        min_size=31,
+        max_size=150,
+    ),
+    st.sampled_from([30.0, 29.5, 5.0]),
+)
+def test_telegram_never_counts_more_than_the_limit_in_a_second(
+    sends: list[tuple[float, float, float, bool]], per_second: float
+) -> None:
+    """However the network's delay varies, the messages Telegram delivered (429s deliver
+    nothing) never exceed per_second in any second as Telegram sees them."""
+    t = FakeTime()
+    limiter = RateLimiter(per_second, clock=t)
+    seen: list[float] = []
+    for chat, (round_trip, way_in, claim, refused) in enumerate(sends):
+        t.now += limiter.overall_delay() + claim
+        t.now += limiter.overall_delay()  # the sender checks again once the row is claimed
+        limiter.reserve(chat)
+        if not refused:
+            seen.append(t.now + round_trip * way_in)
+        t.now += round_trip
+        if refused:
+            limiter.refused(chat, 1.0)
+        else:
+            limiter.answered()
+    seen.sort()
+    most = max(len([a for a in seen if start <= a < start + 1.0]) for start in seen)
+    assert most <= per_second
+
+
+def test_a_fast_link_keeps_close_to_thirty_a_second() -> None:
+    t = FakeTime()
+    limiter = RateLimiter(clock=t)
+    started = t.now
+    for chat in range(300):
+        t.now += limiter.overall_delay()
+        limiter.reserve(chat)
+        t.now += 0.005
+        limiter.answered()
+    assert 300 / (t.now - started) > 29.8
 
 
 def test_one_message_a_second_per_private_chat_and_three_seconds_per_group() -> None:
@@ -58,6 +115,23 @@ def test_a_429_gives_back_the_overall_slot_and_holds_the_chat() -> None:
     assert limiter.overall_delay() == 0.0
     assert limiter.delay(7) == pytest.approx(2.5)
     assert limiter.delay(8) == 0.0
+
+
+def test_a_429_hands_back_its_slot_so_the_pace_keeps_to_the_schedule() -> None:
+    t = FakeTime()
+    limiter = RateLimiter(10.0, clock=t)
+    limiter.reserve(1)  # slot at 1000.0
+    t.now += 0.1
+    limiter.reserve(2)  # slot at 1000.1, refused after a 30 ms round trip
+    t.now += 0.03
+    limiter.refused(2, 1.0)
+    assert limiter.overall_delay() == 0.0
+    limiter.reserve(3)  # takes the handed-back slot of 1000.1, 30 ms late
+    # The next one keeps to the schedule (1000.2), not 100 ms after the late send.
+    assert limiter.overall_delay() == pytest.approx(0.07)
+    t.now += 0.07
+    limiter.reserve(4)
+    assert limiter.overall_delay() == pytest.approx(0.1)
 
 
 @pytest.mark.parametrize(
