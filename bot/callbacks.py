@@ -30,6 +30,14 @@ class InviteCb(CallbackData, prefix="iv"):
     unit: int = 0
 
 
+class GuestCb(CallbackData, prefix="gs"):
+    """Guests of one meeting (cl. 16 а): the organisers' list and the guest's own card."""
+
+    action: str
+    meeting: int = 0
+    guest: int = 0
+
+
 class UnitCb(CallbackData, prefix="un"):
     action: str
     unit: int = 0

@@ -10,6 +10,10 @@ class InviteDialog(StatesGroup):
     confirm = State()
 
 
+class GuestDialog(StatesGroup):
+    full_name = State()
+
+
 class UnitDialog(StatesGroup):
     name = State()
 

@@ -12,6 +12,7 @@ from handlers import (
     fallback,
     gate,
     group_chat,
+    guests,
     invites,
     meetings,
     onboarding,
@@ -25,10 +26,12 @@ from handlers import (
 
 
 def routers() -> list[Router]:
-    """In the order they are tried: /start first, then the gate for people not in the roster."""
+    """In the order they are tried: /start first, guests' links and cards, then the gate for
+    people not in the roster."""
     return [
         onboarding.router(),
         group_chat.router(),
+        guests.router(),
         gate.router(),
         common.router(),
         roster.router(),

@@ -424,6 +424,10 @@ async def check_in_link(
         actor, token, **_kw(app)
     )
     app.wake_sender()
+    if not actor.in_roster:
+        # A guest: present for the protocol's list, never counted for quorum (cl. 16 а).
+        await message.answer(t("guests.checked_in", title=meeting.title))
+        return
     key = "meetings.checked_in" if first else "meetings.checked_in_before"
     await message.answer(
         t(key, present=presence.present_members, total=presence.total_members)

@@ -14,8 +14,10 @@ from bot.i18n import Translator
 from bot.menu_commands import apply_person_commands
 from bot.middlewares import telegram_name
 from bot.services.actor import Actor
+from bot.services.guests import GUEST_PREFIX
 from bot.services.invites import INVITE_PREFIX, InviteService, Newcomer
 from bot.views.menu import greeting, main_menu, role_name
+from handlers.guests import guest_link, guest_start
 from handlers.meetings import CHECKIN_PREFIX, check_in_link
 
 
@@ -49,9 +51,12 @@ async def start_with_invite(
     await apply_person_commands(bot, user.id, standing, actor.locale)
 
 
-async def start(message: Message, actor: Actor, t: Translator) -> None:
+async def start(
+    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+) -> None:
     if not actor.in_roster:
-        await message.answer(t("gate.welcome_outsider", name=actor.telegram_name))
+        if not await guest_start(message, actor, t, session, app):
+            await message.answer(t("gate.welcome_outsider", name=actor.telegram_name))
         return
     text = greeting(t, actor.display_name, actor.standing, actor.unit_name)
     await message.answer(
@@ -70,6 +75,10 @@ def router() -> Router:
     # plain greeting; outsiders get the check-in refusal, which says who may check in.
     r.message.register(
         check_in_link, CommandStart(deep_link=True, magic=F.args.startswith(CHECKIN_PREFIX))
+    )
+    # A guest's link to one meeting (cl. 16 а): also a /start variant.
+    r.message.register(
+        guest_link, CommandStart(deep_link=True, magic=F.args.startswith(GUEST_PREFIX))
     )
     r.message.register(start, CommandStart())
     return r

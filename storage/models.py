@@ -313,6 +313,35 @@ class Meeting(Base):
     quorum_at_close: Mapped[bool | None]
 
 
+class MeetingGuest(Base):
+    """A guest invited to one meeting (cl. 16 а): never in the roster, never counted."""
+
+    __tablename__ = "meeting_guest"
+    __table_args__ = (
+        # One invitation per person and meeting: a second link for the same person is a
+        # mistake to refuse, not a second guest.
+        Index(
+            "uq_meeting_guest_person",
+            "meeting_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("person_id IS NOT NULL AND revoked_at IS NULL"),
+            postgresql_where=text("person_id IS NOT NULL AND revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    # Name and organisation as the inviter typed them; this is what the protocol lists.
+    full_name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    revoked_at: Mapped[datetime | None]
+
+
 class AgendaItem(Base):
     """A question on a meeting's agenda (cl. 13): drafted by the chair, proposed by a member,
     or an additional item put to the vote of the members present."""

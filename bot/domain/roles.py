@@ -55,6 +55,8 @@ class Capability(StrEnum):
     # A structural unit's quarterly report (cl. 4 г).
     SUBMIT_REPORT = "submit_report"
     VIEW_REPORTS = "view_reports"
+    # Guests for one meeting (cl. 16 а): who sets the meeting, and who organises it.
+    INVITE_GUESTS = "invite_guests"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,12 @@ def can(standing: Standing, capability: Capability) -> bool:
         return standing.role is Role.CHAIR
     if capability is Capability.EDIT_REGISTERS:
         return standing.is_admin or standing.role is Role.SECRETARIAT
+    if capability is Capability.INVITE_GUESTS:
+        return standing.is_admin or standing.role in (
+            Role.CHAIR,
+            Role.DEPUTY_CHAIR,
+            Role.SECRETARIAT,
+        )
     if capability is Capability.SUBMIT_REPORT:
         return standing.role is Role.UNIT_REPRESENTATIVE
     if capability in (Capability.VIEW_COMPLIANCE, Capability.VIEW_REPORTS):

@@ -28,6 +28,7 @@ from bot.domain.roles import MEMBER_ROLES, Role
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.guests import guest_contacts, to_guests
 from bot.services.meetings import MeetingService, Presence, Texts
 from bot.services.outbox import Envelope, enqueue
 from bot.services.roster import Auditor
@@ -320,7 +321,8 @@ class AgendaService:
         )
 
     async def approve(self, actor: Actor, meeting_id: int) -> list[ItemView]:
-        """The chair approves the agenda; it goes to every member (and the group's chat)."""
+        """The chair approves the agenda; it goes to every member, the meeting's guests and
+        the group's chat."""
         now = self.clock.now()
         async with write(self.session):
             await self._chair(actor)
@@ -348,6 +350,15 @@ class AgendaService:
                         text=self.texts.approved(t, meeting, items),
                     )
                 )
+            # Guests see the agenda they are invited to speak or listen to (cl. 16 а).
+            envelopes += to_guests(
+                await guest_contacts(self.session, meeting_id),
+                key=f"agenda:{meeting_id}:approved",
+                kind="announcement",
+                render=self.render,
+                default_locale=self.default_locale,
+                text=lambda t: self.texts.approved(t, meeting, items),
+            )
             chat = await self.meetings.roster.linked_chat(actor.group_id)
             if chat is not None:
                 envelopes.append(

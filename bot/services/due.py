@@ -29,11 +29,13 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import MEMBER_ROLES, Role
 from bot.i18n import Translator
+from bot.services.guests import to_guests
 from bot.services.outbox import Envelope, enqueue
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
 from storage.repositories.due import DueRepository, DueView
+from storage.repositories.guests import GuestRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView
 from storage.repositories.protocols import ProtocolRepository, ProtocolView
 from storage.repositories.roster import RosterRepository
@@ -165,6 +167,7 @@ class DueService:
         meeting_ids = sorted({t.meeting_id for t in tasks if t.meeting_id is not None})
         meetings = await self.meetings.get_many(meeting_ids)
         answered = await self.meetings.answered(meeting_ids)
+        guests = await GuestRepository(self.session).contacts(meeting_ids)
         rosters: dict[int, list[MemberView]] = {}
         rendered: dict[tuple[int, str, bool], tuple[str, InlineKeyboardMarkup | None]] = {}
         outcomes: dict[int, tuple[str, str | None]] = {}
@@ -208,6 +211,16 @@ class DueService:
                         keyboard=keyboard,
                     )
                 )
+            # A guest is not asked to answer: the reminder without the nudge.
+            envelopes += to_guests(
+                guests.get(meeting.id, []),
+                key=f"reminder:{task.id}",
+                kind="reminder",
+                render=self.render,
+                default_locale=self.default_locale,
+                # Called at once, inside this iteration, so the loop variable is the right one.
+                text=lambda t: self.texts.reminder(t, meeting, True),  # noqa: B023
+            )
             outcomes[task.id] = ("done", None)
         await enqueue(self.session, envelopes, now)
         return outcomes

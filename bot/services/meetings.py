@@ -39,6 +39,7 @@ from bot.domain.roles import MEMBER_ROLES, Capability, Role, clean_name
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.guests import guest_contacts, to_guests
 from bot.services.offers import attach_pending
 from bot.services.outbox import Envelope, enqueue, enqueue_edit
 from bot.services.roster import Auditor
@@ -47,6 +48,7 @@ from storage.dto import MemberView
 from storage.repositories.agenda import AgendaRepository
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
+from storage.repositories.guests import GuestRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView, RecordingView
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.roster import RosterRepository
@@ -105,6 +107,28 @@ class Texts:
     rsvp_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
     live: Callable[[Translator, MeetingView, Presence], str]
     live_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
+    # A guest answers nobody: the same news without the request to answer.
+    guest_invitation: Callable[[Translator, MeetingView, str], str]
+
+
+def meeting_calendar(
+    meeting: MeetingView, tz: ZoneInfo, now: datetime, *, cancelled: bool = False
+) -> tuple[str, bytes]:
+    """The meeting as an .ics file (its name and bytes) that calendars add or cancel."""
+    invite = MeetingInvite(
+        uid=meeting_uid(meeting.id),
+        sequence=meeting.sequence,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + MEETING_LENGTH,
+        location=meeting.place,
+        url=meeting.link,
+        description=None,
+        organizer_name=None,
+        dtstamp=now,
+    )
+    content = cancellation_ics(invite) if cancelled else invitation_ics(invite)
+    return ics_filename(meeting.title, meeting.starts_at.astimezone(tz).date()), content
 
 
 class MeetingService:
@@ -322,21 +346,9 @@ class MeetingService:
         texts: Texts,
         now: datetime,
     ) -> None:
-        """Every member and the secretariat, with the .ics; the linked chat is told too."""
-        invite = MeetingInvite(
-            uid=meeting_uid(meeting.id),
-            sequence=meeting.sequence,
-            title=meeting.title,
-            starts_at=meeting.starts_at,
-            ends_at=meeting.starts_at + MEETING_LENGTH,
-            location=meeting.place,
-            url=meeting.link,
-            description=None,
-            organizer_name=None,
-            dtstamp=now,
-        )
-        content = cancellation_ics(invite) if kind == "cancelled" else invitation_ics(invite)
-        file_name = ics_filename(meeting.title, meeting.starts_at.astimezone(self.tz).date())
+        """Every member, the secretariat and the meeting's guests, with the .ics; the linked
+        chat is told too."""
+        file_name, content = meeting_calendar(meeting, self.tz, now, cancelled=kind == "cancelled")
         stored = await FileRepository(self.session).add(
             file_name=file_name, mime_type="text/calendar", content=content, now=now
         )
@@ -360,6 +372,15 @@ class MeetingService:
                     keyboard=keyboard,
                 )
             )
+        envelopes += to_guests(
+            await guest_contacts(self.session, meeting.id),
+            key=f"meeting:{meeting.id}:{meeting.sequence}:{kind}",
+            kind="announcement",
+            render=render,
+            default_locale=default_locale,
+            text=lambda t: texts.guest_invitation(t, meeting, kind),
+            document=document,
+        )
         chat = await self.roster.linked_chat(meeting.group_id)
         if chat is not None:
             t = render(default_locale)
@@ -549,11 +570,16 @@ class MeetingService:
         default_locale: str,
         texts: Texts,
     ) -> tuple[MeetingView, Presence, bool]:
-        """Members only; remote participants count as present (cl. 14)."""
-        if actor.person_id is None or actor.role not in MEMBER_ROLES:
+        """Members, and the meeting's guests for the protocol's list of those invited;
+        remote participants count as present, guests never count (cl. 14, 16 а)."""
+        if actor.person_id is None:
             raise NotAllowed("meetings.checkin_members_only")
         now = self.clock.now()
         async with write(self.session):
+            if actor.role not in MEMBER_ROLES and not await GuestRepository(self.session).is_guest(
+                meeting_id, actor.person_id
+            ):
+                raise NotAllowed("meetings.checkin_members_only")
             meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")

@@ -39,6 +39,7 @@ from storage.repositories.agenda import AgendaRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
+from storage.repositories.guests import GuestRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView
 from storage.repositories.protocols import (
     DisagreementView,
@@ -221,7 +222,7 @@ class ProtocolService:
             presiding=presiding.display_name if presiding else "—",
             presiding_role=t(f"roles.{presiding.role.value}") if presiding else "—",
             attendees=tuple(Attendee(m.display_name, m.unit_name) for m in present),
-            guests=(),
+            guests=tuple(await GuestRepository(self.session).attended(meeting.id)),
             secretary=secretary.display_name if secretary else None,
             present_members=len(present),
             total_members=len(members),

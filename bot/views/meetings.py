@@ -6,7 +6,7 @@ import datetime as dt
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.callbacks import MeetingCb
+from bot.callbacks import GuestCb, MeetingCb
 from bot.domain.meetings import MeetingFormat, Rsvp, quorum_needed
 from bot.domain.roles import Capability, Standing, can
 from bot.i18n import Translator
@@ -41,6 +41,11 @@ def invitation(t: Translator, m: MeetingView, kind: str) -> str:
     head = t(f"meetings.notice_{kind}")
     tail = "\n" + t("meetings.notice_rsvp_hint") if kind in ("new", "changed") else ""
     return "\n".join([head, *facts(t, m)]) + tail
+
+
+def guest_invitation(t: Translator, m: MeetingView, kind: str) -> str:
+    """The same news for a guest (cl. 16 а), who is not asked to answer."""
+    return "\n".join([t(f"meetings.notice_{kind}"), *facts(t, m), t("guests.notice_tail")])
 
 
 def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
@@ -120,7 +125,11 @@ def live_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
 
 
 TEXTS = Texts(
-    invitation=invitation, rsvp_keyboard=rsvp_keyboard, live=live, live_keyboard=live_keyboard
+    invitation=invitation,
+    rsvp_keyboard=rsvp_keyboard,
+    live=live,
+    live_keyboard=live_keyboard,
+    guest_invitation=guest_invitation,
 )
 
 
@@ -195,6 +204,8 @@ def card(
                     button(t("meetings.close_meeting"), MeetingCb(action="close", meeting=m.id)),
                 ]
             )
+    if can(standing, Capability.INVITE_GUESTS) and m.status in ("scheduled", "open"):
+        rows.append([button(t("guests.button"), GuestCb(action="list", meeting=m.id))])
     if may_schedule and m.status == "scheduled":
         rows.append(
             [

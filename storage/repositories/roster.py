@@ -13,7 +13,7 @@ from storage.dto import GroupView, MemberView, PersonView, UnitView
 from storage.models import Membership, Person, StructuralUnit, WorkingGroup
 
 
-def _person_view(row: Person) -> PersonView:
+def person_view(row: Person) -> PersonView:
     return PersonView(
         id=row.id,
         telegram_id=row.telegram_id,
@@ -103,7 +103,7 @@ class RosterRepository:
     # People
     async def person_by_telegram(self, telegram_id: int) -> PersonView | None:
         row = await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
-        return _person_view(row) if row else None
+        return person_view(row) if row else None
 
     async def add_person(
         self,
@@ -147,7 +147,7 @@ class RosterRepository:
     def _member_view(membership: Membership, person: Person, unit_name: str | None) -> MemberView:
         return MemberView(
             membership_id=membership.id,
-            person=_person_view(person),
+            person=person_view(person),
             role=Role(membership.role),
             unit_id=membership.unit_id,
             unit_name=unit_name,
@@ -185,8 +185,8 @@ class RosterRepository:
             return None, None
         person, membership, unit_name = found
         if membership is None:
-            return _person_view(person), None
-        return _person_view(person), self._member_view(membership, person, unit_name)
+            return person_view(person), None
+        return person_view(person), self._member_view(membership, person, unit_name)
 
     async def holder(self, group_id: int, role: Role) -> MemberView | None:
         rows = await self.session.execute(

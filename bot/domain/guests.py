@@ -1,0 +1,40 @@
+"""Guests invited to one meeting (cl. 16 а): when their link works, what they may see."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# Name and organisation in one line, as protocols list invited guests.
+GUEST_NAME_MAX_LENGTH = 200
+
+
+class GuestLinkState(StrEnum):
+    ACTIVE = "active"
+    USED = "used"
+    REVOKED = "revoked"
+    MEETING_OVER = "meeting_over"
+
+
+def guest_link_state(
+    *, used: bool, revoked: bool, meeting_status: str, own: bool = False
+) -> GuestLinkState:
+    """A guest link is for one person and lives as long as its meeting is ahead or open.
+
+    `own` is true when the account opening a used link is the one that used it: the guest
+    opening their link again just sees the meeting.
+    """
+    if revoked:
+        return GuestLinkState.REVOKED
+    if meeting_status not in ("scheduled", "open"):
+        return GuestLinkState.MEETING_OVER
+    if used and not own:
+        return GuestLinkState.USED
+    return GuestLinkState.ACTIVE
+
+
+def clean_guest_name(raw: str) -> str | None:
+    """Spaces folded; None when empty or longer than a protocol's line allows."""
+    name = " ".join(raw.split())
+    if not name or len(name) > GUEST_NAME_MAX_LENGTH:
+        return None
+    return name

@@ -1,0 +1,320 @@
+"""Guests invited to one meeting (cl. 16 а): a personal link, the meeting's facts, agenda
+and materials, and nothing of the roster. Guests never count for quorum and never vote."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.guests import (
+    GUEST_NAME_MAX_LENGTH,
+    GuestLinkState,
+    clean_guest_name,
+    guest_link_state,
+)
+from bot.domain.roles import Capability
+from bot.i18n import Translator
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.invites import CODE_RE, Newcomer
+from bot.services.outbox import Envelope, enqueue
+from bot.services.roster import Auditor
+from storage.db import read, write
+from storage.dto import PersonView
+from storage.repositories.agenda import AgendaRepository, ItemView
+from storage.repositories.guests import GuestContact, GuestRepository, GuestView
+from storage.repositories.meetings import MeetingRepository, MeetingView
+from storage.repositories.roster import RosterRepository
+
+GUEST_PREFIX = "gst_"
+
+LINK_ERRORS: dict[GuestLinkState, str] = {
+    GuestLinkState.USED: "guests.link_used",
+    GuestLinkState.REVOKED: "guests.link_revoked",
+    GuestLinkState.MEETING_OVER: "guests.link_meeting_over",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GuestList:
+    meeting: MeetingView
+    guests: list[GuestView]
+
+
+@dataclass(frozen=True, slots=True)
+class GuestVisit:
+    """What a guest sees of their meeting: its facts and, once approved, its agenda."""
+
+    guest: GuestView
+    meeting: MeetingView
+    agenda: list[ItemView]
+
+
+@dataclass(frozen=True, slots=True)
+class GuestNotices:
+    """Messages the service sends on its own; bot.views.guests renders them."""
+
+    accepted: Callable[[Translator, GuestView, MeetingView], str]
+    revoked: Callable[[Translator, MeetingView], str]
+
+
+async def guest_contacts(session: AsyncSession, meeting_id: int) -> list[GuestContact]:
+    """The meeting's guests who accepted and were not revoked: who else hears of it."""
+    return (await GuestRepository(session).contacts([meeting_id])).get(meeting_id, [])
+
+
+def to_person(
+    person: PersonView,
+    *,
+    key: str,
+    kind: str,
+    render: Callable[[str], Translator],
+    default_locale: str,
+    text: Callable[[Translator], str],
+    document: dict[str, Any] | None = None,
+) -> list[Envelope]:
+    """One message in the person's language, keyed per person; none if they cannot be
+    reached. A guest's key has the same shape as a member's, so news that reaches someone
+    both ways (a guest who has since joined the roster) is sent once."""
+    if person.telegram_id is None:
+        return []
+    t = render(person.locale(default_locale))
+    return [
+        Envelope(
+            key=f"{key}:{person.id}",
+            kind=kind,
+            chat_id=person.telegram_id,
+            person_id=person.id,
+            text=text(t),
+            document=document,
+        )
+    ]
+
+
+def to_guests(
+    guests: list[GuestContact],
+    *,
+    key: str,
+    kind: str,
+    render: Callable[[str], Translator],
+    default_locale: str,
+    text: Callable[[Translator], str],
+    document: dict[str, Any] | None = None,
+) -> list[Envelope]:
+    return [
+        envelope
+        for guest in guests
+        for envelope in to_person(
+            guest.person,
+            key=key,
+            kind=kind,
+            render=render,
+            default_locale=default_locale,
+            text=text,
+            document=document,
+        )
+    ]
+
+
+class GuestService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        notices: GuestNotices,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.render = render
+        self.default_locale = default_locale
+        self.notices = notices
+        self.guests = GuestRepository(session)
+        self.meetings = MeetingRepository(session)
+        self.roster = RosterRepository(session)
+
+    async def _meeting(self, actor: Actor, meeting_id: int) -> MeetingView:
+        meeting = await self.meetings.get(actor.group_id, meeting_id)
+        if meeting is None:
+            raise NotFound("errors.stale")
+        return meeting
+
+    # The organisers' side
+    async def listing(self, actor: Actor, meeting_id: int) -> GuestList:
+        actor.require(Capability.INVITE_GUESTS)
+        async with read(self.session):
+            meeting = await self._meeting(actor, meeting_id)
+            return GuestList(meeting, await self.guests.for_meeting(meeting_id))
+
+    async def invite(self, actor: Actor, meeting_id: int, full_name: str) -> GuestView:
+        actor.require(Capability.INVITE_GUESTS)
+        name = clean_guest_name(full_name)
+        if name is None:
+            raise InvalidInput("guests.name_invalid", max=GUEST_NAME_MAX_LENGTH)
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._meeting(actor, meeting_id)
+            if meeting.status not in ("scheduled", "open"):
+                raise InvalidInput("guests.meeting_over")
+            guest = await self.guests.add(
+                meeting_id=meeting_id,
+                code=secrets.token_urlsafe(12),
+                full_name=name,
+                created_by=actor.telegram_id,
+                now=now,
+            )
+            await Auditor(self.session, actor, now)(
+                "guest_invited", "meeting_guest", guest.id, meeting_id=meeting_id
+            )
+        return guest
+
+    async def revoke(self, actor: Actor, guest_id: int) -> GuestView:
+        """The link stops working; a guest who had accepted is told and hears no more."""
+        actor.require(Capability.INVITE_GUESTS)
+        now = self.clock.now()
+        async with write(self.session):
+            guest = await self.guests.by_id(guest_id)
+            if guest is None:
+                raise NotFound("errors.stale")
+            meeting = await self._meeting(actor, guest.meeting_id)
+            accepted = next(
+                (
+                    c
+                    for c in await guest_contacts(self.session, meeting.id)
+                    if c.guest_id == guest_id
+                ),
+                None,
+            )
+            if not await self.guests.revoke(guest_id, now):
+                raise InvalidInput("guests.revoked_before")
+            if accepted is not None and meeting.status in ("scheduled", "open"):
+                await self._tell(
+                    accepted.person,
+                    f"guest:{guest_id}:revoked",
+                    lambda t: self.notices.revoked(t, meeting),
+                    now,
+                )
+            await Auditor(self.session, actor, now)(
+                "guest_revoked", "meeting_guest", guest_id, meeting_id=meeting.id
+            )
+        return guest
+
+    # The guest's side
+    async def redeem(self, actor: Actor, payload: str, newcomer: Newcomer) -> GuestVisit:
+        """Binds the link to the Telegram account that opens it first."""
+        code = payload.removeprefix(GUEST_PREFIX)
+        if not CODE_RE.match(code):
+            raise NotFound("guests.link_unknown")
+        if actor.in_roster:
+            # Members and staff hear of every meeting already; a guest link is for outsiders.
+            raise InvalidInput("guests.already_in_roster")
+        now = self.clock.now()
+        async with write(self.session):
+            guest = await self.guests.by_code(code)
+            if guest is None:
+                raise NotFound("guests.link_unknown")
+            meeting = await self._meeting(actor, guest.meeting_id)
+            person = await self.roster.person_by_telegram(newcomer.telegram_id)
+            own = person is not None and guest.person_id == person.id
+            state = guest_link_state(
+                used=guest.used_at is not None,
+                revoked=guest.revoked_at is not None,
+                meeting_status=meeting.status,
+                own=own,
+            )
+            if state is not GuestLinkState.ACTIVE:
+                raise InvalidInput(LINK_ERRORS[state])
+            if own:
+                return GuestVisit(guest, meeting, await self._agenda(meeting.id))
+            if person is None:
+                person_id = await self.roster.add_person(
+                    telegram_id=newcomer.telegram_id,
+                    telegram_name=newcomer.telegram_name,
+                    username=newcomer.username,
+                    full_name=None,
+                    language=None,
+                    now=now,
+                    client_language=newcomer.client_language,
+                )
+            else:
+                person_id = person.id
+            if await self.guests.is_guest(meeting.id, person_id):
+                raise InvalidInput("guests.second_link")
+            if not await self.guests.mark_used(guest.id, person_id, now):
+                raise InvalidInput("guests.link_used")
+            accepted = await self.guests.by_id(guest.id)
+            assert accepted is not None
+            await self._tell_inviter(accepted, meeting, now)
+            await Auditor(self.session, actor, now)(
+                "guest_accepted",
+                "meeting_guest",
+                guest.id,
+                meeting_id=meeting.id,
+                person_id=person_id,
+            )
+            return GuestVisit(accepted, meeting, await self._agenda(meeting.id))
+
+    async def _tell_inviter(self, guest: GuestView, meeting: MeetingView, now: datetime) -> None:
+        inviter = await self.roster.person_by_telegram(guest.created_by)
+        if inviter is not None:
+            await self._tell(
+                inviter,
+                f"guest:{guest.id}:accepted",
+                lambda t: self.notices.accepted(t, guest, meeting),
+                now,
+            )
+
+    async def _tell(
+        self, person: PersonView, key: str, text: Callable[[Translator], str], now: datetime
+    ) -> None:
+        envelopes = to_person(
+            person,
+            key=key,
+            kind="announcement",
+            render=self.render,
+            default_locale=self.default_locale,
+            text=text,
+        )
+        await enqueue(self.session, envelopes, now)
+
+    async def _agenda(self, meeting_id: int) -> list[ItemView]:
+        """The approved agenda only: a draft is the chair's business, not a guest's."""
+        agenda = AgendaRepository(self.session)
+        _, approved = await agenda.agenda_state(meeting_id)
+        if approved is None:
+            return []
+        return [i for i in await agenda.items(meeting_id) if i.status == "included"]
+
+    async def visits(self, actor: Actor) -> list[GuestVisit]:
+        """The person's invitations to meetings still ahead or open."""
+        if actor.person_id is None:
+            return []
+        async with read(self.session):
+            found = []
+            for guest, meeting_id in await self.guests.upcoming_for_person(actor.person_id):
+                meeting = await self.meetings.get(actor.group_id, meeting_id)
+                if meeting is not None:
+                    found.append(GuestVisit(guest, meeting, await self._agenda(meeting_id)))
+            return found
+
+    async def visit(self, actor: Actor, guest_id: int) -> GuestVisit:
+        """One invitation, for the guest it belongs to only."""
+        async with read(self.session):
+            guest = await self.guests.by_id(guest_id)
+            if (
+                guest is None
+                or actor.person_id is None
+                or guest.person_id != actor.person_id
+                or guest.revoked_at is not None
+            ):
+                raise NotAllowed("guests.not_yours")
+            meeting = await self._meeting(actor, guest.meeting_id)
+            return GuestVisit(guest, meeting, await self._agenda(meeting.id))
