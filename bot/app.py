@@ -14,7 +14,7 @@ from bot.context import DEFAULT_GROUP_NAME, AppContext
 from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
-from bot.menu_commands import setup_default_commands
+from bot.menu_commands import setup_default_commands, sync_person_menus
 from bot.polling import poll
 from bot.services.setup import ensure_default_group
 from scheduler.ticker import Ticker
@@ -38,7 +38,9 @@ async def run(
     bot = create_bot(settings, session)
     ticker: Ticker | None = None
     sender_task: asyncio.Task[None] | None = None
+    menus_task: asyncio.Task[int] | None = None
     sender_stop = asyncio.Event()
+    menus_stop = asyncio.Event()
     try:
         async with db.session() as s:
             group = await ensure_default_group(
@@ -59,6 +61,17 @@ async def run(
         dp = create_dispatcher(app)
         await bot.delete_webhook(drop_pending_updates=False)
         await setup_default_commands(bot, settings.default_locale, group.timezone)
+        menus_task = asyncio.create_task(
+            sync_person_menus(
+                db,
+                bot,
+                group_id=group.id,
+                admin_ids=settings.admin_ids,
+                default_locale=settings.default_locale,
+                stop=menus_stop,
+            ),
+            name="menus",
+        )
         sender_task = asyncio.create_task(sender.run(sender_stop), name="sender")
         ticker = Ticker(app)
         ticker.start()
@@ -75,6 +88,14 @@ async def run(
         )
         log.info("stopped cleanly")
     finally:
+        menus_stop.set()
+        if menus_task is not None:
+            # It stops between two people, so a menu sent is also recorded; the rest are
+            # synced at the next start.
+            try:
+                await asyncio.wait_for(menus_task, timeout=10)
+            except Exception:
+                log.exception("the command menus could not be synced")
         if ticker is not None:
             ticker.shutdown()
         sender_stop.set()

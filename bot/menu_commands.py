@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import logging
 
 from aiogram import Bot
@@ -11,6 +14,8 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from bot.domain.commands import commands_for
 from bot.domain.roles import Standing
 from bot.i18n import SUPPORTED, Translator, translator
+from storage.db import Database, read, write
+from storage.repositories.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +50,58 @@ async def apply_person_commands(
         )
     except TelegramAPIError:
         log.warning("could not update the command menu of %s", telegram_id, exc_info=True)
+
+
+def menu_fingerprint(commands: list[BotCommand]) -> str:
+    """A digest of a menu as Telegram shows it: commands, order and descriptions."""
+    shown = [[c.command, c.description] for c in commands]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
+
+
+async def sync_person_menus(
+    db: Database,
+    bot: Bot,
+    *,
+    group_id: int,
+    admin_ids: frozenset[int],
+    default_locale: str,
+    stop: asyncio.Event | None = None,
+    pause: float = 0.05,
+) -> int:
+    """At start-up: every person's menu as their role and language make it now.
+
+    Menus are set when someone joins or changes role or language, so a release that adds or
+    renames commands would leave everyone else with the old menu. Only the menus whose
+    digest differs from the last one synced are sent, one at a time and unhurried, while
+    the bot already answers. Someone who only ever had the default menu is left alone.
+    `stop` ends the pass between two people; the rest are synced at the next start.
+    Returns how many menus were set.
+    """
+    async with db.session() as session, read(session):
+        targets = await RosterRepository(session).menu_targets(group_id)
+    synced = 0
+    for person, role, stored in targets:
+        if stop is not None and stop.is_set():
+            break
+        assert person.telegram_id is not None
+        standing = Standing(role=role, is_admin=person.telegram_id in admin_ids)
+        if not standing.in_roster and stored is None:
+            continue
+        commands = bot_commands(translator(person.locale(default_locale), "UTC"), standing)
+        fingerprint = menu_fingerprint(commands)
+        if fingerprint == stored:
+            continue
+        try:
+            await bot.set_my_commands(
+                commands, scope=BotCommandScopeChat(chat_id=person.telegram_id)
+            )
+        except TelegramAPIError:
+            log.warning("could not sync the command menu of %s", person.telegram_id, exc_info=True)
+            continue
+        async with db.session() as session, write(session):
+            await RosterRepository(session).set_menu_fingerprint(person.id, fingerprint)
+        synced += 1
+        await asyncio.sleep(pause)
+    if synced:
+        log.info("command menus re-synced for %s person(s)", synced)
+    return synced

@@ -102,6 +102,9 @@ class Person(Base):
     created_at: Mapped[datetime]
     # Set when Telegram answered 403 for this person; cleared when they write to the bot.
     blocked_bot_at: Mapped[datetime | None]
+    # A digest of the command menu last set for this person's chat at start-up, so that a
+    # release that changes the menus re-sends only the menus that differ.
+    menu_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class Membership(Base):

@@ -188,6 +188,31 @@ class RosterRepository:
             return person_view(person), None
         return person_view(person), self._member_view(membership, person, unit_name)
 
+    async def menu_targets(self, group_id: int) -> list[tuple[PersonView, Role | None, str | None]]:
+        """Everyone with a chat whose menu the bot may have set: the person, their current
+        role (None once they left) and the digest of the menu last synced at start-up."""
+        rows = await self.session.execute(
+            select(Person, Membership.role)
+            .outerjoin(
+                Membership,
+                (Membership.person_id == Person.id)
+                & (Membership.group_id == group_id)
+                & Membership.ended_at.is_(None),
+            )
+            .where(Person.telegram_id.is_not(None))
+            .order_by(Person.id)
+        )
+        return [
+            (person_view(person), Role(role) if role else None, person.menu_fingerprint)
+            for person, role in rows.all()
+        ]
+
+    async def set_menu_fingerprint(self, person_id: int, fingerprint: str) -> None:
+        # Not a roster change: the actor cache keeps nothing of the menu.
+        await self.session.execute(
+            update(Person).where(Person.id == person_id).values(menu_fingerprint=fingerprint)
+        )
+
     async def holder(self, group_id: int, role: Role) -> MemberView | None:
         rows = await self.session.execute(
             self._members_query(group_id).where(Membership.role == role.value)

@@ -550,6 +550,20 @@ class FakeTelegram:
     async def _get_my_commands(self, params: JsonDict, files: FileMap) -> list[JsonDict]:
         return self._commands.get(self._command_key(params), [])
 
+    def chat_menu(self, chat_id: int) -> list[str]:
+        """The commands a private chat's menu shows now (its own scope, if set)."""
+        scope = {"type": "chat", "chat_id": chat_id}
+        return [
+            str(c["command"]) for c in self._commands.get(self._command_key({"scope": scope}), [])
+        ]
+
+    def set_chat_menu(self, chat_id: int, commands: list[str]) -> None:
+        """What an earlier release of the bot left in a chat's menu."""
+        scope = {"type": "chat", "chat_id": chat_id}
+        self._commands[self._command_key({"scope": scope})] = [
+            {"command": c, "description": c} for c in commands
+        ]
+
     async def _send_message(self, params: JsonDict, files: FileMap) -> JsonDict:
         raw = str(params.get("text") or "")
         text = _visible(raw, params.get("parse_mode"))
