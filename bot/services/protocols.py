@@ -31,6 +31,7 @@ from bot.domain.roles import MEMBER_ROLES, Role
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.meetings import meeting_calendar
 from bot.services.outbox import Envelope, enqueue
 from bot.services.roster import Auditor
 from bot.services.tasks import create_tasks
@@ -573,6 +574,12 @@ class ProtocolService:
                 created_at=now,
             )
             await self.repo.update_disagreement(disagreement_id, conciliation_meeting_id=meeting.id)
+            # The parties' calendars get it like any meeting.
+            file_name, content = meeting_calendar(meeting, self.tz, now)
+            stored = await FileRepository(self.session).add(
+                file_name=file_name, mime_type="text/calendar", content=content, now=now
+            )
+            calendar = {"stored_file_id": stored, "file_name": file_name}
             parties = {disagreement.person_id}
             for member in await self.roster.members(actor.group_id):
                 if member.role in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT) or (
@@ -590,6 +597,7 @@ class ProtocolService:
                                 chat_id=member.person.telegram_id,
                                 person_id=member.person.id,
                                 text=self.texts.conciliation_notice(tm, protocol, meeting),
+                                document=calendar,
                             )
                         ],
                         now,

@@ -117,8 +117,21 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     await c.click(p["chair"], "Назначить согласительное совещание (вопрос 2)")
     await c.send(p["chair"], "08.12.2026 10:00")
     assert "Согласительное совещание назначено" in (c.last_text(p["chair"]) or "")
+    before = len(world.session.requests)
     await world.deliver()
     assert "Согласительное совещание по протоколу" in (c.last_text(p["m1"]) or "")
+    # The parties, the chair, the deputy and the secretariat get it with the .ics.
+    calendars = [
+        r
+        for r in world.session.requests[before:]
+        if isinstance(r, SendDocument) and "Согласительное совещание" in (r.caption or "")
+    ]
+    assert {r.chat_id for r in calendars} == {
+        p[k].id for k in ("m1", "chair", "deputy", "clerk")
+    }
+    ics = calendars[0].document
+    assert isinstance(ics, BufferedInputFile) and b"METHOD:REQUEST" in ics.data
+    assert b"DTSTART:20261208T070000Z" in ics.data
     async with world.db.session() as s:
         conciliation = await s.scalar(select(Meeting).where(Meeting.kind == "conciliation"))
         assert conciliation is not None
