@@ -126,9 +126,7 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
         for r in world.session.requests[before:]
         if isinstance(r, SendDocument) and "Согласительное совещание" in (r.caption or "")
     ]
-    assert {r.chat_id for r in calendars} == {
-        p[k].id for k in ("m1", "chair", "deputy", "clerk")
-    }
+    assert {r.chat_id for r in calendars} == {p[k].id for k in ("m1", "chair", "deputy", "clerk")}
     ics = calendars[0].document
     assert isinstance(ics, BufferedInputFile) and b"METHOD:REQUEST" in ics.data
     assert b"DTSTART:20261208T070000Z" in ics.data
