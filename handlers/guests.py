@@ -20,8 +20,9 @@ from bot.services.actor import Actor
 from bot.services.errors import InvalidInput
 from bot.services.guests import GUEST_PREFIX, GuestService
 from bot.services.invites import Newcomer
-from bot.services.meetings import meeting_calendar
+from bot.services.meetings import MeetingService, meeting_calendar
 from bot.views import guests as views
+from bot.views import meetings as meeting_views
 
 
 def service(session: AsyncSession, app: AppContext) -> GuestService:
@@ -175,6 +176,29 @@ async def guest_materials(
             )
 
 
+async def guest_check_in(
+    query: CallbackQuery,
+    callback_data: GuestCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    """A guest at an open meeting, remote or without the QR code: present for the
+    protocol's list, never counted for quorum."""
+    visit = await service(session, app).visit(actor, callback_data.guest)
+    await MeetingService(session, app.clock, app.tz).check_in(
+        actor,
+        visit.meeting.id,
+        "remote",
+        render=app.translator,
+        default_locale=app.settings.default_locale,
+        texts=meeting_views.TEXTS,
+    )
+    app.wake_sender()
+    await query.answer(t.plain("guests.checked_in", title=visit.meeting.title))
+
+
 async def guest_start(
     message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
 ) -> bool:
@@ -202,4 +226,5 @@ def router() -> Router:
     r.callback_query.register(guest_revoke, GuestCb.filter(F.action == "revoke"), organiser)
     r.callback_query.register(guest_card, GuestCb.filter(F.action == "card"))
     r.callback_query.register(guest_materials, GuestCb.filter(F.action == "docs"))
+    r.callback_query.register(guest_check_in, GuestCb.filter(F.action == "checkin"))
     return r

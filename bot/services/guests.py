@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -78,6 +79,7 @@ def to_person(
     default_locale: str,
     text: Callable[[Translator], str],
     document: dict[str, Any] | None = None,
+    keyboard: Callable[[Translator], InlineKeyboardMarkup] | None = None,
 ) -> list[Envelope]:
     """One message in the person's language, keyed per person; none if they cannot be
     reached. A guest's key has the same shape as a member's, so news that reaches someone
@@ -93,6 +95,7 @@ def to_person(
             person_id=person.id,
             text=text(t),
             document=document,
+            keyboard=keyboard(t) if keyboard else None,
         )
     ]
 

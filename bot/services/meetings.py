@@ -39,7 +39,7 @@ from bot.domain.roles import MEMBER_ROLES, Capability, Role, clean_name
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.guests import guest_contacts, to_guests
+from bot.services.guests import guest_contacts, to_guests, to_person
 from bot.services.offers import attach_pending
 from bot.services.outbox import Envelope, enqueue, enqueue_edit
 from bot.services.roster import Auditor
@@ -109,6 +109,8 @@ class Texts:
     live_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
     # A guest answers nobody: the same news without the request to answer.
     guest_invitation: Callable[[Translator, MeetingView, str], str]
+    # The check-in button of a guest's invitation (by its id), for an open meeting.
+    guest_check_in: Callable[[Translator, int], InlineKeyboardMarkup]
 
 
 def meeting_calendar(
@@ -551,6 +553,18 @@ class MeetingService:
                         text=texts.invitation(t, meeting, "opened"),
                         keyboard=texts.live_keyboard(t, meeting_id),
                     )
+                )
+            # Guests too, with a button of their own: a remote guest has no QR code to scan.
+            for guest in await guest_contacts(self.session, meeting_id):
+                envelopes += to_person(
+                    guest.person,
+                    key=f"meeting:{meeting_id}:opened",
+                    kind="announcement",
+                    render=render,
+                    default_locale=default_locale,
+                    text=lambda t: texts.guest_invitation(t, meeting, "opened"),
+                    # Called at once, inside this iteration: the loop variable is this guest.
+                    keyboard=lambda t: texts.guest_check_in(t, guest.guest_id),  # noqa: B023
                 )
             await enqueue(self.session, envelopes, now)
             await Auditor(self.session, actor, now)("meeting_opened", "meeting", meeting_id)

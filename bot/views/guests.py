@@ -95,6 +95,10 @@ def visit_card(t: Translator, visit: GuestVisit) -> tuple[str, InlineKeyboardMar
         lines.append(t("guests.agenda_not_yet"))
     lines += ["", t("guests.visit_rules")]
     rows = []
+    if meeting.status == "open":
+        rows.append(
+            [button(t("meetings.check_in"), GuestCb(action="checkin", guest=visit.guest.id))]
+        )
     if any(item.document for item in visit.agenda):
         rows.append([button(t("guests.materials"), GuestCb(action="docs", guest=visit.guest.id))])
     rows.append([button(t("guests.refresh"), GuestCb(action="card", guest=visit.guest.id))])

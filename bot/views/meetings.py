@@ -48,6 +48,10 @@ def guest_invitation(t: Translator, m: MeetingView, kind: str) -> str:
     return "\n".join([t(f"meetings.notice_{kind}"), *facts(t, m), t("guests.notice_tail")])
 
 
+def guest_check_in(t: Translator, guest_id: int) -> InlineKeyboardMarkup:
+    return markup([[button(t("meetings.check_in"), GuestCb(action="checkin", guest=guest_id))]])
+
+
 def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
     return markup(
         [
@@ -130,6 +134,7 @@ TEXTS = Texts(
     live=live,
     live_keyboard=live_keyboard,
     guest_invitation=guest_invitation,
+    guest_check_in=guest_check_in,
 )
 
 

@@ -177,6 +177,14 @@ async def test_cl14_cl16a_guest_checks_in_for_the_protocol_but_never_counts_for_
         meeting = await s.scalar(select(Meeting))
     assert meeting is not None
 
+    # The guest is told the meeting is open, with a check-in button of their own (a remote
+    # guest has no QR code to scan); the QR code in the room works for them too.
+    opened = c.last_text(guest) or ""
+    assert "Заседание открыто" in opened and "Вы приглашены на это заседание." in opened
+    await c.click(guest, "Отметиться")
+    assert c.callback_answers(guest)[-1].text == (
+        f"✅ Отмечено: вы присутствуете на заседании «{TITLE}» как приглашённый."
+    )
     await c.send(guest, f"/start chk_{meeting.checkin_token}")
     assert "вы присутствуете на заседании" in (c.last_text(guest) or "")
     assert "как приглашённый" in (c.last_text(guest) or "")
