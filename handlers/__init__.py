@@ -26,12 +26,10 @@ from handlers import (
 
 
 def routers() -> list[Router]:
-    """In the order they are tried: /start first, guests' links and cards, then the gate for
-    people not in the roster."""
+    """In the order they are tried: /start first, then the gate for people not in the roster."""
     return [
         onboarding.router(),
         group_chat.router(),
-        guests.router(),
         gate.router(),
         common.router(),
         roster.router(),
@@ -45,5 +43,6 @@ def routers() -> list[Router]:
         reporting.router(),
         tasks.router(),
         registers.router(),
+        guests.router(),
         fallback.router(),
     ]

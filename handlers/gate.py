@@ -1,4 +1,5 @@
-"""People not in the roster: a polite refusal that says how to join, and nothing changes."""
+"""People not in the roster: a guest's own buttons, else a polite refusal that says how to
+join, and nothing changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.filters import InRoster, private_chat
 from bot.i18n import Translator
+from handlers.guests import guest_buttons
 
 
 async def outsider_message(message: Message, t: Translator) -> None:
@@ -22,6 +24,7 @@ def router() -> Router:
     r = Router(name="gate")
     r.message.filter(private_chat(), ~InRoster())
     r.callback_query.filter(~InRoster())
+    guest_buttons(r)  # guests of a meeting are outside the roster too (cl. 16 а)
     r.message.register(outsider_message)
     r.callback_query.register(outsider_button)
     return r

@@ -212,19 +212,24 @@ async def guest_start(
 
 
 def router() -> Router:
-    """Before the gate, as guests are not in the roster; the link itself is a /start
-    variant, routed by onboarding. A fresh router per dispatcher."""
+    """The organisers' side: the meeting's guests, inviting and revoking. Guests themselves
+    are outside the roster, so their buttons are served by the gate (`guest_buttons`).
+    A fresh router per dispatcher."""
     r = Router(name="guests")
-    r.message.filter(private_chat())
     organiser = HasCapability(Capability.INVITE_GUESTS)
-    r.message.register(guest_name, StateFilter(GuestDialog.full_name), organiser, Inline(F.text))
-    r.message.register(
-        guest_name_not_text, StateFilter(GuestDialog.full_name), organiser, NotCommand()
-    )
-    r.callback_query.register(guest_list, GuestCb.filter(F.action == "list"), organiser)
-    r.callback_query.register(guest_new, GuestCb.filter(F.action == "new"), organiser)
-    r.callback_query.register(guest_revoke, GuestCb.filter(F.action == "revoke"), organiser)
+    r.message.filter(private_chat(), organiser)
+    r.callback_query.filter(organiser)
+    r.message.register(guest_name, StateFilter(GuestDialog.full_name), Inline(F.text))
+    r.message.register(guest_name_not_text, StateFilter(GuestDialog.full_name), NotCommand())
+    r.callback_query.register(guest_list, GuestCb.filter(F.action == "list"))
+    r.callback_query.register(guest_new, GuestCb.filter(F.action == "new"))
+    r.callback_query.register(guest_revoke, GuestCb.filter(F.action == "revoke"))
+    return r
+
+
+def guest_buttons(r: Router) -> None:
+    """A guest's own buttons, on the router of people outside the roster: members' updates
+    never pass through them."""
     r.callback_query.register(guest_card, GuestCb.filter(F.action == "card"))
     r.callback_query.register(guest_materials, GuestCb.filter(F.action == "docs"))
     r.callback_query.register(guest_check_in, GuestCb.filter(F.action == "checkin"))
-    return r
