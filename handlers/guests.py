@@ -60,13 +60,11 @@ async def guest_new(
     app: AppContext,
     state: FSMContext,
 ) -> None:
-    found = await service(session, app).listing(actor, callback_data.meeting)
-    if found.meeting.status not in ("scheduled", "open"):
-        raise InvalidInput("guests.meeting_over")
+    meeting = await service(session, app).start_invite(actor, callback_data.meeting)
     await state.set_state(GuestDialog.full_name)
-    await state.set_data({"meeting": found.meeting.id})
+    await state.set_data({"meeting": meeting.id})
     await query.answer()
-    await edit_or_send(query, *views.name_prompt(t, found.meeting.id))
+    await edit_or_send(query, *views.name_prompt(t, meeting.id))
 
 
 async def guest_name(

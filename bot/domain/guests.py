@@ -6,6 +6,8 @@ from enum import StrEnum
 
 # Name and organisation in one line, as protocols list invited guests.
 GUEST_NAME_MAX_LENGTH = 200
+# A meeting has guests while it is ahead or under way; closed or cancelled, it is over.
+GUEST_MEETING_STATUSES: tuple[str, ...] = ("scheduled", "open")
 
 
 class GuestLinkState(StrEnum):
@@ -25,11 +27,15 @@ def guest_link_state(
     """
     if revoked:
         return GuestLinkState.REVOKED
-    if meeting_status not in ("scheduled", "open"):
+    if not accepts_guests(meeting_status):
         return GuestLinkState.MEETING_OVER
     if used and not own:
         return GuestLinkState.USED
     return GuestLinkState.ACTIVE
+
+
+def accepts_guests(meeting_status: str) -> bool:
+    return meeting_status in GUEST_MEETING_STATUSES
 
 
 def clean_guest_name(raw: str) -> str | None:

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.domain.guests import (
     GUEST_NAME_MAX_LENGTH,
     GuestLinkState,
+    accepts_guests,
     clean_guest_name,
     guest_link_state,
 )
@@ -151,6 +152,17 @@ class GuestService:
         return meeting
 
     # The organisers' side
+    @staticmethod
+    def _check_invitable(meeting: MeetingView) -> None:
+        if not accepts_guests(meeting.status):
+            raise InvalidInput("guests.meeting_over")
+
+    async def start_invite(self, actor: Actor, meeting_id: int) -> MeetingView:
+        """Before asking for a name: a stale button on a closed meeting changes nothing."""
+        meeting = (await self.listing(actor, meeting_id)).meeting
+        self._check_invitable(meeting)
+        return meeting
+
     async def listing(self, actor: Actor, meeting_id: int) -> GuestList:
         actor.require(Capability.INVITE_GUESTS)
         async with read(self.session):
@@ -165,8 +177,7 @@ class GuestService:
         now = self.clock.now()
         async with write(self.session):
             meeting = await self._meeting(actor, meeting_id)
-            if meeting.status not in ("scheduled", "open"):
-                raise InvalidInput("guests.meeting_over")
+            self._check_invitable(meeting)
             guest = await self.guests.add(
                 meeting_id=meeting_id,
                 code=secrets.token_urlsafe(12),
@@ -198,7 +209,7 @@ class GuestService:
             )
             if not await self.guests.revoke(guest_id, now):
                 raise InvalidInput("guests.revoked_before")
-            if accepted is not None and meeting.status in ("scheduled", "open"):
+            if accepted is not None and accepts_guests(meeting.status):
                 await self._tell(
                     accepted.person,
                     f"guest:{guest_id}:revoked",

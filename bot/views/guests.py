@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import GuestCb, MeetingCb
+from bot.domain.guests import accepts_guests
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.guests import GuestList, GuestNotices, GuestVisit
@@ -40,7 +41,7 @@ def list_card(t: Translator, found: GuestList) -> tuple[str, InlineKeyboardMarku
     ]
     lines += [guest_line(t, g) for g in found.guests] or [t("guests.none")]
     rows = []
-    if meeting.status in ("scheduled", "open"):
+    if accepts_guests(meeting.status):
         rows.append([button(t("guests.invite"), GuestCb(action="new", meeting=meeting.id))])
         rows += [
             [

@@ -7,6 +7,7 @@ import datetime as dt
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import GuestCb, MeetingCb
+from bot.domain.guests import accepts_guests
 from bot.domain.meetings import MeetingFormat, Rsvp, quorum_needed
 from bot.domain.roles import Capability, Standing, can
 from bot.i18n import Translator
@@ -209,7 +210,7 @@ def card(
                     button(t("meetings.close_meeting"), MeetingCb(action="close", meeting=m.id)),
                 ]
             )
-    if can(standing, Capability.INVITE_GUESTS) and m.status in ("scheduled", "open"):
+    if can(standing, Capability.INVITE_GUESTS) and accepts_guests(m.status):
         rows.append([button(t("guests.button"), GuestCb(action="list", meeting=m.id))])
     if may_schedule and m.status == "scheduled":
         rows.append(

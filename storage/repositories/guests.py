@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.guests import GUEST_MEETING_STATUSES
 from storage.dto import PersonView
 from storage.models import Attendance, Meeting, MeetingGuest, Person
 from storage.repositories.roster import person_view
@@ -146,7 +147,7 @@ class GuestRepository:
             .where(
                 MeetingGuest.person_id == person_id,
                 MeetingGuest.revoked_at.is_(None),
-                Meeting.status.in_(("scheduled", "open")),
+                Meeting.status.in_(GUEST_MEETING_STATUSES),
             )
             .order_by(Meeting.starts_at)
         )

@@ -344,6 +344,13 @@ async def test_cl16a_links_of_a_cancelled_meeting_and_forged_buttons_change_noth
         "Заседание уже закрыто или отменено: пригласить на него нельзя."
     )
     assert await _count(world, MeetingGuest) == 1
+    # The old guests card's button on the cancelled meeting: refused before any question.
+    await c.click_data(p["clerk"], guests_card, GuestCb(action="new", meeting=1).pack())
+    assert c.alerts(p["clerk"])[-1] == (
+        "Заседание уже закрыто или отменено: пригласить на него нельзя."
+    )
+    await c.send(p["clerk"], "Сидоров Семён Семёнович")
+    assert await _count(world, MeetingGuest) == 1
     async with world.db.session() as s:
         row = await s.scalar(select(MeetingGuest))
     assert row is not None and row.used_at is None
