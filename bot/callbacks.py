@@ -36,6 +36,7 @@ class GuestCb(CallbackData, prefix="gs"):
     action: str
     meeting: int = 0
     guest: int = 0
+    page: int = 0
 
 
 class UnitCb(CallbackData, prefix="un"):

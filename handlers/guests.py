@@ -48,7 +48,7 @@ async def guest_list(
     found = await service(session, app).listing(actor, callback_data.meeting)
     await state.clear()
     await query.answer()
-    await edit_or_send(query, *views.list_card(t, found))
+    await edit_or_send(query, *views.list_card(t, found, callback_data.page))
 
 
 async def guest_new(
@@ -112,7 +112,7 @@ async def guest_revoke(
     app.wake_sender()
     found = await guests.listing(actor, revoked.meeting_id)
     await query.answer(t.plain("guests.revoked_ok", name=revoked.full_name))
-    await edit_or_send(query, *views.list_card(t, found))
+    await edit_or_send(query, *views.list_card(t, found, callback_data.page))
 
 
 # The guest's side

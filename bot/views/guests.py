@@ -7,7 +7,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import GuestCb, MeetingCb
 from bot.domain.guests import accepts_guests
 from bot.i18n import Translator
-from bot.keyboards import button, markup
+from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.services.guests import GuestList, GuestNotices, GuestVisit
 from bot.views.agenda import item_line
 from bot.views.meetings import facts, status_label
@@ -30,8 +30,10 @@ def guest_line(t: Translator, guest: GuestView) -> str:
     return t("guests.line_waiting", name=guest.full_name)
 
 
-def list_card(t: Translator, found: GuestList) -> tuple[str, InlineKeyboardMarkup]:
+def list_card(t: Translator, found: GuestList, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
     meeting = found.meeting
+    page, start, end = page_bounds(len(found.guests), page)
+    shown = found.guests[start:end]
     lines = [
         t("guests.list_title", title=meeting.title),
         t("meetings.fact_when", when=t.datetime(meeting.starts_at)),
@@ -39,7 +41,7 @@ def list_card(t: Translator, found: GuestList) -> tuple[str, InlineKeyboardMarku
         t("guests.list_hint"),
         "",
     ]
-    lines += [guest_line(t, g) for g in found.guests] or [t("guests.none")]
+    lines += [guest_line(t, g) for g in shown] or [t("guests.none")]
     rows = []
     if accepts_guests(meeting.status):
         rows.append([button(t("guests.invite"), GuestCb(action="new", meeting=meeting.id))])
@@ -47,12 +49,13 @@ def list_card(t: Translator, found: GuestList) -> tuple[str, InlineKeyboardMarku
             [
                 button(
                     t("guests.revoke_one", name=_short(g.full_name)),
-                    GuestCb(action="revoke", meeting=meeting.id, guest=g.id),
+                    GuestCb(action="revoke", meeting=meeting.id, guest=g.id, page=page),
                 )
             ]
-            for g in found.guests
+            for g in shown
             if g.revoked_at is None
         ]
+    rows.append(pager_row(page, len(found.guests), GuestCb, action="list", meeting=meeting.id))
     rows.append([button(t("common.back"), MeetingCb(action="card", meeting=meeting.id))])
     return "\n".join(lines), markup(rows)
 

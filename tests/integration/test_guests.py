@@ -368,3 +368,22 @@ async def test_cl16a_the_guests_card_and_notices_in_english(world: World) -> Non
     assert "The agenda is not approved yet" in card
     await c.send(guest, "/start gst_NoSuchCode123")
     assert "Invitation not found" in (c.last_text(guest) or "")
+
+
+async def test_a_long_guest_list_is_paged_by_ten(world: World) -> None:
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    for n in range(12):
+        await _invite(world, p["clerk"], f"Гость {n:02d}, организация")
+    await _guests_card(world, p["clerk"])
+    first = c.last_text(p["clerk"]) or ""
+    assert "Гость 09" in first and "Гость 10" not in first
+    await c.click(p["clerk"], "▶")
+    second = c.last_text(p["clerk"]) or ""
+    assert "Гость 10" in second and "Гость 11" in second and "Гость 00" not in second
+    # Revoking from the second page stays on the second page.
+    await c.click(p["clerk"], "Отозвать: Гость 11, организация")
+    after = c.last_text(p["clerk"]) or ""
+    assert "❌ Гость 11, организация — приглашение отозвано" in after
+    assert "Гость 00" not in after
