@@ -184,7 +184,7 @@ async def member_remove(
             bot,
             removed.person.telegram_id,
             Standing(role=None),
-            removed.person.language or app.settings.default_locale,
+            removed.person.locale(app.settings.default_locale),
         )
 
 
@@ -194,7 +194,7 @@ async def _refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
     standing = Standing(
         role=member.role, is_admin=member.person.telegram_id in app.settings.admin_ids
     )
-    locale = member.person.language or app.settings.default_locale
+    locale = member.person.locale(app.settings.default_locale)
     await apply_person_commands(bot, member.person.telegram_id, standing, locale)
 
 

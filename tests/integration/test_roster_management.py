@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram.methods import SetMyCommands
+from aiogram.types import BotCommandScopeChat
 from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Membership
@@ -162,3 +164,28 @@ async def test_paging_shows_ten_a_page(world: World) -> None:
     await c.click(admin, "▶")
     second = c.last_text(admin) or ""
     assert "11. " in second and "12. " in second and "\n1. <b>" not in second
+
+
+async def test_a_role_change_sets_the_menu_in_the_persons_client_language(world: World) -> None:
+    """Menus set by a role change speak the person's language (their Telegram client's when
+    they never chose one), as the start-up sync does, so a restart re-sends nothing."""
+    admin = world.admin()
+    member = world.client.user(6050, "English Member", language_code="en")
+    await join(world, member, await create_invite(world, admin, "член рабочей группы"))
+    c = world.client
+    before = len(world.session.requests)
+    await c.send(admin, "/members")
+    await c.click(admin, "English Member")
+    await c.click(admin, "Изменить роль")
+    await c.click(admin, "секретариат")
+    menus = [
+        r
+        for r in world.session.requests[before:]
+        if isinstance(r, SetMyCommands)
+        and isinstance(r.scope, BotCommandScopeChat)
+        and r.scope.chat_id == member.id
+    ]
+    assert menus, "no menu was set for the new role"
+    descriptions = {cmd.command: cmd.description for cmd in menus[-1].commands}
+    assert "members" in descriptions
+    assert descriptions["help"] == world.app.translator("en")("commands.help")
