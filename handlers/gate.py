@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import AppContext
 from bot.filters import InRoster, private_chat
 from bot.i18n import Translator
-from handlers.guests import guest_buttons
+from bot.services.actor import Actor
+from handlers.guests import guest_buttons, service
 
 
-async def outsider_message(message: Message, t: Translator) -> None:
+async def outsider_message(
+    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+) -> None:
+    # A guest is an outsider too, but is better told where their meeting is than how to join.
+    if actor.person_id is not None and await service(session, app).visits(actor):
+        await message.answer(t("guests.outside_roster"))
+        return
     await message.answer(t("gate.not_in_roster"))
 
 

@@ -83,10 +83,14 @@ async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
         c.last_text(p["clerk"]) or ""
     )
 
-    # A guest is not in the roster: the roster's sections stay closed.
-    for command in ("/meetings", "/members", "/agenda", "/protocols"):
+    # A guest is not in the roster: the roster's sections stay closed, and the refusal
+    # points to the guest's own meeting rather than to joining.
+    for command in ("/meetings", "/members", "/agenda", "/protocols", "привет"):
         await c.send(guest, command)
-        assert "Вы пока не в составе рабочей группы" in (c.last_text(guest) or "")
+        assert c.last_text(guest) == (
+            "Вы приглашены на заседание рабочей группы как гость; другие разделы бота "
+            "доступны её участникам. Ваше заседание, повестка и материалы: /start"
+        )
     # /start shows the guest their invitation.
     await c.send(guest, "/start")
     greeting = c.last_text(guest) or ""
