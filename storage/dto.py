@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.roles import Role
+from bot.domain.roles import Role, holds_member_role, role_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +51,31 @@ class MemberView:
     unit_id: int | None
     unit_name: str | None
     since: datetime
+    # Roles besides the main one (cl. 7); see bot.domain.roles.EXTRA_ROLES.
+    extra_roles: frozenset[Role] = frozenset()
+    # The composition act that included the member (cl. 9), if any.
+    act_id: int | None = None
 
     @property
     def display_name(self) -> str:
         return self.person.display_name
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return role_set(self.role, self.extra_roles)
+
+    def has(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_member(self) -> bool:
+        """Counts for quorum, votes and consents (cl. 14)."""
+        return holds_member_role(self.roles)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the person has joined the bot (a member of the composition may not yet)."""
+        return self.person.telegram_id is not None
 
 
 @dataclass(frozen=True, slots=True)

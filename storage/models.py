@@ -136,10 +136,38 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # The person's main role; chair and deputy are always main roles, so that the partial
+    # index above keeps one holder each.
     role: Mapped[str] = mapped_column(String(32))
+    # Roles held besides the main one (cl. 7): a member who is also their unit's reporting
+    # representative, or works in the secretariat. What a person may do is the union.
+    extra_roles: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    # The act of the body that included the member in the composition, and the one that
+    # removed them (cl. 9); None for roles outside the composition (secretariat staff).
+    act_id: Mapped[int | None] = mapped_column(ForeignKey("composition_act.id"))
+    end_act_id: Mapped[int | None] = mapped_column(ForeignKey("composition_act.id"))
+
+
+class CompositionAct(Base):
+    """An act of the body (приказ, распоряжение) that approves or changes the personal
+    composition of the working group (cl. 9). The initial act made for an existing roster
+    has no number and date until the secretariat completes it."""
+
+    __tablename__ = "composition_act"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
+    # order (приказ) or directive (распоряжение)
+    kind: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str | None] = mapped_column(String(50))
+    signed_on: Mapped[date | None]
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
+    document: Mapped[dict[str, Any] | None]
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
 
 
 class Invite(Base):
@@ -151,6 +179,9 @@ class Invite(Base):
     role: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
     full_name: Mapped[str | None] = mapped_column(String(200))
+    # The roster row this invite connects: a member of the composition who has not yet
+    # joined the bot. None for an invite that creates its own roster row.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     # Set when the creator confirmed that redeeming replaces the current chair or deputy.
     replaces_holder: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[int] = mapped_column(BigInteger)
@@ -314,6 +345,14 @@ class Meeting(Base):
     # Recorded when the meeting closes: who presided and whether there was quorum (cl. 11, 14).
     presiding_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     quorum_at_close: Mapped[bool | None]
+    # An extraordinary meeting («внеочередное заседание», cl. 12), called by the chair at any
+    # time; it counts for the month like a regular one.
+    extraordinary: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The number of members of the composition in force when the meeting opened: the total
+    # that quorum is counted over (cl. 9, 14).
+    composition_total: Mapped[int | None]
+    # Who approved the agenda: the chair, or the deputy acting for them (cl. 13).
+    agenda_approved_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
 
 class MeetingGuest(Base):
@@ -405,6 +444,12 @@ class Protocol(Base):
     signed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcast.id"))
     created_at: Mapped[datetime]
+    # regular (the group's own meetings) or conciliation: each series is numbered apart.
+    series: Mapped[str] = mapped_column(String(16), default="regular", server_default="regular")
+    # Frozen at signature: the DOCX rendered once, and what it shows (composition total,
+    # those present, presiding person, consents), so every later copy is byte-identical.
+    document_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    snapshot: Mapped[dict[str, Any] | None]
 
 
 class ProtocolVersion(Base):
@@ -456,6 +501,10 @@ class Disagreement(Base):
     conciliation_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(BigInteger)
+    resolved_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # For «text changed»: the protocol's version when the outcome was recorded; a newer
+    # version must exist (and be consented to) before signing.
+    resolved_version: Mapped[int | None]
 
 
 class Task(Base):
@@ -708,6 +757,7 @@ __all__ = [
     "Base",
     "Broadcast",
     "ChairAbsence",
+    "CompositionAct",
     "Disagreement",
     "DueTask",
     "FsmRecord",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,12 +61,39 @@ class Capability(StrEnum):
     INVITE_GUESTS = "invite_guests"
 
 
+# Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
+# deputy) may also represent their unit for reporting and work in the secretariat.
+EXTRA_ROLES: frozenset[Role] = frozenset({Role.UNIT_REPRESENTATIVE, Role.SECRETARIAT})
+
+
+def role_set(main: Role | None, extra: Iterable[Role | str] = ()) -> frozenset[Role]:
+    """All roles a person holds: the main one and the extra ones."""
+    roles = {Role(r) for r in extra}
+    if main is not None:
+        roles.add(main)
+    return frozenset(roles)
+
+
+def holds_member_role(roles: AbstractSet[Role]) -> bool:
+    """Only members (chair and deputy included) count for quorum, vote and consent (cl. 14)."""
+    return not roles.isdisjoint(MEMBER_ROLES)
+
+
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """Who a person is for the rules: a role in the group (or none) and admin status."""
+    """Who a person is for the rules: their roles in the group (or none) and admin status."""
 
     role: Role | None
     is_admin: bool = False
+    extra_roles: frozenset[Role] = frozenset()
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return role_set(self.role, self.extra_roles)
+
+    def has(self, *roles: Role) -> bool:
+        """Whether the person holds any of these roles, main or extra."""
+        return not self.roles.isdisjoint(roles)
 
     @property
     def in_roster(self) -> bool:
@@ -72,7 +101,7 @@ class Standing:
 
     @property
     def is_member(self) -> bool:
-        return self.role in MEMBER_ROLES
+        return holds_member_role(self.roles)
 
 
 def can(standing: Standing, capability: Capability) -> bool:
@@ -81,32 +110,25 @@ def can(standing: Standing, capability: Capability) -> bool:
     if capability is Capability.USE_BOT:
         return standing.in_roster
     if capability in (Capability.MANAGE_ROSTER, Capability.BROADCAST):
-        return standing.is_admin or standing.role is Role.SECRETARIAT
+        return standing.is_admin or standing.has(Role.SECRETARIAT)
     if capability is Capability.LINK_CHAT:
         return standing.is_admin
     if capability is Capability.SCHEDULE:
-        return standing.role in (Role.CHAIR, Role.DEPUTY_CHAIR)
+        return standing.has(Role.CHAIR, Role.DEPUTY_CHAIR)
     if capability is Capability.RUN_MEETING:
         # Opening, recording and closing: the secretariat or whoever may preside (cl. 11-12).
-        return standing.role in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
+        return standing.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
     if capability is Capability.RECORD_ABSENCE:
-        return standing.role is Role.CHAIR
+        # The chair, or the secretariat when the chair cannot be reached (cl. 11).
+        return standing.has(Role.CHAIR, Role.SECRETARIAT)
     if capability is Capability.EDIT_REGISTERS:
-        return standing.is_admin or standing.role is Role.SECRETARIAT
+        return standing.is_admin or standing.has(Role.SECRETARIAT)
     if capability is Capability.INVITE_GUESTS:
-        return standing.is_admin or standing.role in (
-            Role.CHAIR,
-            Role.DEPUTY_CHAIR,
-            Role.SECRETARIAT,
-        )
+        return standing.is_admin or standing.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
     if capability is Capability.SUBMIT_REPORT:
-        return standing.role is Role.UNIT_REPRESENTATIVE
+        return standing.has(Role.UNIT_REPRESENTATIVE)
     if capability in (Capability.VIEW_COMPLIANCE, Capability.VIEW_REPORTS):
-        return standing.is_admin or standing.role in (
-            Role.CHAIR,
-            Role.DEPUTY_CHAIR,
-            Role.SECRETARIAT,
-        )
+        return standing.is_admin or standing.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
     return False
 
 

@@ -26,10 +26,25 @@ class Actor:
     blocked_bot: bool = False
     # What the roster remembers of the client's language, to notice when it changes.
     stored_client_language: str | None = None
+    # Roles besides the main one (cl. 7): what the person may do is the union.
+    extra_roles: frozenset[Role] = frozenset()
 
     @property
     def standing(self) -> Standing:
-        return Standing(role=self.role, is_admin=self.is_admin)
+        return Standing(role=self.role, is_admin=self.is_admin, extra_roles=self.extra_roles)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return self.standing.roles
+
+    def has(self, *roles: Role) -> bool:
+        """Whether the person holds any of these roles, main or extra."""
+        return self.standing.has(*roles)
+
+    @property
+    def is_member(self) -> bool:
+        """Counts for quorum, votes and consents (cl. 14)."""
+        return self.standing.is_member
 
     @property
     def in_roster(self) -> bool:
@@ -62,6 +77,7 @@ async def load_actor(
         person_id=person.id if person else None,
         display_name=person.display_name if person else telegram_name,
         role=member.role if member else None,
+        extra_roles=member.extra_roles if member else frozenset(),
         unit_name=member.unit_name if member else None,
         is_admin=telegram_id in admin_ids,
         locale=locale,

@@ -152,6 +152,8 @@ class RosterRepository:
             unit_id=membership.unit_id,
             unit_name=unit_name,
             since=membership.started_at,
+            extra_roles=frozenset(Role(r) for r in membership.extra_roles or ()),
+            act_id=membership.act_id,
         )
 
     async def members(self, group_id: int) -> list[MemberView]:
