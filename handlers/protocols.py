@@ -48,10 +48,10 @@ async def _card(
     return views.card(
         t,
         state,
-        is_secretariat=actor.role is Role.SECRETARIAT or actor.is_admin,
+        is_secretariat=actor.has(Role.SECRETARIAT) or actor.is_admin,
         is_presiding=actor.person_id is not None
         and actor.person_id == state.meeting.presiding_person_id,
-        is_chair=actor.role in (Role.CHAIR, Role.DEPUTY_CHAIR),
+        person_id=actor.person_id,
     )
 
 
@@ -330,7 +330,7 @@ async def objection_reason(
 ) -> None:
     data = await state.get_data()
     try:
-        await _service(session, app).object(
+        objected = await _service(session, app).object(
             actor,
             int(data.get("protocol", 0)),
             int(data.get("version", -1)),
@@ -345,7 +345,9 @@ async def objection_reason(
         raise
     await state.clear()
     app.wake_sender()
-    await message.answer(t("protocol.objected"))
+    # The objector is told who will consider it, and can withdraw it from here (cl. 15).
+    text, keyboard = views.objected(t, objected.disagreement, objected.considering)
+    await message.answer(text, reply_markup=keyboard)
 
 
 # The chair: conciliation meetings and outcomes
@@ -356,7 +358,7 @@ async def conciliation_start(
     t: Translator,
     state: FSMContext,
 ) -> None:
-    if actor.role not in (Role.CHAIR, Role.DEPUTY_CHAIR):
+    if not actor.has(Role.CHAIR, Role.DEPUTY_CHAIR):
         await query.answer(t.plain("protocol.chair_only"), show_alert=True)
         return
     await state.set_state(ConciliationDialog.when)
@@ -396,6 +398,7 @@ async def resolve(
     app: AppContext,
 ) -> None:
     await _service(session, app).resolve(actor, callback_data.disagreement, callback_data.arg)
+    app.wake_sender()
     await query.answer(t.plain(f"protocol.outcome_{callback_data.arg}"))
     await edit_or_send(query, *await _card(actor, t, session, app, callback_data.protocol))
 
@@ -408,7 +411,22 @@ async def sign(
     session: AsyncSession,
     app: AppContext,
 ) -> None:
-    await _service(session, app).sign(actor, callback_data.protocol)
+    """Signing cannot be undone: the same checks as signing, then a confirmation that
+    names the protocol and the version."""
+    state = await _service(session, app).check_sign(actor, callback_data.protocol)
+    await query.answer()
+    await edit_or_send(query, *views.sign_confirm(t, state))
+
+
+async def sign_confirmed(
+    query: CallbackQuery,
+    callback_data: ProtocolCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+) -> None:
+    await _service(session, app).sign(actor, callback_data.protocol, callback_data.version)
     app.wake_sender()
     await query.answer(t.plain("protocol.signed_short"))
     await edit_or_send(query, *await _card(actor, t, session, app, callback_data.protocol))
@@ -444,4 +462,5 @@ def router() -> Router:
     r.callback_query.register(conciliation_start, ProtocolCb.filter(F.action == "concil"))
     r.callback_query.register(resolve, ProtocolCb.filter(F.action == "resolve"))
     r.callback_query.register(sign, ProtocolCb.filter(F.action == "sign"))
+    r.callback_query.register(sign_confirmed, ProtocolCb.filter(F.action == "signok"))
     return r

@@ -31,7 +31,13 @@ from docx.shared import Length, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from bot.domain.protocol import ItemRecord, ProtocolContent
+from bot.domain.protocol import (
+    ConsentEntry,
+    ConsentState,
+    InclusionVote,
+    ItemRecord,
+    ProtocolContent,
+)
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = Pt(14)
@@ -71,6 +77,7 @@ def render_protocol(
     signed_by: str | None,
     signed_on: date | None,
     silent: Sequence[str] = (),
+    consents: Sequence[ConsentEntry] = (),
 ) -> bytes:
     """The protocol as DOCX bytes: a draft («ПРОЕКТ») while unsigned, the final document
     once ``signed_by`` and ``signed_on`` are given.
@@ -81,6 +88,8 @@ def render_protocol(
     An empty ``version_hash`` is accepted only for a draft that has no saved version yet
     (nothing to consent to); the version line is then left out.
     ``silent`` names the members present who did not answer within the consent period.
+    ``consents``, when given, is the whole consent record instead (cl. 14-15): every member
+    present with their one state, the silent among them.
     """
     if (signed_by is None) != (signed_on is None):
         raise ValueError("signed_by and signed_on go together")
@@ -99,9 +108,12 @@ def render_protocol(
     _heading(doc, content)
     _participants(doc, content)
     _agenda(doc, content.items)
+    _rejected(doc, content.rejected)
     for item in content.items:
         _item(doc, item)
-    if silent:
+    if consents:
+        _consents(doc, consents)
+    elif silent:
         paragraph = _paragraph(doc, space_before=Pt(12))
         _run(paragraph, "Не выразили позицию в срок: ", bold=True)
         _run(paragraph, ", ".join(_clean(name).strip() for name in silent))
@@ -270,6 +282,11 @@ def _heading(doc: DocxDocument, content: ProtocolContent) -> None:
     _paragraph(doc, content.group_name, align=WD_ALIGN_PARAGRAPH.CENTER)
     title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(18))
     _run(title, DOCUMENT_TYPE, bold=True)
+    # The heading to the text (requisite 17) names what kind of meeting it was.
+    if content.series == "conciliation":
+        _paragraph(doc, "согласительного совещания", align=WD_ALIGN_PARAGRAPH.CENTER)
+    elif content.extraordinary:
+        _paragraph(doc, "внеочередного заседания", align=WD_ALIGN_PARAGRAPH.CENTER)
     # Date at the left margin and number at the right, on one line.
     line = _paragraph(doc, space_before=Pt(12))
     line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
@@ -278,7 +295,10 @@ def _heading(doc: DocxDocument, content: ProtocolContent) -> None:
     place = _paragraph(doc, space_before=Pt(12))
     _run(place, "Место проведения: ")
     _run(place, content.place if content.place is not None else REMOTE_PLACE)
-    _paragraph(doc, f"Время проведения: {content.meeting_time}")
+    hours = content.meeting_time
+    if content.closed_time:
+        hours = f"{content.meeting_time}–{content.closed_time}"
+    _paragraph(doc, f"Время проведения: {hours}")
 
 
 def _participants(doc: DocxDocument, content: ProtocolContent) -> None:
@@ -319,6 +339,35 @@ def _agenda(doc: DocxDocument, items: Sequence[ItemRecord]) -> None:
         )
 
 
+def _rejected(doc: DocxDocument, rejected: Sequence[tuple[str, InclusionVote]]) -> None:
+    # Cl. 13: an additional item the members present did not include is still on record,
+    # with the vote that kept it out.
+    if not rejected:
+        return
+    _label(doc, "Не включены в повестку дня:", space_before=Pt(12))
+    for title, vote in rejected:
+        heading = _paragraph(
+            doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, keep_with_next=True
+        )
+        _run(heading, title, bold=True)
+        _paragraph(doc, inclusion_text(vote), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+
+
+def inclusion_text(vote: InclusionVote) -> str:
+    """«ГОЛОСОВАЛИ о включении в повестку дня: «за» — 3, …; включён простым большинством»."""
+    counts = (
+        f"ГОЛОСОВАЛИ о включении в повестку дня: «за» — {vote.votes_for}, "
+        f"«против» — {vote.against}, «воздержались» — {vote.abstain} "
+        f"(присутствовавших членов рабочей группы — {vote.present})"
+    )
+    if not vote.included:
+        return f"{counts}. Вопрос не включён в повестку дня."
+    basis = {"consensus": " консенсусом", "majority": " простым большинством голосов"}.get(
+        vote.basis or "", ""
+    )
+    return f"{counts}. Вопрос включён в повестку дня{basis}."
+
+
 def _item(doc: DocxDocument, item: ItemRecord) -> None:
     title = _paragraph(
         doc,
@@ -328,6 +377,10 @@ def _item(doc: DocxDocument, item: ItemRecord) -> None:
         keep_with_next=True,
     )
     _run(title, f"{item.number}. {item.title}", bold=True)
+    if item.inclusion is not None:
+        _paragraph(
+            doc, inclusion_text(item.inclusion), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True
+        )
     _block(doc, "СЛУШАЛИ:", item.heard)
     if item.spoke.strip():
         _block(doc, "ВЫСТУПИЛИ:", item.spoke)
@@ -345,6 +398,37 @@ def _item(doc: DocxDocument, item: ItemRecord) -> None:
         )
     if item.vote.strip():
         _block(doc, "ГОЛОСОВАЛИ:", item.vote)
+
+
+MODES = {"in_person": "очно", "video": "по видеосвязи", "audio": "по аудиосвязи"}
+
+
+def consent_line(entry: ConsentEntry) -> str:
+    """One member's state in the consent record (cl. 14-15), after their name."""
+    mode = f" ({MODES[entry.mode]})" if entry.mode in MODES else ""
+    on = f" от {_dmy(entry.conciliation_on)}" if entry.conciliation_on else ""
+    item = f"возражение по вопросу {entry.item_number}"
+    if entry.state is ConsentState.CONSENTED:
+        return f"устное согласие{mode}"
+    if entry.state is ConsentState.CHANGED:
+        return (
+            f"{item}; по итогам согласительного совещания{on} текст изменён, "
+            f"устное согласие с новой редакцией{mode}"
+        )
+    if entry.state is ConsentState.UNCHANGED:
+        return f"{item} рассмотрено на согласительном совещании{on}, текст оставлен без изменений"
+    if entry.state is ConsentState.WITHDRAWN:
+        return f"{item} отозвано заявителем"
+    return "позиция в срок, установленный для согласования, не выражена"
+
+
+def _consents(doc: DocxDocument, consents: Sequence[ConsentEntry]) -> None:
+    _label(
+        doc, "Согласование протокола присутствовавшими членами рабочей группы:", space_before=Pt(18)
+    )
+    for entry in consents:
+        paragraph = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        _run(paragraph, f"{_clean(entry.name).strip()} — {consent_line(entry)}")
 
 
 def _block(doc: DocxDocument, label: str, text: str) -> None:

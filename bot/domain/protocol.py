@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 DEFAULT_CONSENT_PERIOD = timedelta(days=3)
 
@@ -23,6 +24,18 @@ class TaskLine:
 
 
 @dataclass(frozen=True, slots=True)
+class InclusionVote:
+    """Cl. 13: the vote of the members present on putting an additional item on the agenda."""
+
+    votes_for: int
+    against: int
+    abstain: int
+    present: int
+    basis: str | None  # consensus, majority; None when not included
+    included: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ItemRecord:
     number: int
     title: str
@@ -31,6 +44,7 @@ class ItemRecord:
     decided: str  # РЕШИЛИ
     tasks: tuple[TaskLine, ...] = ()
     vote: str = ""  # for additional items: how the vote went
+    inclusion: InclusionVote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,11 @@ class ProtocolContent:
     quorum: bool
     items: tuple[ItemRecord, ...]
     extra: dict[str, str] = field(default_factory=dict)
+    extraordinary: bool = False
+    closed_time: str | None = None  # "16:40": when the meeting closed
+    # Additional items put to the vote and not included (cl. 13): title and the vote.
+    rejected: tuple[tuple[str, InclusionVote], ...] = ()
+    series: str = "regular"  # conciliation: a conciliation meeting's protocol
 
 
 def canonical_text(content: ProtocolContent) -> str:
@@ -67,7 +86,7 @@ def canonical_text(content: ProtocolContent) -> str:
     def norm(text: str | None) -> str | None:
         return None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
 
-    data = {
+    data: dict[str, Any] = {
         "body": norm(content.body_name),
         "group": norm(content.group_name),
         "number": content.number,
@@ -95,7 +114,42 @@ def canonical_text(content: ProtocolContent) -> str:
             for i in content.items
         ],
     }
+    # Facts added later enter the canonical form only when set, so that the versions saved
+    # before keep the hash their consents were bound to.
+    for i, item in zip(data["items"], content.items, strict=True):
+        if item.inclusion is not None:
+            i["inclusion"] = _vote_data(item.inclusion)
+    if content.extraordinary:
+        data["extraordinary"] = True
+    if content.closed_time is not None:
+        data["closed"] = content.closed_time
+    if content.rejected:
+        data["rejected"] = [[norm(title), _vote_data(v)] for title, v in content.rejected]
+    if content.series != "regular":
+        data["series"] = content.series
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _vote_data(vote: InclusionVote) -> dict[str, Any]:
+    return {
+        "for": vote.votes_for,
+        "against": vote.against,
+        "abstain": vote.abstain,
+        "present": vote.present,
+        "basis": vote.basis,
+        "included": vote.included,
+    }
+
+
+def _vote_from(data: Mapping[str, Any]) -> InclusionVote:
+    return InclusionVote(
+        int(data["for"]),
+        int(data["against"]),
+        int(data["abstain"]),
+        int(data["present"]),
+        data.get("basis"),
+        bool(data["included"]),
+    )
 
 
 def version_hash(content: ProtocolContent) -> str:
@@ -105,7 +159,9 @@ def version_hash(content: ProtocolContent) -> str:
 class Missing(StrEnum):
     RECORDING = "recording"
     QUORUM = "quorum"
+    DECISION = "decision"
     DISAGREEMENT = "disagreement"
+    NEW_VERSION = "new_version"
     CONSENT = "consent"
     CONSENT_REQUEST = "consent_request"
 
@@ -114,6 +170,7 @@ class Missing(StrEnum):
 class SignatureCheck:
     missing: tuple[Missing, ...]
     silent: frozenset[int]  # present members who neither consented nor objected
+    empty_items: tuple[int, ...] = ()  # items whose РЕШИЛИ is empty
 
     @property
     def may_sign(self) -> bool:
@@ -131,26 +188,246 @@ def check_signature(
     consent_requested_at: datetime | None,
     now: datetime,
     consent_period: timedelta = DEFAULT_CONSENT_PERIOD,
+    empty_items: Sequence[int] = (),
+    settled: Set[int] = frozenset(),
+    must_consent: Set[int] = frozenset(),
+    awaiting_new_version: bool = False,
 ) -> SignatureCheck:
     """Cl. 12, 14, 15: a protocol is signed only with the recording attached, every decision
-    taken with quorum, no disagreement open, and every member present consenting to this
-    exact version — or the consent period over with no objection to it; those who did not
-    answer are then named in the record."""
+    taken with quorum, every item with its decision (РЕШИЛИ) written, no disagreement open,
+    and every member present consenting to this exact version — or the consent period over
+    with no objection to it; those who did not answer are then named in the record.
+
+    ``settled``: present members whose objection a conciliation meeting settled without
+    changing the text, or who withdrew it: their position is on record, nobody waits for
+    them. ``must_consent``: objectors whose text was changed; their consent to the new
+    version is what settles it, so the end of the period does not excuse them.
+    ``awaiting_new_version``: a conciliation meeting decided to change the text and no newer
+    version has been saved since."""
     missing: list[Missing] = []
     if not has_recording:
         missing.append(Missing.RECORDING)
     if not decisions_with_quorum:
         missing.append(Missing.QUORUM)
+    if empty_items:
+        missing.append(Missing.DECISION)
     if open_disagreements:
         missing.append(Missing.DISAGREEMENT)
-    silent = frozenset(present_members - consented - objected)
+    if awaiting_new_version:
+        missing.append(Missing.NEW_VERSION)
+    silent = frozenset(present_members - consented - objected - settled)
     if consent_requested_at is None:
         missing.append(Missing.CONSENT_REQUEST)
-    elif objected & present_members or (silent and now < consent_requested_at + consent_period):
+    elif (
+        objected & present_members
+        or (silent and now < consent_requested_at + consent_period)
+        or (must_consent & present_members) - consented
+    ):
         missing.append(Missing.CONSENT)
-    return SignatureCheck(tuple(missing), silent)
+    return SignatureCheck(tuple(missing), silent, tuple(empty_items))
 
 
-def protocol_number(sequence: int, year: int) -> str:
-    """N/YYYY, sequential per year."""
-    return f"{sequence}/{year}"
+def empty_decisions(items: Sequence[ItemRecord]) -> tuple[int, ...]:
+    """Cl. 14: the numbers of items whose decision (РЕШИЛИ) is still blank."""
+    return tuple(i.number for i in items if not i.decided.strip())
+
+
+# --- the consent record (cl. 14-15) ------------------------------------------------------
+
+
+class ConsentState(StrEnum):
+    CONSENTED = "consented"
+    # Objected; the conciliation meeting changed the text and the member consented to it.
+    CHANGED = "changed"
+    # Objected; the conciliation meeting considered it and kept the text.
+    UNCHANGED = "unchanged"
+    # Objected, then withdrew the objection themself.
+    WITHDRAWN = "withdrawn"
+    # Neither consented nor objected within the consent period.
+    SILENT = "silent"
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    person_id: int
+    item_number: int
+    outcome: str  # open, changed, unchanged, withdrawn
+    conciliation_on: date | None = None  # the day the conciliation meeting was held
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentEntry:
+    name: str
+    state: ConsentState
+    mode: str | None = None  # in_person, video, audio
+    item_number: int | None = None
+    conciliation_on: date | None = None
+
+
+def consent_state(
+    person_id: int, consents: Mapping[int, str], objections: Sequence[Objection]
+) -> tuple[ConsentState, Objection | None]:
+    """Cl. 14-15: the one state a member present ends in. ``consents`` maps those who
+    consented to the signed version to how they took part; ``objections`` are every
+    objection to the protocol, in the order made. The latest settled objection decides:
+    a changed text counts only with the objector's consent to it (otherwise they did not
+    state a position on the text signed); a kept text or a withdrawal is their position
+    whether or not they consented afterwards."""
+    own = [o for o in objections if o.person_id == person_id and o.outcome != "open"]
+    last = own[-1] if own else None
+    if last is not None and last.outcome in ("unchanged", "withdrawn"):
+        return ConsentState(last.outcome), last
+    if person_id in consents:
+        if last is not None and last.outcome == "changed":
+            return ConsentState.CHANGED, last
+        return ConsentState.CONSENTED, None
+    return ConsentState.SILENT, None
+
+
+def consent_record(
+    present: Sequence[tuple[int, str]],
+    consents: Mapping[int, str],
+    objections: Sequence[Objection],
+) -> tuple[ConsentEntry, ...]:
+    """Each member present (id, name), in the given order, with exactly one state."""
+    entries = []
+    for person_id, name in present:
+        state, objection = consent_state(person_id, consents, objections)
+        entries.append(
+            ConsentEntry(
+                name=name,
+                state=state,
+                mode=consents.get(person_id)
+                if state in (ConsentState.CONSENTED, ConsentState.CHANGED)
+                else None,
+                item_number=objection.item_number if objection else None,
+                conciliation_on=objection.conciliation_on if objection else None,
+            )
+        )
+    return tuple(entries)
+
+
+# --- the snapshot taken at signature ----------------------------------------------------
+
+
+def content_to_data(content: ProtocolContent) -> dict[str, Any]:
+    """Everything the signed document shows, as JSON-ready data (see ``content_from_data``)."""
+
+    def vote(v: InclusionVote | None) -> dict[str, Any] | None:
+        return None if v is None else _vote_data(v)
+
+    return {
+        "body_name": content.body_name,
+        "group_name": content.group_name,
+        "number": content.number,
+        "meeting_date": content.meeting_date.isoformat(),
+        "meeting_time": content.meeting_time,
+        "closed_time": content.closed_time,
+        "place": content.place,
+        "presiding": content.presiding,
+        "presiding_role": content.presiding_role,
+        "attendees": [[a.name, a.unit] for a in content.attendees],
+        "guests": list(content.guests),
+        "secretary": content.secretary,
+        "present_members": content.present_members,
+        "total_members": content.total_members,
+        "quorum": content.quorum,
+        "extraordinary": content.extraordinary,
+        "series": content.series,
+        "items": [
+            {
+                "number": i.number,
+                "title": i.title,
+                "heard": i.heard,
+                "spoke": i.spoke,
+                "decided": i.decided,
+                "vote": i.vote,
+                "inclusion": vote(i.inclusion),
+                "tasks": [
+                    [t.text, t.owner, t.deadline.isoformat() if t.deadline else None]
+                    for t in i.tasks
+                ],
+            }
+            for i in content.items
+        ],
+        "rejected": [[title, _vote_data(v)] for title, v in content.rejected],
+    }
+
+
+def content_from_data(data: Mapping[str, Any]) -> ProtocolContent:
+    return ProtocolContent(
+        body_name=data["body_name"],
+        group_name=data["group_name"],
+        number=data["number"],
+        meeting_date=date.fromisoformat(data["meeting_date"]),
+        meeting_time=data["meeting_time"],
+        closed_time=data.get("closed_time"),
+        place=data.get("place"),
+        presiding=data["presiding"],
+        presiding_role=data["presiding_role"],
+        attendees=tuple(Attendee(name, unit) for name, unit in data["attendees"]),
+        guests=tuple(data["guests"]),
+        secretary=data.get("secretary"),
+        present_members=int(data["present_members"]),
+        total_members=int(data["total_members"]),
+        quorum=bool(data["quorum"]),
+        extraordinary=bool(data.get("extraordinary", False)),
+        series=data.get("series", "regular"),
+        items=tuple(
+            ItemRecord(
+                number=int(i["number"]),
+                title=i["title"],
+                heard=i["heard"],
+                spoke=i["spoke"],
+                decided=i["decided"],
+                vote=i.get("vote", ""),
+                inclusion=_vote_from(i["inclusion"]) if i.get("inclusion") else None,
+                tasks=tuple(
+                    TaskLine(text, owner, date.fromisoformat(d) if d else None)
+                    for text, owner, d in i["tasks"]
+                ),
+            )
+            for i in data["items"]
+        ),
+        rejected=tuple((title, _vote_from(v)) for title, v in data.get("rejected", [])),
+    )
+
+
+def consents_to_data(entries: Sequence[ConsentEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": e.name,
+            "state": e.state.value,
+            "mode": e.mode,
+            "item": e.item_number,
+            "conciliation_on": e.conciliation_on.isoformat() if e.conciliation_on else None,
+        }
+        for e in entries
+    ]
+
+
+def consents_from_data(data: Sequence[Mapping[str, Any]]) -> tuple[ConsentEntry, ...]:
+    return tuple(
+        ConsentEntry(
+            name=e["name"],
+            state=ConsentState(e["state"]),
+            mode=e.get("mode"),
+            item_number=e.get("item"),
+            conciliation_on=date.fromisoformat(e["conciliation_on"])
+            if e.get("conciliation_on")
+            else None,
+        )
+        for e in data
+    )
+
+
+# --- numbering ---------------------------------------------------------------------------
+
+CONCILIATION_PREFIX = "С-"
+
+
+def protocol_number(sequence: int, year: int, series: str = "regular") -> str:
+    """N/YYYY, sequential per year; a conciliation meeting's protocol is numbered in a
+    series of its own, «С-N/YYYY», so the group's own numbering stays gapless."""
+    prefix = CONCILIATION_PREFIX if series == "conciliation" else ""
+    return f"{prefix}{sequence}/{year}"

@@ -21,6 +21,7 @@ from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
 from storage.repositories.broadcasts import BroadcastRepository, BroadcastView, DeliveryLine
+from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.roster import RosterRepository
 
 
@@ -261,19 +262,35 @@ class BroadcastService:
                 if all(Status(s) in FINAL for line in lines for s in line.statuses):
                     finished += 1
                     await self.repo.update(broadcast.id, finished_at=now)
-                    await enqueue(
-                        self.session,
-                        [
-                            Envelope(
-                                key=f"report:{broadcast.id}",
-                                kind="report",
-                                chat_id=broadcast.author_telegram_id,
-                                broadcast_id=None,
-                                text=report_text(t, broadcast, lines),
+                    reports = [
+                        Envelope(
+                            key=f"report:{broadcast.id}",
+                            kind="report",
+                            chat_id=broadcast.author_telegram_id,
+                            broadcast_id=None,
+                            text=report_text(t, broadcast, lines),
+                        )
+                    ]
+                    # A protocol's distribution is the secretariat's record (cl. 15): its
+                    # report goes to the secretariat as well as to the signer.
+                    group = await ProtocolRepository(self.session).distribution_group(broadcast.id)
+                    for m in await self.roster.members(group) if group is not None else []:
+                        if m.has(Role.SECRETARIAT) and m.person.telegram_id not in (
+                            None,
+                            broadcast.author_telegram_id,
+                        ):
+                            reports.append(
+                                Envelope(
+                                    key=f"report:{broadcast.id}:{m.person.id}",
+                                    kind="report",
+                                    chat_id=m.person.telegram_id,
+                                    broadcast_id=None,
+                                    text=report_text(
+                                        render(m.person.locale(default_locale)), broadcast, lines
+                                    ),
+                                )
                             )
-                        ],
-                        now,
-                    )
+                    await enqueue(self.session, reports, now)
                     await Auditor(self.session, None, now)(
                         "broadcast_finished",
                         "broadcast",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ProtocolCb
+from bot.domain.protocol import ConsentEntry, InclusionVote, Missing
+from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.services.protocols import ProtocolState, ProtocolTexts
+from bot.services.protocols import MODES, ProtocolState, ProtocolTexts
 from bot.views.broadcasts import ack_keyboard
 from bot.views.meetings import facts
+from storage.dto import MemberView
 from storage.repositories.meetings import MeetingView
 from storage.repositories.protocols import DisagreementView, ProtocolView
 
@@ -18,19 +23,48 @@ def status(t: Translator, p: ProtocolView) -> str:
     return t(f"protocol.status_{p.status}")
 
 
+def held_on(m: MeetingView) -> datetime:
+    """The day the meeting was actually held; the day it was called for until it opened."""
+    return m.opened_at or m.starts_at
+
+
+def consent_line(t: Translator, e: ConsentEntry) -> str:
+    params: dict[str, object] = {
+        "name": e.name,
+        "mode": t.plain(f"protocol.mode_{e.mode}").lower() if e.mode in MODES else "—",
+        "item": e.item_number or "—",
+        "date": t.date(e.conciliation_on) if e.conciliation_on else "—",
+    }
+    return t(f"protocol.record_{e.state.value}", **params)
+
+
 def card(
     t: Translator,
     s: ProtocolState,
     *,
     is_secretariat: bool,
     is_presiding: bool,
-    is_chair: bool,
+    is_chair: bool = False,
+    person_id: int | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     p = s.protocol
-    lines = [
-        t("protocol.card_title", number=p.number, title=s.meeting.title),
-        t("protocol.card_status", status=status(t, p)),
-    ]
+    c = s.content
+    lines = [t("protocol.card_title", number=p.number, title=s.meeting.title)]
+    if c.series == "conciliation":
+        lines.append(t("protocol.card_conciliation"))
+    elif c.extraordinary:
+        lines.append(t("protocol.card_extraordinary"))
+    hours = f"{c.meeting_time}–{c.closed_time}" if c.closed_time else c.meeting_time
+    lines.append(t("protocol.card_held", date=t.date(c.meeting_date), hours=hours))
+    lines.append(
+        t(
+            "protocol.card_quorum",
+            present=c.present_members,
+            total=c.total_members,
+            verdict=t.plain("protocol.quorum_yes" if c.quorum else "protocol.quorum_no"),
+        )
+    )
+    lines.append(t("protocol.card_status", status=status(t, p)))
     if s.version:
         lines.append(
             t("protocol.card_version", version=s.version.number, sha=s.version.sha256[:12])
@@ -38,7 +72,7 @@ def card(
     if p.status == "consent":
         lines.append(t("protocol.card_consents", consented=s.consented, present=s.present))
     lines.append("")
-    for item in s.content.items:
+    for item in c.items:
         lines.append(
             t(
                 "protocol.summary_item",
@@ -47,16 +81,41 @@ def card(
                 decided=item.decided or "—",
             )
         )
+        if item.inclusion is not None:
+            lines.append(vote_line(t, item.inclusion))
+    if c.rejected:
+        lines += ["", t("protocol.rejected_title")]
+        for title, vote in c.rejected:
+            lines += [t("protocol.rejected_item", title=title), vote_line(t, vote)]
     open_ones = [d for d in s.disagreements if d.status == "open"]
     if open_ones:
         lines += ["", t("protocol.disagreements_title")]
-        lines += [
-            t("protocol.disagreement_line", item=d.item_number, reason=d.reason) for d in open_ones
-        ]
+        for d in open_ones:
+            lines.append(t("protocol.disagreement_line", item=d.item_number, reason=d.reason))
+            concil = s.conciliations.get(d.id)
+            if concil is not None:
+                key = (
+                    "protocol.conciliation_held"
+                    if concil.status == "closed"
+                    else "protocol.conciliation_set"
+                )
+                lines.append(t(key, when=t.datetime(held_on(concil))))
+    if p.status == "signed" and s.consents:
+        lines += ["", t("protocol.record_title")]
+        lines += [consent_line(t, e) for e in s.consents]
     if p.status != "signed" and s.check.missing:
         lines += ["", t("protocol.missing_title")]
-        lines += [t(f"protocol.missing_{m.value}") for m in s.check.missing]
-        if s.silent_names and "consent" in {m.value for m in s.check.missing}:
+        for m in s.check.missing:
+            if m is Missing.DECISION:
+                lines.append(
+                    t(
+                        "protocol.missing_decision_items",
+                        items=", ".join(str(n) for n in s.check.empty_items),
+                    )
+                )
+            else:
+                lines.append(t(f"protocol.missing_{m.value}"))
+        if s.silent_names and Missing.CONSENT in s.check.missing:
             lines.append(t("protocol.silent", names=", ".join(s.silent_names)))
     rows = []
     if is_secretariat and p.status != "signed":
@@ -67,14 +126,16 @@ def card(
                     ProtocolCb(action="item", protocol=p.id, arg=str(i.number)),
                 )
             ]
-            for i in s.content.items
+            for i in c.items
         ]
         if s.version:
             rows.append(
                 [button(t("protocol.request"), ProtocolCb(action="request", protocol=p.id))]
             )
-    if is_chair:
-        for d in open_ones:
+    considering = s.considering is not None and s.considering.person.id == person_id
+    for d in open_ones if p.status != "signed" else []:
+        concil = s.conciliations.get(d.id)
+        if considering and concil is None:
             rows.append(
                 [
                     button(
@@ -83,8 +144,13 @@ def card(
                     )
                 ]
             )
-    if (is_chair or is_secretariat) and open_ones:
-        for d in open_ones:
+        # The outcome is for whoever presided the conciliation meeting, once it was held.
+        if (
+            concil is not None
+            and concil.status == "closed"
+            and person_id is not None
+            and concil.presiding_person_id == person_id
+        ):
             rows.append(
                 [
                     button(
@@ -99,19 +165,80 @@ def card(
                             action="resolve", disagreement=d.id, protocol=p.id, arg="unchanged"
                         ),
                     ),
-                    button(
-                        t("protocol.withdrawn"),
-                        ProtocolCb(
-                            action="resolve", disagreement=d.id, protocol=p.id, arg="withdrawn"
-                        ),
-                    ),
                 ]
             )
+        if person_id is not None and d.person_id == person_id:
+            rows.append([withdraw_button(t, d)])
     if is_presiding and p.status == "consent":
         rows.append([button(t("protocol.sign"), ProtocolCb(action="sign", protocol=p.id))])
     if s.version:
         rows.append([button(t("protocol.get_docx"), ProtocolCb(action="docx", protocol=p.id))])
     return "\n".join(lines), markup(rows)
+
+
+def vote_line(t: Translator, v: InclusionVote) -> str:
+    verdict = (
+        t.plain(f"protocol.inclusion_{v.basis}")
+        if v.included and v.basis in ("consensus", "majority")
+        else t.plain("protocol.inclusion_included" if v.included else "protocol.inclusion_not")
+    )
+    return t(
+        "protocol.vote_line",
+        fr=v.votes_for,
+        against=v.against,
+        abstain=v.abstain,
+        present=v.present,
+        verdict=verdict,
+    )
+
+
+def withdraw_button(t: Translator, d: DisagreementView) -> InlineKeyboardButton:
+    return button(
+        t("protocol.withdraw", item=d.item_number),
+        ProtocolCb(action="resolve", disagreement=d.id, protocol=d.protocol_id, arg="withdrawn"),
+    )
+
+
+def sign_confirm(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
+    p = s.protocol
+    version = s.version.number if s.version else 0
+    text = t(
+        "protocol.sign_confirm",
+        number=p.number,
+        version=version,
+        sha=s.version.sha256[:12] if s.version else "—",
+    )
+    return text, markup(
+        [
+            [
+                button(
+                    t("protocol.sign_yes"),
+                    ProtocolCb(action="signok", protocol=p.id, version=version),
+                ),
+                button(t("protocol.sign_no"), ProtocolCb(action="card", protocol=p.id)),
+            ]
+        ]
+    )
+
+
+def objected(
+    t: Translator, d: DisagreementView, considering: MemberView | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    if considering is None:
+        text = t("protocol.objected_nobody")
+    else:
+        text = t(
+            "protocol.objected_to",
+            name=considering.display_name,
+            role=t.plain("roles.chair" if considering.has(Role.CHAIR) else "roles.deputy_chair"),
+        )
+    return text, markup([[withdraw_button(t, d)]])
+
+
+def outcome_notice(t: Translator, p: ProtocolView, d: DisagreementView) -> str:
+    return t(
+        f"protocol.outcome_notice_{d.status}", number=p.number, item=d.item_number, reason=d.reason
+    )
 
 
 def listing(
@@ -123,7 +250,7 @@ def listing(
     rows = []
     for p, m in items:
         lines.append(
-            t("protocol.list_line", number=p.number, date=t.date(m.starts_at), status=status(t, p))
+            t("protocol.list_line", number=p.number, date=t.date(held_on(m)), status=status(t, p))
         )
         rows.append(
             [button(t("protocol.open", number=p.number), ProtocolCb(action="card", protocol=p.id))]
@@ -213,7 +340,7 @@ def conciliation_notice(t: Translator, p: ProtocolView, m: MeetingView) -> str:
 
 
 def signed_notice(t: Translator, p: ProtocolView, m: MeetingView) -> str:
-    return t("protocol.signed_notice", number=p.number, title=m.title, date=t.date(m.starts_at))
+    return t("protocol.signed_notice", number=p.number, title=m.title, date=t.date(held_on(m)))
 
 
 def consent_reminder(t: Translator, p: ProtocolView) -> str:
@@ -228,4 +355,5 @@ TEXTS = ProtocolTexts(
     conciliation_notice=conciliation_notice,
     signed_notice=signed_notice,
     ack_keyboard=ack_keyboard,
+    outcome_notice=outcome_notice,
 )

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Disagreement, Protocol, ProtocolAnswer, ProtocolVersion
+from bot.domain.protocol import protocol_number
+from storage.models import Disagreement, Meeting, Protocol, ProtocolAnswer, ProtocolVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +25,13 @@ class ProtocolView:
     signed_at: datetime | None
     signed_by: int | None
     broadcast_id: int | None
+    series: str = "regular"
+    document_file_id: int | None = None
+    snapshot: dict[str, Any] | None = None
 
     @property
     def number(self) -> str:
-        return f"{self.sequence}/{self.year}"
+        return protocol_number(self.sequence, self.year, self.series)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,17 @@ class VersionView:
     items: dict[str, Any]
     sha256: str
     created_at: datetime
+    created_by: int | None = None  # the Telegram id of who saved it
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    """What the protocol states of its meeting beyond the card's facts (cl. 12, 14)."""
+
+    extraordinary: bool
+    composition_total: int | None
+    opened_at: datetime | None
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,9 @@ class DisagreementView:
     reason: str
     status: str
     conciliation_meeting_id: int | None
+    resolved_at: datetime | None = None
+    resolved_by_person_id: int | None = None
+    resolved_version: int | None = None
 
 
 def _protocol(p: Protocol) -> ProtocolView:
@@ -73,6 +91,9 @@ def _protocol(p: Protocol) -> ProtocolView:
         signed_at=p.signed_at,
         signed_by=p.signed_by,
         broadcast_id=p.broadcast_id,
+        series=p.series,
+        document_file_id=p.document_file_id,
+        snapshot=dict(p.snapshot) if p.snapshot is not None else None,
     )
 
 
@@ -98,18 +119,38 @@ class ProtocolRepository:
         )
         return [_protocol(r) for r in rows]
 
-    async def add(self, meeting_id: int, year: int, now: datetime) -> ProtocolView:
-        sequence = (
-            int(
-                await self.session.scalar(
-                    select(func.coalesce(func.max(Protocol.sequence), 0)).where(
-                        Protocol.year == year
-                    )
-                )
-                or 0
-            )
-            + 1
+    async def by_broadcast(self, broadcast_id: int) -> ProtocolView | None:
+        row = await self.session.scalar(
+            select(Protocol).where(Protocol.broadcast_id == broadcast_id)
         )
+        return _protocol(row) if row else None
+
+    async def distribution_group(self, broadcast_id: int) -> int | None:
+        """The group whose protocol this broadcast distributed, if it is a distribution."""
+        return await self.session.scalar(
+            select(Meeting.group_id)
+            .join(Protocol, Protocol.meeting_id == Meeting.id)
+            .where(Protocol.broadcast_id == broadcast_id)
+        )
+
+    async def add(
+        self,
+        meeting_id: int,
+        year: int,
+        now: datetime,
+        *,
+        group_id: int | None = None,
+        series: str = "regular",
+    ) -> ProtocolView:
+        """The next number of the group's series for that year: each series is gapless."""
+        query = select(func.coalesce(func.max(Protocol.sequence), 0)).where(
+            Protocol.year == year, Protocol.series == series
+        )
+        if group_id is not None:
+            query = query.join(Meeting, Meeting.id == Protocol.meeting_id).where(
+                Meeting.group_id == group_id
+            )
+        sequence = int(await self.session.scalar(query) or 0) + 1
         row = Protocol(
             meeting_id=meeting_id,
             year=year,
@@ -117,6 +158,7 @@ class ProtocolRepository:
             status="draft",
             current_version=0,
             created_at=now,
+            series=series,
         )
         self.session.add(row)
         await self.session.flush()
@@ -139,7 +181,17 @@ class ProtocolRepository:
         )
         if row is None:
             return None
-        return VersionView(row.number, dict(row.items), row.sha256, row.created_at)
+        return VersionView(row.number, dict(row.items), row.sha256, row.created_at, row.created_by)
+
+    async def meeting_record(self, meeting_id: int) -> MeetingRecord:
+        row = await self.session.get(Meeting, meeting_id)
+        assert row is not None
+        return MeetingRecord(
+            extraordinary=bool(row.extraordinary),
+            composition_total=row.composition_total,
+            opened_at=row.opened_at,
+            closed_at=row.closed_at,
+        )
 
     async def add_answer(self, **values: Any) -> int:
         row = ProtocolAnswer(**values)
@@ -180,6 +232,9 @@ class ProtocolRepository:
                 d.reason,
                 d.status,
                 d.conciliation_meeting_id,
+                d.resolved_at,
+                d.resolved_by_person_id,
+                d.resolved_version,
             )
             for d, person in rows.all()
         ]
