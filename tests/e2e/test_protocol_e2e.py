@@ -13,6 +13,7 @@ from docx import Document
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
 from tests.e2e.steps import (
+    answered_after,
     hold_meeting,
     invite_and_join,
     open_card,
@@ -86,9 +87,30 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     await sent_after(tg, start, chair.id, "Согласительное совещание назначено")
     await sent_after(tg, start, m[1].id, "Согласительное совещание по протоколу")
 
-    # The conciliation changes the text: a new version, and consent again.
-    card = await open_card(tg, clerk, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
-    card = await press(tg, clerk, card, "Изменить текст", "Протокол № 1/2026")
+    # The conciliation meeting is held (the chair presides it) and changes the text: the
+    # chair records it, the objector is told, then a new version and consent again.
+    running.clock.set(datetime(2026, 12, 8, 6, 58, tzinfo=UTC))
+    concil = "Открыть: Согласительное совещание: протокол № 1/2"
+    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    start = len(tg.calls)
+    await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
+    for user in (chair, m[1]):
+        opened = await sent_after(tg, start, user.id, "Заседание открыто")
+        s = len(tg.calls)
+        await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
+        await answered_after(tg, s)
+    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    await press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
+    await tg.send_audio(clerk, "AUD2", "concil.mp3", "audio/mpeg", 3, b"mp3")
+    await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
+    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    await press(tg, clerk, card, "Закрыть заседание", "проведено")
+    card = await open_card(tg, chair, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
+    start = len(tg.calls)
+    await press(tg, chair, card, "Изменить текст", "Протокол № 1/2026")
+    told = await sent_after(tg, start, m[1].id, "Возражение к протоколу № 1/2026, вопрос 1")
+    assert "текст будет изменён" in (told.text or "")
+    card = await open_card(tg, clerk, "/protocols", "Протокол № 1/2026", "Протокол № 1/2026")
     await press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
     start = len(tg.calls)
     await tg.send_text(clerk, "Член 0 о проекте стандарта")
@@ -106,7 +128,8 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     # The deputy presided (the chair was absent) and signs; everyone receives it.
     card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "на согласовании")
     start = len(tg.calls)
-    await press(tg, deputy, card, "Подписать протокол", "подписан")
+    confirm = await press(tg, deputy, card, "Подписать протокол", "изменить нельзя")
+    await press(tg, deputy, confirm, "Подтвердить", "подписан")
     for user in (chair, deputy, clerk, *m):
         got = await sent_after(tg, start, user.id, "Подписан протокол № 1/2026")
         assert got.method == "sendDocument"
@@ -117,4 +140,10 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     assert name == "Протокол № 1-2026 от 05.12.2026.docx"
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "Заместитель Зоя" in text and "внедрить до 01.03.2027" in text
+    # The consent record: the objector's objection and its outcome, not silence.
+    assert (
+        "Член 1 — возражение по вопросу 1; по итогам согласительного совещания от 08.12.2026 "
+        "текст изменён, устное согласие с новой редакцией (по видеосвязи)" in text
+    )
+    assert "Член 0 — устное согласие (очно)" in text
     assert "ПРОЕКТ" not in text

@@ -69,6 +69,36 @@ async def _write_item(
         await c.send(clerk, tasks)
 
 
+async def _hold_conciliation(
+    world: World, p: dict[str, FakeUser], title: str, parties: tuple[str, ...] = ("chair", "m1")
+) -> None:
+    """The secretariat opens the conciliation meeting at its time, the parties check in,
+    the recording is attached and the meeting is closed: it has been held (cl. 15)."""
+    c = world.client
+    clerk = p["clerk"]
+    world.clock.set(datetime(2026, 12, 8, 7, 0, tzinfo=UTC))
+    await c.send(clerk, "/meetings")
+    await c.click(clerk, f"Открыть: {title}")
+    await c.click(clerk, "Открыть заседание")
+    await world.deliver()
+    for key in parties:
+        await c.click(p[key], "Отметиться")
+    await c.send(clerk, "/meetings")
+    await c.click(clerk, f"Открыть: {title}")
+    await c.click(clerk, "Прикрепить аудиозапись")
+    await c.send_audio(clerk, file_name="concil.mp3", content=b"mp3", file_size=3)
+    await c.send(clerk, "/meetings")
+    await c.click(clerk, f"Открыть: {title}")
+    await c.click(clerk, "Закрыть заседание")
+    world.clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+
+
+async def _sign(world: World, user: FakeUser) -> None:
+    """«Подписать протокол», then «Подтвердить» in the confirmation (cl. 14)."""
+    await world.client.click(user, "Подписать протокол")
+    await world.client.click(user, "Подтвердить")
+
+
 async def _open_protocol(world: World, clerk: FakeUser) -> None:
     c = world.client
     await c.send(clerk, "/meetings")
@@ -142,9 +172,13 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     await c.click(p["deputy"], "Подписать протокол")
     assert "Подписать нельзя" in c.alerts(p["deputy"])[-1]
 
+    # The conciliation meeting is held; the chair, who presided it, records the outcome.
+    await _hold_conciliation(world, p, "Согласительное совещание: протокол № 1/2")
+    await c.send(p["chair"], "/protocols")
+    await c.click(p["chair"], "Протокол № 1/2026")
+    await c.click(p["chair"], "Изменить текст")
     await c.send(clerk, "/protocols")
     await c.click(clerk, "Протокол № 1/2026")
-    await c.click(clerk, "Изменить текст")
     await _write_item(world, clerk, 2, "Принять к сведению; срок — до 31.12.2026.")
     await world.deliver()
 
@@ -165,7 +199,7 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     assert "председательствовавший" in c.alerts(p["chair"])[-1]
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
-    await c.click(p["deputy"], "Подписать протокол")
+    await _sign(world, p["deputy"])
     assert "Статус: ✅ подписан" in (c.last_text(p["deputy"]) or "")
     await world.deliver()
 
@@ -245,6 +279,8 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     c = world.client
     await _open_protocol(world, p["clerk"])
     await _write_item(world, p["clerk"], 1, "Решение")
+    # Every item needs its decision before signing (cl. 14, finding 2).
+    await _write_item(world, p["clerk"], 2, "Принять к сведению.")
     await c.click(p["clerk"], "Направить на согласование")
     await world.deliver()
     await c.click(p["m0"], "Подтверждаю устное согласие")
@@ -262,7 +298,7 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     world.clock.advance(timedelta(days=2))
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
-    await c.click(p["deputy"], "Подписать протокол")
+    await _sign(world, p["deputy"])
     assert "Статус: ✅ подписан" in (c.last_text(p["deputy"]) or "")
 
 
