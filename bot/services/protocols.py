@@ -863,6 +863,8 @@ class ProtocolService:
         now = self.clock.now()
         async with write(self.session):
             protocol, meeting = await self._protocol(actor, protocol_id)
+            if actor.person_id is None or actor.person_id != meeting.presiding_person_id:
+                raise NotAllowed("protocol.presiding_only")
             if (
                 version is not None
                 and protocol.status != "signed"
