@@ -43,6 +43,7 @@ async def _signed_protocol(world: World) -> dict[str, FakeUser]:
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
     await c.click(p["deputy"], "Подписать протокол")
+    await c.click(p["deputy"], "Подтвердить")
     assert "Статус: ✅ подписан" in c.last_text(p["deputy"])
     await world.deliver()
     return p

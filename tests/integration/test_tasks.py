@@ -79,6 +79,7 @@ async def _signed(world: World, tasks: str = TASKS) -> dict[str, FakeUser]:
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
     await c.click(p["deputy"], "Подписать протокол")
+    await c.click(p["deputy"], "Подтвердить")
     assert "Статус: ✅ подписан" in _read(c, p["deputy"])
     await world.deliver()  # the signed protocol itself, to everyone
     return p
