@@ -297,7 +297,8 @@ async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: 
     world.clock.advance(timedelta(days=20))
     await world.run_jobs()
     await world.client.send(p["clerk"], "/compliance")
-    assert "❌ декабрь 2026 г.: заседаний не было" in (world.client.last_text(p["clerk"]) or "")
+    compliance = world.client.last_text(p["clerk"]) or ""
+    assert "❌ декабрь 2026 г.: заседаний с кворумом не было" in compliance
 
 
 async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: World) -> None:

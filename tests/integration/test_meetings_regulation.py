@@ -279,7 +279,8 @@ async def test_cl12_a_meeting_without_quorum_and_a_conciliation_meeting_do_not_c
     world.clock.set(datetime(2026, 12, 31, 21, 0, 5, tzinfo=UTC))
     await world.run_jobs()
     await world.client.send(p["clerk"], "/compliance")
-    assert "❌ декабрь 2026 г.: заседаний не было" in (world.client.last_text(p["clerk"]) or "")
+    compliance = world.client.last_text(p["clerk"]) or ""
+    assert "❌ декабрь 2026 г.: заседаний с кворумом не было" in compliance
     async with world.db.session() as s:
         month = await s.scalar(select(MonthCompliance).where(MonthCompliance.month == 12))
     assert month is not None and month.compliant is False and month.meetings_held == 0
