@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; checking the shape early turns a
@@ -33,6 +34,9 @@ EXPECTED: dict[str, str] = {
     "TASK_REMINDER_DAYS": "comma-separated whole days before a task's deadline, like 7,1",
     "REPORT_DEADLINE_DAYS": "a whole number of days after a quarter ends, from 1 to 60",
     "REPORT_FILE_MAX_MB": "a whole number of megabytes from 1 to 20",
+    "TELEGRAM_API_LOCAL": "true or false; true only with TELEGRAM_API_URL set to a Bot API "
+    "server started with --local",
+    "MEETING_OPEN_EARLY_MINUTES": "a whole number of minutes from 0 to 180",
 }
 
 
@@ -43,6 +47,10 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr
     telegram_api_url: str = OFFICIAL_API_URL
+    # Whether TELEGRAM_API_URL is a Bot API server in local mode (telegram-bot-api --local):
+    # only such a server lets the bot download files over 20 MB. Any other address (a proxy,
+    # a server not in local mode) keeps the cloud's limits, whatever its URL looks like.
+    telegram_api_local: bool = False
     database_url: str = "sqlite+aiosqlite:///./data/bot.db"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"
@@ -62,6 +70,9 @@ class Settings(BaseSettings):
     # Files attached to reports and task completions; the cloud Bot API lets a bot download
     # files up to 20 MB, so a larger one could not be kept.
     report_file_max_mb: int = Field(default=20, ge=1, le=20)
+    # How long before its start a meeting may be opened (cl. 12): the record of the meeting
+    # (opened_at, the protocol's date) must not come before the time it was called for.
+    meeting_open_early_minutes: int = Field(default=30, ge=0, le=180)
 
     @field_validator("bot_token")
     @classmethod
@@ -76,6 +87,15 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("telegram_api_local")
+    @classmethod
+    def _local_needs_a_server(cls, value: bool, info: ValidationInfo) -> bool:
+        # The official server is never local: saying so would make the bot try downloads
+        # that Telegram refuses. (The URL is declared first, so it is checked by now.)
+        if value and info.data.get("telegram_api_url", OFFICIAL_API_URL) == OFFICIAL_API_URL:
+            raise ValueError("a local server needs TELEGRAM_API_URL")
         return value
 
     @field_validator("database_url")
@@ -120,7 +140,12 @@ class Settings(BaseSettings):
 
     @property
     def uses_local_api(self) -> bool:
-        return self.telegram_api_url != OFFICIAL_API_URL
+        """Whether downloads over the cloud's 20 MB are possible: a local-mode server only."""
+        return self.telegram_api_local
+
+    @property
+    def meeting_open_early(self) -> timedelta:
+        return timedelta(minutes=self.meeting_open_early_minutes)
 
 
 def describe_error(error: ValidationError) -> str:

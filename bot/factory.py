@@ -20,7 +20,13 @@ from storage.fsm import DatabaseStorage
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        # is_local: aiogram then reads downloaded files from the server's disk, as a
+        # local-mode server hands out paths rather than URLs.
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(
+                settings.telegram_api_url, is_local=settings.telegram_api_local
+            )
+        )
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

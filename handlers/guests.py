@@ -133,7 +133,12 @@ async def guest_link(
     app.wake_sender()
     text, keyboard = views.visit_card(t, visit)
     await message.answer(text, reply_markup=keyboard)
-    file_name, content = meeting_calendar(visit.meeting, app.tz, app.clock.now())
+    file_name, content = meeting_calendar(
+        visit.meeting,
+        app.tz,
+        app.clock.now(),
+        summary=meeting_views.calendar_summary(t, visit.meeting),
+    )
     await message.answer_document(
         BufferedInputFile(content, filename=file_name), caption=t("guests.ics_caption")
     )

@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import Audio, BufferedInputFile, CallbackQuery, Document, Message, Voice
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MeetingCb, MenuCb, NewMeetingCb
@@ -32,14 +35,14 @@ from bot.domain.dates import (
     parse_local_date,
 )
 from bot.domain.meetings import MeetingFormat, Rsvp, can_download, is_audio
-from bot.domain.roles import Capability
+from bot.domain.roles import Capability, can
 from bot.filters import Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
 from bot.services.compliance import ComplianceService
-from bot.services.errors import InvalidInput
+from bot.services.errors import InvalidInput, NotAllowed
 from bot.services.meetings import MeetingDraft, MeetingService
 from bot.views import meetings as views
 from handlers.asking import ask_again, future_moment
@@ -48,9 +51,11 @@ from storage.repositories.meetings import MeetingView
 CHECKIN_PREFIX = "chk_"
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 
+log = logging.getLogger(__name__)
+
 
 def _service(session: AsyncSession, app: AppContext) -> MeetingService:
-    return MeetingService(session, app.clock, app.tz)
+    return MeetingService(session, app.clock, app.tz, open_early=app.settings.meeting_open_early)
 
 
 def _kw(app: AppContext) -> dict[str, Any]:
@@ -214,14 +219,34 @@ async def _when_typed(
         return
     await state.update_data(starts_at=starts.isoformat())
     await state.set_state(MeetingDialog.confirm)
-    draft = _draft(await state.get_data())
-    preview = views.invitation(t, _preview_view(draft), "preview")
-    await message.answer(
-        preview,
-        reply_markup=views.confirm_keyboard(
-            t, MeetingCb(action="create"), MeetingCb(action="drop")
-        ),
+    text, keyboard = _preview(t, await state.get_data())
+    await message.answer(text, reply_markup=keyboard)
+
+
+def _preview(t: Translator, data: dict[str, Any]) -> tuple[str, Any]:
+    """The meeting as the invitation will show it, with the choice of a regular or an
+    extraordinary meeting (cl. 12) beside «Подтвердить»."""
+    draft = _draft(data)
+    keyboard = views.confirm_keyboard(t, MeetingCb(action="create"), MeetingCb(action="drop"))
+    switch = (
+        button(t("meetings.make_regular"), NewMeetingCb(action="kind", arg="regular"))
+        if draft.extraordinary
+        else button(t("meetings.make_extraordinary"), NewMeetingCb(action="kind", arg="extra"))
     )
+    rows = [[switch], *keyboard.inline_keyboard]
+    return views.invitation(t, _preview_view(draft), "preview"), markup(rows)
+
+
+async def meeting_kind(
+    query: CallbackQuery, callback_data: NewMeetingCb, t: Translator, state: FSMContext
+) -> None:
+    """Regular or extraordinary («внеочередное», cl. 12): the preview shows the choice."""
+    if callback_data.arg not in ("regular", "extra"):
+        await query.answer(t.plain("errors.stale"), show_alert=True)
+        return
+    await state.update_data(extraordinary=callback_data.arg == "extra")
+    await query.answer()
+    await edit_or_send(query, *_preview(t, await state.get_data()))
 
 
 async def meeting_confirm(
@@ -253,23 +278,25 @@ def _draft(data: dict[str, Any]) -> MeetingDraft:
         place=data.get("place"),
         link=data.get("link"),
         starts_at=datetime.fromisoformat(str(data["starts_at"])),
+        extraordinary=bool(data.get("extraordinary", False)),
     )
 
 
 def _preview_view(draft: MeetingDraft) -> MeetingView:
     return MeetingView(
-        0,
-        0,
-        draft.title,
-        draft.format.value,
-        draft.place,
-        draft.link,
-        draft.starts_at,
-        "scheduled",
-        0,
-        "",
-        None,
-        None,
+        id=0,
+        group_id=0,
+        title=draft.title,
+        format=draft.format.value,
+        place=draft.place,
+        link=draft.link,
+        starts_at=draft.starts_at,
+        status="scheduled",
+        sequence=0,
+        checkin_token="",
+        opened_at=None,
+        closed_at=None,
+        extraordinary=draft.extraordinary,
     )
 
 
@@ -616,22 +643,24 @@ async def recording_file(
         return
     meeting_id = int((await state.get_data()).get("meeting", 0))
     size = media.file_size
-    too_big = not can_download(size, local_api=app.settings.uses_local_api)
     file_name = getattr(media, "file_name", None)
     duration = getattr(media, "duration", None)
-    if too_big:
-        await state.set_state(RecordingDialog.reference)
-        await state.update_data(
-            file_id=media.file_id,
-            unique=media.file_unique_id,
-            name=file_name,
-            mime=mime,
-            size=size,
-            duration=duration,
-        )
-        await message.answer(t("meetings.recording_too_big"))
+    if not can_download(size, local_api=app.settings.uses_local_api):
+        await _ask_reference(message, t, state, media, mime, t("meetings.recording_too_big"))
         return
-    content = await bot.download(media.file_id)
+    try:
+        content = await bot.download(media.file_id)
+    except (TimeoutError, TelegramAPIError, aiohttp.ClientError, OSError) as failure:
+        # The server refused or the transfer broke (a server that is not local, a file too
+        # large after all, a network fault): the recording is then kept by reference.
+        reason = (
+            failure.message if isinstance(failure, TelegramAPIError) else type(failure).__name__
+        )
+        log.warning("recording of meeting %s not downloaded: %s", meeting_id, reason)
+        await _ask_reference(
+            message, t, state, media, mime, t("meetings.recording_download_failed", error=reason)
+        )
+        return
     digest = hashlib.sha256(content.read()).hexdigest() if content is not None else None
     recording = await _service(session, app).attach_recording(
         actor,
@@ -648,6 +677,28 @@ async def recording_file(
     await message.answer(t("meetings.recording_saved", sha256=recording.sha256 or "—"))
 
 
+async def _ask_reference(
+    message: Message,
+    t: Translator,
+    state: FSMContext,
+    media: Audio | Voice | Document,
+    mime: str,
+    reason: str,
+) -> None:
+    """The bot cannot checksum the file itself: the secretariat gives where the recording is
+    kept and its SHA-256; Telegram's ids, size and duration are kept as well."""
+    await state.set_state(RecordingDialog.reference)
+    await state.update_data(
+        file_id=media.file_id,
+        unique=media.file_unique_id,
+        name=getattr(media, "file_name", None),
+        mime=mime,
+        size=media.file_size,
+        duration=getattr(media, "duration", None),
+    )
+    await message.answer(reason + "\n\n" + t("meetings.ask_reference"))
+
+
 async def recording_reference(
     message: Message,
     actor: Actor,
@@ -658,7 +709,7 @@ async def recording_reference(
 ) -> None:
     parts = (message.text or "").rsplit(maxsplit=1)
     if len(parts) != 2 or not SHA256_RE.match(parts[1]) or len(parts[0]) > 500:
-        await ask_again(message, t, "meetings.reference_invalid", "meetings.recording_too_big")
+        await ask_again(message, t, "meetings.reference_invalid", "meetings.ask_reference")
         return
     data = await state.get_data()
     await _service(session, app).attach_recording(
@@ -677,10 +728,11 @@ async def recording_reference(
     await message.answer(t("meetings.recording_saved", sha256=parts[1].lower()))
 
 
-# /absence (the chair)
+# /absence (the chair, or the secretariat when the chair cannot be reached: cl. 11)
 async def absence_command(message: Message, actor: Actor, t: Translator, state: FSMContext) -> None:
-    # Refused before the dialog starts: only the chair records their own absence.
-    actor.require(Capability.RECORD_ABSENCE)
+    # Refused before the dialog starts, with who may record it.
+    if not can(actor.standing, Capability.RECORD_ABSENCE):
+        raise NotAllowed("meetings.absence_not_allowed")
     await state.set_state(AbsenceDialog.period)
     await message.answer(t("meetings.ask_absence"))
 
@@ -706,11 +758,12 @@ async def absence_period(
     starts = local_instant(datetime(first.year, first.month, first.day), tz)  # noqa: DTZ001
     ends = local_instant(datetime(last.year, last.month, last.day), tz) + timedelta(days=1)  # noqa: DTZ001
     try:
-        await _service(session, app).set_absence(actor, starts, ends)
+        await _service(session, app).set_absence(actor, starts, ends, **_kw(app))
     except InvalidInput as bad:
         await ask_again(message, t, bad.key, "meetings.ask_absence", **bad.params)
         return
     await state.clear()
+    app.wake_sender()
     await message.answer(t("meetings.absence_saved", first=t.date(first), last=t.date(last)))
 
 
@@ -750,6 +803,9 @@ def router() -> Router:
     )
     r.callback_query.register(
         meeting_time, NewMeetingCb.filter(F.action == "time"), StateFilter(MeetingDialog.when)
+    )
+    r.callback_query.register(
+        meeting_kind, NewMeetingCb.filter(F.action == "kind"), StateFilter(MeetingDialog.confirm)
     )
     r.callback_query.register(
         meeting_confirm, MeetingCb.filter(F.action == "create"), StateFilter(MeetingDialog.confirm)

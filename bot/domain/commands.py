@@ -55,7 +55,7 @@ COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
     "broadcast": (Role.SECRETARIAT, "admin"),
     "deliveries": (Role.SECRETARIAT, "admin"),
     "newmeeting": (Role.CHAIR, Role.DEPUTY_CHAIR),
-    "absence": (Role.CHAIR,),
+    "absence": (Role.CHAIR, Role.SECRETARIAT),
     "compliance": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),
     "report": (Role.UNIT_REPRESENTATIVE,),
     "reports": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),

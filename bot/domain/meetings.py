@@ -12,11 +12,25 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates import local_instant
-from bot.domain.roles import MEMBER_ROLES, Role
+from bot.domain.roles import Role, holds_member_role
+
+# A person's roles as the rules take them: the whole set (main and extra roles, cl. 7), or a
+# single role where only one is known; None for someone outside the roster.
+Roles = Role | AbstractSet[Role] | None
+
+
+def _role_set(roles: Roles) -> frozenset[Role]:
+    if roles is None:
+        return frozenset()
+    if isinstance(roles, Role):
+        return frozenset({roles})
+    return frozenset(roles)
+
 
 # ---------------------------------------------------------------------------------------------
 # Quorum (cl. 14) and presiding (cl. 11)
@@ -44,10 +58,20 @@ def quorum_needed(total_members: int) -> int:
     return max(1, (total_members + 1) // 2)
 
 
-def count_for_quorum(attendees: Iterable[Role | None]) -> int:
+def quorum_total(recorded_at_opening: int | None, members_now: int) -> int:
+    """Cl. 9 and 14: quorum is counted over the composition in force when the meeting opened
+    (every member, joined to the bot or not), recorded then so that a change of the roster
+    during the meeting does not move it; before opening, over the members now."""
+    if members_now < 0 or (recorded_at_opening is not None and recorded_at_opening < 0):
+        raise ValueError("member counts cannot be negative")
+    return members_now if recorded_at_opening is None else recorded_at_opening
+
+
+def count_for_quorum(attendees: Iterable[Roles]) -> int:
     """Cl. 14: only members count, chair and deputy included (cl. 7); secretariat staff who
-    are not members, unit representatives, guests and unknown people never do."""
-    return sum(1 for role in attendees if role in MEMBER_ROLES)
+    are not members, unit representatives, guests and unknown people never do. A member who
+    also works in the secretariat counts once, as a member."""
+    return sum(1 for roles in attendees if holds_member_role(_role_set(roles)))
 
 
 def presiding_role(chair_present: bool, deputy_present: bool) -> Role | None:
@@ -58,6 +82,17 @@ def presiding_role(chair_present: bool, deputy_present: bool) -> Role | None:
     if deputy_present:
         return Role.DEPUTY_CHAIR
     return None
+
+
+def presiding_among(present: Iterable[Roles]) -> Role | None:
+    """Cl. 11 over the people present, each with all their roles: the chair if present, else
+    the deputy, else nobody. A chair recorded absent who comes anyway presides: the absence
+    lets the deputy act for a chair who is away, it does not bar the chair."""
+    held = [_role_set(roles) for roles in present]
+    return presiding_role(
+        any(Role.CHAIR in roles for roles in held),
+        any(Role.DEPUTY_CHAIR in roles for roles in held),
+    )
 
 
 def may_decide(
@@ -95,13 +130,47 @@ def chair_absent(absences: Iterable[Absence], now: datetime) -> bool:
     return any(absence.covers(now) for absence in absences)
 
 
-def may_schedule(role: Role | None, *, chair_absent: bool) -> bool:
+def may_schedule(roles: Roles, *, chair_absent: bool) -> bool:
     """Cl. 13: the chair sets time and place, always; the deputy only while the chair is
     absent; nobody else, administrators and secretariat included (they keep the roster,
-    they do not call meetings)."""
-    if role is Role.CHAIR:
+    they do not call meetings). The same holds for an extraordinary meeting (cl. 12), which
+    the chair may call at any time."""
+    held = _role_set(roles)
+    if Role.CHAIR in held:
         return True
-    return role is Role.DEPUTY_CHAIR and chair_absent
+    return Role.DEPUTY_CHAIR in held and chair_absent
+
+
+def may_record_absence(roles: Roles) -> bool:
+    """Cl. 11: the chair's absence is recorded by the chair, or by the secretariat when the
+    chair is simply unreachable, so that the deputy can act; nobody else."""
+    return not _role_set(roles).isdisjoint({Role.CHAIR, Role.SECRETARIAT})
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening (cl. 12): a meeting is held at its time, not before
+
+
+DEFAULT_OPEN_EARLY = timedelta(minutes=30)
+
+
+def opens_from(starts_at: datetime, early: timedelta = DEFAULT_OPEN_EARLY) -> datetime:
+    """The first moment a meeting may be opened: ``early`` before its start. Opening sooner
+    would date the record of the meeting (opened_at, the protocol's date) before the time
+    everyone was invited for."""
+    if starts_at.tzinfo is None:
+        raise ValueError("starts_at must be an aware datetime")
+    if early < timedelta(0):
+        raise ValueError("the opening margin cannot be negative")
+    return starts_at - early
+
+
+def may_open(starts_at: datetime, now: datetime, early: timedelta = DEFAULT_OPEN_EARLY) -> bool:
+    """Whether a scheduled meeting may be opened at ``now``: from ``opens_from`` on, exactly
+    at that moment included; a late opening is always allowed (people gather late)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    return now >= opens_from(starts_at, early)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,6 +309,43 @@ def warning_times(
     ]
 
 
+CONCILIATION = "conciliation"  # meeting.kind of a conciliation meeting (cl. 15)
+
+
+class MonthMeeting(Protocol):
+    """What the monthly rule needs to know of a meeting (a MeetingView has it)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def quorum_at_close(self) -> bool | None: ...
+
+
+def held_for_month(meeting: MonthMeeting) -> bool:
+    """Cl. 12: a meeting counts as the month's meeting when it is the group's own meeting,
+    regular or extraordinary, that was held (closed) with quorum at its close. A conciliation
+    meeting (cl. 15) never counts, nor a meeting that could not decide for want of quorum."""
+    return (
+        meeting.kind != CONCILIATION
+        and meeting.status == "closed"
+        and meeting.quorum_at_close is True
+    )
+
+
+def may_yet_hold_month(meeting: MonthMeeting) -> bool:
+    """Cl. 12 for the warning: the month is provided for by a meeting already held for it, or
+    by one of the group's own meetings still scheduled or under way (it may yet be held with
+    quorum). A conciliation meeting never provides for it; a meeting closed without quorum
+    or cancelled no longer can."""
+    if meeting.kind == CONCILIATION:
+        return False
+    return meeting.status in ("scheduled", "open") or held_for_month(meeting)
+
+
 def needs_warning(has_meeting_scheduled_or_held: bool) -> bool:
     """Cl. 12: warn only while the month has neither a meeting held nor one scheduled in it;
     a scheduled meeting may still fall through, which the month-end check records."""
@@ -247,8 +353,9 @@ def needs_warning(has_meeting_scheduled_or_held: bool) -> bool:
 
 
 def month_compliant(held_meeting_count: int) -> bool:
-    """Cl. 12: a month complies when at least one meeting was held in it; scheduled or
-    cancelled meetings do not count, and extra meetings do no harm."""
+    """Cl. 12: a month complies when at least one meeting was held in it (counted with
+    ``held_for_month``); scheduled or cancelled meetings do not count, and extra meetings do
+    no harm."""
     return held_meeting_count >= 1
 
 
@@ -313,6 +420,8 @@ def is_audio(mime_type: str | None, *, sent_as_document: bool) -> bool:
 
 
 def can_download(size: int | None, *, local_api: bool) -> bool:
-    """Whether the bot can fetch the file to checksum it: any size through a local Bot API
-    server, at most 20 MB through the cloud one (larger: the secretariat gives a reference)."""
+    """Whether the bot should try to fetch the file to checksum it: any size through a Bot
+    API server running in local mode, at most 20 MB through any other (the cloud one, or a
+    server or proxy that is not local: they enforce the cloud's limit). Larger, or when the
+    download fails anyway, the secretariat gives a reference and the checksum."""
     return local_api or size is None or size <= CLOUD_DOWNLOAD_LIMIT

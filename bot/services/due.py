@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.domain.meetings import (
     ReminderFate,
     is_late,
+    may_yet_hold_month,
     month_bounds,
     month_compliant,
     needs_warning,
@@ -230,7 +231,7 @@ class DueService:
         year, month = int(task.payload["year"]), int(task.payload["month"])
         start, end = month_bounds(year, month, self.tz)
         meetings = await self.meetings.in_period(task.group_id, start, end, ACTIVE)
-        if not needs_warning(bool(meetings)):
+        if not needs_warning(any(may_yet_hold_month(m) for m in meetings)):
             return "done", "the month has a meeting"
         late = is_late(task.due_at, now)
         envelopes = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
@@ -21,6 +21,7 @@ from bot.documents.ics import (
 )
 from bot.domain.agenda import Choice, Tally, tally
 from bot.domain.meetings import (
+    DEFAULT_OPEN_EARLY,
     DEFAULT_REMINDER_OFFSETS,
     Absence,
     MeetingFormat,
@@ -29,9 +30,13 @@ from bot.domain.meetings import (
     count_for_quorum,
     has_quorum,
     may_change_rsvp,
+    may_open,
+    may_record_absence,
     may_schedule,
-    presiding_role,
+    opens_from,
+    presiding_among,
     quorum_forecast,
+    quorum_total,
     reminder_times,
     validate_venue,
 )
@@ -65,6 +70,8 @@ class MeetingDraft:
     place: str | None
     link: str | None
     starts_at: datetime
+    # «Внеочередное заседание» (cl. 12): called by the chair besides the regular ones.
+    extraordinary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,7 @@ class Presence:
     """Who is present at an open meeting, and what follows for decisions (cl. 11, 14)."""
 
     present: list[MemberView]
+    # The composition recorded when the meeting opened (every member, joined or not).
     total_members: int
     present_members: int
     quorum: bool
@@ -79,6 +87,8 @@ class Presence:
     # The approved agenda, and additional items under vote with their running count.
     agenda: tuple[str, ...] = ()
     votes: tuple[tuple[str, Tally], ...] = ()
+    # In which capacity the presiding person presides (chair, or deputy), cl. 11.
+    presiding_role: Role | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +121,27 @@ class Texts:
     guest_invitation: Callable[[Translator, MeetingView, str], str]
     # The check-in button of a guest's invitation (by its id), for an open meeting.
     guest_check_in: Callable[[Translator, int], InlineKeyboardMarkup]
+    # The event's name in calendars: «Внеочередное заседание: …» where it is one.
+    calendar_summary: Callable[[Translator, MeetingView], str]
+    # To the chair and the deputy when the secretariat records the chair's absence (cl. 11):
+    # who recorded it, the first and the last day.
+    absence_notice: Callable[[Translator, str, date, date], str]
 
 
 def meeting_calendar(
-    meeting: MeetingView, tz: ZoneInfo, now: datetime, *, cancelled: bool = False
+    meeting: MeetingView,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    cancelled: bool = False,
+    summary: str | None = None,
 ) -> tuple[str, bytes]:
-    """The meeting as an .ics file (its name and bytes) that calendars add or cancel."""
+    """The meeting as an .ics file (its name and bytes) that calendars add or cancel;
+    ``summary`` is the event's name in the calendar (the title unless given)."""
     invite = MeetingInvite(
         uid=meeting_uid(meeting.id),
         sequence=meeting.sequence,
-        title=meeting.title,
+        title=summary or meeting.title,
         starts_at=meeting.starts_at,
         ends_at=meeting.starts_at + MEETING_LENGTH,
         location=meeting.place,
@@ -134,10 +155,19 @@ def meeting_calendar(
 
 
 class MeetingService:
-    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        tz: ZoneInfo,
+        *,
+        open_early: timedelta = DEFAULT_OPEN_EARLY,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.tz = tz
+        # How long before its start a meeting may be opened (MEETING_OPEN_EARLY_MINUTES).
+        self.open_early = open_early
         self.repo = MeetingRepository(session)
         self.roster = RosterRepository(session)
 
@@ -145,8 +175,8 @@ class MeetingService:
     async def require_scheduler(self, actor: Actor) -> None:
         absences = [Absence(s, e) for s, e in await self.repo.absences(actor.group_id)]
         absent = chair_absent(absences, self.clock.now())
-        if not may_schedule(actor.role, chair_absent=absent):
-            if actor.role is Role.DEPUTY_CHAIR:
+        if not may_schedule(actor.roles, chair_absent=absent):
+            if actor.has(Role.DEPUTY_CHAIR):
                 raise NotAllowed("meetings.deputy_while_chair_present")
             raise NotAllowed("meetings.only_chair")
 
@@ -192,7 +222,9 @@ class MeetingService:
             raise InvalidInput("meetings.place_too_long", max=PLACE_MAX)
         if draft.starts_at <= self.clock.now():
             raise InvalidInput("dates.past")
-        return MeetingDraft(title, draft.format, draft.place, draft.link, draft.starts_at)
+        return MeetingDraft(
+            title, draft.format, draft.place, draft.link, draft.starts_at, draft.extraordinary
+        )
 
     async def create(
         self,
@@ -219,13 +251,18 @@ class MeetingService:
                 checkin_token=secrets.token_urlsafe(12),
                 created_by=actor.telegram_id,
                 created_at=now,
+                extraordinary=draft.extraordinary,
             )
             await self._notify_all(meeting, "new", render, default_locale, texts, now)
             await self._plan_reminders(meeting, now)
             # Overdue tasks and quarterly reviews offered while no draft agenda existed.
             await attach_pending(self.session, actor.group_id, meeting.id, now)
             await Auditor(self.session, actor, now)(
-                "meeting_scheduled", "meeting", meeting.id, starts_at=draft.starts_at.isoformat()
+                "meeting_scheduled",
+                "meeting",
+                meeting.id,
+                starts_at=draft.starts_at.isoformat(),
+                extraordinary=draft.extraordinary,
             )
         return meeting
 
@@ -316,27 +353,63 @@ class MeetingService:
             await Auditor(self.session, actor, now)("meeting_cancelled", "meeting", meeting_id)
         return meeting
 
-    async def set_absence(self, actor: Actor, starts_at: datetime, ends_at: datetime) -> None:
-        """The chair records an absence; the deputy acts meanwhile (cl. 11, 13)."""
-        if actor.role is not Role.CHAIR:
-            raise NotAllowed("meetings.only_chair_absence")
+    async def set_absence(
+        self,
+        actor: Actor,
+        starts_at: datetime,
+        ends_at: datetime,
+        *,
+        render: Callable[[str], Translator],
+        default_locale: str,
+        texts: Texts,
+    ) -> None:
+        """The chair's absence, recorded by the chair or, when the chair cannot be reached, by
+        the secretariat; the deputy acts meanwhile (cl. 11, 13). When the secretariat records
+        it, the chair and the deputy are told who did and for which days."""
+        if not may_record_absence(actor.roles):
+            raise NotAllowed("meetings.absence_not_allowed")
         if ends_at <= starts_at:
             raise InvalidInput("meetings.absence_order")
         now = self.clock.now()
+        by_chair = actor.has(Role.CHAIR)
         async with write(self.session):
-            await self.repo.add_absence(
+            absence_id = await self.repo.add_absence(
                 group_id=actor.group_id,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 created_by=actor.telegram_id,
                 created_at=now,
             )
+            if not by_chair:
+                first = starts_at.astimezone(self.tz).date()
+                # ends_at is the first instant the chair is back; the last day is the one before.
+                last = (ends_at - timedelta(microseconds=1)).astimezone(self.tz).date()
+                envelopes = []
+                for member in await self.roster.members(actor.group_id):
+                    if not member.has(Role.CHAIR, Role.DEPUTY_CHAIR):
+                        continue
+                    if member.person.telegram_id is None or member.person.id == actor.person_id:
+                        continue
+                    t = render(member.person.locale(default_locale))
+                    envelopes.append(
+                        Envelope(
+                            key=f"absence:{absence_id}:{member.person.id}",
+                            kind="announcement",
+                            chat_id=member.person.telegram_id,
+                            person_id=member.person.id,
+                            text=texts.absence_notice(t, actor.display_name, first, last),
+                        )
+                    )
+                await enqueue(self.session, envelopes, now)
             await Auditor(self.session, actor, now)(
                 "chair_absence",
                 "working_group",
                 actor.group_id,
+                absence=absence_id,
                 starts_at=starts_at.isoformat(),
                 ends_at=ends_at.isoformat(),
+                recorded_by=actor.person_id,
+                recorded_as=Role.CHAIR.value if by_chair else Role.SECRETARIAT.value,
             )
 
     async def _notify_all(
@@ -350,14 +423,21 @@ class MeetingService:
     ) -> None:
         """Every member, the secretariat and the meeting's guests, with the .ics; the linked
         chat is told too."""
-        file_name, content = meeting_calendar(meeting, self.tz, now, cancelled=kind == "cancelled")
+        file_name, content = meeting_calendar(
+            meeting,
+            self.tz,
+            now,
+            cancelled=kind == "cancelled",
+            # One file for everyone, so in the group's language.
+            summary=texts.calendar_summary(render(default_locale), meeting),
+        )
         stored = await FileRepository(self.session).add(
             file_name=file_name, mime_type="text/calendar", content=content, now=now
         )
         document = {"stored_file_id": stored, "file_name": file_name}
         envelopes = []
         for member in await self.roster.members(meeting.group_id):
-            if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+            if not member.has(*MEMBER_ROLES, Role.SECRETARIAT):
                 continue
             if member.person.telegram_id is None:
                 continue
@@ -415,7 +495,7 @@ class MeetingService:
     async def rsvp(
         self, actor: Actor, meeting_id: int, answer: Rsvp, reason: str | None = None
     ) -> MeetingView:
-        if actor.person_id is None or actor.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+        if actor.person_id is None or not actor.has(*MEMBER_ROLES, Role.SECRETARIAT):
             raise NotAllowed("meetings.only_members")
         if reason is not None and len(reason) > 300:
             raise InvalidInput("meetings.reason_too_long", max=300)
@@ -436,9 +516,7 @@ class MeetingService:
         async with read(self.session):
             meeting = await self.load(actor.group_id, meeting_id)
             answers = await self.repo.rsvps(meeting_id)
-            members = [
-                m for m in await self.roster.members(actor.group_id) if m.role in MEMBER_ROLES
-            ]
+            members = [m for m in await self.roster.members(actor.group_id) if m.is_member]
             recording = await self.repo.recording(meeting_id)
         member_ids = {m.person.id for m in members}
         expected, quorum = quorum_forecast(
@@ -475,13 +553,16 @@ class MeetingService:
 
     # The meeting itself
     async def presence(self, group_id: int, meeting_id: int) -> Presence:
-        members = [m for m in await self.roster.members(group_id) if m.role in MEMBER_ROLES]
+        """Who is present now, counted over the composition recorded at opening (cl. 14),
+        and who presides (cl. 11)."""
+        meeting = await self.repo.get(group_id, meeting_id)
+        members = [m for m in await self.roster.members(group_id) if m.is_member]
+        total = quorum_total(meeting.composition_total if meeting else None, len(members))
         attendees = await self.repo.attendees(meeting_id)
         present = [m for m in members if m.person.id in attendees]
-        roles = [m.role for m in present]
-        present_count = count_for_quorum(roles)
-        presiding = presiding_role(Role.CHAIR in roles, Role.DEPUTY_CHAIR in roles)
-        holder = next((m for m in present if m.role is presiding), None)
+        present_count = count_for_quorum(m.roles for m in present)
+        presiding = presiding_among(m.roles for m in present)
+        holder = next((m for m in present if presiding and m.has(presiding)), None)
         agenda_repo = AgendaRepository(self.session)
         items = await agenda_repo.items(meeting_id)
         present_ids = {m.person.id for m in present}
@@ -492,12 +573,13 @@ class MeetingService:
                 votes.append((item.title, tally(ballots, present_ids)))
         return Presence(
             present,
-            len(members),
+            total,
             present_count,
-            has_quorum(present_count, len(members)),
+            has_quorum(present_count, total),
             holder,
             tuple(i.title for i in items if i.status == "included"),
             tuple(votes),
+            presiding,
         )
 
     async def open(
@@ -515,7 +597,21 @@ class MeetingService:
             meeting = await self.load(actor.group_id, meeting_id)
             if meeting.status != "scheduled":
                 raise InvalidInput("meetings.not_scheduled")
-            await self.repo.update(meeting_id, status="open", opened_at=now)
+            if not may_open(meeting.starts_at, now, self.open_early):
+                # Opened sooner, the meeting would be on record before the time it was
+                # called for (cl. 12); the reader is told from when it may be opened.
+                t = render(actor.locale)
+                raise InvalidInput(
+                    "meetings.too_early",
+                    when=t.datetime(opens_from(meeting.starts_at, self.open_early)),
+                    minutes=int(self.open_early.total_seconds() // 60),
+                )
+            # The quorum total is the composition in force now, members who have not joined
+            # the bot included (cl. 9, 14); later roster changes do not move it.
+            composition = [m for m in await self.roster.members(actor.group_id) if m.is_member]
+            await self.repo.update(
+                meeting_id, status="open", opened_at=now, composition_total=len(composition)
+            )
             meeting = await self.load(actor.group_id, meeting_id)
             presence = await self.presence(actor.group_id, meeting_id)
             chat = await self.roster.linked_chat(actor.group_id)
@@ -540,8 +636,8 @@ class MeetingService:
             await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
             # Every member is told, with the check-in button (remote participants use it).
             envelopes = []
-            for member in await self.roster.members(actor.group_id):
-                if member.role not in MEMBER_ROLES or member.person.telegram_id is None:
+            for member in composition:
+                if member.person.telegram_id is None:
                     continue
                 t = render(member.person.locale(default_locale))
                 envelopes.append(
@@ -567,7 +663,9 @@ class MeetingService:
                     keyboard=lambda t: texts.guest_check_in(t, guest.guest_id),  # noqa: B023
                 )
             await enqueue(self.session, envelopes, now)
-            await Auditor(self.session, actor, now)("meeting_opened", "meeting", meeting_id)
+            await Auditor(self.session, actor, now)(
+                "meeting_opened", "meeting", meeting_id, composition_total=len(composition)
+            )
         return meeting, presence
 
     async def add_live_message(self, meeting_id: int, chat_id: int, message_id: int) -> None:
@@ -590,7 +688,7 @@ class MeetingService:
             raise NotAllowed("meetings.checkin_members_only")
         now = self.clock.now()
         async with write(self.session):
-            if actor.role not in MEMBER_ROLES and not await GuestRepository(self.session).is_guest(
+            if not actor.is_member and not await GuestRepository(self.session).is_guest(
                 meeting_id, actor.person_id
             ):
                 raise NotAllowed("meetings.checkin_members_only")
@@ -621,7 +719,7 @@ class MeetingService:
         texts: Texts,
     ) -> Presence:
         """A member leaves before the end: the quorum is counted without them (cl. 14)."""
-        if actor.person_id is None or actor.role not in MEMBER_ROLES:
+        if actor.person_id is None or not actor.is_member:
             raise NotAllowed("meetings.checkin_members_only")
         now = self.clock.now()
         async with write(self.session):
@@ -706,7 +804,7 @@ class MeetingService:
         storage_ref: str | None = None,
     ) -> RecordingView:
         """Cl. 12: every meeting is recorded; the secretariat attaches the file."""
-        if actor.role is not Role.SECRETARIAT and not actor.is_admin:
+        if not actor.has(Role.SECRETARIAT) and not actor.is_admin:
             raise NotAllowed("meetings.recording_secretariat")
         now = self.clock.now()
         async with write(self.session):

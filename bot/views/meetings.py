@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import GuestCb, MeetingCb
 from bot.domain.guests import accepts_guests
 from bot.domain.meetings import MeetingFormat, Rsvp, quorum_needed
-from bot.domain.roles import Capability, Standing, can
+from bot.domain.roles import MEMBER_ROLES, Capability, Role, Standing, can
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.compliance import MonthRow
@@ -25,7 +25,9 @@ RSVP_KEYS = {
 
 
 def facts(t: Translator, m: MeetingView) -> list[str]:
-    lines = [
+    # An extraordinary meeting says so first, wherever its facts appear (cl. 12).
+    lines = [t("meetings.fact_extraordinary")] if m.extraordinary else []
+    lines += [
         t("meetings.fact_title", title=m.title),
         t("meetings.fact_when", when=t.datetime(m.starts_at)),
     ]
@@ -51,6 +53,17 @@ def guest_invitation(t: Translator, m: MeetingView, kind: str) -> str:
 
 def guest_check_in(t: Translator, guest_id: int) -> InlineKeyboardMarkup:
     return markup([[button(t("meetings.check_in"), GuestCb(action="checkin", guest=guest_id))]])
+
+
+def calendar_summary(t: Translator, m: MeetingView) -> str:
+    """The event's name in calendars (plain text, not HTML)."""
+    if m.extraordinary:
+        return t.plain("meetings.calendar_extraordinary", title=m.title)
+    return m.title
+
+
+def absence_notice(t: Translator, recorded_by: str, first: dt.date, last: dt.date) -> str:
+    return t("meetings.absence_notice", name=recorded_by, first=t.date(first), last=t.date(last))
 
 
 def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
@@ -93,7 +106,7 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
             t(
                 "meetings.presiding",
                 name=p.presiding.display_name,
-                role=role_name(t, p.presiding.role),
+                role=role_name(t, p.presiding_role or p.presiding.role),
             )
         )
     else:
@@ -136,6 +149,8 @@ TEXTS = Texts(
     live_keyboard=live_keyboard,
     guest_invitation=guest_invitation,
     guest_check_in=guest_check_in,
+    calendar_summary=calendar_summary,
+    absence_notice=absence_notice,
 )
 
 
@@ -187,7 +202,7 @@ def card(
     if m.status in ("open", "closed"):
         lines.append(t("meetings.recording_yes") if has_recording else t("meetings.recording_no"))
     rows = []
-    if m.status == "scheduled" and standing.role is not None:
+    if m.status == "scheduled" and standing.has(*MEMBER_ROLES, Role.SECRETARIAT):
         rows += rsvp_keyboard(t, m.id).inline_keyboard
     if m.status == "open" and standing.is_member:
         rows.append([button(t("meetings.check_in"), MeetingCb(action="checkin", meeting=m.id))])

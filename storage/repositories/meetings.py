@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.meetings import held_for_month
 from storage.models import (
     Attendance,
     ChairAbsence,
@@ -38,6 +39,12 @@ class MeetingView:
     kind: str = "regular"
     presiding_person_id: int | None = None
     quorum_at_close: bool | None = None
+    # An extraordinary meeting («внеочередное заседание», cl. 12).
+    extraordinary: bool = False
+    # Members of the composition in force when the meeting opened: the quorum total (cl. 14).
+    composition_total: int | None = None
+    # Who approved the agenda (person id): the chair, or the deputy acting (cl. 13).
+    agenda_approved_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,9 @@ def _view(m: Meeting) -> MeetingView:
         kind=m.kind,
         presiding_person_id=m.presiding_person_id,
         quorum_at_close=m.quorum_at_close,
+        extraordinary=bool(m.extraordinary),
+        composition_total=m.composition_total,
+        agenda_approved_by=m.agenda_approved_by,
     )
 
 
@@ -284,8 +294,11 @@ class MeetingRepository:
         )
         return [(s, e) for s, e in rows.all()]
 
-    async def add_absence(self, **values: Any) -> None:
-        self.session.add(ChairAbsence(**values))
+    async def add_absence(self, **values: Any) -> int:
+        row = ChairAbsence(**values)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
 
     # Monthly rule
     async def record_month(
@@ -316,14 +329,6 @@ class MeetingRepository:
         return {(y, m): (held, ok) for y, m, held, ok in rows.all()}
 
     async def count_held(self, group_id: int, start: datetime, end: datetime) -> int:
-        found = await self.session.scalar(
-            select(func.count())
-            .select_from(Meeting)
-            .where(
-                Meeting.group_id == group_id,
-                Meeting.status == "closed",
-                Meeting.starts_at >= start,
-                Meeting.starts_at < end,
-            )
-        )
-        return int(found or 0)
+        """Meetings held for the month (cl. 12), counted by the domain's rule."""
+        held = await self.in_period(group_id, start, end, ("closed",))
+        return sum(1 for meeting in held if held_for_month(meeting))

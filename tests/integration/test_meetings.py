@@ -47,6 +47,12 @@ async def _schedule(world: World, chair: FakeUser, when: str = "05.12.2026 15:00
     await c.click(chair, "Подтвердить")
 
 
+async def _at_the_start(world: World) -> None:
+    """The clock at 14:55 МСК on 5 December, five minutes before the meeting `_schedule`
+    sets: a meeting opens at most 30 minutes before its start."""
+    world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
+
+
 async def _card(world: World, user: FakeUser) -> None:
     await world.client.send(user, "/meetings")
     await world.client.click(user, "Открыть: Заседание по клиентоцентричности")
@@ -202,6 +208,7 @@ async def test_check_in_refusals_change_nothing(world: World) -> None:
     assert message is not None
     await world.client.click_data(p["m0"], message, MeetingCb(action="checkin", meeting=1).pack())
     assert "Заседание сейчас не идёт" in world.client.alerts(p["m0"])[-1]
+    await _at_the_start(world)
     await _card(world, p["clerk"])
     await world.client.click(p["clerk"], "Открыть заседание")
     clerk_card = world.client.last_message(p["clerk"])
@@ -290,7 +297,8 @@ async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: 
     world.clock.advance(timedelta(days=20))
     await world.run_jobs()
     await world.client.send(p["clerk"], "/compliance")
-    assert "❌ декабрь 2026 г.: заседаний не было" in (world.client.last_text(p["clerk"]) or "")
+    compliance = world.client.last_text(p["clerk"]) or ""
+    assert "❌ декабрь 2026 г.: заседаний с кворумом не было" in compliance
 
 
 async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: World) -> None:
@@ -305,6 +313,7 @@ async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: W
     await c.click_data(world.admin(), ask, LinkCb(action="link").pack())
     await _schedule(world, p["chair"])
     await world.deliver()
+    await _at_the_start(world)
     await _card(world, p["clerk"])
     await c.click(p["clerk"], "Открыть заседание")
     await world.deliver()
@@ -324,6 +333,7 @@ async def test_qr_code_and_deep_link_check_in(world: World) -> None:
 
     p = await _group(world)
     await _schedule(world, p["chair"])
+    await _at_the_start(world)
     await _card(world, p["clerk"])
     await world.client.click(p["clerk"], "Открыть заседание")
     await _card(world, p["clerk"])
@@ -344,6 +354,7 @@ async def test_a_recording_too_large_to_download_is_kept_by_reference(world: Wor
     """cl. 12 with the cloud Bot API: files over 20 MB cannot be downloaded for a checksum."""
     p = await _group(world)
     await _schedule(world, p["chair"])
+    await _at_the_start(world)
     await _card(world, p["clerk"])
     await world.client.click(p["clerk"], "Открыть заседание")
     await _card(world, p["clerk"])
@@ -362,10 +373,15 @@ async def test_a_recording_too_large_to_download_is_kept_by_reference(world: Wor
     assert recording.size == 300 * 1024 * 1024 and recording.sha256 == digest
 
 
-async def test_only_the_chair_records_an_absence(world: World) -> None:
+async def test_cl11_the_deputy_cannot_record_the_chairs_absence(world: World) -> None:
+    """cl. 11: the chair or the secretariat records the chair's absence; the deputy, who
+    would then act, may not."""
     p = await _group(world)
     await world.client.send(p["deputy"], "/absence")
-    assert world.client.last_text(p["deputy"]) == "У вас нет прав на это действие."
+    assert world.client.last_text(p["deputy"]) == (
+        "Отсутствие председателя записывает председатель, а если с ним нет связи — "
+        "секретариат (п. 11 Положения)."
+    )
     await world.client.send(p["deputy"], "01.12.2026 - 10.12.2026")
     assert "Отсутствие председателя записано" not in (world.client.last_text(p["deputy"]) or "")
 
@@ -412,6 +428,7 @@ async def test_meetings_list_shows_attendance_and_recording(world: World) -> Non
     p = await _group(world)
     c = world.client
     await _schedule(world, p["chair"])
+    await _at_the_start(world)
     await _card(world, p["clerk"])
     await c.click(p["clerk"], "Открыть заседание")
     await world.deliver()
