@@ -11,6 +11,7 @@ from bot.callbacks import AgendaCb, VoteCb
 from storage.models import AgendaItem, AuditEntry, Meeting, Person
 from tests.conftest import World
 from tests.integration.test_agenda import _additional, _items, _open_meeting, _propose, _vote
+from tests.integration.test_guests import _invite, _outsider
 from tests.integration.test_meetings import _group, _schedule
 from tests.support.bot_client import FakeUser
 
@@ -333,3 +334,22 @@ async def test_cl13_the_deputy_is_refused_while_the_chair_is_present(world: Worl
         "на время отсутствия председателя (п. 13 Положения)."
     )
     assert [i.status for i in await _items(world)] == ["proposed"]
+
+
+async def test_cl13_cl16a_a_guest_checked_in_does_not_keep_a_vote_open(world: World) -> None:
+    """Everyone present means every member present: a guest never votes (cl. 14, 16 а), so a
+    guest checked in must not stop the vote from closing when all members have voted."""
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    guest = _outsider(world)
+    await c.send(guest, f"/start {await _invite(world, p['clerk'])}")
+    await _open_meeting(world, p, ["chair", "deputy", "m0"])
+    await c.click(guest, "Отметиться")
+    item = await _additional(world, p, "При приглашённом")
+    await _put_to_vote(world, p["chair"], "При приглашённом")
+    await world.deliver()
+    assert "из 3" in await _vote(world, p["m0"], item, "for")
+    await _vote(world, p["deputy"], item, "for")
+    assert "консенсус" in await _vote(world, p["chair"], item, "for")
+    assert await _status(world, item) == "included"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from datetime import UTC, datetime
 
 from bot.domain.agenda import (
     Basis,
