@@ -271,7 +271,7 @@ async def test_cl11_cl13_while_the_chair_is_absent_the_deputy_alone_decides_and_
     await _propose(world, p["m1"], "Во время отсутствия")
     await world.deliver()
     assert len(c.messages(p["chair"])) == chair_messages
-    assert "Во время отсутствия" in c.find_button_message(p["deputy"], "Включить").text
+    assert "Во время отсутствия" in (c.find_button_message(p["deputy"], "Включить").text or "")
 
     # The chair's stale buttons are refused with the reason; nothing changes.
     refusal = (
