@@ -31,9 +31,9 @@ def approval_line(t: Translator, approval: Approval | None) -> str:
     """«Утверждена председателем: …» or «… заместителем председателя: …»: who acted (cl. 13)."""
     if approval is None or approval.name is None:
         return t("agenda.approved")
-    if approval.role == Role.DEPUTY_CHAIR.value:
+    if approval.acted_as == Role.DEPUTY_CHAIR.value:
         return t("agenda.approved_by_deputy", name=approval.name)
-    if approval.role == Role.CHAIR.value:
+    if approval.acted_as == Role.CHAIR.value:
         return t("agenda.approved_by_chair", name=approval.name)
     return t("agenda.approved_by", name=approval.name)
 

@@ -52,7 +52,8 @@ class Approval:
     at: datetime
     person_id: int | None
     name: str | None
-    role: str | None
+    # The main role the approver held at that moment (chair and deputy are main roles).
+    acted_as: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,7 +130,7 @@ async def test_cl13_the_approver_is_named_in_the_role_held_when_approving(
         )
         approval = await agenda.approval(meeting)
     assert approval is not None
-    assert (approval.person_id, approval.name, approval.role) == (
+    assert (approval.person_id, approval.name, approval.acted_as) == (
         people["deputy"],
         "Человек deputy",
         Role.DEPUTY_CHAIR.value,
