@@ -492,7 +492,11 @@ class AgendaService:
             item, meeting = await self._item(actor, item_id)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")
-            if item.source != "additional" or item.status != "proposed":
+            _, approved = await self.repo.agenda_state(meeting.id)
+            # A proposal stranded by an approval made before every decision was required is
+            # put to the vote as the additional item it has become.
+            stranded = item.source == "proposal" and approved is not None
+            if not (item.source == "additional" or stranded) or item.status != "proposed":
                 raise InvalidInput("agenda.not_votable")
             presence = await self.meetings.presence(actor.group_id, meeting.id)
             total = await self._total(meeting, presence)
@@ -504,7 +508,9 @@ class AgendaService:
                 raise InvalidInput("agenda.no_quorum_or_presiding")
             if presence.presiding.person.id != actor.person_id:
                 raise NotAllowed("agenda.only_presiding")
-            await self.repo.update(item_id, status="voting", vote_opened_at=now)
+            await self.repo.update(
+                item_id, status="voting", vote_opened_at=now, source="additional"
+            )
             item = (await self.repo.item(item_id)) or item
             envelopes = []
             for member in presence.present:

@@ -27,6 +27,19 @@ def item_line(t: Translator, number: int, item: ItemView) -> str:
     return t("agenda.line", number=number, title=item.title)
 
 
+def is_waiting(item: ItemView, *, approved: bool) -> bool:
+    """A proposal waiting for the chair's (or the acting deputy's) decision."""
+    return item.source == "proposal" and item.status == "proposed" and not approved
+
+
+def is_additional(item: ItemView, *, approved: bool) -> bool:
+    """An additional item; a proposal left undecided by an approval made before approval
+    required every decision is one too, so that it can still be put to the vote."""
+    return item.source == "additional" or (
+        approved and item.source == "proposal" and item.status == "proposed"
+    )
+
+
 def approval_line(t: Translator, approval: Approval | None) -> str:
     """«Утверждена председателем: …» or «… заместителем председателя: …»: who acted (cl. 13)."""
     if approval is None or approval.name is None:
@@ -57,14 +70,14 @@ def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -
             lines.append(t("agenda.description", text=item.description))
         if item.document:
             lines.append(t("agenda.materials", name=item.document.get("file_name") or "—"))
-    waiting = [i for i in items if i.status == "proposed" and i.source == "proposal"]
+    waiting = [i for i in items if is_waiting(i, approved=state.approved)]
     if waiting:
         title = "agenda.waiting_title_deputy" if state.holder is Role.DEPUTY_CHAIR else None
         lines += ["", t(title or "agenda.waiting_title")]
         lines += [t("agenda.waiting_line", title=i.title) for i in waiting]
         if is_holder and not state.approved:
             lines.append(t("agenda.decide_before_approval"))
-    extra = [i for i in items if i.source == "additional"]
+    extra = [i for i in items if is_additional(i, approved=state.approved)]
     if extra:
         lines += ["", t("agenda.additional_title")]
         for i in extra:
@@ -134,7 +147,7 @@ def agenda_keyboard(
         rows.append([button(t("agenda.propose"), AgendaCb(action="propose", meeting=m))])
     if is_presiding and meeting.status == "open":
         for i in items:
-            if i.source == "additional" and i.status == "proposed":
+            if is_additional(i, approved=approved) and i.status == "proposed":
                 rows.append(
                     [
                         button(

@@ -353,3 +353,42 @@ async def test_cl13_cl16a_a_guest_checked_in_does_not_keep_a_vote_open(world: Wo
     await _vote(world, p["deputy"], item, "for")
     assert "консенсус" in await _vote(world, p["chair"], item, "for")
     assert await _status(world, item) == "included"
+
+
+async def test_cl13_a_proposal_stranded_by_an_earlier_approval_can_be_put_to_the_vote(
+    world: World,
+) -> None:
+    """Finding 7, data from before the fix: a proposal left undecided by an approval is shown
+    as an additional item and the presiding person can put it to the vote."""
+    p = await _group(world)
+    c = world.client
+    await _schedule(world, p["chair"])
+    await c.send(p["chair"], "/agenda")
+    await c.click(p["chair"], "Добавить вопрос")
+    await c.send(p["chair"], "Основной вопрос")
+    await c.click(p["chair"], "Готово")
+    await c.click(p["chair"], "Утвердить повестку")
+    async with world.db.session() as s:
+        meeting = await s.scalar(select(Meeting))
+        assert meeting is not None
+        s.add(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=0,
+                title="Оставшееся без решения",
+                source="proposal",
+                status="proposed",
+                created_at=world.clock.now(),
+            )
+        )
+        await s.commit()
+    await _open_meeting(world, p, ["chair", "deputy", "m0"])
+    await c.send(p["chair"], "/agenda")
+    assert "⏳ Оставшееся без решения — ждёт голосования" in c.last_text(p["chair"])
+    await c.click(p["chair"], "На голосование: Оставшееся без решения")
+    await world.deliver()
+    stranded = next(i.id for i in await _items(world) if i.title == "Оставшееся без решения")
+    for key in ("chair", "deputy", "m0"):
+        answer = await _vote(world, p[key], stranded, "for")
+    assert "консенсус" in answer
+    assert await _status(world, stranded) == "included"
