@@ -304,6 +304,7 @@ class AgendaService:
             meeting = await self.meetings.load(actor.group_id, meeting_id)
             if meeting.status not in ("scheduled", "open"):
                 raise InvalidInput("agenda.meeting_closed")
+            await self.repo.lock_meeting(meeting_id)
             version, approved = await self.repo.agenda_state(meeting_id)
             additional = approved is not None or meeting.status == "open"
             item = await self.repo.add(
@@ -363,6 +364,8 @@ class AgendaService:
         async with write(self.session):
             acting = await self._chair(actor)
             item, meeting = await self._item(actor, item_id)
+            # Against a concurrent approval; a concurrent decision is caught by repo.decide.
+            await self.repo.lock_meeting(meeting.id)
             _, approved = await self.repo.agenda_state(meeting.id)
             # A proposal decided already (a second tap, the other device, or the chair and the
             # deputy around an absence) or an agenda approved since: the first decision stands.
@@ -417,6 +420,7 @@ class AgendaService:
         async with write(self.session):
             acting = await self._chair(actor)
             meeting = await self.meetings.load(actor.group_id, meeting_id)
+            await self.repo.lock_meeting(meeting_id)
             _, approved = await self.repo.agenda_state(meeting_id)
             if approved is not None or meeting.status != "scheduled":
                 raise InvalidInput("agenda.already_approved")

@@ -132,6 +132,13 @@ class AgendaRepository:
         )
         return int(version or 0)
 
+    async def lock_meeting(self, meeting_id: int) -> None:
+        """Serialises a proposal against the approval on PostgreSQL (SQLite's writers are
+        serial already): a proposal must see the approval, or the approval the proposal."""
+        await self.session.execute(
+            select(Meeting.id).where(Meeting.id == meeting_id).with_for_update()
+        )
+
     async def agenda_state(self, meeting_id: int) -> tuple[int, datetime | None]:
         row = (
             await self.session.execute(

@@ -102,6 +102,7 @@ async def test_cl13_the_first_decision_of_a_proposal_stands(any_db: Database) ->
             status="proposed",
             created_at=NOW,
         )
+        await agenda.lock_meeting(meeting)  # FOR UPDATE on PostgreSQL, nothing on SQLite
         assert await agenda.decide(item.id, status="included", decided_at=NOW)
         assert not await agenda.decide(item.id, status="rejected", decided_at=NOW)
         decided = await agenda.item(item.id)
