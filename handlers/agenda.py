@@ -15,13 +15,12 @@ from bot.callbacks import AgendaCb, MenuCb, VoteCb
 from bot.context import AppContext
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
 from bot.domain.agenda import Choice
-from bot.domain.roles import MEMBER_ROLES
 from bot.filters import Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.middlewares import edit_or_send
 from bot.services.actor import Actor
-from bot.services.agenda import AgendaService
+from bot.services.agenda import AgendaService, UndecidedProposals
 from bot.services.errors import InvalidInput
 from bot.services.meetings import MeetingService
 from bot.services.vote_batch import VoteBatcher
@@ -45,19 +44,21 @@ async def _card(
 ) -> tuple[str, Any]:
     service = _service(session, app)
     state = await service.agenda(actor, meeting_id)
-    is_chair = await service.meetings.may_schedule(actor)
+    # The controls go to whoever holds the agenda now: the chair, or the deputy while the
+    # chair's absence holds (cl. 13) — never to both.
+    is_holder = await service.may_hold_agenda(actor)
     keyboard = views.agenda_keyboard(
         t,
         state.meeting,
         state.items,
         state.version,
-        is_chair=is_chair,
+        is_chair=is_holder,
         approved=state.approved,
-        is_member=actor.role in MEMBER_ROLES,
+        is_member=actor.is_member,
         is_presiding=state.presiding_person_id is not None
         and state.presiding_person_id == actor.person_id,
     )
-    return views.agenda_text(t, state.meeting, state.items, state.approved), keyboard
+    return views.agenda_text(t, state, is_holder=is_holder), keyboard
 
 
 async def agenda_command(
@@ -229,8 +230,16 @@ async def include_proposal(
 
 
 async def reject_proposal(
-    query: CallbackQuery, callback_data: AgendaCb, t: Translator, state: FSMContext
+    query: CallbackQuery,
+    callback_data: AgendaCb,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    state: FSMContext,
 ) -> None:
+    # Refused at the press (absent chair, already decided), not after the reason is typed.
+    await _service(session, app).check_decidable(actor, callback_data.item)
     await state.set_state(RejectDialog.reason)
     await state.set_data({"item": callback_data.item, "version": callback_data.version})
     await query.answer()
@@ -297,15 +306,39 @@ async def approve_agenda(
     app: AppContext,
 ) -> None:
     service = _service(session, app)
-    await service.meetings.check_may_schedule(actor)  # the role first, then staleness
+    await service.check_holder(actor)  # the role first, then staleness
     if (await service.agenda(actor, callback_data.meeting)).version != callback_data.version:
         await query.answer(t.plain("agenda.stale_decision"), show_alert=True)
         await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
         return
-    await service.approve(actor, callback_data.meeting)
+    try:
+        await service.approve(actor, callback_data.meeting)
+    except UndecidedProposals as waiting:
+        # Nothing approved: the card shows each waiting proposal with its buttons.
+        await query.answer(_undecided_alert(t, waiting), show_alert=True)
+        await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+        return
     app.wake_sender()
     await query.answer(t.plain("agenda.approved_short"))
     await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+
+
+ALERT_MAX = 200  # Telegram cuts a callback answer's text at 200 characters
+
+
+def _undecided_alert(t: Translator, waiting: UndecidedProposals) -> str:
+    """The refusal with as many of the waiting titles as an alert holds."""
+    titles: list[str] = []
+    for item in waiting.items:
+        title = item.title if len(item.title) <= 40 else item.title[:39] + "…"
+        candidate = ", ".join([*titles, f"«{title}»"])
+        text = t.plain("agenda.undecided_proposals", count=len(waiting.items), titles=candidate)
+        if len(text) > ALERT_MAX - 3:  # room for ", …"
+            break
+        titles.append(f"«{title}»")
+    if len(titles) < len(waiting.items):
+        titles.append("…")
+    return t.plain("agenda.undecided_proposals", count=len(waiting.items), titles=", ".join(titles))
 
 
 async def move_item(
@@ -330,7 +363,7 @@ async def add_item_button(
     app: AppContext,
     state: FSMContext,
 ) -> None:
-    await _service(session, app).meetings.check_may_schedule(actor)
+    await _service(session, app).check_holder(actor)
     await state.set_state(AgendaItemDialog.title)
     await state.set_data({"meeting": callback_data.meeting})
     await query.answer()
@@ -468,6 +501,8 @@ async def cast_vote(
     )
     if outcome.closed:
         text += " " + _result(t, outcome.basis is not None, outcome.basis)
+    elif outcome.awaiting_quorum:
+        text += " " + t.plain("agenda.vote_open_no_quorum")
     await query.answer(text)
 
 

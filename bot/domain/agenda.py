@@ -1,13 +1,15 @@
-"""The agenda (cl. 13): who may vote on an additional item, and when it is included."""
+"""The agenda (cl. 13): who holds it, who may vote on an additional item, when a vote closes
+and when the item is included."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.meetings import has_quorum
-from bot.domain.roles import MEMBER_ROLES, Role
+from bot.domain.meetings import Absence, has_quorum
+from bot.domain.roles import Role, holds_member_role
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -36,9 +38,51 @@ class Tally:
         return self.voted_for + self.against + self.abstained
 
 
-def may_vote(role: Role | None, *, checked_in: bool) -> bool:
-    """Cl. 13: the members present vote; guests and secretariat staff never do."""
-    return role in MEMBER_ROLES and checked_in
+# ---------------------------------------------------------------------------------------------
+# Who holds the agenda (cl. 11, 13)
+
+
+class HolderRefusal(StrEnum):
+    """Why a person may not draft, decide or approve the agenda right now."""
+
+    CHAIR_ABSENT = "chair_absent"  # the chair, while their recorded absence holds
+    CHAIR_PRESENT = "chair_present"  # the deputy, while the chair is not absent
+    NOT_HOLDER = "not_holder"  # anybody else
+
+
+def agenda_holder(*, chair_absent: bool) -> Role:
+    """Cl. 13: the agenda is the chair's; while the chair's absence holds, the deputy's. One
+    holder at a time, so that a proposal is never decided by two people."""
+    return Role.DEPUTY_CHAIR if chair_absent else Role.CHAIR
+
+
+def agenda_refusal(roles: Set[Role], *, chair_absent: bool) -> HolderRefusal | None:
+    """None when the person holds the agenda now; otherwise why not. A chair's button pressed
+    during their absence is refused: the deputy acts meanwhile (cl. 11)."""
+    if agenda_holder(chair_absent=chair_absent) in roles:
+        return None
+    if Role.CHAIR in roles:
+        return HolderRefusal.CHAIR_ABSENT
+    if Role.DEPUTY_CHAIR in roles:
+        return HolderRefusal.CHAIR_PRESENT
+    return HolderRefusal.NOT_HOLDER
+
+
+def absent_until(absences: Iterable[Absence], now: datetime) -> datetime | None:
+    """When the chair's absence that covers ``now`` ends (the latest end if several overlap),
+    or None when the chair is not absent."""
+    ends = [a.ends_at for a in absences if a.covers(now)]
+    return max(ends) if ends else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes on additional items (cl. 13, 14)
+
+
+def may_vote(roles: Set[Role], *, checked_in: bool) -> bool:
+    """Cl. 13-14: the members present vote (chair and deputy are members, whatever other roles
+    they hold); guests and secretariat staff who are not members never do."""
+    return holds_member_role(roles) and checked_in
 
 
 def tally(votes: Mapping[int, Choice], present: Set[int]) -> Tally:
@@ -53,12 +97,13 @@ def tally(votes: Mapping[int, Choice], present: Set[int]) -> Tally:
 
 
 def decide_additional_item(t: Tally) -> Basis | None:
-    """Cl. 13: an additional item is included by consensus — no member present votes against
-    (and somebody votes for) — or by a simple majority of the members present: votes for
-    > present / 2. Abstaining and not voting are not "for". None: not included."""
+    """Cl. 13: an additional item is included by consensus — every member present voted, none
+    against, somebody for — or by a simple majority of the members present: votes for
+    > present / 2. Abstaining and not voting are not "for"; a vote closed before everyone
+    present voted is never a consensus. None: not included."""
     if t.present == 0:
         return None
-    if t.against == 0 and t.voted_for > 0:
+    if t.voted >= t.present and t.against == 0 and t.voted_for > 0:
         return Basis.CONSENSUS
     if 2 * t.voted_for > t.present:
         return Basis.MAJORITY
@@ -66,8 +111,24 @@ def decide_additional_item(t: Tally) -> Basis | None:
 
 
 def vote_complete(t: Tally) -> bool:
-    """The vote closes by itself once everyone present has voted."""
+    """Everyone present has voted."""
     return t.present > 0 and t.voted >= t.present
+
+
+def quorum_total(recorded: int | None, current_members: int) -> int:
+    """Cl. 9, 14: quorum is counted over the composition in force when the meeting opened, as
+    recorded then; a meeting opened before that was recorded falls back to today's members."""
+    return recorded if recorded is not None else current_members
+
+
+def may_close_vote(*, present_members: int, total_members: int) -> bool:
+    """Cl. 14: a vote closes only while there is quorum; without it the vote stays open."""
+    return has_quorum(present_members, total_members)
+
+
+def closes_by_itself(t: Tally, *, quorum: bool) -> bool:
+    """Cl. 13-14: the vote closes once everyone present has voted, and only with quorum."""
+    return quorum and vote_complete(t)
 
 
 def may_start_vote(*, has_presiding: bool, present_members: int, total_members: int) -> bool:

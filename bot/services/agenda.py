@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,23 +18,32 @@ from bot.domain.agenda import (
     TITLE_MAX,
     Basis,
     Choice,
+    HolderRefusal,
     Tally,
+    absent_until,
+    agenda_holder,
+    agenda_refusal,
+    closes_by_itself,
     decide_additional_item,
+    may_close_vote,
     may_start_vote,
     may_vote,
+    quorum_total,
     tally,
     vote_complete,
 )
-from bot.domain.roles import MEMBER_ROLES, Role
+from bot.domain.meetings import Absence, quorum_needed
+from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.guests import guest_contacts, to_guests
 from bot.services.meetings import MeetingService, Presence, Texts
-from bot.services.outbox import Envelope, enqueue
+from bot.services.outbox import Envelope, enqueue, enqueue_edit
 from bot.services.roster import Auditor
 from storage.db import read, write
-from storage.repositories.agenda import AgendaRepository, ItemView
+from storage.dto import MemberView
+from storage.repositories.agenda import AgendaRepository, Approval, ItemView
 from storage.repositories.meetings import MeetingView
 
 REASON_MAX = 500
@@ -43,10 +53,12 @@ REASON_MAX = 500
 class AgendaTexts:
     proposal_for_chair: Callable[[Translator, MeetingView, ItemView, str], str]
     decision_keyboard: Callable[[Translator, ItemView, int], InlineKeyboardMarkup]
-    decision_for_proposer: Callable[[Translator, ItemView], str]
-    approved: Callable[[Translator, MeetingView, list[ItemView]], str]
+    decision_for_proposer: Callable[[Translator, ItemView, Role], str]
+    approved: Callable[[Translator, MeetingView, list[ItemView], Approval | None], str]
     vote_request: Callable[[Translator, ItemView], str]
     vote_keyboard: Callable[[Translator, ItemView], InlineKeyboardMarkup]
+    # The ballot once the vote has closed: the result, without buttons.
+    vote_result: Callable[[Translator, ItemView], str]
     meeting: Texts
 
 
@@ -57,6 +69,10 @@ class AgendaState:
     version: int
     approved: bool
     presiding_person_id: int | None
+    approval: Approval | None = None
+    # Who holds the agenda now (cl. 13), and until when the chair is absent.
+    holder: Role = Role.CHAIR
+    chair_absent_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +81,16 @@ class VoteOutcome:
     tally: Tally
     closed: bool
     basis: Basis | None
+    # Everyone present has voted but there is no quorum: the vote stays open (cl. 14).
+    awaiting_quorum: bool = False
+
+
+class UndecidedProposals(InvalidInput):
+    """Approval refused while proposals wait for a decision; the handler lists them."""
+
+    def __init__(self, items: list[ItemView]) -> None:
+        super().__init__("agenda.undecided_proposals", count=len(items))
+        self.items = items
 
 
 def clean_title(raw: str) -> str:
@@ -105,11 +131,73 @@ class AgendaService:
             if meeting.status == "open":
                 presence = await self.meetings.presence(actor.group_id, meeting_id)
                 presiding = presence.presiding.person.id if presence.presiding else None
-        return AgendaState(meeting, items, version, approved is not None, presiding)
+            approval = await self.repo.approval(meeting_id) if approved is not None else None
+            until = await self._absent_until(actor.group_id)
+        return AgendaState(
+            meeting,
+            items,
+            version,
+            approved is not None,
+            presiding,
+            approval,
+            agenda_holder(chair_absent=until is not None),
+            until,
+        )
 
-    async def _chair(self, actor: Actor) -> None:
-        """The agenda is the chair's, or the deputy's while the chair is absent (cl. 13)."""
-        await self.meetings.require_scheduler(actor)
+    async def _absent_until(self, group_id: int) -> datetime | None:
+        absences = [Absence(s, e) for s, e in await self.meetings.repo.absences(group_id)]
+        return absent_until(absences, self.clock.now())
+
+    async def _chair(self, actor: Actor) -> Role:
+        """The agenda is the chair's, or the deputy's while the chair's recorded absence holds
+        (cl. 11, 13): never both, so that one proposal is not decided twice. Returns the role
+        the actor acts in."""
+        until = await self._absent_until(actor.group_id)
+        refusal = agenda_refusal(actor.roles, chair_absent=until is not None)
+        if refusal is HolderRefusal.CHAIR_ABSENT:
+            # Alerts are rendered from plain parameters: the date in the reader's language.
+            assert until is not None
+            when = self.render(actor.locale).datetime(until)
+            raise NotAllowed("agenda.chair_absent", until=when)
+        if refusal is HolderRefusal.CHAIR_PRESENT:
+            raise NotAllowed("agenda.deputy_while_chair_present")
+        if refusal is HolderRefusal.NOT_HOLDER:
+            raise NotAllowed("agenda.only_chair")
+        return agenda_holder(chair_absent=until is not None)
+
+    async def may_hold_agenda(self, actor: Actor) -> bool:
+        """Whether the card shows this viewer the agenda's controls."""
+        async with read(self.session):
+            try:
+                await self._chair(actor)
+            except NotAllowed:
+                return False
+        return True
+
+    async def check_holder(self, actor: Actor) -> None:
+        """The role check alone, before a dialog asks anything (e.g. a rejection's reason)."""
+        async with read(self.session):
+            await self._chair(actor)
+
+    async def check_decidable(self, actor: Actor, item_id: int) -> ItemView:
+        """Before asking the reason of a rejection: may this person decide, and is the
+        proposal still undecided? A second press is told at once, not after typing."""
+        async with read(self.session):
+            await self._chair(actor)
+            item, meeting = await self._item(actor, item_id)
+            _, approved = await self.repo.agenda_state(meeting.id)
+            self._require_undecided(item, approved)
+        return item
+
+    @staticmethod
+    def _require_undecided(item: ItemView, approved: datetime | None) -> None:
+        if item.source != "proposal":
+            raise InvalidInput("agenda.stale_decision")
+        if item.status != "proposed":
+            outcome = "included" if item.status == "included" else "rejected"
+            raise InvalidInput(f"agenda.already_decided_{outcome}", title=item.title)
+        if approved is not None:
+            raise InvalidInput("agenda.stale_decision")
 
     async def _item(self, actor: Actor, item_id: int) -> tuple[ItemView, MeetingView]:
         item = await self.repo.item(item_id)
@@ -206,7 +294,7 @@ class AgendaService:
         document: dict[str, Any] | None,
     ) -> ItemView:
         """A member's proposal; after approval or at the meeting it is an additional item."""
-        if actor.person_id is None or actor.role not in MEMBER_ROLES:
+        if actor.person_id is None or not actor.is_member:
             raise NotAllowed("agenda.members_propose")
         title = clean_title(title)
         if description is not None and len(description) > DESCRIPTION_MAX:
@@ -216,6 +304,7 @@ class AgendaService:
             meeting = await self.meetings.load(actor.group_id, meeting_id)
             if meeting.status not in ("scheduled", "open"):
                 raise InvalidInput("agenda.meeting_closed")
+            await self.repo.lock_meeting(meeting_id)
             version, approved = await self.repo.agenda_state(meeting_id)
             additional = approved is not None or meeting.status == "open"
             item = await self.repo.add(
@@ -243,12 +332,11 @@ class AgendaService:
     async def _tell_chair(
         self, meeting: MeetingView, item: ItemView, proposer: str, version: int, now: Any
     ) -> None:
+        # Only whoever holds the agenda now gets the buttons: the chair, or the deputy while the
+        # chair's absence holds (cl. 11, 13). A proposal offered to both could be decided twice.
+        holder = agenda_holder(chair_absent=await self._absent_until(meeting.group_id) is not None)
         roster = self.meetings.roster
-        targets = [
-            m
-            for m in await roster.members(meeting.group_id)
-            if m.role in (Role.CHAIR, Role.DEPUTY_CHAIR)
-        ]
+        targets = [m for m in await roster.members(meeting.group_id) if m.has(holder)]
         envelopes = []
         for member in targets:
             if member.person.telegram_id is None:
@@ -274,32 +362,37 @@ class AgendaService:
             raise InvalidInput("agenda.reason_too_long", max=REASON_MAX)
         now = self.clock.now()
         async with write(self.session):
-            await self._chair(actor)
+            acting = await self._chair(actor)
             item, meeting = await self._item(actor, item_id)
+            # Against a concurrent approval; a concurrent decision is caught by repo.decide.
+            await self.repo.lock_meeting(meeting.id)
             _, approved = await self.repo.agenda_state(meeting.id)
-            # A proposal decided already (a second tap, another device) or an agenda approved
-            # since: the button is stale. Other proposals' buttons stay valid meanwhile.
-            if item.source != "proposal" or item.status != "proposed" or approved is not None:
-                raise InvalidInput("agenda.stale_decision")
+            # A proposal decided already (a second tap, the other device, or the chair and the
+            # deputy around an absence) or an agenda approved since: the first decision stands.
+            # Other proposals' buttons stay valid meanwhile.
+            self._require_undecided(item, approved)
             values: dict[str, Any] = {"decided_at": now}
             if include:
                 values.update(status="included", position=await self.repo.next_position(meeting.id))
             else:
                 values.update(status="rejected", reject_reason=reason)
-            await self.repo.update(item_id, **values)
+            if not await self.repo.decide(item_id, **values):
+                # Decided by a concurrent press between our read and our write.
+                raise InvalidInput("agenda.stale_decision")
             await self.repo.bump_version(meeting.id)
             decided = await self.repo.item(item_id)
             assert decided is not None
-            await self._tell_proposer(decided, meeting.group_id, now)
+            await self._tell_proposer(decided, meeting.group_id, acting, now)
             await Auditor(self.session, actor, now)(
                 "agenda_included" if include else "agenda_rejected",
                 "agenda_item",
                 item_id,
                 reason=reason,
+                acting=acting.value,
             )
         return decided
 
-    async def _tell_proposer(self, item: ItemView, group_id: int, now: Any) -> None:
+    async def _tell_proposer(self, item: ItemView, group_id: int, acting: Role, now: Any) -> None:
         if item.proposed_by is None:
             return
         proposer = await self.meetings.roster.member_by_person(group_id, item.proposed_by)
@@ -314,7 +407,7 @@ class AgendaService:
                     kind="announcement",
                     chat_id=proposer.person.telegram_id,
                     person_id=proposer.person.id,
-                    text=self.texts.decision_for_proposer(t, item),
+                    text=self.texts.decision_for_proposer(t, item, acting),
                 )
             ],
             now,
@@ -325,18 +418,28 @@ class AgendaService:
         the group's chat."""
         now = self.clock.now()
         async with write(self.session):
-            await self._chair(actor)
+            acting = await self._chair(actor)
             meeting = await self.meetings.load(actor.group_id, meeting_id)
+            await self.repo.lock_meeting(meeting_id)
             _, approved = await self.repo.agenda_state(meeting_id)
             if approved is not None or meeting.status != "scheduled":
                 raise InvalidInput("agenda.already_approved")
-            items = [i for i in await self.repo.items(meeting_id) if i.status == "included"]
+            every = await self.repo.items(meeting_id)
+            # A proposal left undecided would be stranded by the approval: no longer the chair's
+            # to decide, and not an additional item either. It is decided first (cl. 13).
+            undecided = [i for i in every if i.source == "proposal" and i.status == "proposed"]
+            if undecided:
+                raise UndecidedProposals(undecided)
+            items = [i for i in every if i.status == "included"]
             if not items:
                 raise InvalidInput("agenda.empty")
-            await self.repo.bump_version(meeting_id, agenda_approved_at=now)
+            await self.repo.bump_version(
+                meeting_id, agenda_approved_at=now, agenda_approved_by=actor.person_id
+            )
+            approval = await self.repo.approval(meeting_id)
             envelopes = []
             for member in await self.meetings.roster.members(actor.group_id):
-                if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+                if not (member.is_member or member.has(Role.SECRETARIAT)):
                     continue
                 if member.person.telegram_id is None:
                     continue
@@ -347,7 +450,7 @@ class AgendaService:
                         kind="announcement",
                         chat_id=member.person.telegram_id,
                         person_id=member.person.id,
-                        text=self.texts.approved(t, meeting, items),
+                        text=self.texts.approved(t, meeting, items, approval),
                     )
                 )
             # Guests see the agenda they are invited to speak or listen to (cl. 16 а).
@@ -357,7 +460,7 @@ class AgendaService:
                 kind="announcement",
                 render=self.render,
                 default_locale=self.default_locale,
-                text=lambda t: self.texts.approved(t, meeting, items),
+                text=lambda t: self.texts.approved(t, meeting, items, approval),
             )
             chat = await self.meetings.roster.linked_chat(actor.group_id)
             if chat is not None:
@@ -366,16 +469,26 @@ class AgendaService:
                         key=f"agenda:{meeting_id}:approved:chat",
                         kind="announcement",
                         chat_id=chat[0],
-                        text=self.texts.approved(self.render(self.default_locale), meeting, items),
+                        text=self.texts.approved(
+                            self.render(self.default_locale), meeting, items, approval
+                        ),
                     )
                 )
             await enqueue(self.session, envelopes, now)
             await Auditor(self.session, actor, now)(
-                "agenda_approved", "meeting", meeting_id, items=[i.id for i in items]
+                "agenda_approved",
+                "meeting",
+                meeting_id,
+                items=[i.id for i in items],
+                acting=acting.value,
             )
         return items
 
     # Additional items at the meeting
+    async def _total(self, meeting: MeetingView, presence: Presence) -> int:
+        """The quorum total: the composition recorded when the meeting opened (cl. 9, 14)."""
+        return quorum_total(await self.repo.composition_total(meeting.id), presence.total_members)
+
     async def start_vote(self, actor: Actor, item_id: int) -> tuple[ItemView, Presence]:
         """The presiding person puts an additional item to the members present (cl. 13)."""
         now = self.clock.now()
@@ -383,18 +496,25 @@ class AgendaService:
             item, meeting = await self._item(actor, item_id)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")
-            if item.source != "additional" or item.status != "proposed":
+            _, approved = await self.repo.agenda_state(meeting.id)
+            # A proposal stranded by an approval made before every decision was required is
+            # put to the vote as the additional item it has become.
+            stranded = item.source == "proposal" and approved is not None
+            if not (item.source == "additional" or stranded) or item.status != "proposed":
                 raise InvalidInput("agenda.not_votable")
             presence = await self.meetings.presence(actor.group_id, meeting.id)
+            total = await self._total(meeting, presence)
             if presence.presiding is None or not may_start_vote(
                 has_presiding=True,
                 present_members=presence.present_members,
-                total_members=presence.total_members,
+                total_members=total,
             ):
                 raise InvalidInput("agenda.no_quorum_or_presiding")
             if presence.presiding.person.id != actor.person_id:
                 raise NotAllowed("agenda.only_presiding")
-            await self.repo.update(item_id, status="voting", vote_opened_at=now)
+            await self.repo.update(
+                item_id, status="voting", vote_opened_at=now, source="additional"
+            )
             item = (await self.repo.item(item_id)) or item
             envelopes = []
             for member in presence.present:
@@ -450,14 +570,14 @@ class AgendaService:
             present = actor.person_id is not None and await self.meetings.repo.is_present(
                 item.meeting_id, actor.person_id
             )
-            if actor.person_id is None or not may_vote(actor.role, checked_in=present):
+            if actor.person_id is None or not may_vote(actor.roles, checked_in=present):
                 raise NotAllowed("agenda.only_present_members_vote")
             await self.repo.set_vote(item_id, actor.person_id, choice.value, now)
             await Auditor(self.session, actor, now)(
                 "voted", "agenda_item", item_id, choice=choice.value
             )
         # The running count after the commit, in two small queries; the whole roster is read
-        # only when the vote closes, and the live message shows the count through the ticker.
+        # only when the vote may close, and the live message shows the count through the ticker.
         async with read(self.session):
             count = await self.repo.tally_present(item_id, item.meeting_id)
         if not vote_complete(count):
@@ -467,9 +587,10 @@ class AgendaService:
             if item.status != "voting":  # another last vote closed it meanwhile
                 count = await self.repo.tally_present(item_id, meeting.id)
                 return VoteOutcome(item, count, True, Basis(item.basis) if item.basis else None)
-            return await self._count(actor, item, meeting, close=True, now=now)
+            return await self.close_counted(actor, item, meeting, now)
 
     async def close_vote(self, actor: Actor, item_id: int) -> VoteOutcome:
+        """The presiding person closes the vote; only while there is quorum (cl. 14)."""
         now = self.clock.now()
         async with write(self.session):
             item, meeting = await self._item(actor, item_id)
@@ -478,52 +599,101 @@ class AgendaService:
             presence = await self.meetings.presence(actor.group_id, meeting.id)
             if presence.presiding is None or presence.presiding.person.id != actor.person_id:
                 raise NotAllowed("agenda.only_presiding")
-            outcome = await self._count(actor, item, meeting, close=True, now=now)
+            total = await self._total(meeting, presence)
+            if not may_close_vote(present_members=presence.present_members, total_members=total):
+                raise InvalidInput(
+                    "agenda.close_no_quorum",
+                    present=presence.present_members,
+                    total=total,
+                    needed=quorum_needed(total),
+                )
+            outcome = await self._close(actor, item, meeting, presence, total, now)
         return outcome
-
-    async def _count(
-        self, actor: Actor, item: ItemView, meeting: MeetingView, *, close: bool, now: Any
-    ) -> VoteOutcome:
-        presence = await self.meetings.presence(actor.group_id, meeting.id)
-        present = {m.person.id for m in presence.present}
-        ballots = {p: Choice(c) for p, c in (await self.repo.votes(item.id)).items()}
-        count = tally(ballots, present)
-        closing = close or vote_complete(count)
-        basis = decide_additional_item(count) if closing else None
-        if closing:
-            await self.repo.update(
-                item.id,
-                status="included" if basis else "not_included",
-                vote_closed_at=now,
-                votes_for=count.voted_for,
-                votes_against=count.against,
-                votes_abstain=count.abstained,
-                present_at_close=count.present,
-                quorum_at_close=presence.quorum,
-                basis=basis.value if basis else None,
-                position=await self.repo.next_position(meeting.id) if basis else 0,
-            )
-            await Auditor(self.session, actor, now)(
-                "vote_closed",
-                "agenda_item",
-                item.id,
-                result="included" if basis else "not",
-                basis=basis.value if basis else None,
-                votes_for=count.voted_for,
-                against=count.against,
-                abstain=count.abstained,
-                present=count.present,
-                quorum=presence.quorum,
-            )
-            presence = await self.meetings.presence(actor.group_id, meeting.id)
-        await self.meetings.refresh_live(
-            meeting, presence, self.render, self.default_locale, self.texts.meeting, now
-        )
-        updated = (await self.repo.item(item.id)) or item
-        return VoteOutcome(updated, count, closing, basis)
 
     async def close_counted(
         self, actor: Actor, item: ItemView, meeting: MeetingView, now: Any
     ) -> VoteOutcome:
-        """Closes a vote everyone present has answered, inside the caller's transaction."""
-        return await self._count(actor, item, meeting, close=True, now=now)
+        """Closes a vote everyone present has answered, inside the caller's transaction —
+        unless quorum is missing: then it stays open and nothing is decided (cl. 14)."""
+        presence = await self.meetings.presence(actor.group_id, meeting.id)
+        total = await self._total(meeting, presence)
+        quorum = may_close_vote(present_members=presence.present_members, total_members=total)
+        count = await self._tally(item, presence)
+        if not closes_by_itself(count, quorum=quorum):
+            return VoteOutcome(item, count, False, None, awaiting_quorum=not quorum)
+        return await self._close(actor, item, meeting, presence, total, now)
+
+    async def _tally(self, item: ItemView, presence: Presence) -> Tally:
+        present = {m.person.id for m in presence.present}
+        ballots = {p: Choice(c) for p, c in (await self.repo.votes(item.id)).items()}
+        return tally(ballots, present)
+
+    async def _close(
+        self,
+        actor: Actor,
+        item: ItemView,
+        meeting: MeetingView,
+        presence: Presence,
+        total: int,
+        now: Any,
+    ) -> VoteOutcome:
+        """Records the result with its counts and the quorum (always met here), edits every
+        ballot to show it, and refreshes the live message."""
+        count = await self._tally(item, presence)
+        basis = decide_additional_item(count)
+        await self.repo.update(
+            item.id,
+            status="included" if basis else "not_included",
+            vote_closed_at=now,
+            votes_for=count.voted_for,
+            votes_against=count.against,
+            votes_abstain=count.abstained,
+            present_at_close=count.present,
+            quorum_at_close=True,
+            basis=basis.value if basis else None,
+            position=await self.repo.next_position(meeting.id) if basis else 0,
+        )
+        await Auditor(self.session, actor, now)(
+            "vote_closed",
+            "agenda_item",
+            item.id,
+            result="included" if basis else "not",
+            basis=basis.value if basis else None,
+            votes_for=count.voted_for,
+            against=count.against,
+            abstain=count.abstained,
+            present=count.present,
+            total=total,
+            quorum=True,
+        )
+        closed = (await self.repo.item(item.id)) or item
+        await self._show_result_on_ballots(closed, meeting.group_id, now)
+        presence = await self.meetings.presence(actor.group_id, meeting.id)
+        await self.meetings.refresh_live(
+            meeting, presence, self.render, self.default_locale, self.texts.meeting, now
+        )
+        return VoteOutcome(closed, count, True, basis)
+
+    async def _show_result_on_ballots(self, item: ItemView, group_id: int, now: Any) -> None:
+        """Every ballot message of the vote shows the result and loses its buttons, through
+        the outbox as live messages are edited; one not sent yet goes out with the result."""
+        people: dict[int, MemberView] = {
+            m.person.id: m for m in await self.meetings.roster.members(group_id)
+        }
+        for ballot in await self.repo.ballots(item.id):
+            member = people.get(ballot.person_id) if ballot.person_id is not None else None
+            locale = member.person.locale(self.default_locale) if member else self.default_locale
+            text = self.texts.vote_result(self.render(locale), item)
+            if ballot.message_id is not None:
+                await enqueue_edit(
+                    self.session,
+                    key=f"vote-result:{ballot.key.removeprefix('vote:')}",
+                    kind="progress",
+                    chat_id=ballot.chat_id,
+                    message_id=ballot.message_id,
+                    text=text,
+                    keyboard=None,
+                    now=now,
+                )
+            elif ballot.status == "pending":
+                await self.repo.rewrite_unsent(ballot.key, text, None, now)

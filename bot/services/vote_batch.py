@@ -110,7 +110,7 @@ class VoteBatcher:
                     present = person is not None and await meetings.is_present(
                         item.meeting_id, person
                     )
-                    if person is None or not may_vote(ballot.actor.role, checked_in=present):
+                    if person is None or not may_vote(ballot.actor.roles, checked_in=present):
                         results[n] = NotAllowed("agenda.only_present_members_vote")
                         continue
                     await agenda.set_vote(item.id, person, ballot.choice.value, now)
@@ -125,7 +125,8 @@ class VoteBatcher:
                                 update_id=ballot.update_id, handled_at=ballot.received_at
                             )
                         )
-                # Counts per item once for the whole batch; a complete vote closes.
+                # Counts per item once for the whole batch; a complete vote closes if there is
+                # quorum (cl. 14), else it stays open.
                 service = AgendaService(
                     session,
                     self.clock,

@@ -6,11 +6,12 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import AgendaCb, VoteCb
 from bot.domain.agenda import Choice
+from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.services.agenda import AgendaTexts
+from bot.services.agenda import AgendaState, AgendaTexts
 from bot.views import meetings as meeting_views
-from storage.repositories.agenda import ItemView
+from storage.repositories.agenda import Approval, ItemView
 from storage.repositories.meetings import MeetingView
 
 CHOICE_KEYS = {
@@ -26,13 +27,40 @@ def item_line(t: Translator, number: int, item: ItemView) -> str:
     return t("agenda.line", number=number, title=item.title)
 
 
-def agenda_text(t: Translator, meeting: MeetingView, items: list[ItemView], approved: bool) -> str:
+def is_waiting(item: ItemView, *, approved: bool) -> bool:
+    """A proposal waiting for the chair's (or the acting deputy's) decision."""
+    return item.source == "proposal" and item.status == "proposed" and not approved
+
+
+def is_additional(item: ItemView, *, approved: bool) -> bool:
+    """An additional item; a proposal left undecided by an approval made before approval
+    required every decision is one too, so that it can still be put to the vote."""
+    return item.source == "additional" or (
+        approved and item.source == "proposal" and item.status == "proposed"
+    )
+
+
+def approval_line(t: Translator, approval: Approval | None) -> str:
+    """«Утверждена председателем: …» or «… заместителем председателя: …»: who acted (cl. 13)."""
+    if approval is None or approval.name is None:
+        return t("agenda.approved")
+    if approval.acted_as == Role.DEPUTY_CHAIR.value:
+        return t("agenda.approved_by_deputy", name=approval.name)
+    if approval.acted_as == Role.CHAIR.value:
+        return t("agenda.approved_by_chair", name=approval.name)
+    return t("agenda.approved_by", name=approval.name)
+
+
+def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -> str:
+    meeting, items = state.meeting, state.items
     included = [i for i in items if i.status == "included"]
     lines = [
         t("agenda.title", title=meeting.title),
         t("meetings.fact_when", when=t.datetime(meeting.starts_at)),
     ]
-    lines.append(t("agenda.approved") if approved else t("agenda.draft"))
+    lines.append(approval_line(t, state.approval) if state.approved else t("agenda.draft"))
+    if not state.approved and state.chair_absent_until is not None:
+        lines.append(t("agenda.deputy_acting", until=t.datetime(state.chair_absent_until)))
     lines.append("")
     if not included:
         lines.append(t("agenda.empty_list"))
@@ -42,11 +70,14 @@ def agenda_text(t: Translator, meeting: MeetingView, items: list[ItemView], appr
             lines.append(t("agenda.description", text=item.description))
         if item.document:
             lines.append(t("agenda.materials", name=item.document.get("file_name") or "—"))
-    waiting = [i for i in items if i.status == "proposed" and i.source == "proposal"]
+    waiting = [i for i in items if is_waiting(i, approved=state.approved)]
     if waiting:
-        lines += ["", t("agenda.waiting_title")]
+        title = "agenda.waiting_title_deputy" if state.holder is Role.DEPUTY_CHAIR else None
+        lines += ["", t(title or "agenda.waiting_title")]
         lines += [t("agenda.waiting_line", title=i.title) for i in waiting]
-    extra = [i for i in items if i.source == "additional"]
+        if is_holder and not state.approved:
+            lines.append(t("agenda.decide_before_approval"))
+    extra = [i for i in items if is_additional(i, approved=state.approved)]
     if extra:
         lines += ["", t("agenda.additional_title")]
         for i in extra:
@@ -116,7 +147,7 @@ def agenda_keyboard(
         rows.append([button(t("agenda.propose"), AgendaCb(action="propose", meeting=m))])
     if is_presiding and meeting.status == "open":
         for i in items:
-            if i.source == "additional" and i.status == "proposed":
+            if is_additional(i, approved=approved) and i.status == "proposed":
                 rows.append(
                     [
                         button(
@@ -159,22 +190,52 @@ def decision_keyboard(t: Translator, item: ItemView, version: int) -> InlineKeyb
     )
 
 
-def decision_for_proposer(t: Translator, item: ItemView) -> str:
+def decision_for_proposer(t: Translator, item: ItemView, acting: Role) -> str:
     if item.status == "included":
-        return t("agenda.included_notice", title=item.title)
-    if item.reject_reason:
-        return t("agenda.rejected_notice_reason", title=item.title, reason=item.reject_reason)
-    return t("agenda.rejected_notice", title=item.title)
+        text = t("agenda.included_notice", title=item.title)
+    elif item.reject_reason:
+        text = t("agenda.rejected_notice_reason", title=item.title, reason=item.reject_reason)
+    else:
+        text = t("agenda.rejected_notice", title=item.title)
+    # Cl. 13: the texts name who acted; the deputy decides only while the chair is absent.
+    if acting is Role.DEPUTY_CHAIR:
+        text += "\n" + t("agenda.decided_by_deputy")
+    return text
 
 
-def approved(t: Translator, meeting: MeetingView, items: list[ItemView]) -> str:
-    lines = [t("agenda.approved_notice"), *meeting_views.facts(t, meeting), ""]
+def approved(
+    t: Translator, meeting: MeetingView, items: list[ItemView], approval: Approval | None
+) -> str:
+    lines = [t("agenda.approved_notice"), approval_line(t, approval)]
+    lines += [*meeting_views.facts(t, meeting), ""]
     lines += [item_line(t, n, i) for n, i in enumerate(items, 1)]
     return "\n".join(lines)
 
 
 def vote_request(t: Translator, item: ItemView) -> str:
     return t("agenda.vote_request", title=item.title)
+
+
+def vote_result(t: Translator, item: ItemView) -> str:
+    """A ballot after the vote closed: the result and the counts, no buttons."""
+    counts = {
+        "fr": item.votes_for or 0,
+        "against": item.votes_against or 0,
+        "abstain": item.votes_abstain or 0,
+        "present": item.present_at_close or 0,
+    }
+    if item.status == "included" and item.basis:
+        outcome = t(f"agenda.result_{item.basis}")
+    else:
+        outcome = t("agenda.result_not_included")
+    return "\n".join(
+        [
+            t("agenda.vote_result_title"),
+            t("agenda.vote_result_item", title=item.title),
+            outcome,
+            t("agenda.vote_result_counts", **counts),
+        ]
+    )
 
 
 def vote_keyboard(t: Translator, item: ItemView) -> InlineKeyboardMarkup:
@@ -190,5 +251,6 @@ TEXTS = AgendaTexts(
     approved=approved,
     vote_request=vote_request,
     vote_keyboard=vote_keyboard,
+    vote_result=vote_result,
     meeting=meeting_views.TEXTS,
 )

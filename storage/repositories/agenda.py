@@ -11,7 +11,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.agenda import Tally
-from storage.models import AgendaItem, Attendance, Meeting, Vote
+from bot.domain.roles import MEMBER_ROLES
+from storage.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Membership,
+    OutboxMessage,
+    Person,
+    Vote,
+)
+
+_MEMBER_ROLE_VALUES = sorted(r.value for r in MEMBER_ROLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,28 @@ class ItemView:
     votes_abstain: int | None
     present_at_close: int | None
     basis: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """Who approved the agenda and in which role they acted then (cl. 13)."""
+
+    at: datetime
+    person_id: int | None
+    name: str | None
+    # The main role the approver held at that moment (chair and deputy are main roles).
+    acted_as: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One ballot message of a vote, as the outbox knows it."""
+
+    key: str
+    chat_id: int
+    person_id: int | None
+    status: str
+    message_id: int | None
 
 
 def _view(i: AgendaItem) -> ItemView:
@@ -99,6 +132,13 @@ class AgendaRepository:
         )
         return int(version or 0)
 
+    async def lock_meeting(self, meeting_id: int) -> None:
+        """Serialises a proposal against the approval on PostgreSQL (SQLite's writers are
+        serial already): a proposal must see the approval, or the approval the proposal."""
+        await self.session.execute(
+            select(Meeting.id).where(Meeting.id == meeting_id).with_for_update()
+        )
+
     async def agenda_state(self, meeting_id: int) -> tuple[int, datetime | None]:
         row = (
             await self.session.execute(
@@ -126,23 +166,28 @@ class AgendaRepository:
         return {person: choice for person, choice in rows.all()}
 
     async def tally_present(self, item_id: int, meeting_id: int) -> Tally:
-        """Votes of the members present now, and how many are present (cl. 13)."""
-        present = int(
-            await self.session.scalar(
-                select(func.count())
-                .select_from(Attendance)
-                .where(Attendance.meeting_id == meeting_id, Attendance.left_at.is_(None))
+        """Votes of the members present now, and how many members are present (cl. 13-14).
+
+        Guests and secretariat staff check in too (for the protocol's lists) but are not
+        members: counting them would keep "everyone present has voted" from ever holding."""
+        members_present = (
+            select(Attendance.person_id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .join(
+                Membership,
+                (Membership.person_id == Attendance.person_id)
+                & (Membership.group_id == Meeting.group_id)
+                & Membership.ended_at.is_(None)
+                & Membership.role.in_(_MEMBER_ROLE_VALUES),
             )
-            or 0
+            .where(Attendance.meeting_id == meeting_id, Attendance.left_at.is_(None))
+        ).subquery()
+        present = int(
+            await self.session.scalar(select(func.count()).select_from(members_present)) or 0
         )
         rows = await self.session.execute(
             select(Vote.choice, func.count())
-            .join(
-                Attendance,
-                (Attendance.person_id == Vote.person_id)
-                & (Attendance.meeting_id == meeting_id)
-                & Attendance.left_at.is_(None),
-            )
+            .join(members_present, members_present.c.person_id == Vote.person_id)
             .where(Vote.item_id == item_id)
             .group_by(Vote.choice)
         )
@@ -150,6 +195,79 @@ class AgendaRepository:
         return Tally(
             present, counts.get("for", 0), counts.get("against", 0), counts.get("abstain", 0)
         )
+
+    async def decide(self, item_id: int, **values: Any) -> bool:
+        """Decides a proposal still undecided; False when somebody decided it first (two
+        presses, or two people), so that the first decision stands."""
+        result = await self.session.execute(
+            update(AgendaItem)
+            .where(AgendaItem.id == item_id, AgendaItem.status == "proposed")
+            .values(**values)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def composition_total(self, meeting_id: int) -> int | None:
+        """The members in force when the meeting opened, if it was recorded then (cl. 9, 14)."""
+        found = await self.session.scalar(
+            select(Meeting.composition_total).where(Meeting.id == meeting_id)
+        )
+        return int(found) if found is not None else None
+
+    async def approval(self, meeting_id: int) -> Approval | None:
+        """Who approved the agenda, with the role they held at that moment."""
+        row = (
+            await self.session.execute(
+                select(
+                    Meeting.agenda_approved_at, Meeting.agenda_approved_by, Meeting.group_id
+                ).where(Meeting.id == meeting_id)
+            )
+        ).one()
+        at, person_id, group_id = row
+        if at is None:
+            return None
+        if person_id is None:
+            return Approval(at, None, None, None)
+        found = (
+            await self.session.execute(
+                select(Person.full_name, Person.telegram_name, Membership.role)
+                .outerjoin(
+                    Membership,
+                    (Membership.person_id == Person.id)
+                    & (Membership.group_id == group_id)
+                    & (Membership.started_at <= at)
+                    & (Membership.ended_at.is_(None) | (Membership.ended_at > at)),
+                )
+                .where(Person.id == person_id)
+                .order_by(Membership.started_at.desc())
+                .limit(1)
+            )
+        ).first()
+        if found is None:
+            return Approval(at, person_id, None, None)
+        full_name, telegram_name, role = found
+        return Approval(at, person_id, full_name or telegram_name, role)
+
+    async def ballots(self, item_id: int) -> list[Ballot]:
+        """The ballot messages sent (or waiting to be sent) for a vote: keys vote:{item}:*."""
+        rows = await self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like(f"vote:{item_id}:%"), OutboxMessage.method == "send")
+            .order_by(OutboxMessage.id)
+        )
+        return [
+            Ballot(r.key, r.chat_id, r.person_id, r.status, r.telegram_message_id) for r in rows
+        ]
+
+    async def rewrite_unsent(
+        self, key: str, text: str, reply_markup: dict[str, Any] | None, now: datetime
+    ) -> bool:
+        """A ballot not sent yet goes out with the result instead of the buttons."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == key, OutboxMessage.status == "pending")
+            .values(text=text, reply_markup=reply_markup, updated_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def voting_meetings(self) -> list[int]:
         rows = await self.session.scalars(

@@ -115,10 +115,16 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
         await _agenda_press(tg, chair, f"На голосование: {title}", "идёт голосование")
         answers = []
         for user, choice in zip(voters, choices, strict=True):
-            request = await sent_after(tg, start, user.id, "Голосование по дополнительному вопросу")
-            assert title in (request.text or "")
+            # The ballot itself: the previous vote's ballots are edited to its result meanwhile.
+            request = await sent_after(tg, start, user.id, f"«{title}»\nВключить в повестку?")
+            assert "Голосование по дополнительному вопросу" in (request.text or "")
             answers.append(await _vote(tg, user, request, choice))
             if len(answers) == 1:
                 # While the vote is open, the live message shows the running count.
                 await sent_after(tg, start, clerk.id, f"🗳 Голосование: «{title}» — за 1")
         assert expected in answers[-1], (title, answers)
+        # Every voter's ballot is edited to show the result, without its buttons (cl. 13).
+        for user in voters:
+            result = await sent_after(tg, start, user.id, f"завершено</b>\n«{title}»\nВопрос")
+            assert expected in (result.text or "")
+            assert result.method == "editMessageText" and not result.params.get("reply_markup")
