@@ -17,7 +17,7 @@ from bot.i18n import Translator, normalize_locale
 from bot.services.actor import Actor, load_actor
 from bot.services.errors import ServiceError
 from bot.services.roster import RosterService
-from storage.db import read
+from storage.db import discard_deferred, flush_deferred, read, update_scope
 from storage.repositories.updates import UpdateRepository
 
 log = logging.getLogger(__name__)
@@ -57,12 +57,24 @@ class SessionMiddleware(BaseMiddleware):
                 if await self._seen(session, event.update_id):
                     log.info("update %s was handled before; skipped", event.update_id)
                     return None
-                return await handler(event, data)
+                with update_scope(session):
+                    result = await handler(event, data)
+                # Dialog steps not committed by a service's write commit now, with the
+                # update's mark: a redelivered step is then skipped instead of applied twice.
+                await flush_deferred(session)
+                return result
             except ServiceError as refusal:
                 await session.rollback()
+                # A refusal is an answer: the dialog stays where the handler put it.
+                try:
+                    await flush_deferred(session)
+                except Exception:
+                    log.exception("update %s: dialog state not saved", event.update_id)
                 await _tell(event, data, refusal.key, refusal.params)
             except Exception:
                 await session.rollback()
+                # Half a step is no step: the dialog stays where it was before the update.
+                discard_deferred(session)
                 log.exception("update %s failed", event.update_id)
                 await _tell(event, data, "errors.internal", {})
         return None
