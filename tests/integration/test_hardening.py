@@ -7,20 +7,27 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from enum import Enum
+from functools import partial
 from pathlib import Path
 
 import pytest
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.callbacks import MAX_ID, Payload
-
-from storage.models import FsmRecord, Meeting, ProcessedUpdate
-from tests.conftest import World
+from bot.clock import FrozenClock
+from bot.delivery.replies import MAX_WAIT_S
+from bot.services.outbox import Envelope, enqueue
+from storage.db import write
+from storage.models import FsmRecord, Meeting, OutboxMessage, ProcessedUpdate
+from tests.conftest import World, build_world
 from tests.integration.steps import create_invite, join
 from tests.support.bot_client import FakeUser
+from tests.support.recording_session import retry_after
 from tests.unit.test_callback_ranges import payload_classes
 
 
@@ -127,6 +134,8 @@ def _valid_part(cls: type[Payload], name: str) -> st.SearchStrategy[str]:
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return st.sampled_from([str(member.value) for member in annotation])
     return st.sampled_from(["", *CODES.get(cls.__name__, [])])
+
+
 GARBAGE = st.one_of(
     st.integers(max_value=-1).map(str),
     st.integers(min_value=MAX_ID + 1).map(str),
@@ -192,9 +201,9 @@ def _out_of_range(cls: type[Payload], parts: tuple[str, ...]) -> bool:
     if len(parts) != len(cls.model_fields):
         return True
     for name, part in zip(cls.model_fields, parts, strict=True):
-        if cls.model_fields[name].annotation is int and re.fullmatch(r"-?[0-9]+", part):
-            if not 0 <= int(part) <= MAX_ID:
-                return True
+        number = cls.model_fields[name].annotation is int and re.fullmatch(r"-?[0-9]+", part)
+        if number and not 0 <= int(part) <= MAX_ID:
+            return True
     return False
 
 
@@ -204,3 +213,118 @@ def _decodes(cls: type[Payload], data: str) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+# --- finding 10: a reply refused with 429 -------------------------------------------------
+
+
+async def test_a_reply_refused_with_429_is_sent_again_after_retry_after(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The person gets their answer, not the apology; the 429 is a warning, not an error."""
+    c = world.client
+    member = await _person(world, 9104, "член рабочей группы", "Член Мария")
+    await c.send(member, "/help")
+    expected = c.last_text(member)
+    world.session.fail_next(SendMessage, partial(retry_after, seconds=1), chat_id=member.id)
+    caplog.clear()
+    started = time.monotonic()
+
+    await c.send(member, "/help")
+
+    assert time.monotonic() - started >= 1.0, "sent again before retry_after ran out"
+    assert c.last_text(member) == expected
+    assert not any(INTERNAL in text for text in c.texts(member))
+    assert [f.method for f in world.session.failed if isinstance(f.method, SendMessage)]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("429" in r.getMessage() for r in warnings)
+
+
+async def test_a_press_answered_after_429_gets_its_alert(world: World) -> None:
+    """A refusal shown as an alert is a reply too."""
+    c = world.client
+    member = await _person(world, 9104, "член рабочей группы", "Член Мария")
+    await c.send(member, "/start")
+    world.session.fail_next(AnswerCallbackQuery, partial(retry_after, seconds=1))
+    assert await _press(world, member, "vt:2147483648:for") == [STALE]
+
+
+async def test_a_429_longer_than_anyone_waits_is_given_up_with_a_warning(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    c = world.client
+    member = await _person(world, 9104, "член рабочей группы", "Член Мария")
+    world.session.fail_next(SendMessage, partial(retry_after, seconds=3600), chat_id=member.id)
+    caplog.clear()
+    started = time.monotonic()
+
+    await c.send(member, "/help")
+
+    assert time.monotonic() - started < MAX_WAIT_S
+    assert not any(INTERNAL in text for text in c.texts(member))
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("given up" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_outbox_sender_keeps_its_own_429_policy(world: World) -> None:
+    """A message the bot sends on its own is not held by the reply retry: its row waits
+    for `retry_after` in the outbox while the sender goes on."""
+    c = world.client
+    member = await _person(world, 9104, "член рабочей группы", "Член Мария")
+    world.session.fail_next(SendMessage, partial(retry_after, seconds=3600), chat_id=member.id)
+    async with world.db.session() as s, write(s):
+        await enqueue(
+            s,
+            [Envelope(key="t:1", kind="broadcast", chat_id=member.id, text="Сообщение")],
+            world.clock.now(),
+        )
+    started = time.monotonic()
+    await world.sender.drain()
+    assert time.monotonic() - started < 5
+    async with world.db.session() as s:
+        row = (await s.scalars(select(OutboxMessage).where(OutboxMessage.key == "t:1"))).one()
+        assert row.status == "pending"
+    assert "Сообщение" not in c.texts(member)
+
+
+# --- finding 13: the progress card after a restart ---------------------------------------
+
+
+class Killed(BaseException):
+    """The process dies here (kill -9): nothing after this line runs."""
+
+
+async def test_a_broadcasts_progress_card_is_found_again_after_a_restart(
+    world: World, clock: FrozenClock
+) -> None:
+    """The bot is killed right after the first delivery, before it turned the preview card
+    into the progress card: after the restart the card still shows the progress and ends
+    with the final figures, not «отправлено 0 из 2» forever."""
+    c = world.client
+    clerk = await _person(world, 9103, "секретариат", "Секретарь Сергей")
+    await _person(world, 9104, "член рабочей группы", "Член Мария")
+    await _person(world, 9105, "член рабочей группы", "Член Иван")
+    await c.send(clerk, "/broadcast")
+    await c.send(clerk, "Материалы к заседанию")
+    await c.click(clerk, "Членам рабочей группы (2)")
+    card = c.find_button_message(clerk, "Подтвердить")
+    world.session.fail_next(EditMessageText, lambda method: Killed(), chat_id=clerk.id)
+    with pytest.raises(Killed):
+        await c.click(clerk, "Подтвердить")
+    await world.sender.drain()  # the sender, woken by the commit, delivered before the kill
+    await world.db.dispose()
+
+    restarted = await build_world(world.db.url, clock)
+    try:
+        await restarted.deliver()
+        edits = [
+            r
+            for r in restarted.session.requests
+            if isinstance(r, EditMessageText) and r.chat_id == clerk.id
+        ]
+        assert edits, "the progress card was never edited after the restart"
+        assert {e.message_id for e in edits} == {card.message_id}
+        assert "Рассылка № 1 завершена: доставлено 2 из 2" in (edits[-1].text or "")
+    finally:
+        await restarted.db.dispose()
