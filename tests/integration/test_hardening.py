@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import AsyncIterator
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,7 @@ from storage.models import FsmRecord, Meeting, OutboxMessage, ProcessedUpdate
 from tests.conftest import World, build_world
 from tests.integration.steps import create_invite, join
 from tests.support.bot_client import FakeUser
-from tests.support.recording_session import retry_after
+from tests.support.recording_session import network_error, retry_after
 from tests.unit.test_callback_ranges import payload_classes
 
 
@@ -37,9 +38,20 @@ async def _person(world: World, uid: int, role: str, name: str) -> FakeUser:
     return user
 
 
-async def test_a_meeting_title_delivered_twice_does_not_become_the_venue(world: World) -> None:
+@pytest.fixture
+async def any_world(any_db_url: str, clock: FrozenClock) -> AsyncIterator[World]:
+    """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
+    w = await build_world(any_db_url, clock)
+    try:
+        yield w
+    finally:
+        await w.db.dispose()
+
+
+async def test_a_meeting_title_delivered_twice_does_not_become_the_venue(any_world: World) -> None:
     """Telegram delivers the title step again after the chair has moved on (the bot was
     killed before it confirmed the batch): the redelivery changes nothing."""
+    world = any_world
     c = world.client
     chair = await _person(world, 9101, "председатель рабочей группы", "Председатель Пётр")
     await c.send(chair, "/newmeeting")
@@ -63,6 +75,26 @@ async def test_a_meeting_title_delivered_twice_does_not_become_the_venue(world: 
         meeting = (await s.scalars(select(Meeting))).one()
         assert meeting.title == "Заседание по клиентоцентричности"
         assert meeting.place == "ул. Тверская, д. 1, каб. 305"
+
+
+async def test_a_step_that_failed_half_way_leaves_the_dialog_where_it_was(world: World) -> None:
+    """The title is taken but the question that follows cannot be sent (an unexpected
+    error): the person is told "nothing changed", and indeed the dialog still waits for the
+    title, so sending it again carries on."""
+    c = world.client
+    chair = await _person(world, 9101, "председатель рабочей группы", "Председатель Пётр")
+    await c.send(chair, "/newmeeting")
+    asked_for_title = c.last_text(chair)
+    world.session.fail_next(SendMessage, network_error, chat_id=chair.id)
+    await c.send(chair, "Тема заседания")
+    assert INTERNAL in c.last_text(chair)
+    async with world.db.session() as s:
+        rows = (await s.scalars(select(FsmRecord))).all()
+        assert all("title" not in row.data for row in rows)
+
+    await c.send(chair, "Тема заседания")
+    assert c.last_text(chair) != asked_for_title
+    await c.click(chair, "Очное")
 
 
 async def test_a_dialog_step_commits_with_the_update_mark(world: World) -> None:
