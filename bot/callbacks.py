@@ -1,19 +1,45 @@
-"""Inline button payloads: ids and short codes only (64 bytes, no free text)."""
+"""Inline button payloads: ids and short codes only (64 bytes, no free text).
+
+Every payload class derives from `Payload`, which decodes a pressed button into typed
+values within range: an id or page number outside what the database can hold (a forged or
+corrupted button) does not decode, so no handler matches it and the press is answered as
+out of date by the fallback router, instead of reaching the database and failing there.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import field_validator
+
+from bot.domain.agenda import Choice
+
+# Integer primary keys are 32-bit on PostgreSQL (and every id, page and version we pack is
+# one of those or smaller); 0 stands for "none".
+MAX_ID = 2**31 - 1
 
 
-class MenuCb(CallbackData, prefix="m"):
+class Payload(CallbackData, prefix="_"):
+    """The base of every payload class: values out of range do not decode."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_range(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID:
+            raise ValueError(f"{value} is outside 0..{MAX_ID}")
+        return value
+
+
+class MenuCb(Payload, prefix="m"):
     section: str
 
 
-class LangCb(CallbackData, prefix="lg"):
+class LangCb(Payload, prefix="lg"):
     code: str
 
 
-class MembersCb(CallbackData, prefix="mb"):
+class MembersCb(Payload, prefix="mb"):
     """Roster actions; `role` is a Role value, `unit` a unit id (0 = none)."""
 
     action: str
@@ -23,14 +49,14 @@ class MembersCb(CallbackData, prefix="mb"):
     unit: int = 0
 
 
-class InviteCb(CallbackData, prefix="iv"):
+class InviteCb(Payload, prefix="iv"):
     action: str
     invite: int = 0
     role: str = ""
     unit: int = 0
 
 
-class GuestCb(CallbackData, prefix="gs"):
+class GuestCb(Payload, prefix="gs"):
     """Guests of one meeting (cl. 16 а): the organisers' list and the guest's own card."""
 
     action: str
@@ -39,7 +65,7 @@ class GuestCb(CallbackData, prefix="gs"):
     page: int = 0
 
 
-class UnitCb(CallbackData, prefix="un"):
+class UnitCb(Payload, prefix="un"):
     action: str
     unit: int = 0
 
@@ -53,7 +79,7 @@ RESTRICTED_PREFIXES: dict[str, str] = {
 }
 
 
-class BroadcastCb(CallbackData, prefix="bc"):
+class BroadcastCb(Payload, prefix="bc"):
     action: str
     audience: str = ""
     unit: int = 0
@@ -61,20 +87,20 @@ class BroadcastCb(CallbackData, prefix="bc"):
     page: int = 0
 
 
-class AckCb(CallbackData, prefix="ack"):
+class AckCb(Payload, prefix="ack"):
     """ "Ознакомлен(а)" under a broadcast; acknowledges for whoever presses it."""
 
     broadcast: int
 
 
-class LinkCb(CallbackData, prefix="lk"):
+class LinkCb(Payload, prefix="lk"):
     action: str
 
 
 RESTRICTED_PREFIXES.update({"bc": "broadcast", "lk": "link_chat"})
 
 
-class MeetingCb(CallbackData, prefix="mt"):
+class MeetingCb(Payload, prefix="mt"):
     """Meeting actions; `arg` is a short code (an RSVP answer, a format), never free text."""
 
     action: str
@@ -82,7 +108,7 @@ class MeetingCb(CallbackData, prefix="mt"):
     arg: str = ""
 
 
-class NewMeetingCb(CallbackData, prefix="nm"):
+class NewMeetingCb(Payload, prefix="nm"):
     """Steps of the /newmeeting dialog: format, quick date and time picks, confirmation."""
 
     action: str
@@ -92,7 +118,7 @@ class NewMeetingCb(CallbackData, prefix="nm"):
 RESTRICTED_PREFIXES.update({"nm": "schedule"})
 
 
-class AgendaCb(CallbackData, prefix="ag"):
+class AgendaCb(Payload, prefix="ag"):
     """Agenda actions; `version` ties a decision to the agenda the button was made for."""
 
     action: str
@@ -101,12 +127,12 @@ class AgendaCb(CallbackData, prefix="ag"):
     version: int = 0
 
 
-class VoteCb(CallbackData, prefix="vt"):
+class VoteCb(Payload, prefix="vt"):
     item: int
-    choice: str
+    choice: Choice
 
 
-class ProtocolCb(CallbackData, prefix="pr"):
+class ProtocolCb(Payload, prefix="pr"):
     """Protocol actions; `version` binds a consent or objection to the text it was made on."""
 
     action: str
@@ -116,7 +142,7 @@ class ProtocolCb(CallbackData, prefix="pr"):
     disagreement: int = 0
 
 
-class TaskCb(CallbackData, prefix="tk"):
+class TaskCb(Payload, prefix="tk"):
     """Tasks set by decisions: list pages, a task's card, its owner's completion report;
     `ref` is the unit or person chosen as a task's owner."""
 
@@ -126,7 +152,7 @@ class TaskCb(CallbackData, prefix="tk"):
     ref: int = 0
 
 
-class RegisterCb(CallbackData, prefix="rg"):
+class RegisterCb(Payload, prefix="rg"):
     """Registers of the work programme; `book` is measures/events/projects/documents."""
 
     action: str
@@ -136,7 +162,7 @@ class RegisterCb(CallbackData, prefix="rg"):
     arg: str = ""
 
 
-class ReportCb(CallbackData, prefix="rp"):
+class ReportCb(Payload, prefix="rp"):
     """Quarterly reporting: a cycle's card, a unit's submission."""
 
     action: str

@@ -11,6 +11,7 @@ from aiogram.enums import ParseMode
 
 from bot.config import Settings
 from bot.context import AppContext
+from bot.delivery.replies import RetryReplies
 from bot.middlewares import ActorMiddleware, I18nMiddleware, SessionMiddleware
 from bot.services.vote_batch import VoteBatcher
 from bot.views import agenda as agenda_views
@@ -27,6 +28,9 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
                 settings.telegram_api_url, is_local=settings.telegram_api_local
             )
         )
+    # Replies to a person refused with 429 are sent again (the outbox has its own policy).
+    if not any(isinstance(m, RetryReplies) for m in session.middleware[:]):
+        session.middleware(RetryReplies())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -8,16 +8,17 @@ from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from bot.delivery.replies import replying
 from bot.i18n import Translator, normalize_locale
 from bot.services.actor import Actor, load_actor
 from bot.services.errors import ServiceError
 from bot.services.roster import RosterService
-from storage.db import read
+from storage.db import discard_deferred, flush_deferred, read, update_scope
 from storage.repositories.updates import UpdateRepository
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ class SessionMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
+        with replying():
+            return await self._handle(handler, event, data)
+
+    async def _handle(self, handler: Handler, event: Update, data: dict[str, Any]) -> Any:
         async with self.app.db.session() as session:
             session.info.update(
                 update_id=event.update_id,
@@ -57,12 +62,39 @@ class SessionMiddleware(BaseMiddleware):
                 if await self._seen(session, event.update_id):
                     log.info("update %s was handled before; skipped", event.update_id)
                     return None
-                return await handler(event, data)
+                with update_scope(session):
+                    result = await handler(event, data)
+                # Dialog steps not committed by a service's write commit now, with the
+                # update's mark: a redelivered step is then skipped instead of applied twice.
+                await flush_deferred(session)
+                return result
             except ServiceError as refusal:
                 await session.rollback()
+                # A refusal is an answer: the dialog stays where the handler put it.
+                try:
+                    await flush_deferred(session)
+                except Exception:
+                    log.exception("update %s: dialog state not saved", event.update_id)
                 await _tell(event, data, refusal.key, refusal.params)
+            except TelegramRetryAfter as refusal:
+                # Telegram held a reply back for longer than the person would wait (the
+                # session middleware already waited what it could); an apology would be
+                # held back too. The update's work is done but for this reply: its dialog
+                # step stays with the changes it made.
+                await session.rollback()
+                try:
+                    await flush_deferred(session)
+                except Exception:
+                    log.exception("update %s: dialog state not saved", event.update_id)
+                log.warning(
+                    "update %s: a reply was not sent, Telegram asked to wait %s s",
+                    event.update_id,
+                    refusal.retry_after,
+                )
             except Exception:
                 await session.rollback()
+                # Half a step is no step: the dialog stays where it was before the update.
+                discard_deferred(session)
                 log.exception("update %s failed", event.update_id)
                 await _tell(event, data, "errors.internal", {})
         return None

@@ -130,6 +130,8 @@ async def broadcast_confirm(
         await query.answer(t.plain("errors.stale"), show_alert=True)
         return
     service = _service(session, app)
+    message = query.message
+    card = (message.chat.id, message.message_id) if isinstance(message, Message) else None
     broadcast = await service.start(
         actor,
         draft,
@@ -138,16 +140,15 @@ async def broadcast_confirm(
         render=app.translator,
         default_locale=app.settings.default_locale,
         ack_keyboard=ack_keyboard,
+        progress_card=card,
     )
     await state.clear()
     app.wake_sender()
     await query.answer(t.plain("broadcasts.started"))
     # The preview card becomes the progress message, edited in place while it runs.
-    message = query.message
     if isinstance(message, Message):
         start = Progress(broadcast.total, 0, 0, 0, 0, 0)
         await edit_or_send(query, progress_text(t, broadcast, start))
-        await service.set_progress_message(actor, broadcast.id, message.chat.id, message.message_id)
 
 
 async def broadcast_cancel(query: CallbackQuery, t: Translator, state: FSMContext) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
@@ -22,6 +23,74 @@ from storage.models import ProcessedUpdate
 
 # Execution option that marks a transaction as a writer; see `_begin` below.
 WRITE_OPTION = "wg_write"
+# session.info key of the changes that wait for the update's next write transaction.
+DEFERRED = "wg_deferred"
+
+
+class Deferred(Protocol):
+    """Changes held back until a write transaction of the update's session (dialog state),
+    so that they commit together with the update's redelivery mark and its business change."""
+
+    def pending(self) -> bool: ...
+
+    async def flush(self, session: AsyncSession) -> Callable[[bool], None]:
+        """Writes inside the open transaction; the returned callback is told whether that
+        transaction committed (True) or was rolled back (False)."""
+        ...
+
+
+class UpdateScope:
+    """The session of the update being handled, while it is being handled."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.open = True
+
+
+_update_scope: ContextVar[UpdateScope | None] = ContextVar("wg_update_scope", default=None)
+
+
+@contextlib.contextmanager
+def update_scope(session: AsyncSession) -> Iterator[UpdateScope]:
+    """Marks `session` as the update's own for the code run inside (the handlers)."""
+    scope = UpdateScope(session)
+    token = _update_scope.set(scope)
+    try:
+        yield scope
+    finally:
+        # A task started inside the update (it copies the context) must not keep writing
+        # into a session that is gone.
+        scope.open = False
+        _update_scope.reset(token)
+
+
+def update_session() -> AsyncSession | None:
+    scope = _update_scope.get()
+    return scope.session if scope is not None and scope.open else None
+
+
+def defer(session: AsyncSession, owner: object, factory: Callable[[], Deferred]) -> Deferred:
+    """The session's deferred changes of `owner`, created on first use."""
+    held: dict[object, Deferred] = session.info.setdefault(DEFERRED, {})
+    if owner not in held:
+        held[owner] = factory()
+    return held[owner]
+
+
+def has_deferred(session: AsyncSession) -> bool:
+    held: dict[object, Deferred] = session.info.get(DEFERRED, {})
+    return any(d.pending() for d in held.values())
+
+
+async def flush_deferred(session: AsyncSession) -> None:
+    """Commits what is still held back (with the update's mark, if no write recorded it)."""
+    if has_deferred(session):
+        async with write(session):
+            pass
+
+
+def discard_deferred(session: AsyncSession) -> None:
+    session.info.pop(DEFERRED, None)
 
 
 def _sqlite_hooks(engine: AsyncEngine) -> None:
@@ -120,6 +189,8 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     marked = session.info.get("update_marked", False)
     database = session.info.get("database")
     lock = database.write_lock if isinstance(database, Database) else None
+    held: dict[object, Deferred] = session.info.get(DEFERRED, {})
+    outcomes: list[Callable[[bool], None]] = []
     try:
         async with contextlib.AsyncExitStack() as stack:
             if lock is not None:
@@ -127,14 +198,23 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
             async with session.begin():
                 await session.connection(execution_options={WRITE_OPTION: True})
                 _mark_update(session)
+                # Dialog steps taken so far in this update commit with its first write.
+                for deferred in list(held.values()):
+                    if deferred.pending():
+                        outcomes.append(await deferred.flush(session))
                 yield session
     except BaseException:
         # Rolled back: the mark and the roster flag went with it, so a later write in
-        # this update must record the mark again and must not invalidate caches.
+        # this update must record the mark again and must not invalidate caches; the
+        # deferred changes wait for the next write again.
         session.info["update_marked"] = marked
         session.info.pop("roster_changed", None)
         session.info.pop("people_changed", None)
+        for outcome in outcomes:
+            outcome(False)
         raise
+    for outcome in outcomes:
+        outcome(True)
     changed_people: set[int] = session.info.pop("people_changed", set())
     if session.info.pop("roster_changed", False) and isinstance(database, Database):
         database.roster_generation += 1

@@ -120,8 +120,12 @@ class BroadcastService:
         render: Render,
         default_locale: str,
         ack_keyboard: Callable[[Translator, int], Any],
+        progress_card: tuple[int, int] | None = None,
     ) -> BroadcastView:
-        """Creates the broadcast and every recipient's outbox row in one transaction."""
+        """Creates the broadcast and every recipient's outbox row in one transaction.
+
+        `progress_card` (chat id, message id) is the card that shows the progress: stored in
+        the same transaction, so that a restart at any moment still finds it."""
         actor.require(Capability.BROADCAST)
         if not (draft.text or draft.document):
             raise InvalidInput("broadcasts.empty")
@@ -147,6 +151,8 @@ class BroadcastService:
                 document=draft.document,
                 total=total,
                 created_at=now,
+                progress_chat_id=progress_card[0] if progress_card else None,
+                progress_message_id=progress_card[1] if progress_card else None,
             )
             envelopes = []
             for member in members:
