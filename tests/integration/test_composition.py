@@ -10,6 +10,7 @@ from aiogram.types import BotCommandScopeChat
 from sqlalchemy import func, select, update
 
 from bot.callbacks import CompositionCb, MembersCb
+from bot.menu_commands import sync_person_menus
 from storage.db import roster_changed
 from storage.models import AuditEntry, CompositionAct, Membership, OutboxMessage, Person
 from tests.conftest import World, invite_payload
@@ -377,3 +378,66 @@ async def test_cl9_a_member_leaves_only_by_an_act(world: World) -> None:
     await c.click(admin, "Подтвердить")
     await c.send(admin, "/members")
     assert "Сотрудник" not in c.last_text(admin)
+
+
+async def test_cl7_a_member_with_both_extra_roles_gets_both_reporting_notices(
+    world: World,
+) -> None:
+    """cl. 7, 4 г: when the reporting cycle opens, a member who represents their unit and
+    works in the secretariat gets the unit's deadline and the secretariat's overview, each
+    once; a member included by the act but not in the bot gets nothing."""
+    admin = world.admin()
+    c = world.client
+    await add_unit(world, admin, "Отдел А")
+    member = await _person(world, 9370, "член рабочей группы", "Член Двух Ролей", "Отдел А")
+    await record_act(world, admin)
+    await include_member(world, admin, ACT, "Неподключённый Член", unit_button="Отдел А")
+    await c.send(admin, "/members")
+    await c.click(admin, "Член Двух Ролей")
+    await c.click(admin, "Дополнительные роли")
+    await c.click(admin, "представитель структурного подразделения")
+    await c.click(admin, "секретариат")
+    before = len(c.texts(member))
+    world.clock.set(datetime(2026, 12, 27, 7, 0, tzinfo=UTC))
+    await world.run_jobs()
+    texts = c.texts(member)[before:]
+    opened = [x for x in texts if "Открыт отчётный период" in x]
+    assert len(opened) == 2
+    assert any("Подразделение: Отдел А" in x for x in opened)
+    assert any("Сведения представляет 1 подразделение." in x for x in opened)
+    async with world.db.session() as s:
+        stray = await s.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .join(Person, Person.id == OutboxMessage.person_id)
+            .where(Person.telegram_id.is_(None))
+        )
+    assert stray == 0
+
+
+async def test_cl7_the_start_up_menu_sync_gives_the_union_of_the_roles(world: World) -> None:
+    """cl. 7: the menus re-sent at start-up are the union of a person's roles, as those set
+    when a role changes; nobody outside the bot is sent a menu."""
+    admin = world.admin()
+    member = await _person(world, 9380, "член рабочей группы", "Член Секретарь")
+    await record_act(world, admin)
+    await include_member(world, admin, ACT, "Неподключённый Член")
+    async with world.db.session() as s, s.begin():
+        await s.execute(
+            update(Membership).where(Membership.person_id == 1).values(extra_roles=["secretariat"])
+        )
+        roster_changed(s)
+    before = len(world.session.requests)
+    await sync_person_menus(
+        world.db,
+        world.client.bot,
+        group_id=world.app.group_id,
+        admin_ids=world.app.settings.admin_ids,
+        default_locale="ru",
+        pause=0,
+    )
+    menus = [r for r in world.session.requests[before:] if isinstance(r, SetMyCommands)]
+    assert [r.scope.chat_id for r in menus if isinstance(r.scope, BotCommandScopeChat)] == [
+        member.id
+    ]
+    assert {"members", "composition", "meetings"} <= {c.command for c in menus[0].commands}
