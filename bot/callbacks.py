@@ -70,12 +70,25 @@ class UnitCb(Payload, prefix="un"):
     unit: int = 0
 
 
+class CompositionCb(CallbackData, prefix="cp"):
+    """The approved composition (cl. 9): acts, including members by an act, a member's
+    extra roles, invitation and removal by an act; `role` is a Role or act kind value."""
+
+    action: str
+    act: int = 0
+    person: int = 0
+    page: int = 0
+    role: str = ""
+    unit: int = 0
+
+
 # The capability behind each family of buttons, so that a refusal can say "not allowed"
 # rather than "stale" when the role is what is missing.
 RESTRICTED_PREFIXES: dict[str, str] = {
     "mb": "manage_roster",
     "iv": "manage_roster",
     "un": "manage_roster",
+    "cp": "manage_roster",
 }
 
 

@@ -80,11 +80,11 @@ async def sync_person_menus(
     async with db.session() as session, read(session):
         targets = await RosterRepository(session).menu_targets(group_id)
     synced = 0
-    for person, role, stored in targets:
+    for person, role, extra, stored in targets:
         if stop is not None and stop.is_set():
             break
         assert person.telegram_id is not None
-        standing = Standing(role=role, is_admin=person.telegram_id in admin_ids)
+        standing = Standing(role=role, is_admin=person.telegram_id in admin_ids, extra_roles=extra)
         if not standing.in_roster and stored is None:
             continue
         commands = bot_commands(translator(person.locale(default_locale), "UTC"), standing)

@@ -36,7 +36,9 @@ async def start_with_invite(
         actor, command.args, Newcomer(user.id, telegram_name(user), user.username, actor.locale)
     )
     t = app.translator(actor.locale)
-    standing = Standing(role=joined.member.role, is_admin=actor.is_admin)
+    standing = Standing(
+        role=joined.member.role, is_admin=actor.is_admin, extra_roles=joined.member.extra_roles
+    )
     lines = [greeting(t, joined.member.display_name, standing, joined.member.unit_name)]
     if joined.replaced is not None:
         lines.append(

@@ -113,7 +113,7 @@ async def member_set_role(
     await edit_or_send(query, *member_card(t, change.member, callback_data.page))
     for person in (change.member, change.replaced):
         if person is not None:
-            await _refresh_menu(bot, person, app)
+            await refresh_menu(bot, person, app)
 
 
 async def member_units(
@@ -188,11 +188,15 @@ async def member_remove(
         )
 
 
-async def _refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
+async def refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
+    """The person's own command list: the union of their roles (cl. 7); nothing for someone
+    who has not joined the bot."""
     if member.person.telegram_id is None:
         return
     standing = Standing(
-        role=member.role, is_admin=member.person.telegram_id in app.settings.admin_ids
+        role=member.role,
+        is_admin=member.person.telegram_id in app.settings.admin_ids,
+        extra_roles=member.extra_roles,
     )
     locale = member.person.locale(app.settings.default_locale)
     await apply_person_commands(bot, member.person.telegram_id, standing, locale)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from bot.domain.roles import Role, holds_member_role, role_set
 
@@ -55,6 +56,7 @@ class MemberView:
     extra_roles: frozenset[Role] = frozenset()
     # The composition act that included the member (cl. 9), if any.
     act_id: int | None = None
+    act: CompositionActView | None = None
 
     @property
     def display_name(self) -> str:
@@ -91,3 +93,24 @@ class InviteView:
     expires_at: datetime
     used_at: datetime | None
     revoked_at: datetime | None
+    # The roster row the invite connects (a member of the composition not yet in the bot).
+    person_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompositionActView:
+    """An act approving or changing the composition (cl. 9)."""
+
+    id: int
+    group_id: int
+    kind: str
+    number: str | None
+    signed_on: date | None
+    document: dict[str, Any] | None
+    created_at: datetime
+    included: int = 0
+    removed: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.number) and self.signed_on is not None

@@ -24,6 +24,7 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "newmeeting",
     "absence",
     "members",
+    "composition",
     "invite",
     "units",
     "broadcast",
@@ -36,6 +37,7 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
 # The capability each restricted command needs; the rest are open to everyone in the roster.
 COMMAND_CAPABILITY: dict[str, Capability] = {
     "members": Capability.MANAGE_ROSTER,
+    "composition": Capability.MANAGE_ROSTER,
     "invite": Capability.MANAGE_ROSTER,
     "units": Capability.MANAGE_ROSTER,
     "broadcast": Capability.BROADCAST,
@@ -50,6 +52,7 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
 # Who may use a restricted command, as shown to someone who may not.
 COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
     "members": (Role.SECRETARIAT, "admin"),
+    "composition": (Role.SECRETARIAT, "admin"),
     "invite": (Role.SECRETARIAT, "admin"),
     "units": (Role.SECRETARIAT, "admin"),
     "broadcast": (Role.SECRETARIAT, "admin"),

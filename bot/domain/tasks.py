@@ -119,16 +119,12 @@ def in_scope(scope: Scope, state: TaskState, *, mine: bool) -> bool:
 
 def sees_all(standing: Standing) -> bool:
     """The secretariat keeps control of execution; the chair and the deputy follow it."""
-    return standing.is_admin or standing.role in (
-        Role.SECRETARIAT,
-        Role.CHAIR,
-        Role.DEPUTY_CHAIR,
-    )
+    return standing.is_admin or standing.has(Role.SECRETARIAT, Role.CHAIR, Role.DEPUTY_CHAIR)
 
 
 def may_assign(standing: Standing) -> bool:
     """Only the secretariat (and administrators) set a task's owner after signing."""
-    return standing.is_admin or standing.role is Role.SECRETARIAT
+    return standing.is_admin or standing.has(Role.SECRETARIAT)
 
 
 def is_owner(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery.policy import FINAL, Status, fold_statuses
-from bot.domain.roles import MEMBER_ROLES, Capability, Role
+from bot.domain.roles import Capability, Role
 from bot.i18n import Raw, Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotFound
@@ -66,14 +66,22 @@ def select_audience(
 ) -> list[MemberView]:
     """Who a broadcast reaches; the linked chat is not a person and is handled apart."""
     if audience is Audience.MEMBERS:
-        return [m for m in members if m.role in MEMBER_ROLES]
+        # Members of the composition, chair and deputy included, whatever else they hold;
+        # secretariat staff who are not members are not in this audience.
+        return [m for m in members if m.is_member]
     if audience is Audience.UNIT:
         return [m for m in members if unit_id is not None and m.unit_id == unit_id]
     if audience is Audience.SECRETARIAT:
-        return [m for m in members if m.role is Role.SECRETARIAT]
+        return [m for m in members if m.has(Role.SECRETARIAT)]
     if audience is Audience.EVERYONE:
-        return [m for m in members if m.role is not Role.GUEST]
+        return [m for m in members if m.roles - {Role.GUEST}]
     return []
+
+
+def reachable(members: list[MemberView]) -> list[MemberView]:
+    """Those with a chat: a member of the composition who has not joined the bot yet gets
+    nothing, and is not counted as a recipient whose delivery the report waits for."""
+    return [m for m in members if m.connected]
 
 
 def progress_of(lines: list[DeliveryLine]) -> Progress:
@@ -103,7 +111,9 @@ class BroadcastService:
     ) -> list[MemberView]:
         actor.require(Capability.BROADCAST)
         async with read(self.session):
-            return select_audience(await self.roster.members(actor.group_id), audience, unit_id)
+            return reachable(
+                select_audience(await self.roster.members(actor.group_id), audience, unit_id)
+            )
 
     async def linked_chat(self, actor: Actor) -> tuple[int, str | None] | None:
         actor.require(Capability.BROADCAST)
@@ -131,7 +141,9 @@ class BroadcastService:
             raise InvalidInput("broadcasts.empty")
         now = self.clock.now()
         async with write(self.session):
-            members = select_audience(await self.roster.members(actor.group_id), audience, unit_id)
+            members = reachable(
+                select_audience(await self.roster.members(actor.group_id), audience, unit_id)
+            )
             chat = await self.roster.linked_chat(actor.group_id)
             if audience is Audience.CHAT and chat is None:
                 raise InvalidInput("broadcasts.no_chat")
@@ -205,7 +217,7 @@ class BroadcastService:
 
     async def acknowledge(self, actor: Actor, broadcast_id: int) -> bool:
         """ "Ознакомлен(а)" from the person pressing, whoever's chat the button is in."""
-        if actor.person_id is None or actor.role is None:
+        if actor.person_id is None or not actor.roles:
             raise InvalidInput("gate.not_in_roster_short")
         now = self.clock.now()
         async with write(self.session):

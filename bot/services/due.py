@@ -143,7 +143,7 @@ class DueService:
         for member in await self.roster.members(task.group_id):
             if member.person.id not in present or member.person.id in answered:
                 continue
-            if member.role not in MEMBER_ROLES or member.person.telegram_id is None:
+            if not member.is_member or member.person.telegram_id is None:
                 continue
             t = self.render(member.person.locale(self.default_locale))
             envelopes.append(
@@ -187,7 +187,7 @@ class DueService:
             if task.group_id not in rosters:
                 rosters[task.group_id] = await self.roster.members(task.group_id)
             for member in rosters[task.group_id]:
-                if member.role not in (*MEMBER_ROLES, Role.SECRETARIAT):
+                if not member.has(*MEMBER_ROLES, Role.SECRETARIAT):
                     continue
                 if member.person.telegram_id is None:
                     continue
@@ -236,7 +236,7 @@ class DueService:
         late = is_late(task.due_at, now)
         envelopes = []
         for member in await self.roster.members(task.group_id):
-            if member.role not in (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT):
+            if not member.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT):
                 continue
             if member.person.telegram_id is None:
                 continue

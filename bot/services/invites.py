@@ -108,6 +108,34 @@ class InviteService:
             )
         return invite
 
+    async def create_for_member(self, actor: Actor, person_id: int) -> InviteView:
+        """An invite that connects a member of the composition who has not joined the bot:
+        redeeming it binds the account to their roster row, whose roles and unit stand."""
+        actor.require(Capability.MANAGE_ROSTER)
+        now = self.clock.now()
+        async with write(self.session):
+            member = await self.roster.member_by_person(actor.group_id, person_id)
+            if member is None:
+                raise NotFound("errors.stale")
+            if member.connected:
+                raise InvalidInput("composition.already_connected", name=member.display_name)
+            invite = await self.invites.add(
+                code=secrets.token_urlsafe(12),
+                group_id=actor.group_id,
+                role=member.role,
+                unit_id=member.unit_id,
+                full_name=member.person.full_name,
+                replaces_holder=False,
+                created_by=actor.telegram_id,
+                now=now,
+                expires_at=now + self.ttl,
+                person_id=person_id,
+            )
+            await Auditor(self.session, actor, now)(
+                "invite_created", "invite", invite.id, role=member.role.value, person_id=person_id
+            )
+        return invite
+
     async def pending(self, actor: Actor) -> list[InviteView]:
         actor.require(Capability.MANAGE_ROSTER)
         async with read(self.session):
@@ -150,6 +178,8 @@ class InviteService:
             )
             if state is not InviteState.ACTIVE:
                 raise InvalidInput(STATE_ERRORS[state])
+            if invite.person_id is not None:
+                return await self._connect(actor, group_id, invite, newcomer)
             if (
                 invite.unit_id is not None
                 and await self.roster.unit(group_id, invite.unit_id) is None
@@ -192,6 +222,47 @@ class InviteService:
             await audit("member_joined", "person", person_id, role=invite.role.value)
         return Joined(member=member, replaced=replaced)
 
+    async def _connect(
+        self, actor: Actor, group_id: int, invite: InviteView, newcomer: Newcomer
+    ) -> Joined:
+        """Binds the account to the roster row the invite was made for; the roles and the
+        unit are the roster's, whatever the invite said when it was made."""
+        assert invite.person_id is not None
+        now = self.clock.now()
+        member = await self.roster.member_by_person(group_id, invite.person_id)
+        if member is None:
+            raise InvalidInput("invites.member_gone")
+        if member.connected:
+            raise InvalidInput("invites.used")
+        known = await self.roster.person_by_telegram(newcomer.telegram_id)
+        if known is not None:
+            if await self.roster.member_by_person(group_id, known.id) is not None:
+                raise InvalidInput("invites.already_member")
+            # The account is known already (an administrator who chose a language, a former
+            # member): the membership moves to it, so the account keeps one roster row.
+            person_id = known.id
+            await self.roster.move_membership(member.membership_id, person_id)
+            await self.roster.update_person(person_id, full_name=member.person.full_name)
+        else:
+            person_id = member.person.id
+            await self.roster.bind_telegram(
+                person_id,
+                telegram_id=newcomer.telegram_id,
+                telegram_name=newcomer.telegram_name,
+                username=newcomer.username,
+                client_language=newcomer.client_language,
+            )
+        if not await self.invites.mark_used(invite.id, person_id, now):
+            raise InvalidInput("invites.used")
+        joined = await self.roster.member_by_person(group_id, person_id)
+        assert joined is not None
+        audit = Auditor(self.session, actor, now)
+        await audit(
+            "invite_redeemed", "invite", invite.id, person_id=person_id, role=joined.role.value
+        )
+        await audit("member_connected", "person", person_id, role=joined.role.value)
+        return Joined(member=joined, replaced=None)
+
     async def _free_single_role(
         self, actor: Actor, group_id: int, invite: InviteView
     ) -> MemberView | None:
@@ -212,6 +283,8 @@ class InviteService:
             role=demoted_role(invite.role),
             unit_id=holder.unit_id,
             now=now,
+            extra_roles=holder.extra_roles,
+            act_id=holder.act_id,
         )
         await Auditor(self.session, actor, now)(
             "role_changed",

@@ -174,8 +174,9 @@ class ReportingService:
 
     async def _state(self, cycle: CycleView) -> CycleState:
         submissions = await self.repo.submissions(cycle.id)
-        reps = await self.repo.representatives(cycle.group_id)
-        members = {m.person.id: m for m in await self.roster.members(cycle.group_id)}
+        roster = await self.roster.members(cycle.group_id)
+        reps = representatives(roster)
+        members = {m.person.id: m for m in roster}
         units = []
         for unit in await self.repo.units(cycle.group_id):
             submission = submissions.get(unit.id)
@@ -377,6 +378,15 @@ def due_handlers(texts: ReportTexts, *, body_name: str, group_name: str) -> dict
     return {"report_cycle_open": open_cycle, "report_reminder": remind, "report_cycle_close": close}
 
 
+def representatives(members: list[MemberView]) -> dict[int, list[int]]:
+    """Person ids of each unit's current representatives, main role or extra (cl. 7)."""
+    found: dict[int, list[int]] = {}
+    for member in members:
+        if member.has(Role.UNIT_REPRESENTATIVE) and member.unit_id is not None:
+            found.setdefault(member.unit_id, []).append(member.person.id)
+    return found
+
+
 class _Cycles:
     """The scheduled side of a cycle; runs inside the due-task transaction."""
 
@@ -431,12 +441,13 @@ class _Cycles:
         await DueRepository(self.due.session).add(later)
         state = await self.service._state(cycle)
         names = {u.unit_id: u.name for u in state.units}
-        reps = await self.repo.representatives(task.group_id)
+        reps = representatives(await self.due.roster.members(task.group_id))
         envelopes = []
         for member in await self._members(task.group_id):
             t = self._t(member)
             assert member.person.telegram_id is not None
-            if member.role is Role.UNIT_REPRESENTATIVE and member.unit_id in names:
+            # A member may hold both roles (cl. 7): each role gets its own notice.
+            if member.has(Role.UNIT_REPRESENTATIVE) and member.unit_id in names:
                 envelopes.append(
                     Envelope(
                         key=f"report-opened:{task.id}:{member.person.id}",
@@ -447,11 +458,11 @@ class _Cycles:
                         keyboard=self.texts.report_keyboard(t, cycle, member.unit_id),
                     )
                 )
-            elif member.role is Role.SECRETARIAT:
+            if member.has(Role.SECRETARIAT):
                 without = [u.name for u in state.units if not reps.get(u.unit_id)]
                 envelopes.append(
                     Envelope(
-                        key=f"report-opened:{task.id}:{member.person.id}",
+                        key=f"report-opened-secretariat:{task.id}:{member.person.id}",
                         kind="announcement",
                         chat_id=member.person.telegram_id,
                         person_id=member.person.id,
@@ -483,7 +494,7 @@ class _Cycles:
         for member in await self._members(task.group_id):
             assert member.person.telegram_id is not None
             t = self._t(member)
-            if member.role is Role.UNIT_REPRESENTATIVE and member.unit_id in waiting:
+            if member.has(Role.UNIT_REPRESENTATIVE) and member.unit_id in waiting:
                 envelopes.append(
                     Envelope(
                         key=f"report-reminder:{task.id}:{member.person.id}",
@@ -496,7 +507,7 @@ class _Cycles:
                         keyboard=self.texts.report_keyboard(t, cycle, member.unit_id),
                     )
                 )
-            elif stage is Stage.OVERDUE and member.role is Role.SECRETARIAT:
+            if stage is Stage.OVERDUE and member.has(Role.SECRETARIAT):
                 envelopes.append(
                     Envelope(
                         key=f"report-escalation:{task.id}:{member.person.id}",
@@ -543,7 +554,7 @@ class _Cycles:
         )
         envelopes = []
         for member in await self._members(task.group_id):
-            if member.role not in (Role.SECRETARIAT, Role.CHAIR, Role.DEPUTY_CHAIR):
+            if not member.has(Role.SECRETARIAT, Role.CHAIR, Role.DEPUTY_CHAIR):
                 continue
             assert member.person.telegram_id is not None
             t = self._t(member)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.domain.composition import CompositionRuleError, check_extra_roles
 from bot.domain.roles import (
     NAME_MAX_LENGTH,
     ROLE_ORDER,
@@ -26,6 +27,7 @@ from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
 from storage.db import Database, read, write
 from storage.dto import MemberView, UnitView
 from storage.repositories.audit import AuditRepository
+from storage.repositories.composition import CompositionRepository
 from storage.repositories.roster import RosterRepository
 
 
@@ -36,6 +38,7 @@ class RoleChange:
 
 
 def sort_members(members: list[MemberView]) -> list[MemberView]:
+    # The main role orders the listing; it is what the card names first.
     rank = {role: i for i, role in enumerate(ROLE_ORDER)}
     return sorted(members, key=lambda m: (rank[m.role], m.display_name.casefold()))
 
@@ -139,6 +142,9 @@ class RosterService:
     ) -> RoleChange:
         """A new role for a current member; a chair or deputy being replaced becomes a member."""
         actor.require(Capability.MANAGE_ROSTER)
+        if role is Role.GUEST:
+            # A guest is invited to one meeting and is never a member (cl. 14, 16 а).
+            raise InvalidInput("composition.guest_not_member")
         if role not in ROSTER_ROLES:
             raise InvalidInput("errors.stale")
         now = self.clock.now()
@@ -179,7 +185,7 @@ class RosterService:
             member = await self._member(actor.group_id, person_id)
             if unit_id is not None:
                 await self._unit(actor.group_id, unit_id)
-            elif member.role in UNIT_REQUIRED_ROLES:
+            elif member.has(*UNIT_REQUIRED_ROLES):
                 raise InvalidInput("roster.unit_required")
             if member.unit_id == unit_id:
                 return member
@@ -189,26 +195,75 @@ class RosterService:
             )
         return updated
 
-    async def remove(self, actor: Actor, person_id: int) -> MemberView:
-        """Takes a person out of the composition; the membership stays in the history."""
+    async def set_extra_role(
+        self, actor: Actor, person_id: int, role: Role, *, held: bool
+    ) -> MemberView:
+        """Adds or takes away a role held besides the main one (cl. 6-7): a member who is
+        also their unit's reporting representative, or who works in the secretariat."""
         actor.require(Capability.MANAGE_ROSTER)
         now = self.clock.now()
         async with write(self.session):
             member = await self._member(actor.group_id, person_id)
-            await self.repo.end_membership(member.membership_id, now)
+            wanted = member.extra_roles | {role} if held else member.extra_roles - {role}
+            if wanted == member.extra_roles:
+                return member
+            try:
+                roles = check_extra_roles(member.role, wanted, member.unit_id)
+            except CompositionRuleError as bad:
+                raise InvalidInput(f"composition.{bad.code.value}") from bad
+            await self.repo.set_extra_roles(member.membership_id, roles)
             await Auditor(self.session, actor, now)(
-                "member_removed", "person", person_id, role=member.role.value
+                "extra_role_added" if held else "extra_role_removed",
+                "person",
+                person_id,
+                role=role.value,
+            )
+            return await self._member(actor.group_id, person_id)
+
+    async def remove(self, actor: Actor, person_id: int, act_id: int | None = None) -> MemberView:
+        """Takes a person out of the roster; the membership stays in the history. A member
+        of the composition leaves it only by an act of the body (вывод из состава, cl. 9)."""
+        actor.require(Capability.MANAGE_ROSTER)
+        now = self.clock.now()
+        async with write(self.session):
+            member = await self._member(actor.group_id, person_id)
+            if member.is_member:
+                if act_id is None:
+                    raise InvalidInput("composition.act_required")
+                act = await CompositionRepository(self.session).act(actor.group_id, act_id)
+                if act is None:
+                    raise NotFound("errors.stale")
+                if not act.complete:
+                    raise InvalidInput("composition.act_incomplete")
+            else:
+                act_id = None
+            await self.repo.end_membership(member.membership_id, now, end_act_id=act_id)
+            details: dict[str, Any] = {"role": member.role.value}
+            if act_id is not None:
+                details["act_id"] = act_id
+            await Auditor(self.session, actor, now)(
+                "member_removed", "person", person_id, **details
             )
         return member
 
     async def _reassign(
         self, group_id: int, member: MemberView, role: Role, unit_id: int | None
     ) -> MemberView:
-        """Closes the current membership and opens the changed one, keeping the history."""
+        """Closes the current membership and opens the changed one, keeping the history, the
+        act that included the person and the roles held besides the main one."""
         now = self.clock.now()
+        extra = {r for r in member.extra_roles if r is not role}
+        if unit_id is None:
+            extra.discard(Role.UNIT_REPRESENTATIVE)
         await self.repo.end_membership(member.membership_id, now)
         await self.repo.start_membership(
-            group_id=group_id, person_id=member.person.id, role=role, unit_id=unit_id, now=now
+            group_id=group_id,
+            person_id=member.person.id,
+            role=role,
+            unit_id=unit_id,
+            now=now,
+            extra_roles=extra,
+            act_id=member.act_id,
         )
         return await self._member(group_id, member.person.id)
 

@@ -170,7 +170,8 @@ class Directory:
         ]
 
     def holding(self, roles: frozenset[Role]) -> list[MemberView]:
-        return [m for m in self.members if m.role in roles and m.person.telegram_id is not None]
+        # Any of the roles, main or extra: a member working in the secretariat is told too.
+        return [m for m in self.members if m.has(*roles) and m.person.telegram_id is not None]
 
 
 def _due(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import MenuCb
 from bot.domain.commands import commands_for
-from bot.domain.roles import Capability, Role, Standing, can
+from bot.domain.roles import ROLE_ORDER, Capability, Role, Standing, can
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 
@@ -15,6 +17,20 @@ def role_name(t: Translator, role: Role | None, *, is_admin: bool = False) -> st
     if role is None:
         return t("roles.admin") if is_admin else t("roles.none")
     return t(f"roles.{role.value}")
+
+
+def roles_text(
+    t: Translator, role: Role | None, extra: Iterable[Role] = (), *, is_admin: bool = False
+) -> str:
+    """The main role first, then the roles held besides it (cl. 7), in the roster's order."""
+    others = set(extra) - {role}
+    names = [role_name(t, role, is_admin=is_admin)]
+    names += [role_name(t, r) for r in ROLE_ORDER if r in others]
+    return ", ".join(names)
+
+
+def standing_roles(t: Translator, standing: Standing) -> str:
+    return roles_text(t, standing.role, standing.extra_roles, is_admin=standing.is_admin)
 
 
 def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
@@ -26,7 +42,12 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
                 button(t("menu.invites"), MenuCb(section="invites")),
             ]
         )
-        rows.append([button(t("menu.units"), MenuCb(section="units"))])
+        rows.append(
+            [
+                button(t("menu.composition"), MenuCb(section="composition")),
+                button(t("menu.units"), MenuCb(section="units")),
+            ]
+        )
     if can(standing, Capability.BROADCAST):
         rows.append(
             [
@@ -62,7 +83,7 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
 
 
 def greeting(t: Translator, name: str, standing: Standing, unit: str | None) -> str:
-    role = role_name(t, standing.role, is_admin=standing.is_admin)
+    role = standing_roles(t, standing)
     if unit:
         return t("start.greeting_unit", name=name, role=role, unit=unit)
     return t("start.greeting", name=name, role=role)
@@ -79,4 +100,4 @@ def help_text(t: Translator, standing: Standing) -> str:
 
 
 def menu_text(t: Translator, name: str, standing: Standing) -> str:
-    return t("menu.title", name=name, role=role_name(t, standing.role, is_admin=standing.is_admin))
+    return t("menu.title", name=name, role=standing_roles(t, standing))

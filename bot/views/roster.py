@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.callbacks import MembersCb, MenuCb, UnitCb
-from bot.domain.roles import MEMBER_ROLES, ROSTER_ROLES
+from bot.callbacks import CompositionCb, MembersCb, MenuCb, UnitCb
+from bot.domain.roles import EXTRA_ROLES, ROLE_ORDER, ROSTER_ROLES
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
-from bot.views.menu import role_name
+from bot.views.composition import act_title
+from bot.views.menu import role_name, roles_text
 from storage.dto import MemberView, UnitView
 
 
 def member_line(t: Translator, member: MemberView) -> str:
-    role = role_name(t, member.role)
+    role = roles_text(t, member.role, member.extra_roles)
     if member.unit_name:
         line = t("roster.line_unit", name=member.display_name, role=role, unit=member.unit_name)
     else:
         line = t("roster.line", name=member.display_name, role=role)
-    if member.person.blocked_bot_at is not None:
+    if not member.connected:
+        # A member of the composition counts before joining the bot, but gets no messages.
+        line += t("roster.not_connected_mark")
+    elif member.person.blocked_bot_at is not None:
         # The secretariat needs to know who cannot be reached through the bot (cl. 15).
         line += t("roster.blocked_mark")
     return line
@@ -28,14 +32,17 @@ def members_card(
     t: Translator, members: list[MemberView], page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     page, start, end = page_bounds(len(members), page)
-    members_only = sum(1 for m in members if m.role in MEMBER_ROLES)
+    members_only = sum(1 for m in members if m.is_member)
     lines = [
         t("roster.title"),
         t.plural("roster.count", len(members))
         + " · "
         + t.plural("roster.members_count", members_only),
-        "",
     ]
+    waiting = sum(1 for m in members if not m.connected)
+    if waiting:
+        lines.append(t.plural("roster.not_connected_count", waiting))
+    lines.append("")
     if not members:
         lines.append(t("roster.empty"))
     for number, member in enumerate(members[start:end], start=start + 1):
@@ -45,7 +52,12 @@ def members_card(
         for member in members[start:end]
     ]
     rows.append(pager_row(page, len(members), MembersCb, action="page"))
-    rows.append([button(t("menu.invites"), MenuCb(section="invites"))])
+    rows.append(
+        [
+            button(t("menu.invites"), MenuCb(section="invites")),
+            button(t("menu.composition"), MenuCb(section="composition")),
+        ]
+    )
     return "\n".join(lines), markup(rows)
 
 
@@ -53,19 +65,70 @@ def member_card(t: Translator, member: MemberView, page: int) -> tuple[str, Inli
     lines = [
         t("roster.card_title", name=member.display_name),
         t("roster.card_role", role=role_name(t, member.role)),
+    ]
+    if member.extra_roles:
+        extra = [r for r in ROLE_ORDER if r in member.extra_roles]
+        lines.append(t("roster.card_extra", roles=", ".join(role_name(t, r) for r in extra)))
+    lines += [
         t("roster.card_unit", unit=member.unit_name or t("roster.no_unit")),
         t("roster.card_since", date=t.date(member.since)),
     ]
-    if member.person.full_name and member.person.full_name != member.person.telegram_name:
+    if member.act is not None:
+        act = act_title(t, member.act)
+        if not member.act.complete:
+            act += t("composition.incomplete_mark")
+        lines.append(t("roster.card_act", act=act))
+    elif member.is_member:
+        lines.append(t("roster.card_no_act"))
+    if not member.connected:
+        lines.append(t("roster.card_not_connected"))
+    elif member.person.full_name and member.person.full_name != member.person.telegram_name:
         lines.append(t("roster.card_telegram", name=member.person.telegram_name))
     person = member.person.id
     rows = [
         [button(t("roster.change_role"), MembersCb(action="roles", person=person, page=page))],
         [button(t("roster.change_unit"), MembersCb(action="units", person=person, page=page))],
-        [button(t("roster.remove"), MembersCb(action="remove", person=person, page=page))],
-        [button(t("common.back"), MembersCb(action="page", page=page))],
+        [button(t("roster.extra_roles"), CompositionCb(action="extra", person=person, page=page))],
     ]
+    if not member.connected:
+        rows.append(
+            [button(t("roster.invite"), CompositionCb(action="invite", person=person, page=page))]
+        )
+    if member.is_member:
+        remove = button(t("roster.withdraw"), CompositionCb(action="rm", person=person, page=page))
+    else:
+        remove = button(t("roster.remove"), MembersCb(action="remove", person=person, page=page))
+    rows.append([remove])
+    rows.append([button(t("common.back"), MembersCb(action="page", page=page))])
     return "\n".join(lines), markup(rows)
+
+
+def extra_roles_picker(
+    t: Translator, member: MemberView, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Roles held besides the main one (cl. 6-7), each switched on or off by its button."""
+    person = member.person.id
+    rows = []
+    for role in ROLE_ORDER:
+        if role not in EXTRA_ROLES or role is member.role:
+            continue
+        held = role in member.extra_roles
+        mark = "✅ " if held else ""
+        rows.append(
+            [
+                button(
+                    mark + role_name(t, role),
+                    CompositionCb(
+                        action="extra_off" if held else "extra_on",
+                        person=person,
+                        page=page,
+                        role=role.value,
+                    ),
+                )
+            ]
+        )
+    rows.append([button(t("common.back"), MembersCb(action="open", person=person, page=page))])
+    return t("roster.pick_extra", name=member.display_name), markup(rows)
 
 
 def role_picker(t: Translator, member: MemberView, page: int) -> tuple[str, InlineKeyboardMarkup]:

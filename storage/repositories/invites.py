@@ -35,6 +35,7 @@ class InviteRepository:
             expires_at=row.expires_at,
             used_at=row.used_at,
             revoked_at=row.revoked_at,
+            person_id=row.person_id,
         )
 
     async def add(
@@ -49,8 +50,10 @@ class InviteRepository:
         created_by: int,
         now: datetime,
         expires_at: datetime,
+        person_id: int | None = None,
     ) -> InviteView:
         row = Invite(
+            person_id=person_id,
             code=code,
             group_id=group_id,
             role=role.value,

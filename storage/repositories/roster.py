@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -9,8 +10,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
 from storage.db import roster_changed
-from storage.dto import GroupView, MemberView, PersonView, UnitView
-from storage.models import Membership, Person, StructuralUnit, WorkingGroup
+from storage.dto import CompositionActView, GroupView, MemberView, PersonView, UnitView
+from storage.models import CompositionAct, Membership, Person, StructuralUnit, WorkingGroup
+
+
+def act_view(row: CompositionAct, included: int = 0, removed: int = 0) -> CompositionActView:
+    return CompositionActView(
+        id=row.id,
+        group_id=row.group_id,
+        kind=row.kind,
+        number=row.number,
+        signed_on=row.signed_on,
+        document=row.document,
+        created_at=row.created_at,
+        included=included,
+        removed=removed,
+    )
+
+
+def extra_roles_of(membership: Membership) -> frozenset[Role]:
+    return frozenset(Role(r) for r in membership.extra_roles or ())
 
 
 def person_view(row: Person) -> PersonView:
@@ -108,7 +127,7 @@ class RosterRepository:
     async def add_person(
         self,
         *,
-        telegram_id: int,
+        telegram_id: int | None,
         telegram_name: str,
         username: str | None,
         full_name: str | None,
@@ -134,17 +153,49 @@ class RosterRepository:
         roster_changed(self.session, person_id)
         await self.session.execute(update(Person).where(Person.id == person_id).values(**values))
 
+    async def person(self, person_id: int) -> PersonView | None:
+        row = await self.session.get(Person, person_id)
+        return person_view(row) if row else None
+
+    async def bind_telegram(
+        self,
+        person_id: int,
+        *,
+        telegram_id: int,
+        telegram_name: str,
+        username: str | None,
+        client_language: str | None,
+    ) -> None:
+        """A member of the composition joins the bot: their roster row gets the account."""
+        roster_changed(self.session)
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(
+                telegram_id=telegram_id,
+                telegram_name=telegram_name,
+                username=username,
+                client_language=client_language,
+            )
+        )
+
     # Memberships
     def _members_query(self, group_id: int):  # type: ignore[no-untyped-def]
         return (
-            select(Membership, Person, StructuralUnit.name)
+            select(Membership, Person, StructuralUnit.name, CompositionAct)
             .join(Person, Person.id == Membership.person_id)
             .outerjoin(StructuralUnit, StructuralUnit.id == Membership.unit_id)
+            .outerjoin(CompositionAct, CompositionAct.id == Membership.act_id)
             .where(Membership.group_id == group_id, Membership.ended_at.is_(None))
         )
 
     @staticmethod
-    def _member_view(membership: Membership, person: Person, unit_name: str | None) -> MemberView:
+    def _member_view(
+        membership: Membership,
+        person: Person,
+        unit_name: str | None,
+        act: CompositionAct | None = None,
+    ) -> MemberView:
         return MemberView(
             membership_id=membership.id,
             person=person_view(person),
@@ -152,13 +203,14 @@ class RosterRepository:
             unit_id=membership.unit_id,
             unit_name=unit_name,
             since=membership.started_at,
-            extra_roles=frozenset(Role(r) for r in membership.extra_roles or ()),
+            extra_roles=extra_roles_of(membership),
             act_id=membership.act_id,
+            act=act_view(act) if act is not None else None,
         )
 
     async def members(self, group_id: int) -> list[MemberView]:
         rows = await self.session.execute(self._members_query(group_id))
-        return [self._member_view(m, p, u) for m, p, u in rows.all()]
+        return [self._member_view(m, p, u, a) for m, p, u, a in rows.all()]
 
     async def member_by_person(self, group_id: int, person_id: int) -> MemberView | None:
         rows = await self.session.execute(
@@ -190,11 +242,14 @@ class RosterRepository:
             return person_view(person), None
         return person_view(person), self._member_view(membership, person, unit_name)
 
-    async def menu_targets(self, group_id: int) -> list[tuple[PersonView, Role | None, str | None]]:
+    async def menu_targets(
+        self, group_id: int
+    ) -> list[tuple[PersonView, Role | None, frozenset[Role], str | None]]:
         """Everyone with a chat whose menu the bot may have set: the person, their current
-        role (None once they left) and the digest of the menu last synced at start-up."""
+        main role (None once they left), their extra roles and the digest of the menu last
+        synced at start-up."""
         rows = await self.session.execute(
-            select(Person, Membership.role)
+            select(Person, Membership.role, Membership.extra_roles)
             .outerjoin(
                 Membership,
                 (Membership.person_id == Person.id)
@@ -205,8 +260,13 @@ class RosterRepository:
             .order_by(Person.id)
         )
         return [
-            (person_view(person), Role(role) if role else None, person.menu_fingerprint)
-            for person, role in rows.all()
+            (
+                person_view(person),
+                Role(role) if role else None,
+                frozenset(Role(r) for r in extra or ()) if role else frozenset(),
+                person.menu_fingerprint,
+            )
+            for person, role, extra in rows.all()
         ]
 
     async def set_menu_fingerprint(self, person_id: int, fingerprint: str) -> None:
@@ -223,20 +283,58 @@ class RosterRepository:
         return self._member_view(*found) if found else None
 
     async def start_membership(
-        self, *, group_id: int, person_id: int, role: Role, unit_id: int | None, now: datetime
+        self,
+        *,
+        group_id: int,
+        person_id: int,
+        role: Role,
+        unit_id: int | None,
+        now: datetime,
+        extra_roles: Iterable[Role] = (),
+        act_id: int | None = None,
     ) -> int:
         roster_changed(self.session)
+        extra = sorted(r.value for r in extra_roles)
         row = Membership(
-            group_id=group_id, person_id=person_id, role=role.value, unit_id=unit_id, started_at=now
+            group_id=group_id,
+            person_id=person_id,
+            role=role.value,
+            unit_id=unit_id,
+            started_at=now,
+            extra_roles=extra or None,
+            act_id=act_id,
         )
         self.session.add(row)
         await self.session.flush()
         return row.id
 
-    async def end_membership(self, membership_id: int, now: datetime) -> None:
+    async def set_extra_roles(self, membership_id: int, roles: Iterable[Role]) -> None:
+        roster_changed(self.session)
+        extra = sorted(r.value for r in roles)
+        await self.session.execute(
+            update(Membership)
+            .where(Membership.id == membership_id)
+            .values(extra_roles=extra or None)
+        )
+
+    async def move_membership(self, membership_id: int, person_id: int) -> None:
+        """A composition member joins with an account the bot already knew (say, an
+        administrator who chose a language): the membership moves to that person."""
         roster_changed(self.session)
         await self.session.execute(
-            update(Membership).where(Membership.id == membership_id).values(ended_at=now)
+            update(Membership).where(Membership.id == membership_id).values(person_id=person_id)
+        )
+        await self.session.flush()
+
+    async def end_membership(
+        self, membership_id: int, now: datetime, *, end_act_id: int | None = None
+    ) -> None:
+        roster_changed(self.session)
+        values: dict[str, object] = {"ended_at": now}
+        if end_act_id is not None:
+            values["end_act_id"] = end_act_id
+        await self.session.execute(
+            update(Membership).where(Membership.id == membership_id).values(**values)
         )
         # The unique "one current membership" index must see the end before a new row.
         await self.session.flush()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Membership
 from tests.conftest import World
+from tests.integration.composition_steps import record_act
 from tests.integration.steps import add_unit, create_invite, join
 from tests.support.bot_client import FakeUser
 
@@ -69,20 +70,26 @@ async def test_cancelling_the_confirmation_changes_nothing(world: World) -> None
     assert "Роль: член рабочей группы" in (c.last_text(admin) or "")
 
 
-async def test_removal_asks_first_and_keeps_history(world: World) -> None:
+async def test_cl9_removal_names_the_act_asks_first_and_keeps_history(world: World) -> None:
+    """cl. 9: a member leaves the composition by an act of the body (вывод из состава); the
+    secretariat names the act, confirms, and the membership ends with the act recorded."""
     admin = world.admin()
     member = await _member(world, 6005, "член рабочей группы", "Уходящий Член")
+    await record_act(world, admin, number="12", kind="приказ")
     c = world.client
     await c.send(admin, "/members")
     await c.click(admin, "Уходящий Член")
-    await c.click(admin, "Исключить из состава")
-    assert "Исключить Уходящий Член" in (c.last_text(admin) or "")
+    await c.click(admin, "Вывести из состава")
+    await c.click(admin, "приказ № 12 от 25 ноября 2026 г.")
+    assert "Вывести из состава рабочей группы: Уходящий Член" in (c.last_text(admin) or "")
+    assert "Основание: приказ № 12 от 25 ноября 2026 г." in (c.last_text(admin) or "")
     assert len(await _current_roles(world)) == 1
     await c.click(admin, "Подтвердить")
     assert await _current_roles(world) == {}
     async with world.db.session() as s:
         history = (await s.scalars(select(Membership))).all()
     assert len(history) == 1 and history[0].ended_at is not None
+    assert history[0].end_act_id is not None
     # The removed person is now an outsider to the bot.
     await c.send(member, "/menu")
     assert "не в составе рабочей группы" in (c.last_text(member) or "")
