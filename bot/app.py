@@ -6,7 +6,9 @@ import asyncio
 import gc
 import logging
 
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -17,6 +19,14 @@ from bot.factory import create_bot, create_dispatcher
 from bot.menu_commands import setup_default_commands, sync_person_menus
 from bot.polling import poll
 from bot.services.setup import ensure_default_group
+from bot.startup import (
+    PROBE_TIMEOUT_S,
+    Stopped,
+    check_data_dir,
+    check_database,
+    describe_database_error,
+    until_reachable,
+)
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import migrate
@@ -33,8 +43,23 @@ async def run(
     poll_timeout: int = 25,
 ) -> None:
     clock = clock or SystemClock()
-    await migrate(settings.database_url)
+    if not settings.admin_ids:
+        log.warning(
+            "ADMIN_IDS is empty: nobody can invite anybody until it names at least one "
+            "Telegram user id"
+        )
+    check_data_dir(settings.data_dir)
+    await check_database(settings.database_url)
+    try:
+        await migrate(settings.database_url, backups_dir=settings.data_dir / "backups")
+    except Exception as exc:
+        raise describe_database_error(settings.database_url, exc) from None
     db = Database(settings.database_url)
+    if session is None and settings.proxy_url is not None:
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(settings.telegram_api_url),
+            proxy=settings.proxy_url.get_secret_value(),
+        )
     bot = create_bot(settings, session)
     ticker: Ticker | None = None
     sender_task: asyncio.Task[None] | None = None
@@ -46,7 +71,11 @@ async def run(
             group = await ensure_default_group(
                 s, name=DEFAULT_GROUP_NAME, timezone=settings.timezone, now=clock.now()
             )
-        me = await bot.get_me()
+        # Everything that asks Telegram before polling waits for the network: a bot started
+        # during an outage comes up by itself once Telegram answers.
+        me = await until_reachable(
+            "getMe", lambda: bot.get_me(request_timeout=PROBE_TIMEOUT_S), stop
+        )
         sender = Sender(db, bot, clock, RateLimiter(settings.send_rate_per_second))
         app = AppContext(
             settings=settings,
@@ -59,8 +88,14 @@ async def run(
             group_name=group.name,
         )
         dp = create_dispatcher(app)
-        await bot.delete_webhook(drop_pending_updates=False)
-        await setup_default_commands(bot, settings.default_locale, group.timezone)
+        await until_reachable(
+            "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
+        )
+        await until_reachable(
+            "setMyCommands",
+            lambda: setup_default_commands(bot, settings.default_locale, group.timezone),
+            stop,
+        )
         menus_task = asyncio.create_task(
             sync_person_menus(
                 db,
@@ -87,6 +122,8 @@ async def run(
             allowed_updates=dp.resolve_used_update_types(),
         )
         log.info("stopped cleanly")
+    except Stopped:
+        log.info("stopped cleanly before Telegram answered")
     finally:
         menus_stop.set()
         if menus_task is not None:

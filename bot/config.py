@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; checking the shape early turns a
 # pasted typo into a clear start-up error instead of an opaque 401 from Telegram later.
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
 OFFICIAL_API_URL = "https://api.telegram.org"
+
+# The project's own folder: `.env` and `data/` are looked up here, not in whatever folder the
+# bot happens to be started from (a service manager starts it in `/`).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ENV_FILE = PROJECT_ROOT / ".env"
 
 # What each variable expects, in the words printed when it is missing or invalid.
 EXPECTED: dict[str, str] = {
@@ -33,12 +41,16 @@ EXPECTED: dict[str, str] = {
     "TASK_REMINDER_DAYS": "comma-separated whole days before a task's deadline, like 7,1",
     "REPORT_DEADLINE_DAYS": "a whole number of days after a quarter ends, from 1 to 60",
     "REPORT_FILE_MAX_MB": "a whole number of megabytes from 1 to 20",
+    "DATA_DIR": "a folder for the database and stored files, like /var/lib/wg-bot",
+    "PROXY_URL": "an http, https, socks4 or socks5 proxy URL, like socks5://user:pass@host:1080",
+    "LOG_FORMAT": "text or json",
+    "ENV_FILE": "the path of an existing settings file, like /etc/wg-bot/wg-bot.env",
 }
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=DEFAULT_ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
     bot_token: SecretStr
@@ -62,6 +74,14 @@ class Settings(BaseSettings):
     # Files attached to reports and task completions; the cloud Bot API lets a bot download
     # files up to 20 MB, so a larger one could not be kept.
     report_file_max_mb: int = Field(default=20, ge=1, le=20)
+    # The database (unless DATABASE_URL names another) and the stored files live here; a
+    # relative path is taken from the project's folder, like the default.
+    data_dir: Path = PROJECT_ROOT / "data"
+    # Government networks usually reach the internet only through a proxy; aiogram ignores
+    # HTTPS_PROXY, so it is named here (http://, https://, socks4:// or socks5://).
+    proxy_url: SecretStr | None = None
+    # "json" writes one JSON object a line, for log collectors.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("bot_token")
     @classmethod
@@ -83,6 +103,14 @@ class Settings(BaseSettings):
     def _db_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("unsupported driver")
+        try:
+            parsed = make_url(value)
+        except Exception as exc:  # SQLAlchemy raises ArgumentError or ValueError by case
+            raise ValueError("not a database URL") from exc
+        # Without a name PostgreSQL connects to the user's default database and the bot
+        # would migrate into it; SQLite without a file would keep everything in memory.
+        if not parsed.database or parsed.database == ":memory:":
+            raise ValueError("no database name")
         return value
 
     @field_validator("admin_ids", mode="before")
@@ -114,6 +142,27 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone") from exc
         return value
 
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not re.match(r"^(https?|socks[45])://[^/\s]+", value.get_secret_value().strip()):
+            raise ValueError("not a proxy URL")
+        return SecretStr(value.get_secret_value().strip())
+
+    @model_validator(mode="after")
+    def _paths(self) -> Settings:
+        if not self.data_dir.is_absolute():
+            self.data_dir = (PROJECT_ROOT / self.data_dir).resolve()
+        if "database_url" not in self.model_fields_set:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'bot.db'}"
+        return self
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -132,10 +181,42 @@ def describe_error(error: ValidationError) -> str:
     return f"Configuration error: {name} {problem}; expected {expected}."
 
 
+def env_file() -> Path:
+    """`ENV_FILE` if set, else `.env` beside the project (read only if it exists)."""
+    named = os.environ.get("ENV_FILE", "").strip()
+    return Path(named) if named else DEFAULT_ENV_FILE
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Settings for the running process; exits with status 2 and one line on a bad setting."""
+    path = env_file()
+    if os.environ.get("ENV_FILE", "").strip() and not path.is_file():
+        print(
+            f"Configuration error: ENV_FILE is invalid ({path} does not exist); "
+            f"expected {EXPECTED['ENV_FILE']}.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     try:
-        return Settings(**overrides)
+        return Settings(**{"_env_file": path, **overrides})
     except ValidationError as error:
         print(describe_error(error), file=sys.stderr)
         raise SystemExit(2) from None
+
+
+# Stands in for BOT_TOKEN where only the storage settings matter (the Alembic command line,
+# backup and restore): they must work on a server whose token is kept elsewhere.
+_NO_TOKEN = "0000:" + "x" * 35
+
+
+def storage_settings() -> Settings:
+    """The settings as the bot reads them, with BOT_TOKEN not required."""
+    overrides: dict[str, Any] = {}
+    if not os.environ.get("BOT_TOKEN"):
+        overrides["bot_token"] = _NO_TOKEN
+    settings = load_settings(**overrides)
+    return settings
+
+
+def database_url_from_settings() -> str:
+    return storage_settings().database_url
