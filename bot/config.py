@@ -190,7 +190,7 @@ def env_file() -> Path:
 def load_settings(**overrides: Any) -> Settings:
     """Settings for the running process; exits with status 2 and one line on a bad setting."""
     path = env_file()
-    if os.environ.get("ENV_FILE", "").strip() and not path.is_file():
+    if os.environ.get("ENV_FILE", "").strip() and not path.exists():
         print(
             f"Configuration error: ENV_FILE is invalid ({path} does not exist); "
             f"expected {EXPECTED['ENV_FILE']}.",

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 REDACTED = "<redacted-token>"
 
 # Loggers whose INFO lines are routine: shown at DEBUG only.
-CHATTY = ("apscheduler", "aiogram.event")
+CHATTY = ("apscheduler", "aiogram.event", "alembic.runtime.plugins")
 
 
 def _redact(text: str, secrets: list[str]) -> str:
