@@ -43,7 +43,7 @@ def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(db) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
             for table in TABLES
             if table in names
         }
@@ -88,9 +88,13 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
         # A second restore would overwrite a working installation: refused, one line.
         code, _, err = await _command(restore_env, tmp_path, "restore", str(archive))
         assert code == 4
-        assert err.strip().splitlines()[-1].endswith(
-            "restore only into an empty folder (set DATA_DIR to a new one, or move the old one "
-            "aside)"
+        assert (
+            err.strip()
+            .splitlines()[-1]
+            .endswith(
+                "restore only into an empty folder (set DATA_DIR to a new one, or move the old one "
+                "aside)"
+            )
         )
 
         mark = len(tg.calls)

@@ -153,6 +153,7 @@ def test_a_copy_is_kept_before_an_sqlite_database_is_migrated(tmp_path: Path) ->
     url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
     upgrade(url, "base")
     head = head_revision(url)
+    assert head is not None
     backups = tmp_path / "backups"
     # A database one revision behind: the copy is taken, and it is the old one.
     from alembic.script import ScriptDirectory
