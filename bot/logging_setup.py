@@ -16,7 +16,11 @@ from datetime import UTC, datetime
 REDACTED = "<redacted-token>"
 
 # Loggers whose INFO lines are routine: shown at DEBUG only.
-CHATTY = ("apscheduler", "aiogram.event", "alembic.runtime.plugins")
+CHATTY = ("aiogram.event", "alembic.runtime.plugins")
+# APScheduler also warns when a tick is skipped because the previous one still runs (a busy
+# machine): by design here (coalesce, one instance), so not news. Our jobs' own failures are
+# logged by scheduler/ticker.py, so nothing is lost by keeping only its errors.
+SCHEDULER = "apscheduler"
 
 
 def _redact(text: str, secrets: list[str]) -> str:
@@ -82,4 +86,5 @@ def setup_logging(
     quiet = logging.getLevelName(level) > logging.DEBUG
     for name in CHATTY:
         logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.NOTSET)
+    logging.getLogger(SCHEDULER).setLevel(logging.ERROR if quiet else logging.NOTSET)
     return handler

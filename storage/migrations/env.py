@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from storage.db import ensure_sqlite_dir
 from storage.models import Base
 
 config = context.config
@@ -56,6 +57,7 @@ def _run(connection: Connection) -> None:
 
 async def run_online() -> None:
     url = _url()
+    ensure_sqlite_dir(url)
     engine = create_async_engine(url, poolclass=NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(_run)

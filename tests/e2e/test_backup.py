@@ -34,7 +34,7 @@ async def _command(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=240)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
 
@@ -62,7 +62,7 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
     async with FakeTelegram(TOKEN) as tg:
         env = bot_env(tmp_path, TELEGRAM_API_URL=tg.base_url, DATA_DIR=str(first))
         async with running(env, tmp_path) as proc:
-            await tg.wait_for(lambda c: c.method == "getUpdates", timeout=90)
+            await tg.wait_for(lambda c: c.method == "getUpdates", timeout=180)
             admin = tg.user(ADMIN_ID, "Админ")
             chair = tg.user(9301, "Chair")
             await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Пётр Петров")
@@ -101,7 +101,7 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
         async with running(restore_env, tmp_path) as proc:
             await tg.wait_for(
                 lambda c: c.method == "getUpdates" and any(c is x for x in tg.calls[mark:]),
-                timeout=90,
+                timeout=180,
             )
             start = len(tg.calls)
             await tg.send_text(chair, "/meetings")

@@ -100,7 +100,7 @@ class Process:
     async def stop(self) -> int:
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), timeout=20)
+        code = await asyncio.wait_for(self.process.wait(), timeout=60)
         await self._reader
         return code
 
@@ -140,12 +140,12 @@ async def test_telegram_unreachable_at_start_is_retried_until_it_answers(tmp_pat
     port = free_port()
     env = bot_env(tmp_path, TELEGRAM_API_URL=f"http://127.0.0.1:{port}")
     async with running(env, tmp_path) as proc:
-        await proc.wait_line("Telegram is unreachable (getMe, attempt", count=2, wait_s=30)
+        await proc.wait_line("Telegram is unreachable (getMe, attempt", count=2, wait_s=180)
         async with LateTelegram(TOKEN, port) as telegram:
-            await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=90)
+            await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=180)
             admin = telegram.user(ADMIN_ID, "Admin", language_code="en")
             await telegram.send_text(admin, "/start")
-            await telegram.wait_message(admin.id, "Hello", timeout=10)
+            await telegram.wait_message(admin.id, "Hello", timeout=30)
             code = await proc.stop()
     assert code == 0, proc.log
     assert "Traceback" not in proc.log
@@ -158,7 +158,7 @@ async def test_telegram_unreachable_at_start_is_retried_until_it_answers(tmp_pat
 async def test_stop_while_waiting_for_telegram_exits_cleanly(tmp_path: Path) -> None:
     env = bot_env(tmp_path, TELEGRAM_API_URL="http://telegram-api.invalid")
     async with running(env, tmp_path) as proc:
-        await proc.wait_line("Telegram is unreachable", wait_s=30)
+        await proc.wait_line("Telegram is unreachable", wait_s=180)
         code = await proc.stop()
     assert code == 0, proc.log
     assert "Traceback" not in proc.log
@@ -170,7 +170,7 @@ async def test_a_token_telegram_rejects_exits_2_with_one_line(tmp_path: Path) ->
         other = TOKEN.split(":")[0] + ":" + "Z" * 35
         env = bot_env(tmp_path, TELEGRAM_API_URL=telegram.base_url, BOT_TOKEN=other)
         async with running(env, tmp_path) as proc:
-            code = await asyncio.wait_for(proc.process.wait(), timeout=60)
+            code = await asyncio.wait_for(proc.process.wait(), timeout=180)
             await proc._reader
     assert code == EXIT_CONFIG
     assert "Traceback" not in proc.log
@@ -191,7 +191,7 @@ async def _exit_of(env: dict[str, str], cwd: Path, **kwargs: object) -> tuple[in
         stderr=asyncio.subprocess.PIPE,
         **kwargs,  # type: ignore[arg-type]
     )
-    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    _, err = await asyncio.wait_for(process.communicate(), timeout=180)
     assert process.returncode is not None
     return process.returncode, err.decode().strip().splitlines()
 
@@ -283,7 +283,7 @@ async def test_an_idle_bot_logs_nothing_at_info(tmp_path: Path) -> None:
     async with FakeTelegram(TOKEN) as telegram:
         env = bot_env(tmp_path, TELEGRAM_API_URL=telegram.base_url, LOG_LEVEL="INFO")
         async with running(env, tmp_path) as proc:
-            await proc.wait_line("is polling", wait_s=60)
+            await proc.wait_line("is polling", wait_s=180)
             # Start-up work in the background (menus, the first planning run) settles first.
             await asyncio.sleep(2)
             before = len(proc.lines)
@@ -300,7 +300,7 @@ async def test_json_log_lines(tmp_path: Path) -> None:
     async with FakeTelegram(TOKEN) as telegram:
         env = bot_env(tmp_path, TELEGRAM_API_URL=telegram.base_url, LOG_FORMAT="json")
         async with running(env, tmp_path) as proc:
-            await proc.wait_line("is polling", wait_s=60)
+            await proc.wait_line("is polling", wait_s=180)
             code = await proc.stop()
     assert code == 0, proc.log
     entries = [json.loads(line) for line in proc.lines]
