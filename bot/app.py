@@ -16,6 +16,7 @@ from bot.context import DEFAULT_GROUP_NAME, AppContext
 from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
+from bot.health import Health
 from bot.menu_commands import setup_default_commands, sync_person_menus
 from bot.polling import poll
 from bot.services.setup import ensure_default_group
@@ -27,6 +28,7 @@ from bot.startup import (
     describe_database_error,
     until_reachable,
 )
+from bot.webhook import WebhookHandler, build_app, serve, webhook_path
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import migrate
@@ -88,9 +90,8 @@ async def run(
             group_name=group.name,
         )
         dp = create_dispatcher(app)
-        await until_reachable(
-            "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
-        )
+        health = Health(db, mode="webhook" if settings.webhook_url else "polling")
+        dp.update.outer_middleware(health.middleware())
         await until_reachable(
             "setMyCommands",
             lambda: setup_default_commands(bot, settings.default_locale, group.timezone),
@@ -110,17 +111,67 @@ async def run(
         sender_task = asyncio.create_task(sender.run(sender_stop), name="sender")
         ticker = Ticker(app)
         ticker.start()
+        health.sender = sender_task
+        health.ticker_running = lambda: ticker is not None and ticker.scheduler.running
         # Everything loaded at start lives as long as the process: keeping it out of the
         # garbage collector's full passes halved the cost of bursts of updates.
         gc.freeze()
-        log.info("@%s is polling", app.bot_username)
-        await poll(
-            bot,
-            dp,
-            stop,
-            poll_timeout=poll_timeout,
-            allowed_updates=dp.resolve_used_update_types(),
-        )
+        if settings.webhook_url and settings.webhook_secret is not None:
+            secret = settings.webhook_secret.get_secret_value()
+            await until_reachable(
+                "setWebhook",
+                lambda: bot.set_webhook(
+                    settings.webhook_url or "",
+                    secret_token=secret,
+                    allowed_updates=dp.resolve_used_update_types(),
+                    drop_pending_updates=False,
+                ),
+                stop,
+            )
+            path = webhook_path(settings.webhook_url)
+            log.info(
+                "@%s receives webhooks at %s (listening on %s:%s; GET /healthz)",
+                app.bot_username,
+                settings.webhook_url,
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            # The webhook stays set at exit: Telegram keeps the updates until the bot is back.
+            await serve(
+                build_app(
+                    health=health.handle,
+                    webhook=WebhookHandler(bot, dp, secret),
+                    path=path,
+                ),
+                settings.webhook_listen,
+                settings.webhook_port,
+                stop,
+            )
+        else:
+            await until_reachable(
+                "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
+            )
+            health_task: asyncio.Task[None] | None = None
+            if settings.health_port is not None:
+                health_task = asyncio.create_task(
+                    serve(
+                        build_app(health=health.handle),
+                        settings.webhook_listen,
+                        settings.health_port,
+                        stop,
+                    ),
+                    name="health",
+                )
+            log.info("@%s is polling", app.bot_username)
+            await poll(
+                bot,
+                dp,
+                stop,
+                poll_timeout=poll_timeout,
+                allowed_updates=dp.resolve_used_update_types(),
+            )
+            if health_task is not None:
+                await health_task
         log.info("stopped cleanly")
     except Stopped:
         log.info("stopped cleanly before Telegram answered")

@@ -45,6 +45,12 @@ EXPECTED: dict[str, str] = {
     "PROXY_URL": "an http, https, socks4 or socks5 proxy URL, like socks5://user:pass@host:1080",
     "LOG_FORMAT": "text or json",
     "ENV_FILE": "the path of an existing settings file, like /etc/wg-bot/wg-bot.env",
+    "WEBHOOK_URL": "the public https URL Telegram posts updates to, like "
+    "https://bot.example.gov.ru/telegram/webhook",
+    "WEBHOOK_SECRET": "1-256 characters A-Z, a-z, 0-9, _ and -, required with WEBHOOK_URL",
+    "WEBHOOK_LISTEN": "the address the webhook server listens on, like 127.0.0.1",
+    "WEBHOOK_PORT": "a TCP port from 1 to 65535",
+    "HEALTH_PORT": "a TCP port from 1 to 65535 for GET /healthz in polling mode",
 }
 
 
@@ -82,6 +88,14 @@ class Settings(BaseSettings):
     proxy_url: SecretStr | None = None
     # "json" writes one JSON object a line, for log collectors.
     log_format: Literal["text", "json"] = "text"
+    # Webhook mode: Telegram posts updates to WEBHOOK_URL (behind a reverse proxy that ends
+    # TLS); the bot listens on WEBHOOK_LISTEN:WEBHOOK_PORT and checks Telegram's secret header.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # GET /healthz in polling mode (in webhook mode the webhook server answers it).
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("bot_token")
     @classmethod
@@ -151,6 +165,30 @@ class Settings(BaseSettings):
             raise ValueError("not a proxy URL")
         return SecretStr(value.get_secret_value().strip())
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("not an http(s) URL")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("not a secret token")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
     @model_validator(mode="after")
     def _paths(self) -> Settings:
         if not self.data_dir.is_absolute():
@@ -176,7 +214,10 @@ def describe_error(error: ValidationError) -> str:
     """One line naming the first bad variable and what it expects; never echoes a value."""
     first = error.errors()[0]
     name = str(first["loc"][0]).upper() if first["loc"] else "SETTINGS"
-    problem = "is missing" if first["type"] == "missing" else "is invalid"
+    missing = first["type"] == "missing"
+    if name == "SETTINGS" and "WEBHOOK_SECRET" in str(first.get("msg", "")):
+        name, missing = "WEBHOOK_SECRET", True
+    problem = "is missing" if missing else "is invalid"
     expected = EXPECTED.get(name, "a valid value")
     return f"Configuration error: {name} {problem}; expected {expected}."
 

@@ -43,6 +43,7 @@ EXIT_UNEXPECTED = 1
 EXIT_CONFIG = 2  # a setting is missing or invalid, or Telegram rejected the token
 EXIT_DATABASE = 3  # the database cannot be reached or refuses the bot
 EXIT_STORAGE = 4  # the data folder or the database file cannot be written
+EXIT_LISTEN = 5  # the webhook or health server cannot listen on its address and port
 
 FIRST_DELAY_S = 1.0
 MAX_DELAY_S = 60.0
