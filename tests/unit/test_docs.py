@@ -55,5 +55,10 @@ def test_the_documented_exit_codes_are_the_ones_the_bot_uses() -> None:
     from bot import startup
 
     guide = (ROOT / "docs" / "admin-guide.md").read_text()
-    for code in (startup.EXIT_CONFIG, startup.EXIT_DATABASE, startup.EXIT_STORAGE):
+    for code in (
+        startup.EXIT_CONFIG,
+        startup.EXIT_DATABASE,
+        startup.EXIT_STORAGE,
+        startup.EXIT_LISTEN,
+    ):
         assert re.search(rf"^\| {code} \|", guide, re.MULTILINE), code
