@@ -28,7 +28,7 @@ from bot.startup import (
     describe_database_error,
     until_reachable,
 )
-from bot.webhook import WebhookHandler, build_app, serve, webhook_path
+from bot.webhook import WebhookHandler, build_app, listen, serve, webhook_path
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import migrate
@@ -151,27 +151,23 @@ async def run(
             await until_reachable(
                 "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
             )
-            health_task: asyncio.Task[None] | None = None
+            health_server = None
             if settings.health_port is not None:
-                health_task = asyncio.create_task(
-                    serve(
-                        build_app(health=health.handle),
-                        settings.webhook_listen,
-                        settings.health_port,
-                        stop,
-                    ),
-                    name="health",
+                health_server = await listen(
+                    build_app(health=health.handle), settings.webhook_listen, settings.health_port
                 )
             log.info("@%s is polling", app.bot_username)
-            await poll(
-                bot,
-                dp,
-                stop,
-                poll_timeout=poll_timeout,
-                allowed_updates=dp.resolve_used_update_types(),
-            )
-            if health_task is not None:
-                await health_task
+            try:
+                await poll(
+                    bot,
+                    dp,
+                    stop,
+                    poll_timeout=poll_timeout,
+                    allowed_updates=dp.resolve_used_update_types(),
+                )
+            finally:
+                if health_server is not None:
+                    await health_server.cleanup()
         log.info("stopped cleanly")
     except Stopped:
         log.info("stopped cleanly before Telegram answered")

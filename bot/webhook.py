@@ -97,19 +97,26 @@ def build_app(
     return app
 
 
-async def serve(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
-    """Serves until `stop`; requests under way finish (their updates are committed) first."""
+async def listen(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Binds at once, so that a port in use is one line at start, not a failure later."""
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=30)
     await runner.setup()
     try:
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except OSError as exc:
-            raise EnvironmentFailure(
-                f"Cannot listen on {host}:{port} ({exc.strerror or type(exc).__name__}); "
-                "check WEBHOOK_LISTEN, WEBHOOK_PORT or HEALTH_PORT",
-                EXIT_LISTEN,
-            ) from None
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise EnvironmentFailure(
+            f"Cannot listen on {host}:{port} ({exc.strerror or type(exc).__name__}); "
+            "check WEBHOOK_LISTEN, WEBHOOK_PORT or HEALTH_PORT",
+            EXIT_LISTEN,
+        ) from None
+    return runner
+
+
+async def serve(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
+    """Serves until `stop`; requests under way finish (their updates are committed) first."""
+    runner = await listen(app, host, port)
+    try:
         await stop.wait()
     finally:
         await runner.cleanup()

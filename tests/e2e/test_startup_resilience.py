@@ -306,3 +306,50 @@ async def test_json_log_lines(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in proc.lines]
     assert any(e["message"].endswith("is polling") and e["level"] == "INFO" for e in entries)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+
+
+async def test_a_connection_that_hangs_is_retried_not_waited_on_for_a_minute(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue #15: a connection that hung cost aiogram's default minute, then a traceback.
+    Here the server accepts and never answers: each getMe gives up after its timeout and is
+    retried, one warning line each."""
+    import logging
+
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    from bot.startup import Stopped, until_reachable
+
+    held: list[asyncio.StreamWriter] = []
+
+    async def hang(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hang, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    session = AiohttpSession(api=TelegramAPIServer.from_base(f"http://127.0.0.1:{port}"))
+    bot = Bot(TOKEN, session=session)
+    stop = asyncio.Event()
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.startup"):
+            waiting = asyncio.create_task(
+                until_reachable("getMe", lambda: bot.get_me(request_timeout=1), stop)
+            )
+            for _ in range(200):
+                if len(caplog.records) >= 2:
+                    break
+                await asyncio.sleep(0.1)
+            stop.set()
+            with pytest.raises(Stopped):
+                await waiting
+    finally:
+        await session.close()
+        for writer in held:
+            writer.close()
+        server.close()
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) >= 2, lines
+    assert all("Telegram is unreachable (getMe" in line for line in lines)
+    assert all(r.exc_info is None for r in caplog.records)  # no traceback
