@@ -9,6 +9,7 @@ import logging
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -28,7 +29,7 @@ from bot.startup import (
     describe_database_error,
     until_reachable,
 )
-from bot.webhook import WebhookHandler, build_app, listen, serve, webhook_path
+from bot.webhook import WebhookHandler, build_app, listen, webhook_path
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import migrate
@@ -68,6 +69,7 @@ async def run(
     menus_task: asyncio.Task[int] | None = None
     sender_stop = asyncio.Event()
     menus_stop = asyncio.Event()
+    server: web.AppRunner | None = None
     try:
         async with db.session() as s:
             group = await ensure_default_group(
@@ -97,6 +99,27 @@ async def run(
             lambda: setup_default_commands(bot, settings.default_locale, group.timezone),
             stop,
         )
+        # The server (webhooks, or /healthz alone) binds before anything runs in the
+        # background: a port in use is one line at start, with nothing to wind down.
+        webhook_secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_url and settings.webhook_secret is not None
+            else None
+        )
+        if webhook_secret is not None and settings.webhook_url:
+            server = await listen(
+                build_app(
+                    health=health.handle,
+                    webhook=WebhookHandler(bot, dp, webhook_secret),
+                    path=webhook_path(settings.webhook_url),
+                ),
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+        elif settings.health_port is not None:
+            server = await listen(
+                build_app(health=health.handle), settings.webhook_listen, settings.health_port
+            )
         menus_task = asyncio.create_task(
             sync_person_menus(
                 db,
@@ -116,62 +139,46 @@ async def run(
         # Everything loaded at start lives as long as the process: keeping it out of the
         # garbage collector's full passes halved the cost of bursts of updates.
         gc.freeze()
-        if settings.webhook_url and settings.webhook_secret is not None:
-            secret = settings.webhook_secret.get_secret_value()
+        if webhook_secret is not None and settings.webhook_url:
+            url = settings.webhook_url
             await until_reachable(
                 "setWebhook",
                 lambda: bot.set_webhook(
-                    settings.webhook_url or "",
-                    secret_token=secret,
+                    url,
+                    secret_token=webhook_secret,
                     allowed_updates=dp.resolve_used_update_types(),
                     drop_pending_updates=False,
                 ),
                 stop,
             )
-            path = webhook_path(settings.webhook_url)
             log.info(
                 "@%s receives webhooks at %s (listening on %s:%s; GET /healthz)",
                 app.bot_username,
-                settings.webhook_url,
+                url,
                 settings.webhook_listen,
                 settings.webhook_port,
             )
             # The webhook stays set at exit: Telegram keeps the updates until the bot is back.
-            await serve(
-                build_app(
-                    health=health.handle,
-                    webhook=WebhookHandler(bot, dp, secret),
-                    path=path,
-                ),
-                settings.webhook_listen,
-                settings.webhook_port,
-                stop,
-            )
+            await stop.wait()
         else:
             await until_reachable(
                 "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
             )
-            health_server = None
-            if settings.health_port is not None:
-                health_server = await listen(
-                    build_app(health=health.handle), settings.webhook_listen, settings.health_port
-                )
             log.info("@%s is polling", app.bot_username)
-            try:
-                await poll(
-                    bot,
-                    dp,
-                    stop,
-                    poll_timeout=poll_timeout,
-                    allowed_updates=dp.resolve_used_update_types(),
-                )
-            finally:
-                if health_server is not None:
-                    await health_server.cleanup()
+            await poll(
+                bot,
+                dp,
+                stop,
+                poll_timeout=poll_timeout,
+                allowed_updates=dp.resolve_used_update_types(),
+            )
         log.info("stopped cleanly")
     except Stopped:
         log.info("stopped cleanly before Telegram answered")
     finally:
+        if server is not None:
+            # Requests under way finish (their updates are committed); no new ones come in.
+            await server.cleanup()
         menus_stop.set()
         if menus_task is not None:
             # It stops between two people, so a menu sent is also recorded; the rest are

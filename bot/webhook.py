@@ -111,12 +111,3 @@ async def listen(app: web.Application, host: str, port: int) -> web.AppRunner:
             EXIT_LISTEN,
         ) from None
     return runner
-
-
-async def serve(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
-    """Serves until `stop`; requests under way finish (their updates are committed) first."""
-    runner = await listen(app, host, port)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()

@@ -353,3 +353,19 @@ async def test_a_connection_that_hangs_is_retried_not_waited_on_for_a_minute(
     assert len(lines) >= 2, lines
     assert all("Telegram is unreachable (getMe" in line for line in lines)
     assert all(r.exc_info is None for r in caplog.records)  # no traceback
+
+
+async def test_a_health_port_in_use_is_one_line_and_exit_5(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with FakeTelegram(TOKEN) as telegram:
+            env = bot_env(tmp_path, TELEGRAM_API_URL=telegram.base_url, HEALTH_PORT=str(port))
+            async with running(env, tmp_path) as proc:
+                code = await asyncio.wait_for(proc.process.wait(), timeout=180)
+                await proc._reader
+    assert code == 5, proc.log
+    assert "Traceback" not in proc.log
+    errors = [line for line in proc.lines if " ERROR " in line]
+    assert len(errors) == 1 and f"Cannot listen on 127.0.0.1:{port}" in errors[0], proc.log
