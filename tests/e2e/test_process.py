@@ -38,7 +38,8 @@ async def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=30)
+        # A process start (imports, migrations) takes tens of seconds on a loaded CI machine.
+        await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=180)
         admin = telegram.user(ADMIN_ID, "Admin", language_code="en")
         await telegram.send_text(admin, "/start")
         reply = await telegram.wait_message(admin.id, "Hello", timeout=10)
