@@ -369,3 +369,31 @@ async def test_a_health_port_in_use_is_one_line_and_exit_5(tmp_path: Path) -> No
     assert "Traceback" not in proc.log
     errors = [line for line in proc.lines if " ERROR " in line]
     assert len(errors) == 1 and f"Cannot listen on 127.0.0.1:{port}" in errors[0], proc.log
+
+
+async def test_an_empty_admin_ids_is_warned_about_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue #15 item 2: with no administrator nobody can invite anybody; say so at start."""
+    import logging
+
+    from bot.app import run
+    from bot.clock import FrozenClock
+    from tests.conftest import START, make_settings
+
+    async with FakeTelegram(TOKEN) as telegram:
+        settings = make_settings(
+            f"sqlite+aiosqlite:///{tmp_path}/bot.db",
+            telegram_api_url=telegram.base_url,
+            admin_ids=frozenset(),
+        )
+        stop = asyncio.Event()
+        with caplog.at_level(logging.WARNING, logger="bot.app"):
+            task = asyncio.create_task(
+                run(settings, stop, clock=FrozenClock(START), poll_timeout=1)
+            )
+            await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=60)
+            stop.set()
+            await asyncio.wait_for(task, timeout=30)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    assert any(w.startswith("ADMIN_IDS is empty: nobody can invite anybody") for w in warnings)
