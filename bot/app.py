@@ -24,7 +24,6 @@ from bot.services.setup import ensure_default_group
 from bot.startup import (
     PROBE_TIMEOUT_S,
     Stopped,
-    check_data_dir,
     check_database,
     describe_database_error,
     until_reachable,
@@ -51,7 +50,8 @@ async def run(
             "ADMIN_IDS is empty: nobody can invite anybody until it names at least one "
             "Telegram user id"
         )
-    check_data_dir(settings.data_dir)
+    # An SQLite database's folder (DATA_DIR by default) is checked with the database; a
+    # PostgreSQL deployment needs DATA_DIR only for backups and stored files, made on demand.
     await check_database(settings.database_url)
     try:
         await migrate(settings.database_url, backups_dir=settings.data_dir / "backups")
