@@ -10,6 +10,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -55,7 +56,9 @@ async def run(
     await check_database(settings.database_url)
     try:
         await migrate(settings.database_url, backups_dir=settings.data_dir / "backups")
-    except Exception as exc:
+    except (OSError, OperationalError) as exc:
+        # The database went away or became read-only between the check and the migration;
+        # any other error is a bug in a migration and keeps its traceback.
         raise describe_database_error(settings.database_url, exc) from None
     db = Database(settings.database_url)
     if session is None and settings.proxy_url is not None:
