@@ -166,6 +166,7 @@ async def test_chat_queue_runs_one_chat_in_order_and_chats_side_by_side() -> Non
 
 async def test_healthz_reflects_a_stopped_database(tmp_path: Path) -> None:
     """With the database down, /healthz says which part failed and answers 503."""
+
     async def forever() -> None:
         await asyncio.Event().wait()
 
