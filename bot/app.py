@@ -7,6 +7,8 @@ import gc
 import logging
 
 from aiogram.client.session.base import BaseSession
+from aiohttp import web
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -14,9 +16,18 @@ from bot.context import DEFAULT_GROUP_NAME, AppContext
 from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
+from bot.health import Health
 from bot.menu_commands import setup_default_commands, sync_person_menus
 from bot.polling import poll
 from bot.services.setup import ensure_default_group
+from bot.startup import (
+    PROBE_TIMEOUT_S,
+    Stopped,
+    check_database,
+    describe_database_error,
+    until_reachable,
+)
+from bot.webhook import WebhookHandler, build_app, listen, webhook_path
 from scheduler.ticker import Ticker
 from storage.db import Database
 from storage.migrate import migrate
@@ -33,7 +44,20 @@ async def run(
     poll_timeout: int = 25,
 ) -> None:
     clock = clock or SystemClock()
-    await migrate(settings.database_url)
+    if not settings.admin_ids:
+        log.warning(
+            "ADMIN_IDS is empty: nobody can invite anybody until it names at least one "
+            "Telegram user id"
+        )
+    # An SQLite database's folder (DATA_DIR by default) is checked with the database; a
+    # PostgreSQL deployment needs DATA_DIR only for backups and stored files, made on demand.
+    await check_database(settings.database_url)
+    try:
+        await migrate(settings.database_url, backups_dir=settings.data_dir / "backups")
+    except (OSError, OperationalError) as exc:
+        # The database went away or became read-only between the check and the migration;
+        # any other error is a bug in a migration and keeps its traceback.
+        raise describe_database_error(settings.database_url, exc) from None
     db = Database(settings.database_url)
     bot = create_bot(settings, session)
     ticker: Ticker | None = None
@@ -41,12 +65,17 @@ async def run(
     menus_task: asyncio.Task[int] | None = None
     sender_stop = asyncio.Event()
     menus_stop = asyncio.Event()
+    server: web.AppRunner | None = None
     try:
         async with db.session() as s:
             group = await ensure_default_group(
                 s, name=DEFAULT_GROUP_NAME, timezone=settings.timezone, now=clock.now()
             )
-        me = await bot.get_me()
+        # Everything that asks Telegram before polling waits for the network: a bot started
+        # during an outage comes up by itself once Telegram answers.
+        me = await until_reachable(
+            "getMe", lambda: bot.get_me(request_timeout=PROBE_TIMEOUT_S), stop
+        )
         sender = Sender(db, bot, clock, RateLimiter(settings.send_rate_per_second))
         app = AppContext(
             settings=settings,
@@ -59,8 +88,34 @@ async def run(
             group_name=group.name,
         )
         dp = create_dispatcher(app)
-        await bot.delete_webhook(drop_pending_updates=False)
-        await setup_default_commands(bot, settings.default_locale, group.timezone)
+        health = Health(db, mode="webhook" if settings.webhook_url else "polling")
+        dp.update.outer_middleware(health.middleware())
+        await until_reachable(
+            "setMyCommands",
+            lambda: setup_default_commands(bot, settings.default_locale, group.timezone),
+            stop,
+        )
+        # The server (webhooks, or /healthz alone) binds before anything runs in the
+        # background: a port in use is one line at start, with nothing to wind down.
+        webhook_secret = (
+            settings.webhook_secret.get_secret_value()
+            if settings.webhook_url and settings.webhook_secret is not None
+            else None
+        )
+        if webhook_secret is not None and settings.webhook_url:
+            server = await listen(
+                build_app(
+                    health=health.handle,
+                    webhook=WebhookHandler(bot, dp, webhook_secret),
+                    path=webhook_path(settings.webhook_url),
+                ),
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+        elif settings.health_port is not None:
+            server = await listen(
+                build_app(health=health.handle), settings.webhook_listen, settings.health_port
+            )
         menus_task = asyncio.create_task(
             sync_person_menus(
                 db,
@@ -75,19 +130,51 @@ async def run(
         sender_task = asyncio.create_task(sender.run(sender_stop), name="sender")
         ticker = Ticker(app)
         ticker.start()
+        health.sender = sender_task
+        health.ticker_running = lambda: ticker is not None and ticker.scheduler.running
         # Everything loaded at start lives as long as the process: keeping it out of the
         # garbage collector's full passes halved the cost of bursts of updates.
         gc.freeze()
-        log.info("@%s is polling", app.bot_username)
-        await poll(
-            bot,
-            dp,
-            stop,
-            poll_timeout=poll_timeout,
-            allowed_updates=dp.resolve_used_update_types(),
-        )
+        if webhook_secret is not None and settings.webhook_url:
+            url = settings.webhook_url
+            await until_reachable(
+                "setWebhook",
+                lambda: bot.set_webhook(
+                    url,
+                    secret_token=webhook_secret,
+                    allowed_updates=dp.resolve_used_update_types(),
+                    drop_pending_updates=False,
+                ),
+                stop,
+            )
+            log.info(
+                "@%s receives webhooks at %s (listening on %s:%s; GET /healthz)",
+                app.bot_username,
+                url,
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            # The webhook stays set at exit: Telegram keeps the updates until the bot is back.
+            await stop.wait()
+        else:
+            await until_reachable(
+                "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
+            )
+            log.info("@%s is polling", app.bot_username)
+            await poll(
+                bot,
+                dp,
+                stop,
+                poll_timeout=poll_timeout,
+                allowed_updates=dp.resolve_used_update_types(),
+            )
         log.info("stopped cleanly")
+    except Stopped:
+        log.info("stopped cleanly before Telegram answered")
     finally:
+        if server is not None:
+            # Requests under way finish (their updates are committed); no new ones come in.
+            await server.cleanup()
         menus_stop.set()
         if menus_task is not None:
             # It stops between two people, so a menu sent is also recorded; the rest are

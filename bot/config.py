@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; checking the shape early turns a
 # pasted typo into a clear start-up error instead of an opaque 401 from Telegram later.
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
 OFFICIAL_API_URL = "https://api.telegram.org"
+
+# The project's own folder: `.env` and `data/` are looked up here, not in whatever folder the
+# bot happens to be started from (a service manager starts it in `/`).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ENV_FILE = PROJECT_ROOT / ".env"
 
 # What each variable expects, in the words printed when it is missing or invalid.
 EXPECTED: dict[str, str] = {
@@ -37,12 +52,22 @@ EXPECTED: dict[str, str] = {
     "TELEGRAM_API_LOCAL": "true or false; true only with TELEGRAM_API_URL set to a Bot API "
     "server started with --local",
     "MEETING_OPEN_EARLY_MINUTES": "a whole number of minutes from 0 to 180",
+    "DATA_DIR": "a folder for the database and stored files, like /var/lib/wg-bot",
+    "PROXY_URL": "an http, https, socks4 or socks5 proxy URL, like socks5://user:pass@host:1080",
+    "LOG_FORMAT": "text or json",
+    "ENV_FILE": "the path of an existing settings file, like /etc/wg-bot/wg-bot.env",
+    "WEBHOOK_URL": "the public https URL Telegram posts updates to, like "
+    "https://bot.example.gov.ru/telegram/webhook",
+    "WEBHOOK_SECRET": "1-256 characters A-Z, a-z, 0-9, _ and -, required with WEBHOOK_URL",
+    "WEBHOOK_LISTEN": "the address the webhook server listens on, like 127.0.0.1",
+    "WEBHOOK_PORT": "a TCP port from 1 to 65535",
+    "HEALTH_PORT": "a TCP port from 1 to 65535 for GET /healthz in polling mode",
 }
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=DEFAULT_ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
     bot_token: SecretStr
@@ -73,6 +98,22 @@ class Settings(BaseSettings):
     # How long before its start a meeting may be opened (cl. 12): the record of the meeting
     # (opened_at, the protocol's date) must not come before the time it was called for.
     meeting_open_early_minutes: int = Field(default=30, ge=0, le=180)
+    # The database (unless DATABASE_URL names another) and the stored files live here; a
+    # relative path is taken from the project's folder, like the default.
+    data_dir: Path = PROJECT_ROOT / "data"
+    # Government networks usually reach the internet only through a proxy; aiogram ignores
+    # HTTPS_PROXY, so it is named here (http://, https://, socks4:// or socks5://).
+    proxy_url: SecretStr | None = None
+    # "json" writes one JSON object a line, for log collectors.
+    log_format: Literal["text", "json"] = "text"
+    # Webhook mode: Telegram posts updates to WEBHOOK_URL (behind a reverse proxy that ends
+    # TLS); the bot listens on WEBHOOK_LISTEN:WEBHOOK_PORT and checks Telegram's secret header.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # GET /healthz in polling mode (in webhook mode the webhook server answers it).
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("bot_token")
     @classmethod
@@ -103,6 +144,14 @@ class Settings(BaseSettings):
     def _db_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("unsupported driver")
+        try:
+            parsed = make_url(value)
+        except Exception as exc:  # SQLAlchemy raises ArgumentError or ValueError by case
+            raise ValueError("not a database URL") from exc
+        # Without a name PostgreSQL connects to the user's default database and the bot
+        # would migrate into it; SQLite without a file would keep everything in memory.
+        if not parsed.database or parsed.database == ":memory:":
+            raise ValueError("no database name")
         return value
 
     @field_validator("admin_ids", mode="before")
@@ -134,6 +183,51 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone") from exc
         return value
 
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not re.match(r"^(https?|socks[45])://[^/\s]+", value.get_secret_value().strip()):
+            raise ValueError("not a proxy URL")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("not an http(s) URL")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("not a secret token")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
+    @model_validator(mode="after")
+    def _paths(self) -> Settings:
+        if not self.data_dir.is_absolute():
+            self.data_dir = (PROJECT_ROOT / self.data_dir).resolve()
+        if "database_url" not in self.model_fields_set:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'bot.db'}"
+        return self
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -152,15 +246,50 @@ def describe_error(error: ValidationError) -> str:
     """One line naming the first bad variable and what it expects; never echoes a value."""
     first = error.errors()[0]
     name = str(first["loc"][0]).upper() if first["loc"] else "SETTINGS"
-    problem = "is missing" if first["type"] == "missing" else "is invalid"
+    missing = first["type"] == "missing"
+    if name == "SETTINGS" and "WEBHOOK_SECRET" in str(first.get("msg", "")):
+        name, missing = "WEBHOOK_SECRET", True
+    problem = "is missing" if missing else "is invalid"
     expected = EXPECTED.get(name, "a valid value")
     return f"Configuration error: {name} {problem}; expected {expected}."
 
 
+def env_file() -> Path:
+    """`ENV_FILE` if set, else `.env` beside the project (read only if it exists)."""
+    named = os.environ.get("ENV_FILE", "").strip()
+    return Path(named) if named else DEFAULT_ENV_FILE
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Settings for the running process; exits with status 2 and one line on a bad setting."""
+    path = env_file()
+    if os.environ.get("ENV_FILE", "").strip() and not path.exists():
+        print(
+            f"Configuration error: ENV_FILE is invalid ({path} does not exist); "
+            f"expected {EXPECTED['ENV_FILE']}.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     try:
-        return Settings(**overrides)
+        return Settings(**{"_env_file": path, **overrides})
     except ValidationError as error:
         print(describe_error(error), file=sys.stderr)
         raise SystemExit(2) from None
+
+
+# Stands in for BOT_TOKEN where only the storage settings matter (the Alembic command line,
+# backup and restore): they must work on a server whose token is kept elsewhere.
+_NO_TOKEN = "0000:" + "x" * 35
+
+
+def storage_settings() -> Settings:
+    """The settings as the bot reads them, with BOT_TOKEN not required."""
+    overrides: dict[str, Any] = {}
+    if not os.environ.get("BOT_TOKEN"):
+        overrides["bot_token"] = _NO_TOKEN
+    settings = load_settings(**overrides)
+    return settings
+
+
+def database_url_from_settings() -> str:
+    return storage_settings().database_url

@@ -23,10 +23,13 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
         # is_local: aiogram then reads downloaded files from the server's disk, as a
         # local-mode server hands out paths rather than URLs.
+        # Government networks usually reach Telegram only through a proxy (aiogram ignores
+        # HTTPS_PROXY).
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(
                 settings.telegram_api_url, is_local=settings.telegram_api_local
-            )
+            ),
+            proxy=settings.proxy_url.get_secret_value() if settings.proxy_url else None,
         )
     # Replies to a person refused with 429 are sent again (the outbox has its own policy).
     if not any(isinstance(m, RetryReplies) for m in session.middleware[:]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.context import AppContext
 from bot.services.broadcasts import BroadcastService
 from bot.services.compliance import ComplianceService
@@ -18,6 +20,8 @@ from bot.views import tasks as task_views
 from bot.views.broadcasts import progress_text, report_text
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
+
+log = logging.getLogger(__name__)
 
 
 async def housekeeping(app: AppContext) -> None:
@@ -65,6 +69,8 @@ async def due_tasks(app: AppContext) -> None:
             },
         ).run()
     if handed:
+        # Routine ticks stay silent at INFO; a task that fell due is what an operator looks for.
+        log.info("%d due task(s) fired and handed to the outbox", handed)
         app.wake_sender()
 
 

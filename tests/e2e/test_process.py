@@ -23,8 +23,11 @@ async def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
         "TELEGRAM_API_URL": telegram.base_url,
         "ADMIN_IDS": str(ADMIN_ID),
         "PYTHONPATH": str(ROOT),
+        # Issue #15: the data folder is DATA_DIR (by default beside the project, whatever
+        # the current folder); the SQLite file goes there when DATABASE_URL is not set.
+        "DATA_DIR": str(tmp_path / "data"),
     }
-    # Started in an empty folder with no DATABASE_URL: the default SQLite file under ./data/.
+    # Started in an empty folder with no DATABASE_URL: the SQLite file under DATA_DIR.
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -35,7 +38,8 @@ async def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=30)
+        # A process start (imports, migrations) takes tens of seconds on a loaded CI machine.
+        await telegram.wait_for(lambda c: c.method == "getUpdates", timeout=180)
         admin = telegram.user(ADMIN_ID, "Admin", language_code="en")
         await telegram.send_text(admin, "/start")
         reply = await telegram.wait_message(admin.id, "Hello", timeout=10)

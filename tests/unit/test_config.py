@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import OFFICIAL_API_URL, Settings, load_settings
+from bot.config import OFFICIAL_API_URL, PROJECT_ROOT, Settings, load_settings
 
 GOOD = "123456:" + "A" * 35
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_defaults_need_only_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOT_TOKEN", GOOD)
     settings = Settings()
-    assert settings.database_url == "sqlite+aiosqlite:///./data/bot.db"
+    # Issue #15: the data folder is beside the project, not in the current directory.
+    assert settings.database_url == f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
     assert settings.telegram_api_url == OFFICIAL_API_URL
     assert settings.timezone == "Europe/Moscow"
     assert settings.default_locale == "ru"
@@ -62,9 +63,12 @@ def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().admin_ids == frozenset({111, 222, 333})
 
 
-def test_env_file_is_read(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text(f"BOT_TOKEN={GOOD}\nTIMEZONE=Asia/Yekaterinburg\n")
-    assert Settings().timezone == "Asia/Yekaterinburg"
+def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue #15: the file is named by ENV_FILE (or is `.env` beside the project), not
+    # looked up in the current directory.
+    (tmp_path / "bot.env").write_text(f"BOT_TOKEN={GOOD}\nTIMEZONE=Asia/Yekaterinburg\n")
+    monkeypatch.setenv("ENV_FILE", str(tmp_path / "bot.env"))
+    assert load_settings().timezone == "Asia/Yekaterinburg"
 
 
 @pytest.mark.parametrize(
