@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -10,7 +11,7 @@ from sqlalchemy.engine import Connection
 from storage.migrate import upgrade
 from tests.storage.test_migrations import _on
 
-NOW = "2026-11-01 09:00:00+00:00"
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def _seed_at_0008(conn: Connection) -> None:

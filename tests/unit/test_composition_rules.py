@@ -19,8 +19,10 @@ from bot.domain.composition import (
     number_clashes,
 )
 from bot.domain.roles import Role, Standing
+from bot.domain.tasks import may_assign, sees_all
 from bot.services.broadcasts import Audience, select_audience
 from bot.services.reporting import representatives
+from bot.services.tasks import ESCALATED_TO, Directory
 from storage.dto import MemberView, PersonView
 
 TODAY = date(2026, 12, 1)
@@ -129,3 +131,21 @@ def test_cl7_broadcast_to_members_reaches_every_member_and_no_secretariat_only_s
     assert ids(select_audience(roster, Audience.EVERYONE, None)) == [1, 2, 3, 4, 5, 6]
     # cl. 4 г: a unit's representatives are those holding the role, main or extra.
     assert representatives(roster) == {5: [3, 6]}
+
+
+def test_cl7_task_notices_reach_a_member_in_the_secretariat_not_one_outside_the_bot() -> None:
+    """cl. 4 д-е, 7: escalations and completion reports go to whoever holds the role, main or
+    extra, and only to people with a chat."""
+    clerk = _member(1, Role.MEMBER, frozenset({Role.SECRETARIAT}))
+    absent = MemberView(
+        2,
+        PersonView(2, None, "Не в боте", "Не в боте", None),
+        Role.CHAIR,
+        None,
+        None,
+        datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    directory = Directory([clerk, absent, _member(3, Role.MEMBER)], [])
+    assert [m.person.id for m in directory.holding(ESCALATED_TO)] == [1]
+    standing = Standing(Role.MEMBER, extra_roles=frozenset({Role.SECRETARIAT}))
+    assert sees_all(standing) and may_assign(standing)
