@@ -70,7 +70,7 @@ class UnitCb(Payload, prefix="un"):
     unit: int = 0
 
 
-class CompositionCb(CallbackData, prefix="cp"):
+class CompositionCb(Payload, prefix="cp"):
     """The approved composition (cl. 9): acts, including members by an act, a member's
     extra roles, invitation and removal by an act; `role` is a Role or act kind value."""
 
