@@ -284,6 +284,14 @@ def consent_state(
     return ConsentState.SILENT, None
 
 
+def position_settled(person_id: int, objections: Sequence[Objection]) -> bool:
+    """Cl. 15: an objection considered at a conciliation meeting with the text kept, or
+    withdrawn by the objector, is the member's position on record: nobody waits for their
+    consent, and they are not reminded to give it."""
+    own = [o for o in objections if o.person_id == person_id and o.outcome != "open"]
+    return bool(own) and own[-1].outcome in ("unchanged", "withdrawn")
+
+
 def consent_record(
     present: Sequence[tuple[int, str]],
     consents: Mapping[int, str],

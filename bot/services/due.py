@@ -28,6 +28,7 @@ from bot.domain.meetings import (
     needs_warning,
     reminder_fate,
 )
+from bot.domain.protocol import Objection, position_settled
 from bot.domain.roles import MEMBER_ROLES, Role
 from bot.i18n import Translator
 from bot.services.guests import to_guests
@@ -138,10 +139,16 @@ class DueService:
         answered = {
             a.person_id for a in await protocols.answers(protocol.id) if a.version == version
         }
+        objections = [
+            Objection(d.person_id, d.item_number, d.status)
+            for d in await protocols.disagreements(protocol.id)
+        ]
         present = await self.meetings.attendance_history(protocol.meeting_id)
         envelopes = []
         for member in await self.roster.members(task.group_id):
             if member.person.id not in present or member.person.id in answered:
+                continue
+            if position_settled(member.person.id, objections):
                 continue
             if not member.is_member or member.person.telegram_id is None:
                 continue

@@ -55,7 +55,10 @@ def card(
     elif c.extraordinary:
         lines.append(t("protocol.card_extraordinary"))
     hours = f"{c.meeting_time}–{c.closed_time}" if c.closed_time else c.meeting_time
-    lines.append(t("protocol.card_held", date=t.date(c.meeting_date), hours=hours))
+    held = s.meeting.opened_at or s.meeting.starts_at
+    lines.append(
+        t("protocol.card_held", date=t.date(c.meeting_date), hours=hours, zone=t.zone_label(held))
+    )
     lines.append(
         t(
             "protocol.card_quorum",

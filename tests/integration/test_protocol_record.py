@@ -6,7 +6,7 @@ apart."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
@@ -408,7 +408,7 @@ async def test_cl13_additional_items_and_the_day_actually_held_are_in_the_protoc
     await _open_protocol(world, p["clerk"])
     card = world.client.last_text(p["clerk"]) or ""
     assert "Внеочередное заседание" in card
-    assert "Проведено: 6 декабря 2026 г., 10:00–11:30" in card
+    assert "Проведено: 6 декабря 2026 г., 10:00–11:30 (МСК)" in card
     assert "3. О пилотном проекте" in card
     assert "«за» — 3, «против» — 0, «воздержались» — 0 из 3 присутствовавших" in card
     assert "включён консенсусом" in card
@@ -426,3 +426,36 @@ async def test_cl13_additional_items_and_the_day_actually_held_are_in_the_protoc
     ) in text
     assert "Не включены в повестку дня:" in text
     assert "«за» — 1, «против» — 2" in text and "Вопрос не включён в повестку дня." in text
+
+
+async def test_cl15_a_settled_objector_is_not_reminded_to_consent_to_a_later_version(
+    world: World,
+) -> None:
+    """cl. 15: an objection considered with the text kept is the member's position on record;
+    when the text is later edited for another reason and consent is asked again, the others
+    are reminded and the objector is not."""
+    p = await _held_meeting(world)
+    await _draft_and_request(world, p)
+    await _object(world, p["m1"], "2", "Нужно указать срок")
+    await world.client.click(p["chair"], "Назначить согласительное совещание (вопрос 2)")
+    await world.client.send(p["chair"], "08.12.2026 10:00")
+    await world.deliver()
+    await _hold_conciliation(world, p, CONCIL)
+    await world.client.send(p["chair"], "/protocols")
+    await world.client.click(p["chair"], "Протокол № 1/2026")
+    await world.client.click(p["chair"], "Без изменений")
+    await world.deliver()
+    # The secretariat corrects item 1: a new version, and consent is asked again.
+    await _write_item(world, p["clerk"], 1, "Решение по вопросу 1, уточнённое.")
+    await world.deliver()
+    before = len(world.session.requests)
+    world.clock.advance(timedelta(days=1, seconds=1))
+    await world.run_jobs()
+    await world.deliver()
+    reminded = {
+        r.chat_id
+        for r in world.session.requests[before:]
+        if isinstance(r, SendMessage) and "Напоминание: согласование протокола" in r.text
+    }
+    assert p["m0"].id in reminded
+    assert p["m1"].id not in reminded

@@ -226,6 +226,7 @@ def test_any_aware_start_is_written_as_the_same_utc_instant(
     _, event = parse(data)
     # iCalendar DATE-TIME has whole seconds. Compared as instants: Python never calls a
     # wall time in a repeated hour (PEP 495 fold) equal to one in another zone.
+    assert isinstance(event.start, datetime)
     assert event.start.timestamp() == starts_at.replace(microsecond=0).timestamp()
     stamp = starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{stamp}\r\n".encode() in data

@@ -252,3 +252,16 @@ def test_cl12_cl13_docx_states_the_hours_held_extraordinary_and_every_additional
         )
     )
     assert "согласительного совещания" in conciliation and "№ С-1/2026" in conciliation
+
+
+def test_cl15_a_kept_or_withdrawn_objection_settles_the_position_and_a_change_does_not() -> None:
+    from bot.domain.protocol import Objection, position_settled
+
+    assert position_settled(1, [Objection(1, 2, "unchanged")])
+    assert position_settled(1, [Objection(1, 2, "withdrawn")])
+    # A changed text asks for the objector's consent to the new version.
+    assert not position_settled(1, [Objection(1, 2, "changed")])
+    assert not position_settled(1, [Objection(1, 2, "open")])
+    # The latest settled objection decides; others' objections say nothing of this member.
+    assert not position_settled(1, [Objection(1, 2, "unchanged"), Objection(1, 1, "changed")])
+    assert not position_settled(1, [Objection(2, 2, "unchanged")])
