@@ -1,0 +1,146 @@
+"""Issue #12, «A record that holds up», played over HTTP: the composition approved by an act
+(cl. 9) with one member who never joins, a member who also represents their unit (cl. 7),
+the chair's absence recorded by the secretariat and the deputy presiding (cl. 11), quorum
+counted over the whole composition when a vote on an additional item closes (cl. 13-14),
+the protocol with an objection settled by a conciliation meeting (cl. 15), its DOCX
+unchanged by later changes of the roster, and the unit's quarterly report (cl. 4 г)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from docx import Document
+
+from tests.conftest import ADMIN_ID
+from tests.e2e.conftest import RunningBot
+from tests.e2e.steps import (
+    add_unit,
+    invite_and_join,
+    include_in_composition,
+    join_from_roster,
+    open_card,
+    press,
+    open_member,
+    record_composition_act,
+    say,
+    sent_after,
+    schedule_meeting,
+    tap,
+    tap_for_answer,
+)
+
+ACT = "распоряжение № 45-р от 25 ноября 2026 г."
+UNIT = "Отдел качества"
+CHAIR, DEPUTY = "Председатель Пётр", "Заместитель Зоя"
+REP = "Член Анна"  # a member who is also the unit's representative
+MEMBERS = (REP, "Член Борис", "Член Вера", "Член Глеб")
+ABSENT = "Член Дарья"  # included by the act, never joins the bot
+TITLE = "Декабрьское заседание"
+ITEM = "О стандарте обслуживания"
+EXTRA = "О графике приёма граждан"
+
+
+async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
+    tg = running.server
+    admin = tg.user(ADMIN_ID, "Админ")
+    clerk = tg.user(9401, "Clerk")
+    people = {
+        CHAIR: tg.user(9402, "Chair"),
+        DEPUTY: tg.user(9403, "Deputy"),
+        **{name: tg.user(9410 + i, f"M{i}") for i, name in enumerate(MEMBERS)},
+    }
+
+    # 1. The secretariat joins, records the act and includes seven people under it (cl. 9).
+    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await add_unit(tg, clerk, UNIT)
+    card = await record_composition_act(tg, clerk, "распоряжение", "45-р", "25.11.2026")
+    assert f"Акт: {ACT}" in (card.text or "")
+    roles = {CHAIR: "председатель рабочей группы", DEPUTY: "заместитель председателя"}
+    for name in (CHAIR, DEPUTY, *MEMBERS, ABSENT):
+        unit = UNIT if name == REP else "без подразделения"
+        role = roles.get(name, "член рабочей группы")
+        await include_in_composition(tg, clerk, ACT, name, role, unit)
+    for name, user in people.items():
+        greeting = await join_from_roster(tg, clerk, name, user)
+        assert f"Здравствуйте, {name}!" in (greeting.text or "")
+    listing = await say(tg, clerk, "/members", "Состав рабочей группы")
+    text = listing.text or ""
+    assert "7 членов рабочей группы" in text
+    assert "⏳ 1 человек ещё не подключён к боту" in text
+    assert f"<b>{ABSENT}</b> — член рабочей группы — ⏳ не подключён(а) к боту" in text
+    acts = await say(tg, clerk, "/composition", "Акты об утверждении состава")
+    assert "В составе 7 членов рабочей группы" in (acts.text or "")
+    assert f"• {ACT} — включено: 7, выведено: 0" in (acts.text or "")
+
+    # 2. The member is made the unit's representative too (cl. 7).
+    await open_member(tg, clerk, REP)
+    await tap(tg, clerk, "Дополнительные роли", "Дополнительные роли:")
+    assert await tap_for_answer(tg, clerk, "представитель структурного подразделения") == (
+        "Роли обновлены."
+    )
+    card = await open_member(tg, clerk, REP)
+    assert "Также: представитель структурного подразделения" in (card.text or "")
+    rep = people[REP]
+    again = await say(tg, rep, "/start", "Ваша роль")
+    assert (
+        "Ваша роль: член рабочей группы, представитель структурного подразделения, Отдел качества."
+        in (again.text or "")
+    )
+
+    # 3. The chair schedules; then cannot be reached, so the secretariat records the absence
+    # and the deputy approves the agenda (cl. 11, 13).
+    chair, deputy = people[CHAIR], people[DEPUTY]
+    await schedule_meeting(tg, chair, TITLE, "Зал коллегии", "05.12.2026 15:00")
+    await say(tg, clerk, "/absence", "Период отсутствия председателя")
+    start = len(tg.calls)
+    await say(tg, clerk, "01.12.2026 - 10.12.2026", "Отсутствие председателя записано")
+    told = await sent_after(tg, start, deputy.id, "Отсутствие председателя")
+    assert "Записал(а): Секретарь Сергей" in (told.text or "")
+    await open_card(tg, deputy, "/agenda", "Добавить вопрос", "Вопрос повестки")
+    await say(tg, deputy, ITEM, "Пояснение к вопросу")
+    await tap(tg, deputy, "Готово", f"1. {ITEM}")
+    card = await tap(tg, deputy, "Утвердить повестку", "Утверждена")
+    assert f"Утверждена заместителем председателя: {DEPUTY}" in (card.text or "")
+
+    # 4. Opened 2 minutes before its start; the deputy and four members check in (cl. 14).
+    running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
+    card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
+    start = len(tg.calls)
+    await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
+    present = (deputy, people[REP], people["Член Борис"], people["Член Вера"], people["Член Глеб"])
+    for n, user in enumerate(present, start=1):
+        await sent_after(tg, start, user.id, "Заседание открыто")
+        answer = await tap_for_answer(tg, user, "Отметиться")
+        assert answer == f"✅ Вы отмечены. Присутствуют {n} из 7."
+    # The secretariat's live card counts the whole composition, the one not in the bot too.
+    await sent_after(
+        tg, start, clerk.id, "Присутствуют членов рабочей группы: 5 из 7 (для кворума нужно 4)"
+    )
+
+    # 5. An additional item is proposed and put to the vote; quorum is lost and closing is
+    # refused; a member checks in again and the vote closes with its result (cl. 13-14).
+    gleb, vera = people["Член Глеб"], people["Член Вера"]
+    await say(tg, gleb, "/propose", "Формулировка вопроса")
+    await say(tg, gleb, EXTRA, "Краткое пояснение")
+    await tap(tg, gleb, "Пропустить", "Материалы к вопросу")
+    await tap(tg, gleb, "Пропустить", "дополнительный вопрос")
+    await tap_for_answer(tg, gleb, "Покинуть заседание")
+    start = len(tg.calls)
+    await say(tg, deputy, "/agenda", "Повестка")
+    await tap_for_answer(tg, deputy, f"На голосование: {EXTRA}")
+    for user in (people[REP], people["Член Борис"]):
+        await sent_after(tg, start, user.id, "Голосование по дополнительному вопросу")
+        assert "Голос учтён: За" in await tap_for_answer(tg, user, "За")
+    await tap_for_answer(tg, vera, "Покинуть заседание")
+    await say(tg, deputy, "/agenda", "Повестка")
+    refusal = await tap_for_answer(tg, deputy, f"Завершить голосование: {EXTRA}")
+    assert refusal == (
+        "Завершить голосование нельзя: нет кворума — присутствуют 3 из 7 членов рабочей "
+        "группы, нужно не менее 4 (п. 14 Положения). Голосование продолжается."
+    )
+    await tap_for_answer(tg, vera, "Отметиться")
+    assert "Голос учтён: За" in await tap_for_answer(tg, vera, "За")
+    await say(tg, deputy, "/agenda", "Повестка")
+    result = await tap_for_answer(tg, deputy, f"Завершить голосование: {EXTRA}")
+    assert result == "Вопрос включён в повестку большинством присутствующих."
