@@ -144,3 +144,60 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await say(tg, deputy, "/agenda", "Повестка")
     result = await tap_for_answer(tg, deputy, f"Завершить голосование: {EXTRA}")
     assert result == "Вопрос включён в повестку большинством присутствующих."
+
+    # 6. The recording, the closing, the protocol with every item's РЕШИЛИ, consent, an
+    # objection settled by a conciliation meeting «Без изменений» (cl. 12, 14-15).
+    card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
+    await press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
+    start = len(tg.calls)
+    await tg.send_audio(clerk, "AUD", "rec.mp3", "audio/mpeg", 3, b"mp3")
+    await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
+    card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
+    card = await press(tg, clerk, card, "Закрыть заседание", "проведено")
+    await press(tg, clerk, card, "Протокол", "Протокол № 1/2026")
+    for number, decided in ((1, "Одобрить стандарт."), (2, "Утвердить график приёма.")):
+        await tap(tg, clerk, f"Вопрос {number}: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
+        await say(tg, clerk, f"{DEPUTY} о вопросе {number}", "ВЫСТУПИЛИ")
+        await tap(tg, clerk, "Пропустить", "РЕШИЛИ")
+        await say(tg, clerk, decided, "Поручения")
+        await tap(tg, clerk, "Без поручений", "Протокол № 1/2026")
+    start = len(tg.calls)
+    await tap(tg, clerk, "Направить на согласование", "на согласовании")
+    consenting = [deputy, people[REP], vera, gleb]
+    boris = people["Член Борис"]
+    for user in (*consenting, boris):
+        request = await sent_after(tg, start, user.id, "Согласование протокола")
+        assert request.method == "sendDocument"
+    for user in consenting:
+        await tap(tg, user, "Подтверждаю устное согласие", "Как вы участвовали")
+        await tap(tg, user, "Очно", "Устное согласие записано")
+    await tap(tg, boris, "Есть возражение", "К какому вопросу")
+    await tap(tg, boris, "1", "Изложите возражение")
+    start = len(tg.calls)
+    await say(tg, boris, "Нужно указать срок внедрения", "Возражение записано")
+    # The chair is absent: the deputy hears of the objection and calls the meeting.
+    await sent_after(tg, start, deputy.id, "Возражение к протоколу № 1/2026")
+    await tap(tg, deputy, "Назначить согласительное совещание (вопрос 1)", "Дата и время")
+    await say(tg, deputy, "08.12.2026 10:00", "Согласительное совещание назначено")
+    await sent_after(tg, start, boris.id, "Согласительное совещание по протоколу")
+
+    running.clock.set(datetime(2026, 12, 8, 6, 58, tzinfo=UTC))
+    concil = "Открыть: Согласительное совещание: протокол № 1/2"
+    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    start = len(tg.calls)
+    await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
+    for user in (deputy, boris):
+        await sent_after(tg, start, user.id, "Заседание открыто")
+        await tap_for_answer(tg, user, "Отметиться")
+    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    await press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
+    await tg.send_audio(clerk, "AUD2", "concil.mp3", "audio/mpeg", 3, b"mp3")
+    await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
+    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    await press(tg, clerk, card, "Закрыть заседание", "проведено")
+    card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
+    start = len(tg.calls)
+    await press(tg, deputy, card, "Без изменений", "Протокол № 1/2026")
+    for user in (boris, clerk):
+        told = await sent_after(tg, start, user.id, "Возражение к протоколу № 1/2026, вопрос 1")
+        assert "текст оставлен без изменений" in (told.text or "")
