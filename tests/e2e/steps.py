@@ -240,3 +240,12 @@ async def join_from_roster(tg: FakeTelegram, clerk: FakeUser, name: str, user: F
     link = re.search(r"start=(inv_[A-Za-z0-9_-]+)", made.text or "")
     assert link, made.text
     return await say(tg, user, f"/start {link.group(1)}", "Здравствуйте")
+
+
+async def document_after(tg: FakeTelegram, start: int, chat_id: int) -> Call:
+    """The first document sent to the chat since `start`."""
+    return await tg.wait_for(
+        lambda call: (
+            call.method == "sendDocument" and call.chat_id == chat_id and _is_after(tg, start, call)
+        )
+    )

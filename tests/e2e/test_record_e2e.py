@@ -16,6 +16,8 @@ from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
 from tests.e2e.steps import (
     add_unit,
+    answered_after,
+    document_after,
     invite_and_join,
     include_in_composition,
     join_from_roster,
@@ -201,3 +203,68 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     for user in (boris, clerk):
         told = await sent_after(tg, start, user.id, "Возражение к протоколу № 1/2026, вопрос 1")
         assert "текст оставлен без изменений" in (told.text or "")
+
+    # 7. The deputy presided and signs after the confirmation; everyone in the bot receives
+    # the DOCX (cl. 11, 15).
+    card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "на согласовании")
+    start = len(tg.calls)
+    await press(tg, deputy, card, "Подписать протокол", "изменить нельзя")
+    await tap(tg, deputy, "Подтвердить", "подписан")
+    for user in (chair, clerk, *people.values()):
+        got = await sent_after(tg, start, user.id, "Подписан протокол № 1/2026")
+        assert got.method == "sendDocument"
+    name, signed = next(
+        c.files["document"]
+        for c in tg.calls[start:]
+        if c.method == "sendDocument" and "document" in c.files
+    )
+    assert name == "Протокол № 1-2026 от 05.12.2026.docx"
+    text = "\n".join(p.text for p in Document(io.BytesIO(signed)).paragraphs)
+    assert f"Председательствующий — {DEPUTY} (заместитель председателя" in text, text
+    assert "Кворум имеется (5 из 7 членов рабочей группы)" in text
+    assert (
+        "Член Борис — возражение по вопросу 1 рассмотрено на согласительном совещании "
+        "от 08.12.2026, текст оставлен без изменений" in text
+    )
+    assert "Член Борис — позиция" not in text
+    assert f"{REP} — устное согласие (очно)" in text
+    assert "ПРОЕКТ" not in text
+
+    # 8. The roster changes afterwards: a member is withdrawn by a new act and another moves
+    # to a unit. The signed DOCX downloaded from the card is the distributed one, byte for
+    # byte (cl. 9, 15).
+    await record_composition_act(tg, clerk, "распоряжение", "51-р", "08.12.2026")
+    await open_member(tg, clerk, "Член Глеб")
+    await tap(tg, clerk, "Вывести из состава", "Выберите акт")
+    await tap(tg, clerk, "распоряжение № 51-р от 8 декабря 2026 г.", "Вывести из состава")
+    start = len(tg.calls)
+    listing = await tap(tg, clerk, "Подтвердить", "Состав рабочей группы")
+    await answered_after(tg, start, "Выведен(а) из состава: Член Глеб.")
+    assert "6 членов рабочей группы" in (listing.text or "")
+    assert "Член Глеб" not in (listing.text or "")
+    await open_member(tg, clerk, "Член Вера")
+    await tap(tg, clerk, "Изменить подразделение", "Подразделение для")
+    await tap(tg, clerk, UNIT, f"Подразделение: {UNIT}")
+    # The bot has no way to change a person's full name (ФИО): that part of the issue's
+    # step is not played.
+    card = await open_card(tg, vera, "/protocols", "Протокол № 1/2026", "подписан")
+    start = len(tg.calls)
+    await tg.click_button(vera, (vera.id, card.result["message_id"]), "Скачать DOCX")
+    again = await document_after(tg, start, vera.id)
+    assert again.files["document"] == (name, signed)
+
+    # 9. The quarter nears its end: the member who represents the unit submits its report
+    # (cl. 4 г, 7).
+    start = len(tg.calls)
+    running.clock.set(datetime(2026, 12, 27, 7, 0, 1, tzinfo=UTC))
+    notice = await sent_after(tg, start, rep.id, "Открыт отчётный период")
+    assert f"Подразделение: {UNIT}" in (notice.text or "")
+    card = await say(tg, rep, "/report", UNIT)
+    rows = card.result.get("reply_markup", {}).get("inline_keyboard", [])
+    assert "Представить сведения" in [b["text"] for row in rows for b in row]
+    await tap(tg, rep, "Представить сведения", "Отправьте текст сводной информации")
+    await say(tg, rep, "Проведено обучение 12 сотрудников.", "Приложите файл")
+    await tap(tg, rep, "Пропустить", "Проверьте сведения")
+    done = await tap(tg, rep, "Подтвердить", "Сведения приняты")
+    assert "с опозданием" not in (done.text or "")
+    await sent_after(tg, start, clerk.id, "Сведения представляет 1 подразделение")
