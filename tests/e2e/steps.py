@@ -249,3 +249,13 @@ async def document_after(tg: FakeTelegram, start: int, chat_id: int) -> Call:
             call.method == "sendDocument" and call.chat_id == chat_id and _is_after(tg, start, call)
         )
     )
+
+
+async def refused(tg: FakeTelegram, user: FakeUser, button: str) -> str:
+    """The user presses `button` on the newest message that has it and is refused: the
+    answer is an alert (UX: a refusal is an alert); returns its text."""
+    start = len(tg.calls)
+    await tg.click_button(user, _latest_with_button(tg, user, button), button)
+    answer = await answered_after(tg, start)
+    assert answer.params.get("show_alert") is True, answer.params
+    return str(answer.params.get("text"))

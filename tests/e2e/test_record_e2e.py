@@ -18,16 +18,17 @@ from tests.e2e.steps import (
     add_unit,
     answered_after,
     document_after,
-    invite_and_join,
     include_in_composition,
+    invite_and_join,
     join_from_roster,
     open_card,
-    press,
     open_member,
+    press,
     record_composition_act,
+    refused,
     say,
-    sent_after,
     schedule_meeting,
+    sent_after,
     tap,
     tap_for_answer,
 )
@@ -105,7 +106,15 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     card = await tap(tg, deputy, "Утвердить повестку", "Утверждена")
     assert f"Утверждена заместителем председателя: {DEPUTY}" in (card.text or "")
 
-    # 4. Opened 2 minutes before its start; the deputy and four members check in (cl. 14).
+    # 4. Not opened 40 minutes before its start; opened 2 minutes before; the deputy and
+    # four members check in (cl. 12, 14).
+    running.clock.set(datetime(2026, 12, 5, 11, 20, tzinfo=UTC))
+    await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
+    early = await refused(tg, clerk, "Открыть заседание")
+    assert early == (
+        "Заседание ещё нельзя открыть: открыть его можно не раньше чем за 30 мин. до начала, "
+        "то есть с 5 декабря 2026 г., 14:30 (МСК)."
+    )
     running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
     start = len(tg.calls)
@@ -136,7 +145,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
         assert "Голос учтён: За" in await tap_for_answer(tg, user, "За")
     await tap_for_answer(tg, vera, "Покинуть заседание")
     await say(tg, deputy, "/agenda", "Повестка")
-    refusal = await tap_for_answer(tg, deputy, f"Завершить голосование: {EXTRA}")
+    refusal = await refused(tg, deputy, f"Завершить голосование: {EXTRA}")
     assert refusal == (
         "Завершить голосование нельзя: нет кворума — присутствуют 3 из 7 членов рабочей "
         "группы, нужно не менее 4 (п. 14 Положения). Голосование продолжается."
@@ -183,11 +192,13 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await say(tg, deputy, "08.12.2026 10:00", "Согласительное совещание назначено")
     await sent_after(tg, start, boris.id, "Согласительное совещание по протоколу")
 
+    # The deputy, presiding in the chair's absence, opens and closes it; the secretariat
+    # attaches its recording.
     running.clock.set(datetime(2026, 12, 8, 6, 58, tzinfo=UTC))
     concil = "Открыть: Согласительное совещание: протокол № 1/2"
-    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
+    card = await open_card(tg, deputy, "/meetings", concil, "Статус")
     start = len(tg.calls)
-    await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
+    await press(tg, deputy, card, "Открыть заседание", "Идёт заседание")
     for user in (deputy, boris):
         await sent_after(tg, start, user.id, "Заседание открыто")
         await tap_for_answer(tg, user, "Отметиться")
@@ -195,8 +206,8 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
     await tg.send_audio(clerk, "AUD2", "concil.mp3", "audio/mpeg", 3, b"mp3")
     await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
-    card = await open_card(tg, clerk, "/meetings", concil, "Статус")
-    await press(tg, clerk, card, "Закрыть заседание", "проведено")
+    card = await open_card(tg, deputy, "/meetings", concil, "Статус")
+    await press(tg, deputy, card, "Закрыть заседание", "проведено")
     card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
     start = len(tg.calls)
     await press(tg, deputy, card, "Без изменений", "Протокол № 1/2026")
@@ -245,6 +256,8 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await open_member(tg, clerk, "Член Вера")
     await tap(tg, clerk, "Изменить подразделение", "Подразделение для")
     await tap(tg, clerk, UNIT, f"Подразделение: {UNIT}")
+    # Doubtful, reported to the lead: after this change the card says «В составе с
+    # 8 декабря 2026 г.» — the date of the unit change, not of the inclusion (1 декабря).
     # The bot has no way to change a person's full name (ФИО): that part of the issue's
     # step is not played.
     card = await open_card(tg, vera, "/protocols", "Протокол № 1/2026", "подписан")
