@@ -136,25 +136,29 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await say(tg, gleb, EXTRA, "Краткое пояснение")
     await tap(tg, gleb, "Пропустить", "Материалы к вопросу")
     await tap(tg, gleb, "Пропустить", "дополнительный вопрос")
-    await tap_for_answer(tg, gleb, "Покинуть заседание")
+    left = await tap_for_answer(tg, gleb, "Покинуть заседание")
+    assert left == "Вы отмечены как покинувший(ая) заседание. Присутствуют 4 из 7."
     start = len(tg.calls)
     await say(tg, deputy, "/agenda", "Повестка")
     await tap_for_answer(tg, deputy, f"На голосование: {EXTRA}")
     for user in (people[REP], people["Член Борис"]):
         await sent_after(tg, start, user.id, "Голосование по дополнительному вопросу")
         assert "Голос учтён: За" in await tap_for_answer(tg, user, "За")
-    await tap_for_answer(tg, vera, "Покинуть заседание")
+    left = await tap_for_answer(tg, vera, "Покинуть заседание")
+    assert left == "Вы отмечены как покинувший(ая) заседание. Присутствуют 3 из 7."
     await say(tg, deputy, "/agenda", "Повестка")
     refusal = await refused(tg, deputy, f"Завершить голосование: {EXTRA}")
     assert refusal == (
         "Завершить голосование нельзя: нет кворума — присутствуют 3 из 7 членов рабочей "
         "группы, нужно не менее 4 (п. 14 Положения). Голосование продолжается."
     )
-    await tap_for_answer(tg, vera, "Отметиться")
+    assert await tap_for_answer(tg, vera, "Отметиться") == "✅ Вы отмечены. Присутствуют 4 из 7."
     assert "Голос учтён: За" in await tap_for_answer(tg, vera, "За")
     await say(tg, deputy, "/agenda", "Повестка")
     result = await tap_for_answer(tg, deputy, f"Завершить голосование: {EXTRA}")
     assert result == "Вопрос включён в повестку большинством присутствующих."
+    ballot = await sent_after(tg, start, rep.id, "Голосование по дополнительному вопросу завершено")
+    assert "За 3, против 0, воздержались 0; присутствовали 4." in (ballot.text or "")
 
     # 6. The recording, the closing, the protocol with every item's РЕШИЛИ, consent, an
     # objection settled by a conciliation meeting «Без изменений» (cl. 12, 14-15).
