@@ -153,3 +153,109 @@ async def hold_meeting(
     await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
     return await press(tg, clerk, card, "Закрыть заседание", "проведено")
+
+
+def _latest_with_button(tg: FakeTelegram, user: FakeUser, button: str) -> tuple[int, int]:
+    for message in reversed(tg.messages(user.id)):
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        if any(b.get("text") == button for row in rows for b in row):
+            return user.id, int(message["message_id"])
+    raise AssertionError(f"no message in chat {user.id} has the button {button!r}")
+
+
+async def say(tg: FakeTelegram, user: FakeUser, text: str, expect: str) -> Call:
+    """The user types `text`; returns the first message since then in their chat showing
+    `expect`."""
+    start = len(tg.calls)
+    await tg.send_text(user, text)
+    return await sent_after(tg, start, user.id, expect)
+
+
+async def tap(tg: FakeTelegram, user: FakeUser, button: str, expect: str) -> Call:
+    """The user presses `button` on the newest message that has it; returns the first
+    message since then in their chat showing `expect` (the edited card or a new one)."""
+    start = len(tg.calls)
+    await tg.click_button(user, _latest_with_button(tg, user, button), button)
+    return await sent_after(tg, start, user.id, expect)
+
+
+async def tap_for_answer(tg: FakeTelegram, user: FakeUser, button: str, contains: str = "") -> str:
+    """The user presses `button` on the newest message that has it; returns the text of
+    the callback answer (an alert or a toast) that has `contains`."""
+    start = len(tg.calls)
+    await tg.click_button(user, _latest_with_button(tg, user, button), button)
+    answer = await answered_after(tg, start, contains)
+    return str(answer.params.get("text"))
+
+
+async def add_unit(tg: FakeTelegram, user: FakeUser, name: str) -> None:
+    """/units → «Добавить подразделение» → the name."""
+    await say(tg, user, "/units", "подразделения")
+    await tap(tg, user, "Добавить подразделение", "название подразделения")
+    await say(tg, user, name, f"«{name}» добавлено")
+
+
+async def record_composition_act(
+    tg: FakeTelegram, clerk: FakeUser, kind: str, number: str, signed_on: str
+) -> Call:
+    """/composition → «Внести акт» → kind, number, date, no file → «Подтвердить» (cl. 9);
+    returns the act's card."""
+    await say(tg, clerk, "/composition", "Акты об утверждении состава")
+    await tap(tg, clerk, "Внести акт", "Вид акта")
+    await tap(tg, clerk, kind, "Номер акта")
+    await say(tg, clerk, number, "Дата подписания акта")
+    await say(tg, clerk, signed_on, "Прикрепите файл акта")
+    await tap(tg, clerk, "Без файла", "Проверьте реквизиты акта")
+    return await tap(tg, clerk, "Подтвердить", "Акт:")
+
+
+async def include_in_composition(
+    tg: FakeTelegram, clerk: FakeUser, act: str, name: str, role: str, unit: str
+) -> Call:
+    """From the act's card: «Включить в состав» → name → role → unit → «Подтвердить»;
+    returns the new member's card."""
+    await say(tg, clerk, "/composition", "Акты об утверждении состава")
+    await tap(tg, clerk, act, f"Акт: {act}")
+    await tap(tg, clerk, "Включить в состав", "ФИО члена рабочей группы")
+    await say(tg, clerk, name, "Роль в рабочей группе")
+    await tap(tg, clerk, role, "Структурное подразделение")
+    await tap(tg, clerk, unit, "Включить в состав рабочей группы?")
+    start = len(tg.calls)
+    card = await tap(tg, clerk, "Подтвердить", "Не подключён(а) к боту")
+    await answered_after(tg, start, f"Включён(а) в состав: {name}")
+    return card
+
+
+async def open_member(tg: FakeTelegram, clerk: FakeUser, name: str) -> Call:
+    """/members, then the member's card."""
+    await say(tg, clerk, "/members", "Состав рабочей группы")
+    return await tap(tg, clerk, name, "Роль:")
+
+
+async def join_from_roster(tg: FakeTelegram, clerk: FakeUser, name: str, user: FakeUser) -> Call:
+    """The member's card → «Пригласить в бот»; the person opens the link; returns the
+    greeting."""
+    await open_member(tg, clerk, name)
+    made = await tap(tg, clerk, "Пригласить в бот", "start=inv_")
+    link = re.search(r"start=(inv_[A-Za-z0-9_-]+)", made.text or "")
+    assert link, made.text
+    return await say(tg, user, f"/start {link.group(1)}", "Здравствуйте")
+
+
+async def document_after(tg: FakeTelegram, start: int, chat_id: int) -> Call:
+    """The first document sent to the chat since `start`."""
+    return await tg.wait_for(
+        lambda call: (
+            call.method == "sendDocument" and call.chat_id == chat_id and _is_after(tg, start, call)
+        )
+    )
+
+
+async def refused(tg: FakeTelegram, user: FakeUser, button: str) -> str:
+    """The user presses `button` on the newest message that has it and is refused: the
+    answer is an alert (UX: a refusal is an alert); returns its text."""
+    start = len(tg.calls)
+    await tg.click_button(user, _latest_with_button(tg, user, button), button)
+    answer = await answered_after(tg, start)
+    assert answer.params.get("show_alert") is True, answer.params
+    return str(answer.params.get("text"))
