@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.domain.roles import Role
 from storage.db import roster_changed
 from storage.dto import CompositionActView, GroupView, MemberView, PersonView, UnitView
-from storage.models import CompositionAct, Membership, Person, StructuralUnit, WorkingGroup
+from storage.models import (
+    CompositionAct,
+    Membership,
+    Person,
+    StructuralUnit,
+    UTCDateTime,
+    WorkingGroup,
+)
 
 
 def act_view(row: CompositionAct, included: int = 0, removed: int = 0) -> CompositionActView:
@@ -181,8 +189,27 @@ class RosterRepository:
 
     # Memberships
     def _members_query(self, group_id: int):  # type: ignore[no-untyped-def]
+        # A change of role or unit starts a new membership row that keeps the act: the member
+        # has been in the composition since the first row under that act (cl. 9).
+        earlier = aliased(Membership)
+        in_composition_since = (
+            select(func.min(earlier.started_at))
+            .where(
+                earlier.person_id == Membership.person_id,
+                earlier.group_id == Membership.group_id,
+                earlier.act_id == Membership.act_id,
+            )
+            .correlate(Membership)
+            .scalar_subquery()
+        )
         return (
-            select(Membership, Person, StructuralUnit.name, CompositionAct)
+            select(
+                Membership,
+                Person,
+                StructuralUnit.name,
+                CompositionAct,
+                type_coerce(in_composition_since, UTCDateTime()),
+            )
             .join(Person, Person.id == Membership.person_id)
             .outerjoin(StructuralUnit, StructuralUnit.id == Membership.unit_id)
             .outerjoin(CompositionAct, CompositionAct.id == Membership.act_id)
@@ -195,6 +222,7 @@ class RosterRepository:
         person: Person,
         unit_name: str | None,
         act: CompositionAct | None = None,
+        since: datetime | None = None,
     ) -> MemberView:
         return MemberView(
             membership_id=membership.id,
@@ -202,7 +230,7 @@ class RosterRepository:
             role=Role(membership.role),
             unit_id=membership.unit_id,
             unit_name=unit_name,
-            since=membership.started_at,
+            since=since or membership.started_at,
             extra_roles=extra_roles_of(membership),
             act_id=membership.act_id,
             act=act_view(act) if act is not None else None,
@@ -210,7 +238,7 @@ class RosterRepository:
 
     async def members(self, group_id: int) -> list[MemberView]:
         rows = await self.session.execute(self._members_query(group_id))
-        return [self._member_view(m, p, u, a) for m, p, u, a in rows.all()]
+        return [self._member_view(*row) for row in rows.all()]
 
     async def member_by_person(self, group_id: int, person_id: int) -> MemberView | None:
         rows = await self.session.execute(

@@ -259,11 +259,11 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     assert "Член Глеб" not in (listing.text or "")
     await open_member(tg, clerk, "Член Вера")
     await tap(tg, clerk, "Изменить подразделение", "Подразделение для")
-    await tap(tg, clerk, UNIT, f"Подразделение: {UNIT}")
-    # Doubtful, reported to the lead: after this change the card says «В составе с
-    # 8 декабря 2026 г.» — the date of the unit change, not of the inclusion (1 декабря).
+    moved = await tap(tg, clerk, UNIT, f"Подразделение: {UNIT}")
+    # A change of unit is not a new inclusion: the card keeps the date of the act's inclusion.
+    assert "В составе с 1 декабря 2026 г." in (moved.text or "")
     # The bot has no way to change a person's full name (ФИО): that part of the issue's
-    # step is not played.
+    # step is not played here (the dispatcher-level test renames in the database).
     card = await open_card(tg, vera, "/protocols", "Протокол № 1/2026", "подписан")
     start = len(tg.calls)
     await tg.click_button(vera, (vera.id, card.result["message_id"]), "Скачать DOCX")
