@@ -52,6 +52,23 @@ def person_view(row: Person) -> PersonView:
     )
 
 
+# A change of role or unit starts a new membership row that keeps the act: the member has been
+# in the composition since the first row under that act (cl. 9). Built once: the listing is
+# read on most updates, and composing the subquery each time showed in the pipeline profile.
+_earlier = aliased(Membership)
+_IN_COMPOSITION_SINCE = type_coerce(
+    select(func.min(_earlier.started_at))
+    .where(
+        _earlier.person_id == Membership.person_id,
+        _earlier.group_id == Membership.group_id,
+        _earlier.act_id == Membership.act_id,
+    )
+    .correlate(Membership)
+    .scalar_subquery(),
+    UTCDateTime(),
+)
+
+
 class RosterRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -189,26 +206,13 @@ class RosterRepository:
 
     # Memberships
     def _members_query(self, group_id: int):  # type: ignore[no-untyped-def]
-        # A change of role or unit starts a new membership row that keeps the act: the member
-        # has been in the composition since the first row under that act (cl. 9).
-        earlier = aliased(Membership)
-        in_composition_since = (
-            select(func.min(earlier.started_at))
-            .where(
-                earlier.person_id == Membership.person_id,
-                earlier.group_id == Membership.group_id,
-                earlier.act_id == Membership.act_id,
-            )
-            .correlate(Membership)
-            .scalar_subquery()
-        )
         return (
             select(
                 Membership,
                 Person,
                 StructuralUnit.name,
                 CompositionAct,
-                type_coerce(in_composition_since, UTCDateTime()),
+                _IN_COMPOSITION_SINCE,
             )
             .join(Person, Person.id == Membership.person_id)
             .outerjoin(StructuralUnit, StructuralUnit.id == Membership.unit_id)
