@@ -712,7 +712,8 @@ def by_second(presses: Sequence[Press], window_s: float) -> str:
 PROFILED_CALLS: tuple[tuple[type[Any], str], ...] = (
     (AgendaService, "vote"),
     (AgendaService, "_item"),
-    (AgendaService, "_count"),
+    (AgendaService, "_tally"),
+    (AgendaService, "_total"),
     (MeetingService, "presence"),
     (MeetingService, "refresh_live"),
     (RosterRepository, "members"),
