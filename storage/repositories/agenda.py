@@ -170,28 +170,24 @@ class AgendaRepository:
 
         Guests and secretariat staff check in too (for the protocol's lists) but are not
         members: counting them would keep "everyone present has voted" from ever holding."""
-        members_present = (
-            select(Attendance.person_id)
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
+        # One query: each member present, with their vote on this item if any.
+        group_id = select(Meeting.group_id).where(Meeting.id == meeting_id).scalar_subquery()
+        rows = await self.session.execute(
+            select(Vote.choice, func.count())
+            .select_from(Attendance)
             .join(
                 Membership,
                 (Membership.person_id == Attendance.person_id)
-                & (Membership.group_id == Meeting.group_id)
+                & (Membership.group_id == group_id)
                 & Membership.ended_at.is_(None)
                 & Membership.role.in_(_MEMBER_ROLE_VALUES),
             )
+            .outerjoin(Vote, (Vote.person_id == Attendance.person_id) & (Vote.item_id == item_id))
             .where(Attendance.meeting_id == meeting_id, Attendance.left_at.is_(None))
-        ).subquery()
-        present = int(
-            await self.session.scalar(select(func.count()).select_from(members_present)) or 0
-        )
-        rows = await self.session.execute(
-            select(Vote.choice, func.count())
-            .join(members_present, members_present.c.person_id == Vote.person_id)
-            .where(Vote.item_id == item_id)
             .group_by(Vote.choice)
         )
         counts = {choice: int(n) for choice, n in rows.all()}
+        present = sum(counts.values())
         return Tally(
             present, counts.get("for", 0), counts.get("against", 0), counts.get("abstain", 0)
         )
