@@ -77,6 +77,8 @@ async def run(
             "getMe", lambda: bot.get_me(request_timeout=PROBE_TIMEOUT_S), stop
         )
         sender = Sender(db, bot, clock, RateLimiter(settings.send_rate_per_second))
+        # Every committed write that added outbox rows wakes the sender (storage.db.write).
+        db.outbox_committed = sender.wake
         app = AppContext(
             settings=settings,
             db=db,

@@ -8,16 +8,17 @@ from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
-from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.types import Message, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from bot.delivery.replies import replying
+from bot.delivery.replies import button_answered, replying
 from bot.i18n import Translator, normalize_locale
 from bot.services.actor import Actor, load_actor
 from bot.services.errors import ServiceError
 from bot.services.roster import RosterService
+from bot.update_context import Ctx, edit_or_send
 from storage.db import discard_deferred, flush_deferred, read, update_scope
 from storage.repositories.updates import UpdateRepository
 
@@ -67,6 +68,10 @@ class SessionMiddleware(BaseMiddleware):
                 # Dialog steps not committed by a service's write commit now, with the
                 # update's mark: a redelivered step is then skipped instead of applied twice.
                 await flush_deferred(session)
+                # Only now, with everything committed, is a press nobody answered answered
+                # (empty): the spinner stops, and a refusal above could still be an alert.
+                if event.callback_query is not None and not button_answered():
+                    await event.callback_query.answer()
                 return result
             except ServiceError as refusal:
                 await session.rollback()
@@ -123,8 +128,12 @@ async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str
     if t is None or bot is None:
         return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(t.plain(key, **params), show_alert=True)
+        query = update.callback_query
+        if query is not None and not button_answered():
+            await query.answer(t.plain(key, **params), show_alert=True)
+        elif query is not None and isinstance(query.message, Message):
+            # The button was answered before the failure: the message says it instead.
+            await query.message.answer(t(key, **params))
         elif update.message is not None:
             await update.message.answer(t(key, **params))
     except TelegramAPIError:
@@ -190,6 +199,8 @@ class ActorMiddleware(BaseMiddleware):
 
 
 class I18nMiddleware(BaseMiddleware):
+    """The reader's language, and the per-update context handlers take as `ctx`."""
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         app: AppContext = data["app"]
         actor = data.get("actor")
@@ -200,27 +211,19 @@ class I18nMiddleware(BaseMiddleware):
             locale = normalize_locale(
                 user.language_code if user else None, app.settings.default_locale
             )
-        data["t"] = app.translator(locale)
+        t = data["t"] = app.translator(locale)
+        if actor is not None and isinstance(event, Update):
+            data["ctx"] = Ctx(
+                event,
+                actor=actor,
+                t=t,
+                session=data["session"],
+                app=app,
+                bot=data["bot"],
+                state=data.get("state"),
+                votes=data.get("votes"),
+            )
         return await handler(event, data)
 
 
-async def edit_or_send(target: Message | CallbackQuery, text: str, markup: Any = None) -> None:
-    """Cards are edited in place when a button was pressed, sent anew otherwise.
-
-    A double tap edits to the same text and Telegram answers "message is not modified":
-    that is success, not an error.
-    """
-    if isinstance(target, CallbackQuery):
-        message = target.message
-        if isinstance(message, Message) and message.text is None:
-            # A document or photo with a caption is not a card: answer below it instead.
-            await message.answer(text, reply_markup=markup)
-            return
-        if isinstance(message, Message):
-            try:
-                await message.edit_text(text, reply_markup=markup)
-            except TelegramBadRequest as exc:
-                if "message is not modified" not in exc.message:
-                    raise
-        return
-    await target.answer(text, reply_markup=markup)
+__all__ = ["ActorMiddleware", "I18nMiddleware", "SessionMiddleware", "edit_or_send"]

@@ -7,320 +7,183 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AgendaCb, MenuCb, VoteCb
-from bot.context import AppContext
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
 from bot.domain.agenda import Choice
 from bot.filters import Inline, NotCommand, private_chat
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.middlewares import edit_or_send
-from bot.services.actor import Actor
-from bot.services.agenda import AgendaService, UndecidedProposals
+from bot.services.agenda import UndecidedProposals
 from bot.services.errors import InvalidInput
-from bot.services.meetings import MeetingService
-from bot.services.vote_batch import VoteBatcher
+from bot.update_context import Ctx
 from bot.views import agenda as views
-from handlers.asking import ask_again
+from handlers.asking import ask_ctx_again
 
 
-def _service(session: AsyncSession, app: AppContext) -> AgendaService:
-    return AgendaService(
-        session,
-        app.clock,
-        app.tz,
-        render=app.translator,
-        default_locale=app.settings.default_locale,
-        texts=views.TEXTS,
-    )
+async def _show_card(ctx: Ctx, meeting_id: int) -> None:
+    await ctx.show(*views.agenda_card(ctx.t, await ctx.agenda.agenda(ctx.actor, meeting_id)))
 
 
-async def _card(
-    actor: Actor, t: Translator, session: AsyncSession, app: AppContext, meeting_id: int
-) -> tuple[str, Any]:
-    service = _service(session, app)
-    state = await service.agenda(actor, meeting_id)
-    # The controls go to whoever holds the agenda now: the chair, or the deputy while the
-    # chair's absence holds (cl. 13) — never to both.
-    is_holder = await service.may_hold_agenda(actor)
-    keyboard = views.agenda_keyboard(
-        t,
-        state.meeting,
-        state.items,
-        state.version,
-        is_chair=is_holder,
-        approved=state.approved,
-        is_member=actor.is_member,
-        is_presiding=state.presiding_person_id is not None
-        and state.presiding_person_id == actor.person_id,
-    )
-    return views.agenda_text(t, state, is_holder=is_holder), keyboard
-
-
-async def agenda_command(
-    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
-) -> None:
-    meeting = await MeetingService(session, app.clock, app.tz).current(actor)
+async def agenda_command(message: Message, ctx: Ctx) -> None:
+    meeting = await ctx.meetings.current(ctx.actor)
     if meeting is None:
-        await message.answer(t("agenda.no_meeting"))
+        await ctx.say("agenda.no_meeting")
         return
-    text, keyboard = await _card(actor, t, session, app, meeting.id)
-    await message.answer(text, reply_markup=keyboard)
+    await _show_card(ctx, meeting.id)
 
 
-async def agenda_button(
-    query: CallbackQuery, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
-) -> None:
-    meeting = await MeetingService(session, app.clock, app.tz).current(actor)
-    await query.answer()
+async def agenda_button(query: CallbackQuery, ctx: Ctx) -> None:
+    meeting = await ctx.meetings.current(ctx.actor)
     if meeting is None:
-        await edit_or_send(query, t("agenda.no_meeting"))
+        await ctx.show(ctx.t("agenda.no_meeting"))
         return
-    await edit_or_send(query, *await _card(actor, t, session, app, meeting.id))
+    await _show_card(ctx, meeting.id)
 
 
-async def agenda_refresh(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    await query.answer()
-    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+async def agenda_refresh(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    await _show_card(ctx, callback_data.meeting)
 
 
 # Proposals from members
-async def propose_command(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    meeting = await MeetingService(session, app.clock, app.tz).current(actor)
+async def propose_command(message: Message, ctx: Ctx) -> None:
+    meeting = await ctx.meetings.current(ctx.actor)
     if meeting is None:
-        await message.answer(t("agenda.no_meeting"))
+        await ctx.say("agenda.no_meeting")
         return
-    await _start_proposal(message, t, state, meeting.id)
+    await _start_proposal(ctx, meeting.id)
 
 
-async def propose_button(
-    query: CallbackQuery, callback_data: AgendaCb, t: Translator, state: FSMContext
-) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await _start_proposal(query.message, t, state, callback_data.meeting)
+async def propose_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    await _start_proposal(ctx, callback_data.meeting)
 
 
-async def _start_proposal(message: Message, t: Translator, state: FSMContext, meeting: int) -> None:
-    await state.set_state(ProposalDialog.title)
-    await state.set_data({"meeting": meeting})
-    await message.answer(t("agenda.ask_title"))
+async def _start_proposal(ctx: Ctx, meeting: int) -> None:
+    await ctx.state.set_state(ProposalDialog.title)
+    await ctx.state.set_data({"meeting": meeting})
+    await ctx.say("agenda.ask_title")
 
 
 def _skip(t: Translator) -> Any:
     return markup([[button(t("invites.skip_name"), AgendaCb(action="skip"))]])
 
 
-async def proposal_title(message: Message, t: Translator, state: FSMContext) -> None:
+async def proposal_title(message: Message, ctx: Ctx) -> None:
     title = " ".join((message.text or "").split())
     if not title or len(title) > 200:
-        await ask_again(message, t, "agenda.title_invalid", "agenda.ask_title", max=200)
+        await ask_ctx_again(ctx, "agenda.title_invalid", "agenda.ask_title", max=200)
         return
-    await state.update_data(title=title)
-    await state.set_state(ProposalDialog.description)
-    await message.answer(t("agenda.ask_description"), reply_markup=_skip(t))
+    await ctx.state.update_data(title=title)
+    await ctx.state.set_state(ProposalDialog.description)
+    await ctx.say("agenda.ask_description", _skip(ctx.t))
 
 
-async def proposal_description(message: Message, t: Translator, state: FSMContext) -> None:
+async def proposal_description(message: Message, ctx: Ctx) -> None:
     text = message.text or ""
     if len(text) > 2000:
-        await message.answer(t("agenda.description_too_long", max=2000))
+        await ctx.say("agenda.description_too_long", max=2000)
         return
-    await state.update_data(description=text)
-    await state.set_state(ProposalDialog.document)
-    await message.answer(t("agenda.ask_document"), reply_markup=_skip(t))
+    await ctx.state.update_data(description=text)
+    await ctx.state.set_state(ProposalDialog.document)
+    await ctx.say("agenda.ask_document", _skip(ctx.t))
 
 
-async def proposal_document(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def proposal_document(message: Message, ctx: Ctx) -> None:
     if message.document is None:
-        await message.answer(t("agenda.document_expected"), reply_markup=_skip(t))
+        await ctx.say("agenda.document_expected", _skip(ctx.t))
         return
-    await state.update_data(
+    await ctx.state.update_data(
         document={
             "file_id": message.document.file_id,
             "file_name": message.document.file_name or "document",
         }
     )
-    await _submit(message, actor, t, session, app, state)
+    await _submit(ctx)
 
 
-async def proposal_skip(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    await query.answer()
-    if not isinstance(query.message, Message):
+async def proposal_skip(query: CallbackQuery, ctx: Ctx) -> None:
+    if await ctx.state.get_state() == ProposalDialog.description.state:
+        await ctx.state.set_state(ProposalDialog.document)
+        await ctx.say("agenda.ask_document", _skip(ctx.t))
         return
-    if await state.get_state() == ProposalDialog.description.state:
-        await state.set_state(ProposalDialog.document)
-        await query.message.answer(t("agenda.ask_document"), reply_markup=_skip(t))
-        return
-    await _submit(query.message, actor, t, session, app, state)
+    await _submit(ctx)
 
 
-async def _submit(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    data = await state.get_data()
+async def _submit(ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
     # Whatever the outcome, the dialog is over: a refusal is shown and nothing is kept.
-    await state.clear()
-    item = await _service(session, app).propose(
-        actor,
+    await ctx.state.clear()
+    item = await ctx.agenda.propose(
+        ctx.actor,
         int(data.get("meeting", 0)),
         str(data.get("title", "")),
         data.get("description") or None,
         data.get("document"),
     )
-    app.wake_sender()
     key = "agenda.proposed_additional" if item.source == "additional" else "agenda.proposed"
-    await message.answer(t(key, title=item.title))
+    await ctx.say(key, title=item.title)
 
 
 # The chair's decisions and approval
-async def include_proposal(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    item = await _service(session, app).decide(actor, callback_data.item, True, None)
-    app.wake_sender()
-    await query.answer(t.plain("agenda.included_short"))
+async def include_proposal(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    item = await ctx.agenda.decide(ctx.actor, callback_data.item, True, None)
+    await ctx.toast("agenda.included_short")
     if callback_data.meeting:
         # Pressed on the agenda card: the card shows the item in its new place.
-        await edit_or_send(query, *await _card(actor, t, session, app, item.meeting_id))
+        await _show_card(ctx, item.meeting_id)
         return
-    await edit_or_send(query, t("agenda.included_notice", title=item.title))
+    await ctx.show(ctx.t("agenda.included_notice", title=item.title))
 
 
-async def reject_proposal(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def reject_proposal(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
     # Refused at the press (absent chair, already decided), not after the reason is typed.
-    await _service(session, app).check_decidable(actor, callback_data.item)
-    await state.set_state(RejectDialog.reason)
-    await state.set_data({"item": callback_data.item, "version": callback_data.version})
-    await query.answer()
-    await edit_or_send(
-        query,
-        t("agenda.ask_reason"),
-        markup([[button(t("agenda.no_reason"), AgendaCb(action="noreason"))]]),
+    await ctx.agenda.check_decidable(ctx.actor, callback_data.item)
+    await ctx.state.set_state(RejectDialog.reason)
+    await ctx.state.set_data({"item": callback_data.item, "version": callback_data.version})
+    await ctx.show(
+        ctx.t("agenda.ask_reason"),
+        markup([[button(ctx.t("agenda.no_reason"), AgendaCb(action="noreason"))]]),
     )
 
 
-async def reject_reason(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    await _reject(message, actor, t, session, app, state, message.text or None)
+async def reject_reason(message: Message, ctx: Ctx) -> None:
+    await _reject(ctx, message.text or None)
 
 
-async def reject_without_reason(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await _reject(query.message, actor, t, session, app, state, None)
+async def reject_without_reason(query: CallbackQuery, ctx: Ctx) -> None:
+    await _reject(ctx, None)
 
 
-async def _reject(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-    reason: str | None,
-) -> None:
-    data = await state.get_data()
+async def _reject(ctx: Ctx, reason: str | None) -> None:
+    data = await ctx.state.get_data()
     try:
-        item = await _service(session, app).decide(actor, int(data.get("item", 0)), False, reason)
+        item = await ctx.agenda.decide(ctx.actor, int(data.get("item", 0)), False, reason)
     except InvalidInput as bad:
         if bad.key == "agenda.reason_too_long":
-            await ask_again(message, t, bad.key, "agenda.ask_reason", **bad.params)
+            await ask_ctx_again(ctx, bad.key, "agenda.ask_reason", **bad.params)
             return
-        await state.clear()
+        await ctx.state.clear()
         raise
-    await state.clear()
-    app.wake_sender()
-    await message.answer(t("agenda.rejected_short", title=item.title))
+    await ctx.state.clear()
+    await ctx.say("agenda.rejected_short", title=item.title)
 
 
-async def approve_agenda(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    service = _service(session, app)
-    await service.check_holder(actor)  # the role first, then staleness
-    if (await service.agenda(actor, callback_data.meeting)).version != callback_data.version:
-        await query.answer(t.plain("agenda.stale_decision"), show_alert=True)
-        await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+async def approve_agenda(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    await ctx.agenda.check_holder(ctx.actor)  # the role first, then staleness
+    if (await ctx.agenda.agenda(ctx.actor, callback_data.meeting)).version != callback_data.version:
+        await ctx.toast("agenda.stale_decision", alert=True)
+        await _show_card(ctx, callback_data.meeting)
         return
     try:
-        await service.approve(actor, callback_data.meeting)
+        await ctx.agenda.approve(ctx.actor, callback_data.meeting)
     except UndecidedProposals as waiting:
         # Nothing approved: the card shows each waiting proposal with its buttons.
-        await query.answer(_undecided_alert(t, waiting), show_alert=True)
-        await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+        await ctx.answer(_undecided_alert(ctx.t, waiting), alert=True)
+        await _show_card(ctx, callback_data.meeting)
         return
-    app.wake_sender()
-    await query.answer(t.plain("agenda.approved_short"))
-    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+    await ctx.toast("agenda.approved_short")
+    await _show_card(ctx, callback_data.meeting)
 
 
 ALERT_MAX = 200  # Telegram cuts a callback answer's text at 200 characters
@@ -341,70 +204,38 @@ def _undecided_alert(t: Translator, waiting: UndecidedProposals) -> str:
     return t.plain("agenda.undecided_proposals", count=len(waiting.items), titles=", ".join(titles))
 
 
-async def move_item(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    await _service(session, app).move(actor, callback_data.item, callback_data.action == "up")
-    await query.answer()
-    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+async def move_item(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    await ctx.agenda.move(ctx.actor, callback_data.item, callback_data.action == "up")
+    await _show_card(ctx, callback_data.meeting)
 
 
-async def add_item_button(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    await _service(session, app).check_holder(actor)
-    await state.set_state(AgendaItemDialog.title)
-    await state.set_data({"meeting": callback_data.meeting})
-    await query.answer()
-    await edit_or_send(query, t("agenda.ask_item"))
+async def add_item_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    await ctx.agenda.check_holder(ctx.actor)
+    await ctx.state.set_state(AgendaItemDialog.title)
+    await ctx.state.set_data({"meeting": callback_data.meeting})
+    await ctx.show(ctx.t("agenda.ask_item"))
 
 
-async def add_item_title(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    text = message.text or ""
-    title, _, speaker = text.partition(";")
-    meeting = int((await state.get_data()).get("meeting", 0))
+async def add_item_title(message: Message, ctx: Ctx) -> None:
+    title, _, speaker = (message.text or "").partition(";")
+    meeting = int((await ctx.state.get_data()).get("meeting", 0))
     try:
-        item = await _service(session, app).add_item(actor, meeting, title, speaker.strip() or None)
+        item = await ctx.agenda.add_item(ctx.actor, meeting, title, speaker.strip() or None)
     except InvalidInput as bad:
-        await ask_again(message, t, bad.key, "agenda.ask_item", **bad.params)
+        await ask_ctx_again(ctx, bad.key, "agenda.ask_item", **bad.params)
         return
-    await state.set_state(AgendaItemDialog.materials)
-    await state.update_data(item=item.id)
-    await message.answer(t("agenda.ask_materials"), reply_markup=_done(t))
+    await ctx.state.set_state(AgendaItemDialog.materials)
+    await ctx.state.update_data(item=item.id)
+    await ctx.say("agenda.ask_materials", _done(ctx.t))
 
 
 def _done(t: Translator) -> Any:
     return markup([[button(t("agenda.materials_done"), AgendaCb(action="done"))]])
 
 
-async def item_materials(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def item_materials(message: Message, ctx: Ctx) -> None:
     """An explanation (text) and/or materials (a document) for the item just added."""
-    data = await state.get_data()
+    data = await ctx.state.get_data()
     document = None
     if message.document is not None:
         document = {
@@ -413,84 +244,51 @@ async def item_materials(
         }
     text = message.text or message.caption
     if text is None and document is None:
-        await message.answer(t("agenda.document_expected"), reply_markup=_done(t))
+        await ctx.say("agenda.document_expected", _done(ctx.t))
         return
     try:
-        await _service(session, app).describe_item(
-            actor, int(data.get("item", 0)), description=text, document=document
+        await ctx.agenda.describe_item(
+            ctx.actor, int(data.get("item", 0)), description=text, document=document
         )
     except InvalidInput as bad:
-        await ask_again(message, t, bad.key, "agenda.ask_materials", **bad.params)
+        await ask_ctx_again(ctx, bad.key, "agenda.ask_materials", **bad.params)
         return
-    await message.answer(t("agenda.materials_saved"), reply_markup=_done(t))
+    await ctx.say("agenda.materials_saved", _done(ctx.t))
 
 
-async def materials_done(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    meeting = int((await state.get_data()).get("meeting", 0))
-    await state.clear()
-    await query.answer()
-    await edit_or_send(query, *await _card(actor, t, session, app, meeting))
+async def materials_done(query: CallbackQuery, ctx: Ctx) -> None:
+    meeting = int((await ctx.state.get_data()).get("meeting", 0))
+    await ctx.state.clear()
+    await _show_card(ctx, meeting)
 
 
 # Votes on additional items
-async def start_vote(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    await _service(session, app).start_vote(actor, callback_data.item)
-    app.wake_sender()
-    await query.answer(t.plain("agenda.vote_started"))
-    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+async def start_vote(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    await ctx.agenda.start_vote(ctx.actor, callback_data.item)
+    await ctx.toast("agenda.vote_started")
+    await _show_card(ctx, callback_data.meeting)
 
 
-async def close_vote(
-    query: CallbackQuery,
-    callback_data: AgendaCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    outcome = await _service(session, app).close_vote(actor, callback_data.item)
-    app.wake_sender()
-    await query.answer(_result(t, outcome.basis is not None, outcome.basis))
-    await edit_or_send(query, *await _card(actor, t, session, app, callback_data.meeting))
+async def close_vote(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
+    outcome = await ctx.agenda.close_vote(ctx.actor, callback_data.item)
+    await ctx.answer(_result(ctx.t, outcome.basis is not None, outcome.basis))
+    await _show_card(ctx, callback_data.meeting)
 
 
-async def cast_vote(
-    query: CallbackQuery,
-    callback_data: VoteCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    votes: VoteBatcher,
-) -> None:
+async def cast_vote(query: CallbackQuery, callback_data: VoteCb, ctx: Ctx) -> None:
     """In a private chat or in the group's chat, the vote is the presser's own."""
     if callback_data.choice not in {c.value for c in Choice}:
-        await query.answer(t.plain("errors.stale"), show_alert=True)
+        await ctx.toast("errors.stale", alert=True)
         return
     choice = Choice(callback_data.choice)
-    outcome = await votes.submit(
-        actor,
+    outcome = await ctx.votes.submit(
+        ctx.actor,
         callback_data.item,
         choice,
-        update_id=session.info.get("update_id"),
-        received_at=session.info["received_at"],
+        update_id=ctx.update_id,
+        received_at=ctx.session.info["received_at"],
     )
-    app.wake_sender()
-    count = outcome.tally
+    t, count = ctx.t, outcome.tally
     text = t.plain(
         "agenda.vote_counted",
         choice=t.plain(views.CHOICE_KEYS[choice]),
@@ -503,7 +301,7 @@ async def cast_vote(
         text += " " + _result(t, outcome.basis is not None, outcome.basis)
     elif outcome.awaiting_quorum:
         text += " " + t.plain("agenda.vote_open_no_quorum")
-    await query.answer(text)
+    await ctx.answer(text)
 
 
 def _result(t: Translator, included: bool, basis: Any) -> str:

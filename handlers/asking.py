@@ -11,6 +11,7 @@ from aiogram.types import Message
 from bot.context import AppContext
 from bot.domain.dates import DateInputError, parse_local_datetime
 from bot.i18n import Translator
+from bot.update_context import Ctx
 
 
 async def ask_again(
@@ -29,4 +30,19 @@ async def future_moment(
         return parse_local_datetime(typed, tz=app.tz, now=now, not_before=now)
     except DateInputError as bad:
         await ask_again(message, t, f"dates.{bad.code.value}", question)
+        return None
+
+
+async def ask_ctx_again(ctx: Ctx, reason: str, question: str, **params: Any) -> None:
+    """The refusal's reason and the same question, in the update's chat."""
+    await ctx.send(ctx.t(reason, **params) + "\n\n" + ctx.t(question))
+
+
+async def future_moment_ctx(ctx: Ctx, typed: str, question: str) -> datetime | None:
+    """`future_moment` for a handler that has the per-update context."""
+    now = ctx.app.clock.now()
+    try:
+        return parse_local_datetime(typed, tz=ctx.app.tz, now=now, not_before=now)
+    except DateInputError as bad:
+        await ask_ctx_again(ctx, f"dates.{bad.code.value}", question)
         return None

@@ -25,6 +25,8 @@ from storage.models import ProcessedUpdate
 WRITE_OPTION = "wg_write"
 # session.info key of the changes that wait for the update's next write transaction.
 DEFERRED = "wg_deferred"
+# session.info key: the open write transaction added outbox rows.
+OUTBOX_ADDED = "wg_outbox_added"
 
 
 class Deferred(Protocol):
@@ -118,6 +120,10 @@ def _sqlite_hooks(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _nothing() -> None:
+    return None
+
+
 def ensure_sqlite_dir(url: str) -> None:
     """An SQLite file's folder (./data by default) is created on first start."""
     parsed = make_url(url)
@@ -160,6 +166,9 @@ class Database:
         # order, instead of sleeping and retrying in SQLite's busy handler (which left the
         # lock idle while they slept and timed out under bursts).
         self.write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+        # Told after each committed write that added outbox rows (the sender wakes), so that
+        # no caller has to remember it and nothing is woken for a rolled-back change.
+        self.outbox_committed: Callable[[], None] = _nothing
 
     @property
     def caches_are_exact(self) -> bool:
@@ -210,11 +219,14 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         session.info["update_marked"] = marked
         session.info.pop("roster_changed", None)
         session.info.pop("people_changed", None)
+        session.info.pop(OUTBOX_ADDED, None)
         for outcome in outcomes:
             outcome(False)
         raise
     for outcome in outcomes:
         outcome(True)
+    if session.info.pop(OUTBOX_ADDED, False) and isinstance(database, Database):
+        database.outbox_committed()
     changed_people: set[int] = session.info.pop("people_changed", set())
     if session.info.pop("roster_changed", False) and isinstance(database, Database):
         database.roster_generation += 1
@@ -222,6 +234,12 @@ async def write(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         for person_id in changed_people:
             database.person_generation[person_id] = database.person_generation.get(person_id, 0) + 1
         database.person_changes += 1
+
+
+def outbox_added(session: AsyncSession) -> None:
+    """Called inside a write that adds or changes outbox rows: the sender is woken once the
+    transaction commits (see `Database.outbox_committed`)."""
+    session.info[OUTBOX_ADDED] = True
 
 
 def roster_changed(session: AsyncSession, person_id: int | None = None) -> None:

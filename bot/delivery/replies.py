@@ -21,7 +21,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ MAX_WAIT_S = 30.0
 class _Replying:
     def __init__(self) -> None:
         self.open = True
+        # The pressed button was answered (answerCallbackQuery went out): a second answer
+        # would be refused by Telegram, so the default answer and alerts look here first.
+        self.answered = False
 
 
 _replying: ContextVar[_Replying | None] = ContextVar("wg_replying", default=None)
@@ -60,6 +63,12 @@ def is_reply() -> bool:
     return scope is not None and scope.open
 
 
+def button_answered() -> bool:
+    """Whether the update being handled has already answered its button press."""
+    scope = _replying.get()
+    return scope is not None and scope.answered
+
+
 class RetryReplies(BaseRequestMiddleware):
     """Session middleware: a reply refused with 429 is sent again after `retry_after`."""
 
@@ -80,7 +89,7 @@ class RetryReplies(BaseRequestMiddleware):
         waited = 0.0
         while True:
             try:
-                return await make_request(bot, method)
+                response = await make_request(bot, method)
             except TelegramRetryAfter as refusal:
                 if not is_reply():
                     raise
@@ -101,3 +110,9 @@ class RetryReplies(BaseRequestMiddleware):
                 )
                 await (self._sleep or asyncio.sleep)(pause)
                 waited += pause
+                continue
+            if isinstance(method, AnswerCallbackQuery):
+                scope = _replying.get()
+                if scope is not None and scope.open:
+                    scope.answered = True
+            return response

@@ -73,6 +73,11 @@ class AgendaState:
     # Who holds the agenda now (cl. 13), and until when the chair is absent.
     holder: Role = Role.CHAIR
     chair_absent_until: datetime | None = None
+    # What the viewer may do on the card: hold the agenda (the chair, or the deputy while
+    # the chair's absence holds — never both), vote as a member, run the vote as presiding.
+    may_hold: bool = False
+    is_member: bool = False
+    is_presiding: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +147,9 @@ class AgendaService:
             approval,
             agenda_holder(chair_absent=until is not None),
             until,
+            may_hold=agenda_refusal(actor.roles, chair_absent=until is not None) is None,
+            is_member=actor.is_member,
+            is_presiding=presiding is not None and presiding == actor.person_id,
         )
 
     async def _absent_until(self, group_id: int) -> datetime | None:
@@ -164,15 +172,6 @@ class AgendaService:
         if refusal is HolderRefusal.NOT_HOLDER:
             raise NotAllowed("agenda.only_chair")
         return agenda_holder(chair_absent=until is not None)
-
-    async def may_hold_agenda(self, actor: Actor) -> bool:
-        """Whether the card shows this viewer the agenda's controls."""
-        async with read(self.session):
-            try:
-                await self._chair(actor)
-            except NotAllowed:
-                return False
-        return True
 
     async def check_holder(self, actor: Actor) -> None:
         """The role check alone, before a dialog asks anything (e.g. a rejection's reason)."""

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.policy import Decision, Status
 from bot.delivery.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_text
 from storage.repositories.audit import AuditRepository
 from storage.repositories.outbox import OutboxRepository, OutboxRow
+
+
+class Markup(Protocol):
+    """A keyboard as the views build it (aiogram's InlineKeyboardMarkup): the outbox keeps
+    its JSON, so services need not know the Telegram types."""
+
+    def model_dump(self, *, mode: str, exclude_none: bool) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +30,14 @@ class Envelope:
     chat_id: int
     text: str | None = None
     document: dict[str, Any] | None = None  # {"file_id": ..., "file_name": ...}
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: Markup | None = None
     person_id: int | None = None
     broadcast_id: int | None = None
     not_before: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _markup(keyboard: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+def _markup(keyboard: Markup | None) -> dict[str, Any] | None:
     return keyboard.model_dump(mode="json", exclude_none=True) if keyboard else None
 
 
@@ -103,7 +109,7 @@ async def enqueue_edit(
     chat_id: int,
     message_id: int,
     text: str,
-    keyboard: InlineKeyboardMarkup | None,
+    keyboard: Markup | None,
     now: datetime,
 ) -> None:
     """A message edited in place (progress, live cards): only its latest text matters."""

@@ -94,6 +94,22 @@ def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -
     return "\n".join(lines)
 
 
+def agenda_card(t: Translator, state: AgendaState) -> tuple[str, InlineKeyboardMarkup]:
+    """The agenda card as this viewer sees it: the controls go to whoever holds the agenda
+    now (cl. 13), the ballot buttons to members, the vote's controls to the presiding."""
+    keyboard = agenda_keyboard(
+        t,
+        state.meeting,
+        state.items,
+        state.version,
+        is_chair=state.may_hold,
+        approved=state.approved,
+        is_member=state.is_member,
+        is_presiding=state.is_presiding,
+    )
+    return agenda_text(t, state, is_holder=state.may_hold), keyboard
+
+
 def agenda_keyboard(
     t: Translator,
     meeting: MeetingView,

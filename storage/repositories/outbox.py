@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.delivery.policy import Status
-from storage.db import roster_changed
+from storage.db import outbox_added, roster_changed
 from storage.models import OutboxMessage, Person
 
 IN_PROGRESS = (Status.PENDING.value, Status.SENDING.value)
@@ -74,6 +74,7 @@ class OutboxRepository:
         # for every batch size, which dominated the cost of large hand-offs.
         statement = _insert(self.session).on_conflict_do_nothing(index_elements=["key"])
         await self.session.execute(statement, values)
+        outbox_added(self.session)
         return len(values)
 
     async def upsert_edit(self, values: dict[str, Any], now: datetime) -> None:
@@ -93,6 +94,7 @@ class OutboxRepository:
             where=OutboxMessage.text.is_distinct_from(statement.excluded.text),
         )
         await self.session.execute(statement)
+        outbox_added(self.session)
 
     async def claim(self, now: datetime, busy_chats: list[int]) -> OutboxRow | None:
         """The oldest due row of a chat that may receive now, marked as being sent.

@@ -25,7 +25,7 @@ from bot.services.errors import InvalidInput
 from bot.services.setup import ensure_default_group
 from bot.services.tasks import TaskService, create_tasks, due_handlers
 from bot.views import tasks as views
-from scheduler.jobs import DUE_TEXTS
+from bot.wiring import DUE_TEXTS
 from storage.db import Database, read, write
 from storage.models import AgendaItem, AgendaOffer, AuditEntry, DueTask, OutboxMessage, Task
 from storage.repositories.meetings import MeetingRepository

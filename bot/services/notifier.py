@@ -1,0 +1,181 @@
+"""Telling people things: "these people, this notice" becomes outbox rows.
+
+A service names what to say (a `Notice`: a name and its data) and whom to tell; how it
+looks is a renderer in `bot.views.notices`, chosen by the name and called in each
+recipient's language. The rows are written in the service's own transaction, so they go out
+only if its change commits, and the sender is woken after that commit (storage.db.write).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.services.outbox import Envelope, Markup, enqueue
+from storage.dto import PersonView
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A notice as one recipient reads it."""
+
+    text: str
+    keyboard: Markup | None = None
+
+
+# A renderer takes the reader's translator and the notice's data.
+Renderer = Callable[..., "Rendered | str"]
+
+
+class Notice:
+    """What to say: the renderer's name in `bot.views.notices` and what it needs."""
+
+    __slots__ = ("data", "name")
+
+    def __init__(self, name: str, /, **data: Any) -> None:
+        self.name = name
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"Notice({self.name!r}, {sorted(self.data)!r})"
+
+
+class HasPerson(Protocol):
+    @property
+    def person(self) -> PersonView: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How the rows travel: the same for every recipient of one notice."""
+
+    kind: str = "announcement"
+    document: dict[str, Any] | None = None
+    not_before: datetime | None = None
+    broadcast_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Notifier:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        *,
+        translator: Callable[[str], Translator],
+        default_locale: str,
+        renderers: Mapping[str, Renderer],
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.translator = translator
+        self.default_locale = default_locale
+        self.renderers = renderers
+
+    def render(self, notice: Notice, locale: str | None = None) -> Rendered:
+        """The notice in `locale` (the group's language when none is given)."""
+        try:
+            renderer = self.renderers[notice.name]
+        except KeyError:
+            raise LookupError(f"no renderer for notice {notice.name!r}") from None
+        out = renderer(self.translator(locale or self.default_locale), **notice.data)
+        return out if isinstance(out, Rendered) else Rendered(out)
+
+    def text(self, notice: Notice, locale: str | None = None) -> str:
+        return self.render(notice, locale).text
+
+    def to_person(
+        self,
+        person: PersonView,
+        notice: Notice,
+        *,
+        key: str,
+        delivery: Delivery = Delivery(),
+    ) -> list[Envelope]:
+        """One message in the person's language, keyed `{key}:{person id}`; none if they
+        cannot be reached. The key's shape is the same whichever way someone is reached
+        (member, guest, delegate), so news reaching one person two ways is sent once."""
+        if person.telegram_id is None:
+            return []
+        rendered = self.render(notice, person.locale(self.default_locale))
+        return [
+            Envelope(
+                key=f"{key}:{person.id}",
+                kind=delivery.kind,
+                chat_id=person.telegram_id,
+                person_id=person.id,
+                text=rendered.text,
+                document=delivery.document,
+                keyboard=rendered.keyboard,
+                not_before=delivery.not_before,
+                broadcast_id=delivery.broadcast_id,
+                extra=delivery.extra,
+            )
+        ]
+
+    def to_people(
+        self,
+        people: Iterable[PersonView | HasPerson],
+        notice: Notice,
+        *,
+        key: str,
+        delivery: Delivery = Delivery(),
+        skip: int | None = None,
+    ) -> list[Envelope]:
+        """The notice to each person (members and guests alike), but `skip` (a person id,
+        usually whoever caused it)."""
+        envelopes: list[Envelope] = []
+        for someone in people:
+            person = someone if isinstance(someone, PersonView) else someone.person
+            if person.id == skip:
+                continue
+            envelopes += self.to_person(person, notice, key=key, delivery=delivery)
+        return envelopes
+
+    def to_chat(
+        self,
+        chat_id: int,
+        notice: Notice,
+        *,
+        key: str,
+        delivery: Delivery = Delivery(),
+        locale: str | None = None,
+    ) -> Envelope:
+        """A group chat (or anyone by chat id) reads the notice in `locale`, by default the
+        group's language; `key` is used as it is."""
+        rendered = self.render(notice, locale)
+        return Envelope(
+            key=key,
+            kind=delivery.kind,
+            chat_id=chat_id,
+            text=rendered.text,
+            document=delivery.document,
+            keyboard=rendered.keyboard,
+            not_before=delivery.not_before,
+            broadcast_id=delivery.broadcast_id,
+            extra=delivery.extra,
+        )
+
+    async def send(self, envelopes: list[Envelope]) -> int:
+        """Writes the rows inside the caller's write transaction."""
+        return await enqueue(self.session, envelopes, self.clock.now())
+
+    async def tell(
+        self,
+        people: Iterable[PersonView | HasPerson],
+        notice: Notice,
+        *,
+        key: str,
+        delivery: Delivery = Delivery(),
+        skip: int | None = None,
+    ) -> int:
+        """`to_people`, written: the usual one-step case."""
+        return await self.send(
+            self.to_people(people, notice, key=key, delivery=delivery, skip=skip)
+        )

@@ -1,0 +1,12 @@
+"""Every notice the services may send, by name: the one table the Notifier renders from.
+
+Each views module keeps the renderers of its own notices in a `RENDERERS` dict (names start
+with the module's domain, e.g. ``"meetings.absence"``); this module only joins them, and a
+test checks that every name a service uses has a renderer here.
+"""
+
+from __future__ import annotations
+
+from bot.services.notifier import Renderer
+
+RENDERERS: dict[str, Renderer] = {}
