@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.roles import Role, holds_member_role, role_set
+from bot.domain.roles import Capability, Role, Standing, can, holds_member_role, role_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,10 @@ class MemberView:
     @property
     def roles(self) -> frozenset[Role]:
         return role_set(self.role, self.extra_roles)
+
+    def can(self, capability: Capability) -> bool:
+        """What the roster row allows (administrators are not rows: see Actor.can)."""
+        return can(Standing(role=self.role, extra_roles=self.extra_roles), capability)
 
     def has(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)

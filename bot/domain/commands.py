@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.roles import Capability, Role, Standing, can
+from bot.domain.roles import Capability, Role, Standing, can, holders
 
 EVERYONE: tuple[str, ...] = (
     "start",
@@ -49,19 +49,9 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "reports": Capability.VIEW_REPORTS,
 }
 
-# Who may use a restricted command, as shown to someone who may not.
+# Who may use a restricted command, as shown to someone who may not: from the same table.
 COMMAND_AUDIENCE: dict[str, tuple[Role | str, ...]] = {
-    "members": (Role.SECRETARIAT, "admin"),
-    "composition": (Role.SECRETARIAT, "admin"),
-    "invite": (Role.SECRETARIAT, "admin"),
-    "units": (Role.SECRETARIAT, "admin"),
-    "broadcast": (Role.SECRETARIAT, "admin"),
-    "deliveries": (Role.SECRETARIAT, "admin"),
-    "newmeeting": (Role.CHAIR, Role.DEPUTY_CHAIR),
-    "absence": (Role.CHAIR, Role.SECRETARIAT),
-    "compliance": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),
-    "report": (Role.UNIT_REPRESENTATIVE,),
-    "reports": (Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT, "admin"),
+    command: holders(capability) for command, capability in COMMAND_CAPABILITY.items()
 }
 
 

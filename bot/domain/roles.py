@@ -59,6 +59,10 @@ class Capability(StrEnum):
     VIEW_REPORTS = "view_reports"
     # Guests for one meeting (cl. 16 а): who sets the meeting, and who organises it.
     INVITE_GUESTS = "invite_guests"
+    # Audiences and duties that are not commands (see GRANTS).
+    ATTEND_MEETINGS = "attend_meetings"
+    PRESIDE = "preside"
+    KEEP_RECORD = "keep_record"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -95,6 +99,9 @@ class Standing:
         """Whether the person holds any of these roles, main or extra."""
         return not self.roles.isdisjoint(roles)
 
+    def can(self, capability: Capability) -> bool:
+        return can(self, capability)
+
     @property
     def in_roster(self) -> bool:
         return self.role is not None or self.is_admin
@@ -104,32 +111,49 @@ class Standing:
         return holds_member_role(self.roles)
 
 
+# Who holds each capability: the roles that grant it, and whether administrators (from
+# configuration) have it too. This table is the only place that says who may do what: the
+# services check it, the command menus and the "who may" of a refusal are derived from it.
+_PRESIDING = frozenset({Role.CHAIR, Role.DEPUTY_CHAIR})
+_OVERSIGHT = frozenset({Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT})
+_SECRETARIAT = frozenset({Role.SECRETARIAT})
+GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
+    # Administrators and the secretariat keep the roster and reach the members (cl. 15-16).
+    Capability.MANAGE_ROSTER: (_SECRETARIAT, True),
+    Capability.BROADCAST: (_SECRETARIAT, True),
+    # Linking the group's chat is for administrators alone.
+    Capability.LINK_CHAT: (frozenset(), True),
+    Capability.SCHEDULE: (_PRESIDING, False),
+    # Opening, recording and closing: the secretariat or whoever may preside (cl. 11-12).
+    Capability.RUN_MEETING: (_OVERSIGHT, False),
+    # The chair, or the secretariat when the chair cannot be reached (cl. 11).
+    Capability.RECORD_ABSENCE: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
+    Capability.EDIT_REGISTERS: (_SECRETARIAT, True),
+    Capability.INVITE_GUESTS: (_OVERSIGHT, True),
+    Capability.SUBMIT_REPORT: (frozenset(UNIT_REQUIRED_ROLES), False),
+    Capability.VIEW_COMPLIANCE: (_OVERSIGHT, True),
+    Capability.VIEW_REPORTS: (_OVERSIGHT, True),
+    # Meetings concern the members and the secretariat: invitations, reminders, RSVP (cl. 12).
+    Capability.ATTEND_MEETINGS: (MEMBER_ROLES | _SECRETARIAT, False),
+    # The chair, or the deputy in the chair's absence, presides and signs (cl. 11, 15).
+    Capability.PRESIDE: (_PRESIDING, False),
+    # The secretariat keeps the record: protocols' drafts, delivery reports, escalations.
+    Capability.KEEP_RECORD: (_SECRETARIAT, True),
+}
+
+
 def can(standing: Standing, capability: Capability) -> bool:
-    """Administrators (from configuration) and the secretariat keep the roster and reach the
-    members (cl. 15-16); linking the group's chat is for administrators alone."""
     if capability is Capability.USE_BOT:
         return standing.in_roster
-    if capability in (Capability.MANAGE_ROSTER, Capability.BROADCAST):
-        return standing.is_admin or standing.has(Role.SECRETARIAT)
-    if capability is Capability.LINK_CHAT:
-        return standing.is_admin
-    if capability is Capability.SCHEDULE:
-        return standing.has(Role.CHAIR, Role.DEPUTY_CHAIR)
-    if capability is Capability.RUN_MEETING:
-        # Opening, recording and closing: the secretariat or whoever may preside (cl. 11-12).
-        return standing.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
-    if capability is Capability.RECORD_ABSENCE:
-        # The chair, or the secretariat when the chair cannot be reached (cl. 11).
-        return standing.has(Role.CHAIR, Role.SECRETARIAT)
-    if capability is Capability.EDIT_REGISTERS:
-        return standing.is_admin or standing.has(Role.SECRETARIAT)
-    if capability is Capability.INVITE_GUESTS:
-        return standing.is_admin or standing.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
-    if capability is Capability.SUBMIT_REPORT:
-        return standing.has(Role.UNIT_REPRESENTATIVE)
-    if capability in (Capability.VIEW_COMPLIANCE, Capability.VIEW_REPORTS):
-        return standing.is_admin or standing.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT)
-    return False
+    roles, admins = GRANTS[capability]
+    return (admins and standing.is_admin) or not standing.roles.isdisjoint(roles)
+
+
+def holders(capability: Capability) -> tuple[Role | str, ...]:
+    """Who may, as told to someone who may not: the roles in roster order, then "admin"."""
+    roles, admins = GRANTS[capability]
+    named: tuple[Role | str, ...] = tuple(r for r in ROLE_ORDER if r in roles)
+    return (*named, "admin") if admins else named
 
 
 def demoted_role(role: Role) -> Role:

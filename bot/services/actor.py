@@ -50,6 +50,9 @@ class Actor:
     def in_roster(self) -> bool:
         return self.standing.in_roster
 
+    def can(self, capability: Capability) -> bool:
+        return can(self.standing, capability)
+
     def require(self, capability: Capability) -> None:
         """Server-side check for every action: a button's payload is never trusted."""
         if not can(self.standing, capability):

@@ -86,3 +86,19 @@ def test_clean_name_never_returns_blank_or_overlong(raw: str) -> None:
     if name is not None:
         assert name.strip() == name and name
         assert len(name) <= NAME_MAX_LENGTH
+
+
+def test_who_may_is_told_from_the_same_table_that_decides() -> None:
+    """The "who may" of a refused command and the decision itself never disagree: for every
+    capability, the roles named are exactly those that `can` lets through."""
+    from bot.domain.commands import COMMAND_AUDIENCE, COMMAND_CAPABILITY
+    from bot.domain.roles import GRANTS, ROSTER_ROLES, Standing, can, holders
+
+    for capability in GRANTS:
+        named = holders(capability)
+        for role in ROSTER_ROLES:
+            assert can(Standing(role=role), capability) == (role in named), (capability, role)
+        assert can(Standing(role=None, is_admin=True), capability) == ("admin" in named)
+    assert COMMAND_AUDIENCE["absence"] == (Role.CHAIR, Role.SECRETARIAT)
+    assert COMMAND_AUDIENCE["members"] == (Role.SECRETARIAT, "admin")
+    assert set(COMMAND_AUDIENCE) == set(COMMAND_CAPABILITY)
