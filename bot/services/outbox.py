@@ -155,7 +155,10 @@ async def record(
         values["last_error"] = None
     elif error:
         values["last_error"] = error[:300]
-    await repo.finish(row.id, **values)
+    recorded = await repo.finish(row.id, row.attempts, **values)
+    if not recorded and decision.status is not Status.BLOCKED:
+        # Superseded by a newer text of the same edited message: that one is pending now.
+        return
     also_blocked: list[int] = []
     if decision.status is Status.BLOCKED:
         also_blocked = await repo.block_chat(row.chat_id, now, error or "blocked")

@@ -144,10 +144,17 @@ class OutboxRepository:
         )
         return [_row(r) for r in rows]
 
-    async def finish(self, row_id: int, **values: Any) -> None:
-        await self.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+    async def finish(self, row_id: int, attempt: int, **values: Any) -> bool:
+        """Records the outcome of attempt number `attempt`. A message edited in place whose
+        text changed while that attempt was in flight has been reset (attempts 0, pending)
+        by `upsert_edit`: the outcome is then of a superseded text and is not recorded, so
+        the new text still goes out. Returns whether it was recorded."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.attempts == attempt)
+            .values(**values)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def block_chat(self, chat_id: int, now: datetime, reason: str) -> list[int]:
         """The chat blocked the bot: its other waiting rows will not be tried either."""
