@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.fsm.state import State
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import MeetingCb, MenuCb, ProtocolCb
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
@@ -63,39 +64,45 @@ async def item_start(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) 
 
 
 async def item_heard(message: Message, ctx: Ctx) -> None:
-    await ctx.state.update_data(heard=message.text or "")
-    await ctx.state.set_state(ProtocolItemDialog.spoke)
-    await ctx.say(
-        "protocol.ask_spoke",
-        markup([[button(ctx.t("invites.skip_name"), ProtocolCb(action="skip"))]]),
-    )
+    skip = _button(ctx, "invites.skip_name", "skip")
+    await _next_step(ctx, ProtocolItemDialog.spoke, "protocol.ask_spoke", skip, heard=message.text)
 
 
 async def item_spoke(message: Message, ctx: Ctx) -> None:
-    await _spoke(ctx, message.text or "")
+    await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke=message.text)
 
 
 async def item_skip(query: CallbackQuery, ctx: Ctx) -> None:
     if await ctx.state.get_state() == ProtocolItemDialog.spoke.state:
-        await _spoke(ctx, "")
-
-
-async def _spoke(ctx: Ctx, spoke: str) -> None:
-    await ctx.state.update_data(spoke=spoke)
-    await ctx.state.set_state(ProtocolItemDialog.decided)
-    await ctx.say("protocol.ask_decided")
+        await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke="")
 
 
 async def item_decided(message: Message, ctx: Ctx) -> None:
     if not (message.text or "").strip():
         await ask_ctx_again(ctx, "protocol.decided_required", "protocol.ask_decided")
         return
-    await ctx.state.update_data(decided=message.text or "")
-    await ctx.state.set_state(ProtocolItemDialog.tasks)
-    await ctx.say(
-        "protocol.ask_tasks",
-        markup([[button(ctx.t("protocol.no_tasks"), ProtocolCb(action="notasks"))]]),
+    none = _button(ctx, "protocol.no_tasks", "notasks")
+    await _next_step(
+        ctx, ProtocolItemDialog.tasks, "protocol.ask_tasks", none, decided=message.text
     )
+
+
+def _button(ctx: Ctx, label: str, action: str) -> InlineKeyboardMarkup:
+    return markup([[button(ctx.t(label), ProtocolCb(action=action))]])
+
+
+async def _next_step(
+    ctx: Ctx,
+    step: State,
+    question: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    **answer: str | None,
+) -> None:
+    """Keeps the answer (empty when there was no text), moves the dialog on and asks the
+    next question."""
+    await ctx.state.update_data({field: text or "" for field, text in answer.items()})
+    await ctx.state.set_state(step)
+    await ctx.say(question, keyboard)
 
 
 async def item_tasks(message: Message, ctx: Ctx) -> None:

@@ -27,41 +27,11 @@ def test_every_notice_a_protocol_service_names_has_a_renderer() -> None:
 
 
 HELD = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
-PROTOCOL = ProtocolView(
-    id=7,
-    meeting_id=3,
-    year=2026,
-    sequence=1,
-    status="consent",
-    current_version=2,
-    consent_requested_at=HELD,
-    signed_at=None,
-    signed_by=None,
-    broadcast_id=None,
-)
-MEETING = MeetingView(
-    id=3,
-    group_id=1,
-    title="Заседание",
-    format="remote",
-    place=None,
-    link=None,
-    starts_at=HELD,
-    status="closed",
-    sequence=1,
-    checkin_token="x",
-    opened_at=HELD,
-    closed_at=HELD,
-)
-OBJECTION = DisagreementView(
-    id=4,
-    protocol_id=7,
-    person_id=9,
-    item_number=1,
-    reason="Неточно",
-    status="open",
-    conciliation_meeting_id=None,
-)
+# Positionally, as the repositories build them: (id, meeting, year, sequence, status,
+# version, consent requested, signed at, signed by, broadcast) and so on.
+PROTOCOL = ProtocolView(7, 3, 2026, 1, "consent", 2, HELD, None, None, None)
+MEETING = MeetingView(3, 1, "Заседание", "remote", None, None, HELD, "closed", 1, "x", HELD, HELD)
+OBJECTION = DisagreementView(4, 7, 9, 1, "Неточно", "open", None)
 
 
 def test_the_signed_protocol_carries_the_acknowledgement_button_only_to_members() -> None:
