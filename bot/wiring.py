@@ -24,7 +24,10 @@ from bot.services.guests import GuestService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notifier
-from bot.services.protocols import ProtocolService
+from bot.services.protocols.consent import ProtocolConsent
+from bot.services.protocols.drafting import ProtocolDrafting
+from bot.services.protocols.record import ProtocolRecord
+from bot.services.protocols.signing import ProtocolSigning
 from bot.services.registers import RegisterService
 from bot.services.reporting import ReportingService
 from bot.services.reporting import due_handlers as reporting_due_handlers
@@ -120,19 +123,30 @@ class Services:
         )
 
     @cached_property
-    def protocols(self) -> ProtocolService:
+    def protocols(self) -> ProtocolRecord:
+        """A protocol as it stands: the card, the listing, the document."""
         settings = self.app.settings
-        return ProtocolService(
+        return ProtocolRecord(
             self.session,
             self.app.clock,
             self.app.tz,
+            notifier=self.notifier,
             body_name=settings.body_name,
             group_name=self.app.group_name,
-            render=self.app.translator,
-            default_locale=settings.default_locale,
-            texts=protocol_views.TEXTS,
             consent_period=timedelta(days=settings.consent_period_days),
         )
+
+    @cached_property
+    def protocol_drafts(self) -> ProtocolDrafting:
+        return ProtocolDrafting(self.protocols, self.notifier)
+
+    @cached_property
+    def protocol_consent(self) -> ProtocolConsent:
+        return ProtocolConsent(self.protocols, self.notifier)
+
+    @cached_property
+    def protocol_signing(self) -> ProtocolSigning:
+        return ProtocolSigning(self.protocols, self.notifier)
 
     @cached_property
     def registers(self) -> RegisterService:

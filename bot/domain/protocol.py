@@ -9,9 +9,15 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+from bot.domain.roles import Role
 
 DEFAULT_CONSENT_PERIOD = timedelta(days=3)
+# How a member took part when consenting orally (cl. 14).
+MODES = ("in_person", "video", "audio")
+# How an objection ends (cl. 15): the text changed or kept at conciliation, or withdrawn.
+OUTCOMES = ("changed", "unchanged", "withdrawn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +433,32 @@ def consents_from_data(data: Sequence[Mapping[str, Any]]) -> tuple[ConsentEntry,
         )
         for e in data
     )
+
+
+# --- who considers objections (cl. 11, 15) -----------------------------------------------
+
+
+class HasRoles(Protocol):
+    @property
+    def roles(self) -> frozenset[Role]: ...
+
+
+M = TypeVar("M", bound=HasRoles)
+
+
+def considering(members: Sequence[M], *, chair_absent: bool) -> M | None:
+    """Cl. 11, 15: objections go to the chair; while the chair is recorded absent (or there
+    is no chair), to the deputy acting for them."""
+    chair = next((m for m in members if Role.CHAIR in m.roles), None)
+    deputy = next((m for m in members if Role.DEPUTY_CHAIR in m.roles), None)
+    if chair is None or chair_absent:
+        return deputy or chair
+    return chair
+
+
+def acting_as(roles: Set[Role]) -> Role:
+    """The capacity in which whoever considers objections does so: chair, else deputy."""
+    return Role.CHAIR if Role.CHAIR in roles else Role.DEPUTY_CHAIR
 
 
 # --- numbering ---------------------------------------------------------------------------

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ProtocolCb
-from bot.domain.protocol import ConsentEntry, InclusionVote, Missing
+from bot.domain.protocol import (
+    MODES,
+    ConsentEntry,
+    InclusionVote,
+    ItemRecord,
+    Missing,
+    SignatureCheck,
+    acting_as,
+)
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.services.protocols import MODES, ProtocolState, ProtocolTexts
+from bot.services.notifier import Rendered, Renderer
+from bot.services.protocols.record import ProtocolState
 from bot.views.broadcasts import ack_keyboard
 from bot.views.meetings import facts
 from storage.dto import MemberView
@@ -38,15 +49,8 @@ def consent_line(t: Translator, e: ConsentEntry) -> str:
     return t(f"protocol.record_{e.state.value}", **params)
 
 
-def card(
-    t: Translator,
-    s: ProtocolState,
-    *,
-    is_secretariat: bool,
-    is_presiding: bool,
-    is_chair: bool = False,
-    person_id: int | None = None,
-) -> tuple[str, InlineKeyboardMarkup]:
+def card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
+    """The protocol as the viewer sees it, with the buttons of what they may do."""
     p = s.protocol
     c = s.content
     lines = [t("protocol.card_title", number=p.number, title=s.meeting.title)]
@@ -76,14 +80,7 @@ def card(
         lines.append(t("protocol.card_consents", consented=s.consented, present=s.present))
     lines.append("")
     for item in c.items:
-        lines.append(
-            t(
-                "protocol.summary_item",
-                number=item.number,
-                title=item.title,
-                decided=item.decided or "—",
-            )
-        )
+        lines.append(summary_item(t, item))
         if item.inclusion is not None:
             lines.append(vote_line(t, item.inclusion))
     if c.rejected:
@@ -108,20 +105,12 @@ def card(
         lines += [consent_line(t, e) for e in s.consents]
     if p.status != "signed" and s.check.missing:
         lines += ["", t("protocol.missing_title")]
-        for m in s.check.missing:
-            if m is Missing.DECISION:
-                lines.append(
-                    t(
-                        "protocol.missing_decision_items",
-                        items=", ".join(str(n) for n in s.check.empty_items),
-                    )
-                )
-            else:
-                lines.append(t(f"protocol.missing_{m.value}"))
+        lines += [t(key, **params) for key, params in _missing(s.check)]
         if s.silent_names and Missing.CONSENT in s.check.missing:
             lines.append(t("protocol.silent", names=", ".join(s.silent_names)))
     rows = []
-    if is_secretariat and p.status != "signed":
+    person_id = s.viewer_id
+    if s.may_draft and p.status != "signed":
         rows += [
             [
                 button(
@@ -172,11 +161,34 @@ def card(
             )
         if person_id is not None and d.person_id == person_id:
             rows.append([withdraw_button(t, d)])
-    if is_presiding and p.status == "consent":
+    if s.is_presiding and p.status == "consent":
         rows.append([button(t("protocol.sign"), ProtocolCb(action="sign", protocol=p.id))])
     if s.version:
         rows.append([button(t("protocol.get_docx"), ProtocolCb(action="docx", protocol=p.id))])
     return "\n".join(lines), markup(rows)
+
+
+def summary_item(t: Translator, item: ItemRecord) -> str:
+    return t(
+        "protocol.summary_item", number=item.number, title=item.title, decided=item.decided or "—"
+    )
+
+
+def _missing(check: SignatureCheck) -> Iterator[tuple[str, dict[str, Any]]]:
+    """What a signature still needs, as locale keys and their parameters."""
+    for m in check.missing:
+        if m is Missing.DECISION:
+            yield (
+                "protocol.missing_decision_items",
+                {"items": ", ".join(str(n) for n in check.empty_items)},
+            )
+        else:
+            yield f"protocol.missing_{m.value}", {}
+
+
+def missing_reasons(t: Translator, check: SignatureCheck) -> str:
+    """Why the protocol cannot be signed yet, in one line (the refusal's alert)."""
+    return ", ".join(t.plain(key, **params) for key, params in _missing(check))
 
 
 def vote_line(t: Translator, v: InclusionVote) -> str:
@@ -233,14 +245,18 @@ def objected(
         text = t(
             "protocol.objected_to",
             name=considering.display_name,
-            role=t.plain("roles.chair" if considering.has(Role.CHAIR) else "roles.deputy_chair"),
+            role=t.plain(f"roles.{acting_as(considering.roles).value}"),
         )
     return text, markup([[withdraw_button(t, d)]])
 
 
-def outcome_notice(t: Translator, p: ProtocolView, d: DisagreementView) -> str:
+def outcome_notice(t: Translator, protocol: ProtocolView, disagreement: DisagreementView) -> str:
+    d = disagreement
     return t(
-        f"protocol.outcome_notice_{d.status}", number=p.number, item=d.item_number, reason=d.reason
+        f"protocol.outcome_notice_{d.status}",
+        number=protocol.number,
+        item=d.item_number,
+        reason=d.reason,
     )
 
 
@@ -261,16 +277,28 @@ def listing(
     return "\n".join(lines), markup(rows)
 
 
-def consent_request(t: Translator, p: ProtocolView, sha: str, summary: str) -> str:
-    return "\n".join(
+def consent_request(
+    t: Translator, protocol: ProtocolView, sha: str, items: Sequence[ItemRecord]
+) -> Rendered:
+    """A version sent for consent: its decisions, its hash, and the two answers."""
+    text = "\n".join(
         [
-            t("protocol.consent_request", number=p.number),
+            t("protocol.consent_request", number=protocol.number),
             "",
-            summary,
+            "\n".join(summary_item(t, i) for i in items),
             "",
             t("protocol.consent_hint", sha=sha[:12]),
         ]
     )
+    return Rendered(text, consent_keyboard(t, protocol))
+
+
+def consent_request_card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
+    """The consent request again, for the current version (the one pressed was outdated)."""
+    rendered = consent_request(
+        t, s.protocol, s.version.sha256 if s.version else "", s.content.items
+    )
+    return rendered.text, consent_keyboard(t, s.protocol)
 
 
 def consent_keyboard(t: Translator, p: ProtocolView) -> InlineKeyboardMarkup:
@@ -319,10 +347,24 @@ def item_keyboard(t: Translator, p: int, version: int, count: int) -> InlineKeyb
     )
 
 
-def objection_for_chair(t: Translator, p: ProtocolView, d: DisagreementView, name: str) -> str:
-    return t(
-        "protocol.objection_notice", number=p.number, name=name, item=d.item_number, reason=d.reason
+def objection_notice(
+    t: Translator,
+    protocol: ProtocolView,
+    disagreement: DisagreementView,
+    name: str,
+    conciliation: bool,
+) -> Rendered:
+    """To the secretariat, and with the button that calls a conciliation meeting to whoever
+    considers the objection."""
+    d = disagreement
+    text = t(
+        "protocol.objection_notice",
+        number=protocol.number,
+        name=name,
+        item=d.item_number,
+        reason=d.reason,
     )
+    return Rendered(text, conciliation_keyboard(t, d) if conciliation else None)
 
 
 def conciliation_keyboard(t: Translator, d: DisagreementView) -> InlineKeyboardMarkup:
@@ -338,25 +380,41 @@ def conciliation_keyboard(t: Translator, d: DisagreementView) -> InlineKeyboardM
     )
 
 
-def conciliation_notice(t: Translator, p: ProtocolView, m: MeetingView) -> str:
-    return "\n".join([t("protocol.conciliation_notice", number=p.number), *facts(t, m)])
+def conciliation_notice(t: Translator, protocol: ProtocolView, meeting: MeetingView) -> str:
+    return "\n".join(
+        [t("protocol.conciliation_notice", number=protocol.number), *facts(t, meeting)]
+    )
 
 
-def signed_notice(t: Translator, p: ProtocolView, m: MeetingView) -> str:
-    return t("protocol.signed_notice", number=p.number, title=m.title, date=t.date(held_on(m)))
+def signed_notice(
+    t: Translator, protocol: ProtocolView, meeting: MeetingView, broadcast: int | None = None
+) -> Rendered:
+    """The signed protocol: to a member with the acknowledgement button of its broadcast;
+    to the group's chat without one."""
+    text = t(
+        "protocol.signed_notice",
+        number=protocol.number,
+        title=meeting.title,
+        date=t.date(held_on(meeting)),
+    )
+    return Rendered(text, ack_keyboard(t, broadcast) if broadcast is not None else None)
 
 
 def consent_reminder(t: Translator, p: ProtocolView) -> str:
     return t("protocol.consent_reminder", number=p.number)
 
 
-TEXTS = ProtocolTexts(
-    consent_request=consent_request,
-    consent_keyboard=consent_keyboard,
-    objection_for_chair=objection_for_chair,
-    conciliation_keyboard=conciliation_keyboard,
-    conciliation_notice=conciliation_notice,
-    signed_notice=signed_notice,
-    ack_keyboard=ack_keyboard,
-    outcome_notice=outcome_notice,
-)
+# The notices the protocol services send, by name (joined in bot.views.notices).
+RENDERERS: dict[str, Renderer] = {
+    "protocols.consent_request": consent_request,
+    "protocols.objection": objection_notice,
+    "protocols.conciliation": conciliation_notice,
+    "protocols.outcome": outcome_notice,
+    "protocols.signed": signed_notice,
+    "protocols.missing": missing_reasons,
+    # Texts of the record itself, in the group's language.
+    "protocols.role": lambda t, role: t(f"roles.{Role(role).value}"),
+    "protocols.conciliation_title": lambda t, number, item: t(
+        "protocol.conciliation_title", number=number, item=item
+    ),
+}

@@ -316,3 +316,26 @@ async def test_only_the_secretariat_drafts_and_only_after_the_meeting(world: Wor
     assert "после закрытия заседания" in world.client.alerts(p["clerk"])[-1]
     async with world.db.session() as s:
         assert (await s.scalars(select(Disagreement))).first() is None
+
+
+async def test_the_card_shows_each_viewer_what_they_may_do(world: World) -> None:
+    """The secretariat edits and sends for consent, the presiding person signs, a member
+    present only reads: the card's state says which, not the handler."""
+    p = await _held_meeting(world)
+    c = world.client
+    await _open_protocol(world, p["clerk"])
+    await _write_item(world, p["clerk"], 1, "Одобрить стандарт.")
+    await c.click(p["clerk"], "Направить на согласование")
+
+    def labels(user: FakeUser) -> set[str]:
+        return {text for row in c.buttons(c.last_message(user)) for text, _ in row}
+
+    assert {"Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "Направить на согласование"} <= labels(p["clerk"])
+    assert "Подписать протокол" not in labels(p["clerk"])
+    for viewer in ("deputy", "m0"):
+        await c.send(p[viewer], "/protocols")
+        await c.click(p[viewer], "Протокол № 1/2026")
+        assert "Скачать DOCX" in labels(p[viewer])
+        assert "Вопрос 1: СЛУШАЛИ / РЕШИЛИ" not in labels(p[viewer])
+    assert "Подписать протокол" in labels(p["deputy"])
+    assert "Подписать протокол" not in labels(p["m0"])
