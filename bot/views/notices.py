@@ -8,5 +8,11 @@ test checks that every name a service uses has a renderer here.
 from __future__ import annotations
 
 from bot.services.notifier import Renderer
+from bot.views import broadcasts, reminders, reporting, tasks
 
-RENDERERS: dict[str, Renderer] = {}
+RENDERERS: dict[str, Renderer] = {
+    **broadcasts.RENDERERS,
+    **reminders.RENDERERS,
+    **reporting.RENDERERS,
+    **tasks.RENDERERS,
+}
