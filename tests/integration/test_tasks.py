@@ -22,8 +22,8 @@ from bot.i18n import translator
 from bot.services.actor import Actor
 from bot.services.due import DueService
 from bot.services.errors import InvalidInput
-from bot.services.setup import ensure_default_group
 from bot.services.notifier import Notifier
+from bot.services.setup import ensure_default_group
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService, create_tasks
 from bot.views.notices import RENDERERS
