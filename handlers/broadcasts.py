@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import BroadcastCb, MenuCb
@@ -24,6 +27,8 @@ from bot.views.broadcasts import (
     unit_menu,
 )
 from handlers.asking import ask_ctx_again
+
+Handler = Callable[..., Awaitable[None]]
 
 
 async def broadcast_command(message: Message, ctx: Ctx) -> None:
@@ -62,11 +67,10 @@ async def broadcast_content(message: Message, ctx: Ctx) -> None:
 
 
 async def broadcast_audience(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
-    draft = await _draft(ctx)
-    audience = _audience(callback_data.audience)
-    if draft is None or audience is None:
-        await ctx.toast("errors.stale", alert=True)
+    chosen = await _chosen(ctx, callback_data)
+    if chosen is None:
         return
+    draft, audience = chosen
     t = ctx.t
     if audience is Audience.UNIT and callback_data.action == "aud":
         await ctx.show(*unit_menu(t, await ctx.roster.units(ctx.actor)))
@@ -87,11 +91,10 @@ async def broadcast_audience(query: CallbackQuery, callback_data: BroadcastCb, c
 
 
 async def broadcast_confirm(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
-    draft = await _draft(ctx)
-    audience = _audience(callback_data.audience)
-    if draft is None or audience is None:
-        await ctx.toast("errors.stale", alert=True)
+    chosen = await _chosen(ctx, callback_data)
+    if chosen is None:
         return
+    draft, audience = chosen
     message = ctx.message
     card = (message.chat.id, message.message_id) if message is not None else None
     broadcast = await ctx.broadcasts.start(
@@ -134,15 +137,25 @@ async def _show_history(ctx: Ctx, page: int) -> None:
     await ctx.show(*history_card(ctx.t, items[:HISTORY_PAGE], page, len(items) > HISTORY_PAGE))
 
 
-async def _draft(ctx: Ctx) -> Draft | None:
+async def _chosen(ctx: Ctx, callback_data: BroadcastCb) -> tuple[Draft, Audience] | None:
+    """The draft of this dialog and the audience pressed; None after an alert when the
+    dialog has been lost or the button is not one of ours."""
     data = await ctx.state.get_data()
-    if "text" not in data and "document" not in data:
+    audience = next((a for a in Audience if a.value == callback_data.audience), None)
+    if ("text" not in data and "document" not in data) or audience is None:
+        await ctx.toast("errors.stale", alert=True)
         return None
-    return Draft(text=data.get("text"), document=data.get("document"))
+    return Draft(text=data.get("text"), document=data.get("document")), audience
 
 
-def _audience(value: str) -> Audience | None:
-    return next((a for a in Audience if a.value == value), None)
+# Presses in the broadcast dialog and on the delivery cards: handler, actions, dialog step.
+PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
+    (broadcast_audience, {"aud", "unit"}, BroadcastDialog.audience),
+    (broadcast_confirm, {"confirm"}, BroadcastDialog.audience),
+    (broadcast_cancel, {"cancel"}, None),
+    (deliveries_page, {"hist"}, None),
+    (delivery_report, {"open"}, None),
+)
 
 
 def router() -> Router:
@@ -156,19 +169,9 @@ def router() -> Router:
         broadcast_content, StateFilter(BroadcastDialog.content), Inline(F.text | F.document)
     )
     r.message.register(broadcast_not_content, StateFilter(BroadcastDialog.content), NotCommand())
-    r.callback_query.register(
-        broadcast_audience,
-        BroadcastCb.filter(F.action.in_({"aud", "unit"})),
-        StateFilter(BroadcastDialog.audience),
-    )
-    r.callback_query.register(
-        broadcast_confirm,
-        BroadcastCb.filter(F.action == "confirm"),
-        StateFilter(BroadcastDialog.audience),
-    )
     r.callback_query.register(broadcast_button, MenuCb.filter(F.section == "broadcast"))
-    r.callback_query.register(broadcast_cancel, BroadcastCb.filter(F.action == "cancel"))
     r.callback_query.register(deliveries_page, MenuCb.filter(F.section == "deliveries"))
-    r.callback_query.register(deliveries_page, BroadcastCb.filter(F.action == "hist"))
-    r.callback_query.register(delivery_report, BroadcastCb.filter(F.action == "open"))
+    for handler, actions, step in PRESSES:
+        steps = [StateFilter(step)] if step is not None else []
+        r.callback_query.register(handler, BroadcastCb.filter(F.action.in_(actions)), *steps)
     return r

@@ -3,10 +3,12 @@ secretariat and the chair."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
+from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.callbacks import MenuCb, ReportCb
@@ -23,6 +25,8 @@ from bot.update_context import Ctx
 from bot.views import reporting as views
 
 # --- representatives: /report ------------------------------------------------------------
+
+Handler = Callable[..., Awaitable[None]]
 
 
 async def report_command(message: Message, ctx: Ctx) -> None:
@@ -229,6 +233,20 @@ async def summary_docx(query: CallbackQuery, callback_data: ReportCb, ctx: Ctx) 
         await ctx.message.answer_document(BufferedInputFile(content, filename=name))
 
 
+# Presses on reporting's cards and in the submission dialog: handler, actions, dialog step.
+PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
+    (submit_button, {"submit"}, None),
+    (more_skipped, {"skip"}, ReportDialog.more),
+    (confirmed, {"confirm"}, ReportDialog.confirm),
+    (cancelled, {"cancel"}, ReportDialog.confirm),
+    (cycle_card, {"cycle"}, None),
+    (cycles_list, {"list"}, None),
+    (unit_card, {"unit"}, None),
+    (unit_file, {"file"}, None),
+    (summary_docx, {"docx"}, None),
+)
+
+
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="reporting")
@@ -238,23 +256,11 @@ def router() -> Router:
     r.message.register(reports_command, Command("reports"), HasCapability(Capability.VIEW_REPORTS))
     # A representative asking for /reports gets what concerns them: their unit's obligations.
     r.message.register(report_command, Command("reports"), HasCapability(Capability.SUBMIT_REPORT))
-    r.callback_query.register(report_button, MenuCb.filter(F.section == "report"))
-    r.callback_query.register(reports_button, MenuCb.filter(F.section == "reports"))
-    r.callback_query.register(submit_button, ReportCb.filter(F.action == "submit"))
     r.message.register(content_given, StateFilter(ReportDialog.content), NotCommand())
     r.message.register(more_given, StateFilter(ReportDialog.more), NotCommand())
-    r.callback_query.register(
-        more_skipped, ReportCb.filter(F.action == "skip"), StateFilter(ReportDialog.more)
-    )
-    r.callback_query.register(
-        confirmed, ReportCb.filter(F.action == "confirm"), StateFilter(ReportDialog.confirm)
-    )
-    r.callback_query.register(
-        cancelled, ReportCb.filter(F.action == "cancel"), StateFilter(ReportDialog.confirm)
-    )
-    r.callback_query.register(cycle_card, ReportCb.filter(F.action == "cycle"))
-    r.callback_query.register(cycles_list, ReportCb.filter(F.action == "list"))
-    r.callback_query.register(unit_card, ReportCb.filter(F.action == "unit"))
-    r.callback_query.register(unit_file, ReportCb.filter(F.action == "file"))
-    r.callback_query.register(summary_docx, ReportCb.filter(F.action == "docx"))
+    r.callback_query.register(report_button, MenuCb.filter(F.section == "report"))
+    r.callback_query.register(reports_button, MenuCb.filter(F.section == "reports"))
+    for handler, actions, step in PRESSES:
+        steps = [StateFilter(step)] if step is not None else []
+        r.callback_query.register(handler, ReportCb.filter(F.action.in_(actions)), *steps)
     return r

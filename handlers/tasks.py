@@ -3,10 +3,12 @@ and the secretariat setting an owner the protocol's text did not name clearly.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, TaskCb
@@ -18,6 +20,8 @@ from bot.update_context import Ctx
 from bot.views import tasks as views
 
 SCOPES = {scope.value: scope for scope in Scope}
+
+Handler = Callable[..., Awaitable[None]]
 
 
 # Lists and cards
@@ -150,6 +154,20 @@ async def assign_owner(query: CallbackQuery, callback_data: TaskCb, ctx: Ctx) ->
     await ctx.show(*views.card(ctx.t, card))
 
 
+# Presses on tasks' cards and in the report dialog: handler, actions, dialog step (if any).
+PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
+    (tasks_page, set(SCOPES), None),
+    (task_card, {"card"}, None),
+    (report_start, {"report"}, None),
+    (report_skip, {"skip"}, TaskReportDialog.file),
+    (report_confirm, {"confirm"}, TaskReportDialog.confirm),
+    (report_cancel, {"cancel"}, TaskReportDialog.confirm),
+    (assign_menu, {"assign"}, None),
+    (assign_picker, {"units", "people"}, None),
+    (assign_owner, {"setu", "setp"}, None),
+)
+
+
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="tasks")
@@ -158,19 +176,7 @@ def router() -> Router:
     r.message.register(report_comment, StateFilter(TaskReportDialog.comment), NotCommand())
     r.message.register(report_file, StateFilter(TaskReportDialog.file), NotCommand())
     r.callback_query.register(tasks_button, MenuCb.filter(F.section == "tasks"))
-    r.callback_query.register(tasks_page, TaskCb.filter(F.action.in_(set(SCOPES))))
-    r.callback_query.register(task_card, TaskCb.filter(F.action == "card"))
-    r.callback_query.register(report_start, TaskCb.filter(F.action == "report"))
-    r.callback_query.register(
-        report_skip, TaskCb.filter(F.action == "skip"), StateFilter(TaskReportDialog.file)
-    )
-    r.callback_query.register(
-        report_confirm, TaskCb.filter(F.action == "confirm"), StateFilter(TaskReportDialog.confirm)
-    )
-    r.callback_query.register(
-        report_cancel, TaskCb.filter(F.action == "cancel"), StateFilter(TaskReportDialog.confirm)
-    )
-    r.callback_query.register(assign_menu, TaskCb.filter(F.action == "assign"))
-    r.callback_query.register(assign_picker, TaskCb.filter(F.action.in_({"units", "people"})))
-    r.callback_query.register(assign_owner, TaskCb.filter(F.action.in_({"setu", "setp"})))
+    for handler, actions, step in PRESSES:
+        steps = [StateFilter(step)] if step is not None else []
+        r.callback_query.register(handler, TaskCb.filter(F.action.in_(actions)), *steps)
     return r

@@ -17,6 +17,7 @@ from bot.services.reporting import DOCX_MIME, CycleState, ReportingService, repr
 from bot.services.roster import Auditor
 from storage.repositories.due import DueRepository, DueView
 from storage.repositories.files import FileRepository
+from storage.repositories.reporting import CycleView
 
 Outcome = tuple[str, str | None]
 REMINDER = Delivery(kind="reminder")
@@ -37,6 +38,11 @@ class ReportCycles:
             "report_reminder": self.remind,
             "report_cycle_close": self.close,
         }
+
+    async def _running(self, task: DueView) -> CycleView | None:
+        """The task's cycle while it is open; None once it has closed (or is gone)."""
+        cycle = await self.repo.get(int(task.payload["cycle"]))
+        return cycle if cycle is not None and cycle.status == "open" else None
 
     async def open(self, due: DueService, task: DueView) -> Outcome:
         now = due.clock.now()
@@ -109,8 +115,8 @@ class ReportCycles:
 
     async def remind(self, due: DueService, task: DueView) -> Outcome:
         now = due.clock.now()
-        cycle = await self.repo.get(int(task.payload["cycle"]))
-        if cycle is None or cycle.status != "open":
+        cycle = await self._running(task)
+        if cycle is None:
             return "skipped", "the cycle is closed"
         if superseded(cycle.cycle, due.tz, task.due_at, now):
             return "skipped", "a later reminder was due by the time this one ran"
@@ -151,8 +157,8 @@ class ReportCycles:
 
     async def close(self, due: DueService, task: DueView) -> Outcome:
         now = due.clock.now()
-        cycle = await self.repo.get(int(task.payload["cycle"]))
-        if cycle is None or cycle.status != "open":
+        cycle = await self._running(task)
+        if cycle is None:
             return "skipped", "the cycle is closed already"
         state = await self.reporting.cycle_state(cycle)
         name = summary_filename(cycle.year, cycle.quarter)
@@ -163,13 +169,11 @@ class ReportCycles:
         closed = await self.repo.get(cycle.id)
         assert closed is not None
         state = CycleState(closed, state.units)
+        # The review is offered in the group's language: it becomes an agenda item's text.
+        title = self.notifier.text(Notice("reports.review_title", cycle=closed))
+        about = self.notifier.text(Notice("reports.review_description", state=state))
         meeting = await offer(
-            due.session,
-            task.group_id,
-            f"quarterly-review:{cycle.id}",
-            self.notifier.text(Notice("reports.review_title", cycle=closed)),
-            self.notifier.text(Notice("reports.review_description", state=state)),
-            now,
+            due.session, task.group_id, f"quarterly-review:{cycle.id}", title, about, now
         )
         summary = Notice("reports.summary", state=state)
         document = Notice("reports.summary_caption", cycle=closed)

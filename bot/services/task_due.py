@@ -144,14 +144,10 @@ class TaskDue:
             self.notifier.to_people(owners, Notice("tasks.overdue_owner", info=info), key=key)
             + self.notifier.to_people(staff, Notice("tasks.overdue_staff", info=info), key=key)
         )
-        meeting = await offer(
-            service.session,
-            due.group_id,
-            f"task:{task.id}",
-            self.notifier.text(Notice("tasks.offer_title", info=info)),
-            self.notifier.text(Notice("tasks.offer_description", info=info)),
-            now,
-        )
+        # Offered in the group's language: it becomes an agenda item's text.
+        title = self.notifier.text(Notice("tasks.offer_title", info=info))
+        about = self.notifier.text(Notice("tasks.offer_description", info=info))
+        meeting = await offer(service.session, due.group_id, f"task:{task.id}", title, about, now)
         await Auditor(service.session, None, now)(
             "task_escalated",
             "task",
