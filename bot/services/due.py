@@ -28,7 +28,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.protocol import Objection, position_settled
 from bot.domain.roles import Capability
-from bot.services.notifier import Delivery, Notice, Notifier
+from bot.services.notifier import Delivery, Notice, Notifier, Rendered
 from bot.services.outbox import Envelope
 from bot.services.roster import Auditor
 from storage.db import read, write
@@ -155,6 +155,7 @@ class DueService:
         answered = await self.meetings.answered(meeting_ids)
         guests = await GuestRepository(self.session).contacts(meeting_ids)
         rosters: dict[int, list[MemberView]] = {}
+        renders: dict[tuple[int, bool], dict[str, Rendered]] = {}
         outcomes: dict[int, tuple[str, str | None]] = {}
         envelopes: list[Envelope] = []
         for task in tasks:
@@ -174,22 +175,23 @@ class DueService:
                     for m in await self.roster.members(task.group_id)
                     if m.can(Capability.ATTEND_MEETINGS)
                 ]
-            key = f"reminder:{task.id}"
+            # Those who have not answered get the buttons again: the nudge. A guest is not
+            # asked to answer: the reminder without the nudge.
             has_answered = answered.get(meeting.id, set())
-            for member in rosters[task.group_id]:
-                notice = Notice(
-                    "reminders.meeting", meeting=meeting, answered=member.person.id in has_answered
+            members = rosters[task.group_id]
+            for answered_yet, people in (
+                (True, [m for m in members if m.person.id in has_answered]),
+                (False, [m for m in members if m.person.id not in has_answered]),
+                (True, guests.get(meeting.id, [])),
+            ):
+                envelopes += self.notifier.to_people(
+                    people,
+                    Notice("reminders.meeting", meeting=meeting, answered=answered_yet),
+                    key=f"reminder:{task.id}",
+                    delivery=REMINDER,
+                    # Several reminders of one meeting in a batch read the same.
+                    renders=renders.setdefault((meeting.id, answered_yet), {}),
                 )
-                envelopes += self.notifier.to_person(
-                    member.person, notice, key=key, delivery=REMINDER
-                )
-            # A guest is not asked to answer: the reminder without the nudge.
-            envelopes += self.notifier.to_people(
-                guests.get(meeting.id, []),
-                Notice("reminders.meeting", meeting=meeting, answered=True),
-                key=key,
-                delivery=REMINDER,
-            )
             outcomes[task.id] = ("done", None)
         await self.notifier.send(envelopes)
         return outcomes
