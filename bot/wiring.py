@@ -19,7 +19,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
 from bot.services.composition import CompositionService
-from bot.services.due import DueService, DueTexts
+from bot.services.due import DueService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
@@ -29,26 +29,15 @@ from bot.services.protocols.drafting import ProtocolDrafting
 from bot.services.protocols.record import ProtocolRecord
 from bot.services.protocols.signing import ProtocolSigning
 from bot.services.registers import RegisterService
+from bot.services.report_cycles import ReportCycles
 from bot.services.reporting import ReportingService
-from bot.services.reporting import due_handlers as reporting_due_handlers
 from bot.services.roster import RosterService
+from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
-from bot.services.tasks import due_handlers as task_due_handlers
 from bot.views import agenda as agenda_views
 from bot.views import guests as guest_views
-from bot.views import meetings as meeting_views
 from bot.views import protocols as protocol_views
-from bot.views import reporting as reporting_views
-from bot.views import tasks as task_views
 from bot.views.notices import RENDERERS
-
-DUE_TEXTS = DueTexts(
-    reminder=meeting_views.reminder,
-    rsvp_keyboard=meeting_views.rsvp_keyboard,
-    warning=meeting_views.warning,
-    consent_reminder=protocol_views.consent_reminder,
-    consent_keyboard=protocol_views.consent_keyboard,
-)
 
 
 class Services:
@@ -86,7 +75,7 @@ class Services:
 
     @cached_property
     def broadcasts(self) -> BroadcastService:
-        return BroadcastService(self.session, self.app.clock)
+        return BroadcastService(self.session, self.app.clock, self.notifier)
 
     @cached_property
     def meetings(self) -> MeetingService:
@@ -176,29 +165,20 @@ class Services:
             self.session,
             self.app.clock,
             self.app.tz,
-            render=self.app.translator,
-            default_locale=self.app.settings.default_locale,
-            texts=task_views.TEXTS,
+            notifier=self.notifier,
             file_max_mb=self.app.settings.report_file_max_mb,
         )
 
     @cached_property
     def due(self) -> DueService:
         """What fell due (reminders, deadlines, reporting cycles), with every kind's handler."""
-        settings = self.app.settings
         return DueService(
             self.session,
             self.app.clock,
             self.app.tz,
-            render=self.app.translator,
-            default_locale=settings.default_locale,
-            texts=DUE_TEXTS,
+            notifier=self.notifier,
             handlers={
-                **task_due_handlers(task_views.TEXTS, settings.task_reminder_days),
-                **reporting_due_handlers(
-                    reporting_views.TEXTS,
-                    body_name=settings.body_name,
-                    group_name=self.app.group_name,
-                ),
+                **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
+                **ReportCycles(self.reporting, self.notifier).handlers(),
             },
         )

@@ -5,25 +5,14 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AckCb
-from bot.context import AppContext
-from bot.i18n import Translator
-from bot.services.actor import Actor
-from bot.services.broadcasts import BroadcastService
+from bot.update_context import Ctx
 
 
-async def acknowledge(
-    query: CallbackQuery,
-    callback_data: AckCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    first = await BroadcastService(session, app.clock).acknowledge(actor, callback_data.broadcast)
-    await query.answer(t.plain("broadcasts.acked" if first else "broadcasts.acked_before"))
+async def acknowledge(query: CallbackQuery, callback_data: AckCb, ctx: Ctx) -> None:
+    first = await ctx.broadcasts.acknowledge(ctx.actor, callback_data.broadcast)
+    await ctx.toast("broadcasts.acked" if first else "broadcasts.acked_before")
 
 
 def router() -> Router:

@@ -3,27 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import BroadcastCb, MenuCb
-from bot.context import AppContext
 from bot.dialogs import BroadcastDialog
 from bot.domain.roles import Capability
 from bot.filters import HasCapability, Inline, NotCommand, private_chat
-from bot.i18n import Translator
-from bot.middlewares import edit_or_send
-from bot.services.actor import Actor
-from bot.services.broadcasts import Audience, BroadcastService, Draft, Progress
-from bot.services.roster import RosterService
+from bot.services.broadcasts import Audience, Draft, Progress
+from bot.update_context import Ctx
 from bot.views.broadcasts import (
     HISTORY_PAGE,
-    ack_keyboard,
     audience_label,
     audience_menu,
     history_card,
@@ -32,34 +26,26 @@ from bot.views.broadcasts import (
     report_card,
     unit_menu,
 )
-from handlers.asking import ask_again
+from handlers.asking import ask_ctx_again
+
+Handler = Callable[..., Awaitable[None]]
 
 
-def _service(session: AsyncSession, app: AppContext) -> BroadcastService:
-    return BroadcastService(session, app.clock)
+async def broadcast_command(message: Message, ctx: Ctx) -> None:
+    await _ask_content(ctx)
 
 
-async def broadcast_command(message: Message, t: Translator, state: FSMContext) -> None:
-    await state.clear()
-    await state.set_state(BroadcastDialog.content)
-    await message.answer(t("broadcasts.ask_content"))
+async def broadcast_button(query: CallbackQuery, ctx: Ctx) -> None:
+    await _ask_content(ctx)
 
 
-async def broadcast_button(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
-    await state.clear()
-    await state.set_state(BroadcastDialog.content)
-    await query.answer()
-    await edit_or_send(query, t("broadcasts.ask_content"))
+async def _ask_content(ctx: Ctx) -> None:
+    await ctx.state.clear()
+    await ctx.state.set_state(BroadcastDialog.content)
+    await ctx.show(ctx.t("broadcasts.ask_content"))
 
 
-async def broadcast_content(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def broadcast_content(message: Message, ctx: Ctx) -> None:
     document = None
     if message.document is not None:
         document = {
@@ -68,149 +54,108 @@ async def broadcast_content(
         }
     text = message.html_text if (message.text or message.caption) else None
     if text is None and document is None:
-        await ask_again(message, t, "broadcasts.content_expected", "broadcasts.ask_content")
+        await ask_ctx_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
         return
-    await state.set_data({"text": text, "document": document})
-    await state.set_state(BroadcastDialog.audience)
-    service = _service(session, app)
+    await ctx.state.set_data({"text": text, "document": document})
+    await ctx.state.set_state(BroadcastDialog.audience)
     counts = {
-        audience: len(await service.recipients(actor, audience, None))
+        audience: len(await ctx.broadcasts.recipients(ctx.actor, audience, None))
         for audience in (Audience.MEMBERS, Audience.SECRETARIAT, Audience.EVERYONE)
     }
-    chat = await service.linked_chat(actor)
-    text_out, keyboard = audience_menu(t, counts, chat[1] if chat else None, chat is not None)
-    await message.answer(text_out, reply_markup=keyboard)
+    chat = await ctx.broadcasts.linked_chat(ctx.actor)
+    await ctx.show(*audience_menu(ctx.t, counts, chat[1] if chat else None, chat is not None))
 
 
-async def broadcast_audience(
-    query: CallbackQuery,
-    callback_data: BroadcastCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    draft = await _draft(state)
-    audience = _audience(callback_data.audience)
-    if draft is None or audience is None:
-        await query.answer(t.plain("errors.stale"), show_alert=True)
+async def broadcast_audience(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
+    chosen = await _chosen(ctx, callback_data)
+    if chosen is None:
         return
-    await query.answer()
+    draft, audience = chosen
+    t = ctx.t
     if audience is Audience.UNIT and callback_data.action == "aud":
-        units = await RosterService(session, app.clock).units(actor)
-        await edit_or_send(query, *unit_menu(t, units))
+        await ctx.show(*unit_menu(t, await ctx.roster.units(ctx.actor)))
         return
-    service = _service(session, app)
     unit_name = None
     if audience is Audience.UNIT:
-        unit_name = (await RosterService(session, app.clock).unit(actor, callback_data.unit)).name
+        unit_name = (await ctx.roster.unit(ctx.actor, callback_data.unit)).name
     if audience is Audience.CHAT:
-        chat = await service.linked_chat(actor)
+        chat = await ctx.broadcasts.linked_chat(ctx.actor)
         count = 1 if chat else 0
         label = t("broadcasts.audience_chat_named", title=(chat[1] if chat else None) or "—")
     else:
-        count = len(await service.recipients(actor, audience, callback_data.unit or None))
+        count = len(
+            await ctx.broadcasts.recipients(ctx.actor, audience, callback_data.unit or None)
+        )
         label = audience_label(t, audience, unit_name)
-    await edit_or_send(query, *preview(t, draft, label, count, audience, callback_data.unit))
+    await ctx.show(*preview(t, draft, label, count, audience, callback_data.unit))
 
 
-async def broadcast_confirm(
-    query: CallbackQuery,
-    callback_data: BroadcastCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    draft = await _draft(state)
-    audience = _audience(callback_data.audience)
-    if draft is None or audience is None:
-        await query.answer(t.plain("errors.stale"), show_alert=True)
+async def broadcast_confirm(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
+    chosen = await _chosen(ctx, callback_data)
+    if chosen is None:
         return
-    service = _service(session, app)
-    message = query.message
-    card = (message.chat.id, message.message_id) if isinstance(message, Message) else None
-    broadcast = await service.start(
-        actor,
-        draft,
-        audience,
-        callback_data.unit or None,
-        render=app.translator,
-        default_locale=app.settings.default_locale,
-        ack_keyboard=ack_keyboard,
-        progress_card=card,
+    draft, audience = chosen
+    message = ctx.message
+    card = (message.chat.id, message.message_id) if message is not None else None
+    broadcast = await ctx.broadcasts.start(
+        ctx.actor, draft, audience, callback_data.unit or None, progress_card=card
     )
-    await state.clear()
-    app.wake_sender()
-    await query.answer(t.plain("broadcasts.started"))
+    await ctx.state.clear()
+    await ctx.toast("broadcasts.started")
     # The preview card becomes the progress message, edited in place while it runs.
-    if isinstance(message, Message):
+    if message is not None:
         start = Progress(broadcast.total, 0, 0, 0, 0, 0)
-        await edit_or_send(query, progress_text(t, broadcast, start))
+        await ctx.show(progress_text(ctx.t, broadcast, start))
 
 
-async def broadcast_cancel(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
-    await state.clear()
-    await query.answer()
-    await edit_or_send(query, t("broadcasts.cancelled"))
+async def broadcast_cancel(query: CallbackQuery, ctx: Ctx) -> None:
+    await ctx.state.clear()
+    await ctx.show(ctx.t("broadcasts.cancelled"))
 
 
-async def broadcast_not_content(message: Message, t: Translator) -> None:
-    await ask_again(message, t, "broadcasts.content_expected", "broadcasts.ask_content")
+async def broadcast_not_content(message: Message, ctx: Ctx) -> None:
+    await ask_ctx_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
 
 
-async def deliveries_command(
-    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
-) -> None:
-    text, keyboard = await _history(actor, t, session, app, 0)
-    await message.answer(text, reply_markup=keyboard)
+async def deliveries_command(message: Message, ctx: Ctx) -> None:
+    await _show_history(ctx, 0)
 
 
 async def deliveries_page(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    callback_data: BroadcastCb | MenuCb,
+    query: CallbackQuery, callback_data: BroadcastCb | MenuCb, ctx: Ctx
 ) -> None:
-    page = callback_data.page if isinstance(callback_data, BroadcastCb) else 0
-    card = await _history(actor, t, session, app, page)
-    await query.answer()
-    await edit_or_send(query, *card)
+    await _show_history(ctx, callback_data.page if isinstance(callback_data, BroadcastCb) else 0)
 
 
-async def delivery_report(
-    query: CallbackQuery,
-    callback_data: BroadcastCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    broadcast, lines = await _service(session, app).report(actor, callback_data.broadcast)
-    await query.answer()
-    await edit_or_send(query, *report_card(t, broadcast, lines, callback_data.page))
+async def delivery_report(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
+    broadcast, lines = await ctx.broadcasts.report(ctx.actor, callback_data.broadcast)
+    await ctx.show(*report_card(ctx.t, broadcast, lines, callback_data.page))
 
 
-async def _history(
-    actor: Actor, t: Translator, session: AsyncSession, app: AppContext, page: int
-) -> tuple[str, Any]:
-    items = await _service(session, app).history(actor, page, HISTORY_PAGE + 1)
-    return history_card(t, items[:HISTORY_PAGE], page, len(items) > HISTORY_PAGE)
+async def _show_history(ctx: Ctx, page: int) -> None:
+    items = await ctx.broadcasts.history(ctx.actor, page, HISTORY_PAGE + 1)
+    await ctx.show(*history_card(ctx.t, items[:HISTORY_PAGE], page, len(items) > HISTORY_PAGE))
 
 
-async def _draft(state: FSMContext) -> Draft | None:
-    data = await state.get_data()
-    if "text" not in data and "document" not in data:
+async def _chosen(ctx: Ctx, callback_data: BroadcastCb) -> tuple[Draft, Audience] | None:
+    """The draft of this dialog and the audience pressed; None after an alert when the
+    dialog has been lost or the button is not one of ours."""
+    data = await ctx.state.get_data()
+    audience = next((a for a in Audience if a.value == callback_data.audience), None)
+    if ("text" not in data and "document" not in data) or audience is None:
+        await ctx.toast("errors.stale", alert=True)
         return None
-    return Draft(text=data.get("text"), document=data.get("document"))
+    return Draft(text=data.get("text"), document=data.get("document")), audience
 
 
-def _audience(value: str) -> Audience | None:
-    return next((a for a in Audience if a.value == value), None)
+# Presses in the broadcast dialog and on the delivery cards: handler, actions, dialog step.
+PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
+    (broadcast_audience, {"aud", "unit"}, BroadcastDialog.audience),
+    (broadcast_confirm, {"confirm"}, BroadcastDialog.audience),
+    (broadcast_cancel, {"cancel"}, None),
+    (deliveries_page, {"hist"}, None),
+    (delivery_report, {"open"}, None),
+)
 
 
 def router() -> Router:
@@ -224,19 +169,9 @@ def router() -> Router:
         broadcast_content, StateFilter(BroadcastDialog.content), Inline(F.text | F.document)
     )
     r.message.register(broadcast_not_content, StateFilter(BroadcastDialog.content), NotCommand())
-    r.callback_query.register(
-        broadcast_audience,
-        BroadcastCb.filter(F.action.in_({"aud", "unit"})),
-        StateFilter(BroadcastDialog.audience),
-    )
-    r.callback_query.register(
-        broadcast_confirm,
-        BroadcastCb.filter(F.action == "confirm"),
-        StateFilter(BroadcastDialog.audience),
-    )
     r.callback_query.register(broadcast_button, MenuCb.filter(F.section == "broadcast"))
-    r.callback_query.register(broadcast_cancel, BroadcastCb.filter(F.action == "cancel"))
     r.callback_query.register(deliveries_page, MenuCb.filter(F.section == "deliveries"))
-    r.callback_query.register(deliveries_page, BroadcastCb.filter(F.action == "hist"))
-    r.callback_query.register(delivery_report, BroadcastCb.filter(F.action == "open"))
+    for handler, actions, step in PRESSES:
+        steps = [StateFilter(step)] if step is not None else []
+        r.callback_query.register(handler, BroadcastCb.filter(F.action.in_(actions)), *steps)
     return r

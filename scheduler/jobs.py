@@ -7,7 +7,6 @@ import logging
 from bot.context import AppContext
 from bot.services.setup import prune_update_marks
 from bot.views import meetings as meeting_views
-from bot.views.broadcasts import progress_text, report_text
 from bot.wiring import Services
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
@@ -22,12 +21,7 @@ async def housekeeping(app: AppContext) -> None:
 
 async def broadcast_progress(app: AppContext) -> None:
     async with app.db.session() as session:
-        await Services(session, app).broadcasts.tick(
-            render=app.translator,
-            default_locale=app.settings.default_locale,
-            progress_text=progress_text,
-            report_text=report_text,
-        )
+        await Services(session, app).broadcasts.tick()
 
 
 async def due_tasks(app: AppContext) -> None:

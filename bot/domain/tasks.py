@@ -127,6 +127,11 @@ def may_assign(standing: Standing) -> bool:
     return standing.is_admin or standing.has(Role.SECRETARIAT)
 
 
+def told_of_completion(standing: Standing) -> bool:
+    """The secretariat and the chair receive an owner's completion report (cl. 4 д–е)."""
+    return standing.has(Role.SECRETARIAT, Role.CHAIR)
+
+
 def is_owner(
     *,
     owner_person_id: int | None,

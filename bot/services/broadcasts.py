@@ -3,34 +3,25 @@ acknowledgements (cl. 15: the secretariat proves who received what)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery.policy import FINAL, Status, fold_statuses
-from bot.domain.roles import Capability, Role
-from bot.i18n import Raw, Translator
+from bot.domain.broadcasts import Audience, in_audience
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotFound
-from bot.services.outbox import Envelope, enqueue, enqueue_edit
+from bot.services.notifier import Delivery, Notice, Notifier
+from bot.services.outbox import Envelope, enqueue_edit
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
 from storage.repositories.broadcasts import BroadcastRepository, BroadcastView, DeliveryLine
 from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.roster import RosterRepository
-
-
-class Audience(StrEnum):
-    MEMBERS = "members"
-    UNIT = "unit"
-    SECRETARIAT = "secretariat"
-    EVERYONE = "everyone"
-    CHAT = "chat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +56,7 @@ def select_audience(
     members: list[MemberView], audience: Audience, unit_id: int | None
 ) -> list[MemberView]:
     """Who a broadcast reaches; the linked chat is not a person and is handled apart."""
-    if audience is Audience.MEMBERS:
-        # Members of the composition, chair and deputy included, whatever else they hold;
-        # secretariat staff who are not members are not in this audience.
-        return [m for m in members if m.is_member]
-    if audience is Audience.UNIT:
-        return [m for m in members if unit_id is not None and m.unit_id == unit_id]
-    if audience is Audience.SECRETARIAT:
-        return [m for m in members if m.has(Role.SECRETARIAT)]
-    if audience is Audience.EVERYONE:
-        return [m for m in members if m.roles - {Role.GUEST}]
-    return []
+    return [m for m in members if in_audience(audience, m.roles, m.unit_id, unit_id)]
 
 
 def reachable(members: list[MemberView]) -> list[MemberView]:
@@ -96,13 +77,11 @@ def progress_of(lines: list[DeliveryLine]) -> Progress:
     )
 
 
-Render = Callable[[str], Translator]
-
-
 class BroadcastService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, notifier: Notifier) -> None:
         self.session = session
         self.clock = clock
+        self.notifier = notifier
         self.repo = BroadcastRepository(session)
         self.roster = RosterRepository(session)
 
@@ -127,9 +106,6 @@ class BroadcastService:
         audience: Audience,
         unit_id: int | None,
         *,
-        render: Render,
-        default_locale: str,
-        ack_keyboard: Callable[[Translator, int], Any],
         progress_card: tuple[int, int] | None = None,
     ) -> BroadcastView:
         """Creates the broadcast and every recipient's outbox row in one transaction.
@@ -166,37 +142,17 @@ class BroadcastService:
                 progress_chat_id=progress_card[0] if progress_card else None,
                 progress_message_id=progress_card[1] if progress_card else None,
             )
-            envelopes = []
-            for member in members:
-                if member.person.telegram_id is None:
-                    continue
-                t = render(member.person.locale(default_locale))
-                envelopes.append(
-                    Envelope(
-                        key=f"broadcast:{broadcast.id}:{member.person.id}",
-                        kind="broadcast",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        broadcast_id=broadcast.id,
-                        text=message_text(t, draft),
-                        document=draft.document,
-                        keyboard=ack_keyboard(t, broadcast.id),
-                    )
-                )
+            notice = Notice("broadcasts.message", draft=draft, broadcast_id=broadcast.id)
+            delivery = Delivery(
+                kind="broadcast", document=draft.document, broadcast_id=broadcast.id
+            )
+            key = f"broadcast:{broadcast.id}"
+            envelopes = self.notifier.to_people(members, notice, key=key, delivery=delivery)
             if audience is Audience.CHAT and chat is not None:
-                t = render(default_locale)
                 envelopes.append(
-                    Envelope(
-                        key=f"broadcast:{broadcast.id}:chat",
-                        kind="broadcast",
-                        chat_id=chat[0],
-                        broadcast_id=broadcast.id,
-                        text=message_text(t, draft),
-                        document=draft.document,
-                        keyboard=ack_keyboard(t, broadcast.id),
-                    )
+                    self.notifier.to_chat(chat[0], notice, key=f"{key}:chat", delivery=delivery)
                 )
-            await enqueue(self.session, envelopes, now)
+            await self.notifier.send(envelopes)
             await Auditor(self.session, actor, now)(
                 "broadcast_started",
                 "broadcast",
@@ -243,14 +199,7 @@ class BroadcastService:
         async with read(self.session):
             return await self.repo.latest(actor.group_id, size, page * size)
 
-    async def tick(
-        self,
-        *,
-        render: Render,
-        default_locale: str,
-        progress_text: Callable[[Translator, BroadcastView, Progress], str],
-        report_text: Callable[[Translator, BroadcastView, list[DeliveryLine]], str],
-    ) -> int:
+    async def tick(self) -> int:
         """Edits each running broadcast's progress message; finishes the ones that are done.
 
         Runs every two seconds, so the progress message changes at most that often.
@@ -265,7 +214,7 @@ class BroadcastService:
                 lines = await self.repo.lines(broadcast.id, subject(broadcast.id))
                 progress = progress_of(lines)
                 author = await self.roster.person_by_telegram(broadcast.author_telegram_id)
-                t = render(author.locale(default_locale) if author else default_locale)
+                locale = author.locale(self.notifier.default_locale) if author else None
                 if broadcast.progress_chat_id and broadcast.progress_message_id:
                     await enqueue_edit(
                         self.session,
@@ -273,42 +222,17 @@ class BroadcastService:
                         kind="progress",
                         chat_id=broadcast.progress_chat_id,
                         message_id=broadcast.progress_message_id,
-                        text=progress_text(t, broadcast, progress),
+                        text=self.notifier.text(
+                            Notice("broadcasts.progress", broadcast=broadcast, progress=progress),
+                            locale,
+                        ),
                         keyboard=None,
                         now=now,
                     )
                 if all(Status(s) in FINAL for line in lines for s in line.statuses):
                     finished += 1
                     await self.repo.update(broadcast.id, finished_at=now)
-                    reports = [
-                        Envelope(
-                            key=f"report:{broadcast.id}",
-                            kind="report",
-                            chat_id=broadcast.author_telegram_id,
-                            broadcast_id=None,
-                            text=report_text(t, broadcast, lines),
-                        )
-                    ]
-                    # A protocol's distribution is the secretariat's record (cl. 15): its
-                    # report goes to the secretariat as well as to the signer.
-                    group = await ProtocolRepository(self.session).distribution_group(broadcast.id)
-                    for m in await self.roster.members(group) if group is not None else []:
-                        if m.has(Role.SECRETARIAT) and m.person.telegram_id not in (
-                            None,
-                            broadcast.author_telegram_id,
-                        ):
-                            reports.append(
-                                Envelope(
-                                    key=f"report:{broadcast.id}:{m.person.id}",
-                                    kind="report",
-                                    chat_id=m.person.telegram_id,
-                                    broadcast_id=None,
-                                    text=report_text(
-                                        render(m.person.locale(default_locale)), broadcast, lines
-                                    ),
-                                )
-                            )
-                    await enqueue(self.session, reports, now)
+                    await self.notifier.send(await self._reports(broadcast, lines, locale))
                     await Auditor(self.session, None, now)(
                         "broadcast_finished",
                         "broadcast",
@@ -320,13 +244,37 @@ class BroadcastService:
                     )
         return finished
 
-
-def message_text(t: Translator, draft: Draft) -> str:
-    """What a recipient reads: the kind in bold, then the secretariat's text as written.
-
-    The text is the HTML aiogram rebuilt from the author's message (its formatting kept,
-    everything else escaped), hence Raw.
-    """
-    if not draft.text:
-        return t("broadcasts.header")
-    return t("broadcasts.message", body=Raw(draft.text))
+    async def _reports(
+        self, broadcast: BroadcastView, lines: list[DeliveryLine], locale: str | None
+    ) -> list[Envelope]:
+        """The delivery report for the author, in the author's language; a protocol's
+        distribution is the secretariat's record (cl. 15), so its report goes to the
+        secretariat as well. Sent by chat: a report is not a message to a person whose
+        delivery is tracked."""
+        report = Notice("broadcasts.report", broadcast=broadcast, lines=lines)
+        delivery = Delivery(kind="report")
+        reports = [
+            self.notifier.to_chat(
+                broadcast.author_telegram_id,
+                report,
+                key=f"report:{broadcast.id}",
+                delivery=delivery,
+                locale=locale,
+            )
+        ]
+        group = await ProtocolRepository(self.session).distribution_group(broadcast.id)
+        for m in await self.roster.members(group) if group is not None else []:
+            if m.can(Capability.KEEP_RECORD) and m.person.telegram_id not in (
+                None,
+                broadcast.author_telegram_id,
+            ):
+                reports.append(
+                    self.notifier.to_chat(
+                        m.person.telegram_id,
+                        report,
+                        key=f"report:{broadcast.id}:{m.person.id}",
+                        delivery=delivery,
+                        locale=m.person.locale(self.notifier.default_locale),
+                    )
+                )
+        return reports

@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -29,36 +27,27 @@ from bot.domain.meetings import (
     reminder_fate,
 )
 from bot.domain.protocol import Objection, position_settled
-from bot.domain.roles import MEMBER_ROLES, Role
-from bot.i18n import Translator
-from bot.services.guests import to_guests
-from bot.services.outbox import Envelope, enqueue
+from bot.domain.roles import Capability
+from bot.services.notifier import Delivery, Notice, Notifier, Rendered
+from bot.services.outbox import Envelope
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
 from storage.repositories.due import DueRepository, DueView
 from storage.repositories.guests import GuestRepository
-from storage.repositories.meetings import MeetingRepository, MeetingView
-from storage.repositories.protocols import ProtocolRepository, ProtocolView
+from storage.repositories.meetings import MeetingRepository
+from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.roster import RosterRepository
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
 ACTIVE = ("scheduled", "open", "closed")
-
-
-@dataclass(frozen=True, slots=True)
-class DueTexts:
-    reminder: Callable[[Translator, MeetingView, bool], str]
-    rsvp_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
-    warning: Callable[[Translator, int, int, bool], str]
-    consent_reminder: Callable[[Translator, ProtocolView], str]
-    consent_keyboard: Callable[[Translator, ProtocolView], InlineKeyboardMarkup]
+REMINDER = Delivery(kind="reminder")
 
 
 # Later features add their own kinds (task reminders, reporting cycles) without this module
-# knowing them: a handler gets the service (session, clock, zone, texts) and the task, and
+# knowing them: a handler gets the service (session, clock, zone, notifier) and the task, and
 # answers (status, note) like the built-in kinds.
 DueHandler = Callable[["DueService", DueView], Awaitable[tuple[str, str | None]]]
 
@@ -70,18 +59,14 @@ class DueService:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
-        texts: DueTexts,
+        notifier: Notifier,
         handlers: Mapping[str, DueHandler] | None = None,
     ) -> None:
         self.session = session
         self.handlers = dict(handlers or {})
         self.clock = clock
         self.tz = tz
-        self.render = render
-        self.default_locale = default_locale
-        self.texts = texts
+        self.notifier = notifier
         self.meetings = MeetingRepository(session)
         self.roster = RosterRepository(session)
 
@@ -128,7 +113,6 @@ class DueService:
 
     async def _consent_reminder(self, task: DueView) -> tuple[str, str | None]:
         """Cl. 14: those present who have not answered this version are reminded."""
-        now = self.clock.now()
         protocols = ProtocolRepository(self.session)
         protocol = await protocols.get(int(task.payload["protocol"]))
         version = int(task.payload["version"])
@@ -144,26 +128,20 @@ class DueService:
             for d in await protocols.disagreements(protocol.id)
         ]
         present = await self.meetings.attendance_history(protocol.meeting_id)
-        envelopes = []
-        for member in await self.roster.members(task.group_id):
-            if member.person.id not in present or member.person.id in answered:
-                continue
-            if position_settled(member.person.id, objections):
-                continue
-            if not member.is_member or member.person.telegram_id is None:
-                continue
-            t = self.render(member.person.locale(self.default_locale))
-            envelopes.append(
-                Envelope(
-                    key=f"consent-reminder:{task.id}:{member.person.id}",
-                    kind="reminder",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.consent_reminder(t, protocol),
-                    keyboard=self.texts.consent_keyboard(t, protocol),
-                )
-            )
-        await enqueue(self.session, envelopes, now)
+        waiting = [
+            member
+            for member in await self.roster.members(task.group_id)
+            if member.is_member
+            and member.person.id in present
+            and member.person.id not in answered
+            and not position_settled(member.person.id, objections)
+        ]
+        await self.notifier.tell(
+            waiting,
+            Notice("reminders.consent", protocol=protocol),
+            key=f"consent-reminder:{task.id}",
+            delivery=REMINDER,
+        )
         return "done", None
 
     async def _reminders(
@@ -177,7 +155,7 @@ class DueService:
         answered = await self.meetings.answered(meeting_ids)
         guests = await GuestRepository(self.session).contacts(meeting_ids)
         rosters: dict[int, list[MemberView]] = {}
-        rendered: dict[tuple[int, str, bool], tuple[str, InlineKeyboardMarkup | None]] = {}
+        renders: dict[tuple[int, bool], dict[str, Rendered]] = {}
         outcomes: dict[int, tuple[str, str | None]] = {}
         envelopes: list[Envelope] = []
         for task in tasks:
@@ -192,45 +170,30 @@ class DueService:
                 )
                 continue
             if task.group_id not in rosters:
-                rosters[task.group_id] = await self.roster.members(task.group_id)
-            for member in rosters[task.group_id]:
-                if not member.has(*MEMBER_ROLES, Role.SECRETARIAT):
-                    continue
-                if member.person.telegram_id is None:
-                    continue
-                locale = member.person.locale(self.default_locale)
-                has_answered = member.person.id in answered.get(meeting.id, set())
-                cache_key = (meeting.id, locale, has_answered)
-                if cache_key not in rendered:
-                    t = self.render(locale)
-                    rendered[cache_key] = (
-                        self.texts.reminder(t, meeting, has_answered),
-                        # Those who have not answered get the buttons again: the nudge.
-                        None if has_answered else self.texts.rsvp_keyboard(t, meeting.id),
-                    )
-                text, keyboard = rendered[cache_key]
-                envelopes.append(
-                    Envelope(
-                        key=f"reminder:{task.id}:{member.person.id}",
-                        kind="reminder",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=text,
-                        keyboard=keyboard,
-                    )
+                rosters[task.group_id] = [
+                    m
+                    for m in await self.roster.members(task.group_id)
+                    if m.can(Capability.ATTEND_MEETINGS)
+                ]
+            # Those who have not answered get the buttons again: the nudge. A guest is not
+            # asked to answer: the reminder without the nudge.
+            has_answered = answered.get(meeting.id, set())
+            members = rosters[task.group_id]
+            for answered_yet, people in (
+                (True, [m for m in members if m.person.id in has_answered]),
+                (False, [m for m in members if m.person.id not in has_answered]),
+                (True, guests.get(meeting.id, [])),
+            ):
+                envelopes += self.notifier.to_people(
+                    people,
+                    Notice("reminders.meeting", meeting=meeting, answered=answered_yet),
+                    key=f"reminder:{task.id}",
+                    delivery=REMINDER,
+                    # Several reminders of one meeting in a batch read the same.
+                    renders=renders.setdefault((meeting.id, answered_yet), {}),
                 )
-            # A guest is not asked to answer: the reminder without the nudge.
-            envelopes += to_guests(
-                guests.get(meeting.id, []),
-                key=f"reminder:{task.id}",
-                kind="reminder",
-                render=self.render,
-                default_locale=self.default_locale,
-                # Called at once, inside this iteration, so the loop variable is the right one.
-                text=lambda t: self.texts.reminder(t, meeting, True),  # noqa: B023
-            )
             outcomes[task.id] = ("done", None)
-        await enqueue(self.session, envelopes, now)
+        await self.notifier.send(envelopes)
         return outcomes
 
     async def _warning(self, task: DueView) -> tuple[str, str | None]:
@@ -241,23 +204,17 @@ class DueService:
         if not needs_warning(any(may_yet_hold_month(m) for m in meetings)):
             return "done", "the month has a meeting"
         late = is_late(task.due_at, now)
-        envelopes = []
-        for member in await self.roster.members(task.group_id):
-            if not member.has(Role.CHAIR, Role.DEPUTY_CHAIR, Role.SECRETARIAT):
-                continue
-            if member.person.telegram_id is None:
-                continue
-            t = self.render(member.person.locale(self.default_locale))
-            envelopes.append(
-                Envelope(
-                    key=f"warning:{task.id}:{member.person.id}",
-                    kind="announcement",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.warning(t, year, month, late),
-                )
-            )
-        await enqueue(self.session, envelopes, now)
+        # Whoever answers for the monthly meeting (cl. 12): the chair, the deputy and the
+        # secretariat, who see the group's compliance.
+        await self.notifier.tell(
+            [
+                m
+                for m in await self.roster.members(task.group_id)
+                if m.can(Capability.VIEW_COMPLIANCE)
+            ],
+            Notice("reminders.month_warning", year=year, month=month, late=late),
+            key=f"warning:{task.id}",
+        )
         return "done", "sent late" if late else None
 
     async def _month_close(self, task: DueView) -> tuple[str, str | None]:

@@ -104,20 +104,7 @@ class Notifier:
         if person.telegram_id is None:
             return []
         rendered = self.render(notice, person.locale(self.default_locale))
-        return [
-            Envelope(
-                key=f"{key}:{person.id}",
-                kind=delivery.kind,
-                chat_id=person.telegram_id,
-                person_id=person.id,
-                text=rendered.text,
-                document=delivery.document,
-                keyboard=rendered.keyboard,
-                not_before=delivery.not_before,
-                broadcast_id=delivery.broadcast_id,
-                extra=delivery.extra,
-            )
-        ]
+        return [self._envelope(person, rendered, key, delivery)]
 
     def to_people(
         self,
@@ -127,16 +114,40 @@ class Notifier:
         key: str,
         delivery: Delivery = Delivery(),
         skip: int | None = None,
+        renders: dict[str, Rendered] | None = None,
     ) -> list[Envelope]:
         """The notice to each person (members and guests alike), but `skip` (a person id,
-        usually whoever caused it)."""
+        usually whoever caused it). Rendered once per language: a reminder to a whole roster
+        costs a few renders, not one per person. A caller sending the same notice several
+        times (a batch of reminders of one meeting) may share `renders` (language ->
+        rendered) between the calls."""
+        renders = {} if renders is None else renders
         envelopes: list[Envelope] = []
         for someone in people:
             person = someone if isinstance(someone, PersonView) else someone.person
-            if person.id == skip:
+            if person.id == skip or person.telegram_id is None:
                 continue
-            envelopes += self.to_person(person, notice, key=key, delivery=delivery)
+            locale = person.locale(self.default_locale)
+            if locale not in renders:
+                renders[locale] = self.render(notice, locale)
+            envelopes.append(self._envelope(person, renders[locale], key, delivery))
         return envelopes
+
+    @staticmethod
+    def _envelope(person: PersonView, rendered: Rendered, key: str, delivery: Delivery) -> Envelope:
+        assert person.telegram_id is not None
+        return Envelope(
+            key=f"{key}:{person.id}",
+            kind=delivery.kind,
+            chat_id=person.telegram_id,
+            person_id=person.id,
+            text=rendered.text,
+            document=delivery.document,
+            keyboard=rendered.keyboard,
+            not_before=delivery.not_before,
+            broadcast_id=delivery.broadcast_id,
+            extra=delivery.extra,
+        )
 
     def to_chat(
         self,

@@ -10,17 +10,17 @@ A cycle's life is a chain of due tasks, so nothing depends on a process staying 
   secretariat and the chair, and offers the review for the next meeting's agenda.
 After downtime a reminder overtaken by a later one is skipped (the later one carries the
 current facts), and each message has a key made of its due task and recipient.
+
+This module plans the cycles and serves the people using them; bot.services.report_cycles
+handles the due tasks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -32,7 +32,6 @@ from bot.documents.report_docx import (
 )
 from bot.domain.quarters import (
     EditVerdict,
-    Stage,
     Standing,
     cycle_for,
     is_late,
@@ -40,22 +39,15 @@ from bot.domain.quarters import (
     opens_at,
     previous_quarter,
     quarter_of,
-    reminder_schedule,
     standing,
-    superseded,
 )
-from bot.domain.roles import Capability, Role, can
-from bot.i18n import Translator
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
-from bot.services.due import DueHandler, DueService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.offers import offer
-from bot.services.outbox import Envelope, enqueue
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
-from storage.repositories.due import DueRepository, DueView
-from storage.repositories.files import FileRepository
+from storage.repositories.due import DueRepository
 from storage.repositories.reporting import (
     CycleView,
     ReportingRepository,
@@ -90,19 +82,13 @@ class CycleState:
 
 
 @dataclass(frozen=True, slots=True)
-class ReportTexts:
-    """What the scheduled messages say; built in bot/views/reporting.py."""
+class UnitReport:
+    """One unit's submission as its card shows it; `may_view_all` (the secretariat and the
+    chair) offers the way back to the cycle."""
 
-    opened: Callable[[Translator, CycleView, str, datetime], str]
-    reminder: Callable[[Translator, CycleView, str, Stage, int], str]
-    opened_for_secretariat: Callable[[Translator, CycleView, list[str], list[str]], str]
-    escalation: Callable[[Translator, CycleState, int], str]
-    summary: Callable[[Translator, CycleState], str]
-    summary_caption: Callable[[Translator, CycleView], str]
-    review_title: Callable[[Translator, CycleView], str]
-    review_description: Callable[[Translator, CycleState], str]
-    report_keyboard: Callable[[Translator, CycleView, int], InlineKeyboardMarkup]
-    cycle_keyboard: Callable[[Translator, CycleView], InlineKeyboardMarkup]
+    cycle: CycleView
+    unit: UnitStatus
+    may_view_all: bool
 
 
 def check_text(text: str) -> str:
@@ -116,7 +102,7 @@ def check_text(text: str) -> str:
 
 def obliged(unit: UnitRow, cycle: CycleView) -> bool:
     """Units that existed before the deadline and were not archived when the cycle opened
-    (an archived unit's earlier submission is still shown, see `_state`)."""
+    (an archived unit's earlier submission is still shown, see `cycle_state`)."""
     if unit.created_at >= cycle.deadline:
         return False
     return unit.archived_at is None or unit.archived_at > cycle.opened_at
@@ -172,7 +158,7 @@ class ReportingService:
 
     # --- reading -------------------------------------------------------------------------
 
-    async def _state(self, cycle: CycleView) -> CycleState:
+    async def cycle_state(self, cycle: CycleView) -> CycleState:
         submissions = await self.repo.submissions(cycle.id)
         roster = await self.roster.members(cycle.group_id)
         reps = representatives(roster)
@@ -211,7 +197,7 @@ class ReportingService:
     async def overview(self, actor: Actor, cycle_id: int | None = None) -> CycleState | None:
         """The secretariat's and the chair's view: a cycle (the latest by default) and
         where every unit stands."""
-        if not can(actor.standing, Capability.VIEW_REPORTS):
+        if not actor.can(Capability.VIEW_REPORTS):
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
             if cycle_id is None:
@@ -221,10 +207,10 @@ class ReportingService:
                 cycle = cycles[0]
             else:
                 cycle = await self._cycle(actor.group_id, cycle_id)
-            return await self._state(cycle)
+            return await self.cycle_state(cycle)
 
     async def cycles(self, actor: Actor) -> list[CycleView]:
-        if not can(actor.standing, Capability.VIEW_REPORTS):
+        if not actor.can(Capability.VIEW_REPORTS):
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
             return await self.repo.cycles(actor.group_id)
@@ -234,7 +220,7 @@ class ReportingService:
     ) -> tuple[int, str | None, list[tuple[CycleView, SubmissionView | None]]]:
         """A representative's view: their unit (id and name) and, per cycle (newest first),
         what it has submitted (None when nothing yet)."""
-        if not can(actor.standing, Capability.SUBMIT_REPORT):
+        if not actor.can(Capability.SUBMIT_REPORT):
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
             unit_id = await self.unit_of(actor)
@@ -245,28 +231,26 @@ class ReportingService:
                 rows.append((cycle, await self.repo.submission(cycle.id, unit_id)))
             return unit_id, actor.unit_name, rows
 
-    async def unit_report(
-        self, actor: Actor, cycle_id: int, unit_id: int
-    ) -> tuple[CycleView, UnitStatus]:
+    async def unit_report(self, actor: Actor, cycle_id: int, unit_id: int) -> UnitReport:
         """One unit's submission: for the secretariat and the chair, or its own unit."""
         async with read(self.session):
-            may_view_all = can(actor.standing, Capability.VIEW_REPORTS)
+            may_view_all = actor.can(Capability.VIEW_REPORTS)
             if not may_view_all and await self.unit_of(actor) != unit_id:
                 raise NotAllowed("reports.own_unit_only")
             cycle = await self._cycle(actor.group_id, cycle_id)
-            state = await self._state(cycle)
+            state = await self.cycle_state(cycle)
         for unit in state.units:
             if unit.unit_id == unit_id:
-                return cycle, unit
+                return UnitReport(cycle, unit, may_view_all)
         raise NotFound("errors.stale")
 
     async def summary_docx(self, actor: Actor, cycle_id: int) -> tuple[str, bytes]:
         """The summary as it stands now (final once the cycle has closed)."""
         state = await self.overview(actor, cycle_id)
         assert state is not None
-        return summary_filename(state.cycle.year, state.cycle.quarter), self._docx(state)
+        return summary_filename(state.cycle.year, state.cycle.quarter), self.docx(state)
 
-    def _docx(self, state: CycleState) -> bytes:
+    def docx(self, state: CycleState) -> bytes:
         now = self.clock.now()
         return render_summary(
             SummaryContent(
@@ -303,7 +287,7 @@ class ReportingService:
             return await self._check(actor, cycle_id, unit_id)
 
     async def _check(self, actor: Actor, cycle_id: int, unit_id: int) -> CycleView:
-        if not can(actor.standing, Capability.SUBMIT_REPORT):
+        if not actor.can(Capability.SUBMIT_REPORT):
             raise NotAllowed("errors.not_allowed")
         if await self.unit_of(actor) != unit_id:
             raise NotAllowed("reports.own_unit_only")
@@ -362,230 +346,10 @@ class ReportingService:
         return saved
 
 
-# --- due tasks -------------------------------------------------------------------------
-
-
-def due_handlers(texts: ReportTexts, *, body_name: str, group_name: str) -> dict[str, DueHandler]:
-    async def open_cycle(due: DueService, task: DueView) -> tuple[str, str | None]:
-        return await _Cycles(due, texts, body_name, group_name).open(task)
-
-    async def remind(due: DueService, task: DueView) -> tuple[str, str | None]:
-        return await _Cycles(due, texts, body_name, group_name).remind(task)
-
-    async def close(due: DueService, task: DueView) -> tuple[str, str | None]:
-        return await _Cycles(due, texts, body_name, group_name).close(task)
-
-    return {"report_cycle_open": open_cycle, "report_reminder": remind, "report_cycle_close": close}
-
-
 def representatives(members: list[MemberView]) -> dict[int, list[int]]:
     """Person ids of each unit's current representatives, main role or extra (cl. 7)."""
     found: dict[int, list[int]] = {}
     for member in members:
-        if member.has(Role.UNIT_REPRESENTATIVE) and member.unit_id is not None:
+        if member.can(Capability.SUBMIT_REPORT) and member.unit_id is not None:
             found.setdefault(member.unit_id, []).append(member.person.id)
     return found
-
-
-class _Cycles:
-    """The scheduled side of a cycle; runs inside the due-task transaction."""
-
-    def __init__(self, due: DueService, texts: ReportTexts, body_name: str, group_name: str):
-        self.due = due
-        self.texts = texts
-        self.service = ReportingService(
-            due.session, due.clock, due.tz, body_name=body_name, group_name=group_name
-        )
-        self.repo = self.service.repo
-
-    def _t(self, member: MemberView) -> Translator:
-        return self.due.render(member.person.locale(self.due.default_locale))
-
-    async def _members(self, group_id: int) -> list[MemberView]:
-        return [m for m in await self.due.roster.members(group_id) if m.person.telegram_id]
-
-    async def open(self, task: DueView) -> tuple[str, str | None]:
-        now = self.due.clock.now()
-        year, quarter = int(task.payload["year"]), int(task.payload["quarter"])
-        days_after = int(task.payload.get("days_after", 10))
-        plan = cycle_for(year, quarter, self.due.tz, days_after=days_after)
-        if now >= plan.closes_at:
-            return "skipped", "the cycle's time has passed"
-        cycle = await self.repo.open_cycle(task.group_id, plan, now)
-        if cycle is None:
-            return "skipped", "the cycle is open already"
-        # The rest of the chain; reminders whose time has passed are not sent after the
-        # opening notice, which already gives the deadline.
-        later = [
-            {
-                "key": f"report-remind:{cycle.id}:{stage.value}:{days}",
-                "kind": "report_reminder",
-                "group_id": task.group_id,
-                "due_at": when,
-                "payload": {"cycle": cycle.id, "stage": stage.value, "days": days},
-                "status": "pending",
-            }
-            for stage, days, when in reminder_schedule(plan, self.due.tz)[1:]
-            if when > now
-        ]
-        later.append(
-            {
-                "key": f"report-close:{cycle.id}",
-                "kind": "report_cycle_close",
-                "group_id": task.group_id,
-                "due_at": cycle.closes_at,
-                "payload": {"cycle": cycle.id},
-                "status": "pending",
-            }
-        )
-        await DueRepository(self.due.session).add(later)
-        state = await self.service._state(cycle)
-        names = {u.unit_id: u.name for u in state.units}
-        reps = representatives(await self.due.roster.members(task.group_id))
-        envelopes = []
-        for member in await self._members(task.group_id):
-            t = self._t(member)
-            assert member.person.telegram_id is not None
-            # A member may hold both roles (cl. 7): each role gets its own notice.
-            if member.has(Role.UNIT_REPRESENTATIVE) and member.unit_id in names:
-                envelopes.append(
-                    Envelope(
-                        key=f"report-opened:{task.id}:{member.person.id}",
-                        kind="reminder",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.opened(t, cycle, names[member.unit_id], now),
-                        keyboard=self.texts.report_keyboard(t, cycle, member.unit_id),
-                    )
-                )
-            if member.has(Role.SECRETARIAT):
-                without = [u.name for u in state.units if not reps.get(u.unit_id)]
-                envelopes.append(
-                    Envelope(
-                        key=f"report-opened-secretariat:{task.id}:{member.person.id}",
-                        kind="announcement",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.opened_for_secretariat(
-                            t, cycle, [u.name for u in state.units], without
-                        ),
-                        keyboard=self.texts.cycle_keyboard(t, cycle),
-                    )
-                )
-        await enqueue(self.due.session, envelopes, now)
-        await Auditor(self.due.session, None, now)(
-            "report_cycle_opened", "report_cycle", cycle.id, year=year, quarter=quarter
-        )
-        return "done", None
-
-    async def remind(self, task: DueView) -> tuple[str, str | None]:
-        now = self.due.clock.now()
-        cycle = await self.repo.get(int(task.payload["cycle"]))
-        if cycle is None or cycle.status != "open":
-            return "skipped", "the cycle is closed"
-        if superseded(cycle.cycle, self.due.tz, task.due_at, now):
-            return "skipped", "a later reminder was due by the time this one ran"
-        stage, days = Stage(task.payload["stage"]), int(task.payload["days"])
-        state = await self.service._state(cycle)
-        waiting = {u.unit_id: u for u in state.units if u.standing is Standing.MISSING}
-        if not waiting:
-            return "done", "every unit has submitted"
-        envelopes = []
-        for member in await self._members(task.group_id):
-            assert member.person.telegram_id is not None
-            t = self._t(member)
-            if member.has(Role.UNIT_REPRESENTATIVE) and member.unit_id in waiting:
-                envelopes.append(
-                    Envelope(
-                        key=f"report-reminder:{task.id}:{member.person.id}",
-                        kind="reminder",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.reminder(
-                            t, cycle, waiting[member.unit_id].name, stage, days
-                        ),
-                        keyboard=self.texts.report_keyboard(t, cycle, member.unit_id),
-                    )
-                )
-            if stage is Stage.OVERDUE and member.has(Role.SECRETARIAT):
-                envelopes.append(
-                    Envelope(
-                        key=f"report-escalation:{task.id}:{member.person.id}",
-                        kind="announcement",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.escalation(t, state, days),
-                        keyboard=self.texts.cycle_keyboard(t, cycle),
-                    )
-                )
-        await enqueue(self.due.session, envelopes, now)
-        if stage is Stage.OVERDUE:
-            await Auditor(self.due.session, None, now)(
-                "report_overdue_escalated",
-                "report_cycle",
-                cycle.id,
-                units=sorted(waiting),
-                days=days,
-            )
-        return "done", None
-
-    async def close(self, task: DueView) -> tuple[str, str | None]:
-        now = self.due.clock.now()
-        cycle = await self.repo.get(int(task.payload["cycle"]))
-        if cycle is None or cycle.status != "open":
-            return "skipped", "the cycle is closed already"
-        state = await self.service._state(cycle)
-        name = summary_filename(cycle.year, cycle.quarter)
-        stored = await FileRepository(self.due.session).add(
-            file_name=name, mime_type=DOCX_MIME, content=self.service._docx(state), now=now
-        )
-        await self.repo.close(cycle.id, now, stored)
-        closed = await self.repo.get(cycle.id)
-        assert closed is not None
-        state = CycleState(closed, state.units)
-        default = self.due.render(self.due.default_locale)
-        meeting = await offer(
-            self.due.session,
-            task.group_id,
-            f"quarterly-review:{cycle.id}",
-            self.texts.review_title(default, closed),
-            self.texts.review_description(default, state),
-            now,
-        )
-        envelopes = []
-        for member in await self._members(task.group_id):
-            if not member.has(Role.SECRETARIAT, Role.CHAIR, Role.DEPUTY_CHAIR):
-                continue
-            assert member.person.telegram_id is not None
-            t = self._t(member)
-            envelopes.append(
-                Envelope(
-                    key=f"report-summary:{task.id}:{member.person.id}",
-                    kind="announcement",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.summary(t, state),
-                )
-            )
-            envelopes.append(
-                Envelope(
-                    key=f"report-summary-docx:{task.id}:{member.person.id}",
-                    kind="announcement",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.summary_caption(t, closed),
-                    document={"stored_file_id": stored, "file_name": name},
-                    keyboard=self.texts.cycle_keyboard(t, closed),
-                )
-            )
-        await enqueue(self.due.session, envelopes, now)
-        await Auditor(self.due.session, None, now)(
-            "report_cycle_closed",
-            "report_cycle",
-            cycle.id,
-            on_time=state.count(Standing.ON_TIME),
-            late=state.count(Standing.LATE),
-            missing=state.count(Standing.MISSING),
-            review_meeting=meeting,
-        )
-        return "done", None

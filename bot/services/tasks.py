@@ -10,23 +10,19 @@ restart and nothing is sent twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain.files import file_problem
 from bot.domain.protocol import ItemRecord
-from bot.domain.roles import Role
 from bot.domain.tasks import (
-    DEFAULT_REMINDER_DAYS,
     REPORT_MAX,
-    OwnerMatch,
     ReportProblem,
     Scope,
     TaskState,
@@ -34,46 +30,21 @@ from bot.domain.tasks import (
     in_scope,
     is_owner,
     may_assign,
-    reminder_overtaken,
-    reminder_times,
-    reminder_useful,
     report_problem,
-    resolve_owner,
     sees_all,
-    task_state,
 )
-from bot.i18n import Translator
 from bot.services.actor import Actor
-from bot.services.due import DueHandler, DueService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.offers import offer
-from bot.services.outbox import Envelope, enqueue
+from bot.services.notifier import Delivery, Notice, Notifier
 from bot.services.roster import Auditor
+from bot.services.task_directory import REPORTED_TO, Directory, TaskInfo, owner_code
+from bot.services.task_due import due_row
 from storage.db import read, write
 from storage.dto import MemberView, UnitView
-from storage.repositories.due import DueRepository, DueView
-from storage.repositories.roster import RosterRepository
+from storage.repositories.due import DueRepository
 from storage.repositories.tasks import TaskRepository, TaskView
 
-ESCALATED_TO: frozenset[Role] = frozenset({Role.SECRETARIAT, Role.CHAIR, Role.DEPUTY_CHAIR})
-REPORTED_TO: frozenset[Role] = frozenset({Role.SECRETARIAT, Role.CHAIR})
 STATE_ORDER = {TaskState.OVERDUE: 0, TaskState.OPEN: 1, TaskState.DONE: 2, TaskState.CANCELLED: 3}
-
-
-@dataclass(frozen=True, slots=True)
-class TaskInfo:
-    """A task with what a reader needs besides its row: its state now and its owner's name."""
-
-    task: TaskView
-    state: TaskState
-    owner_name: str
-    # False while the protocol's text names nobody in the roster.
-    owner_known: bool
-    done_by_name: str | None
-
-    @property
-    def id(self) -> int:
-        return self.task.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,96 +66,6 @@ class OwnerChoices:
     info: TaskInfo
     units: list[UnitView]
     people: list[MemberView]
-
-
-@dataclass(frozen=True, slots=True)
-class TaskTexts:
-    new_task: Callable[[Translator, TaskInfo], str]
-    reminder: Callable[[Translator, TaskInfo, int], str]
-    overdue_staff: Callable[[Translator, TaskInfo], str]
-    overdue_owner: Callable[[Translator, TaskInfo], str]
-    unowned: Callable[[Translator, str, list[TaskInfo]], str]
-    done_notice: Callable[[Translator, TaskInfo], str]
-    open_keyboard: Callable[[Translator, int], InlineKeyboardMarkup]
-    unowned_keyboard: Callable[[Translator, list[TaskInfo]], InlineKeyboardMarkup]
-    # (title, description) of the question offered for the next meeting's agenda
-    agenda_offer: Callable[[Translator, TaskInfo], tuple[str, str]]
-
-
-class Directory:
-    """The roster as tasks need it, read once per transaction."""
-
-    def __init__(self, members: list[MemberView], units: list[UnitView]) -> None:
-        self.members = members
-        self.units = units
-        self._by_person = {m.person.id: m for m in members}
-        self._unit_names = {u.id: u.name for u in units}
-
-    @classmethod
-    async def load(cls, session: AsyncSession, group_id: int) -> Directory:
-        roster = RosterRepository(session)
-        return cls(await roster.members(group_id), await roster.units(group_id))
-
-    def match(self, owner: str) -> OwnerMatch:
-        people = [
-            (m.person.id, (m.person.full_name or "", m.person.telegram_name)) for m in self.members
-        ]
-        return resolve_owner(owner, people, [(u.id, u.name) for u in self.units])
-
-    def member(self, person_id: int | None) -> MemberView | None:
-        return self._by_person.get(person_id) if person_id is not None else None
-
-    def unit_of(self, person_id: int | None) -> int | None:
-        member = self.member(person_id)
-        return member.unit_id if member else None
-
-    def info(self, task: TaskView, now: datetime, tz: ZoneInfo) -> TaskInfo:
-        owner = task.owner
-        person = self.member(task.owner_person_id)
-        if person is not None:
-            owner = person.display_name + (f" ({person.unit_name})" if person.unit_name else "")
-        elif task.owner_unit_id in self._unit_names:
-            owner = self._unit_names[task.owner_unit_id or 0]
-        done_by = self.member(task.done_by)
-        return TaskInfo(
-            task=task,
-            state=task_state(task.status, task.deadline, now, tz),
-            owner_name=owner,
-            owner_known=task.owner_person_id is not None or task.owner_unit_id is not None,
-            done_by_name=done_by.display_name if done_by else None,
-        )
-
-    def owners(self, task: TaskView) -> list[MemberView]:
-        """Who answers for the task and can be written to: the owner person, or everyone in
-        the roster who belongs to the owner unit."""
-        return [
-            m
-            for m in self.members
-            if m.person.telegram_id is not None
-            and is_owner(
-                owner_person_id=task.owner_person_id,
-                owner_unit_id=task.owner_unit_id,
-                person_id=m.person.id,
-                unit_id=m.unit_id,
-            )
-        ]
-
-    def holding(self, roles: frozenset[Role]) -> list[MemberView]:
-        # Any of the roles, main or extra: a member working in the secretariat is told too.
-        return [m for m in self.members if m.has(*roles) and m.person.telegram_id is not None]
-
-
-def _due(
-    key: str, kind: str, group_id: int, at: datetime, payload: dict[str, Any]
-) -> dict[str, Any]:
-    return {
-        "key": key,
-        "kind": kind,
-        "group_id": group_id,
-        "due_at": at,
-        "payload": payload,
-        "status": "pending",
-    }
 
 
 async def create_tasks(
@@ -224,10 +105,10 @@ async def create_tasks(
             )
             created.append(task_id)
             payload = {"task": task_id}
-            due.append(_due(f"task:{task_id}:new", "task_new", actor.group_id, now, payload))
+            due.append(due_row(f"task:{task_id}:new", "task_new", actor.group_id, now, payload))
             if line.deadline is not None:
                 due.append(
-                    _due(
+                    due_row(
                         f"task:{task_id}:overdue",
                         "task_overdue",
                         actor.group_id,
@@ -250,7 +131,7 @@ async def create_tasks(
             )
     if unowned:
         due.append(
-            _due(
+            due_row(
                 f"protocol:{protocol_id}:unowned-tasks",
                 "task_unowned",
                 actor.group_id,
@@ -260,209 +141,6 @@ async def create_tasks(
         )
     await DueRepository(session).add(due)
     return created
-
-
-class TaskDue:
-    """Handlers of the task kinds of due rows; each runs inside DueService's transaction."""
-
-    def __init__(self, texts: TaskTexts, reminder_days: Sequence[int]) -> None:
-        self.texts = texts
-        self.reminder_days = tuple(reminder_days)
-
-    def handlers(self) -> dict[str, DueHandler]:
-        return {
-            "task_new": self.new,
-            "task_reminder": self.reminder,
-            "task_overdue": self.overdue,
-            "task_unowned": self.unowned,
-        }
-
-    async def _load(
-        self, service: DueService, due: DueView
-    ) -> tuple[TaskView | None, Directory, datetime]:
-        task = await TaskRepository(service.session).get(due.group_id, int(due.payload["task"]))
-        return task, await Directory.load(service.session, due.group_id), service.clock.now()
-
-    async def _tell(
-        self,
-        service: DueService,
-        due: DueView,
-        people: list[MemberView],
-        kind: str,
-        text: Callable[[Translator, MemberView], str],
-        task_id: int,
-        now: datetime,
-    ) -> None:
-        envelopes = []
-        for member in people:
-            assert member.person.telegram_id is not None
-            t = service.render(member.person.locale(service.default_locale))
-            envelopes.append(
-                Envelope(
-                    key=f"task-due:{due.id}:{member.person.id}",
-                    kind=kind,
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=text(t, member),
-                    keyboard=self.texts.open_keyboard(t, task_id),
-                )
-            )
-        await enqueue(service.session, envelopes, now)
-
-    async def new(self, service: DueService, due: DueView) -> tuple[str, str | None]:
-        """The owner learns of a new task (at signing, or when the secretariat sets the
-        owner later); the reminders are planned here, with the configured days."""
-        task, directory, now = await self._load(service, due)
-        if task is None:
-            return "skipped", "the task no longer exists"
-        if task.status != "open":
-            return "skipped", f"the task is {task.status}"
-        if task.deadline is not None:
-            await DueRepository(service.session).add(
-                [
-                    _due(
-                        f"task:{task.id}:remind:{days}",
-                        "task_reminder",
-                        due.group_id,
-                        when,
-                        {"task": task.id, "days": days},
-                    )
-                    for days, when in reminder_times(
-                        task.deadline, self.reminder_days, service.tz, created_at=task.created_at
-                    )
-                ]
-            )
-        meant = due.payload.get("owner")
-        if meant is not None and meant != _owner_code(task):
-            return "skipped", "the owner was changed again"
-        people = directory.owners(task)
-        if not people:
-            return "skipped", "no owner in the roster"
-        info = directory.info(task, now, service.tz)
-        await self._tell(
-            service,
-            due,
-            people,
-            "announcement",
-            lambda t, _: self.texts.new_task(t, info),
-            task.id,
-            now,
-        )
-        return "done", None
-
-    async def reminder(self, service: DueService, due: DueView) -> tuple[str, str | None]:
-        task, directory, now = await self._load(service, due)
-        if task is None:
-            return "skipped", "the task no longer exists"
-        if task.status != "open":
-            return "skipped", f"the task is {task.status}"
-        if task.deadline is None or not reminder_useful(task.deadline, now, service.tz):
-            return "skipped", "the deadline had passed when the reminder came due"
-        days = int(due.payload.get("days", 0))
-        if reminder_overtaken(task.deadline, days, self.reminder_days, service.tz, now):
-            return "skipped", "a closer reminder was due by the time this one ran"
-        people = directory.owners(task)
-        if not people:
-            return "skipped", "no owner in the roster"
-        info = directory.info(task, now, service.tz)
-        await self._tell(
-            service,
-            due,
-            people,
-            "reminder",
-            lambda t, _: self.texts.reminder(t, info, days),
-            task.id,
-            now,
-        )
-        return "done", None
-
-    async def overdue(self, service: DueService, due: DueView) -> tuple[str, str | None]:
-        """Cl. 4 д–е: the secretariat, the chair and the deputy are told, the owner too, and
-        the question goes to the next meeting's agenda."""
-        task, directory, now = await self._load(service, due)
-        if task is None:
-            return "skipped", "the task no longer exists"
-        if task.status != "open":
-            return "skipped", f"the task is {task.status}"
-        info = directory.info(task, now, service.tz)
-        if info.state is not TaskState.OVERDUE:
-            return "skipped", "the task is not overdue"
-        owners = directory.owners(task)
-        owner_ids = {m.person.id for m in owners}
-        people = owners + [
-            m for m in directory.holding(ESCALATED_TO) if m.person.id not in owner_ids
-        ]
-        await self._tell(
-            service,
-            due,
-            people,
-            "announcement",
-            lambda t, m: (
-                self.texts.overdue_owner(t, info)
-                if m.person.id in owner_ids
-                else self.texts.overdue_staff(t, info)
-            ),
-            task.id,
-            now,
-        )
-        title, description = self.texts.agenda_offer(service.render(service.default_locale), info)
-        meeting = await offer(
-            service.session, due.group_id, f"task:{task.id}", title, description, now
-        )
-        await Auditor(service.session, None, now)(
-            "task_escalated",
-            "task",
-            task.id,
-            told=sorted(m.person.id for m in people),
-            agenda_meeting=meeting,
-        )
-        return "done", None
-
-    async def unowned(self, service: DueService, due: DueView) -> tuple[str, str | None]:
-        """One notice per protocol to the secretariat: the tasks whose owner the roster does
-        not know, with a button to each card, where the owner can be set."""
-        repo = TaskRepository(service.session)
-        directory = await Directory.load(service.session, due.group_id)
-        now = service.clock.now()
-        infos = []
-        for task_id in due.payload.get("tasks", []):
-            task = await repo.get(due.group_id, int(task_id))
-            if task is not None and task.status == "open" and not _owner_code(task):
-                infos.append(directory.info(task, now, service.tz))
-        if not infos:
-            return "skipped", "every owner has been set"
-        number = infos[0].task.protocol_number
-        envelopes = []
-        for member in directory.holding(frozenset({Role.SECRETARIAT})):
-            assert member.person.telegram_id is not None
-            t = service.render(member.person.locale(service.default_locale))
-            envelopes.append(
-                Envelope(
-                    key=f"task-due:{due.id}:{member.person.id}",
-                    kind="announcement",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.unowned(t, number, infos),
-                    keyboard=self.texts.unowned_keyboard(t, infos),
-                )
-            )
-        await enqueue(service.session, envelopes, now)
-        return "done", None
-
-
-def due_handlers(
-    texts: TaskTexts, reminder_days: Sequence[int] = DEFAULT_REMINDER_DAYS
-) -> dict[str, DueHandler]:
-    """The task kinds for DueService(handlers=...)."""
-    return TaskDue(texts, reminder_days).handlers()
-
-
-def _owner_code(task: TaskView) -> str:
-    if task.owner_person_id is not None:
-        return f"p{task.owner_person_id}"
-    if task.owner_unit_id is not None:
-        return f"u{task.owner_unit_id}"
-    return ""
 
 
 def _order(info: TaskInfo) -> tuple[int, date, int]:
@@ -476,17 +154,13 @@ class TaskService:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
-        texts: TaskTexts,
+        notifier: Notifier,
         file_max_mb: int,
     ) -> None:
         self.session = session
         self.clock = clock
         self.tz = tz
-        self.render = render
-        self.default_locale = default_locale
-        self.texts = texts
+        self.notifier = notifier
         self.file_max_mb = file_max_mb
         self.repo = TaskRepository(session)
 
@@ -606,22 +280,12 @@ class TaskService:
                 if document
                 else None
             )
-            envelopes = []
-            for member in directory.holding(REPORTED_TO):
-                assert member.person.telegram_id is not None
-                t = self.render(member.person.locale(self.default_locale))
-                envelopes.append(
-                    Envelope(
-                        key=f"task:{task.id}:done:{member.person.id}",
-                        kind="announcement",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.done_notice(t, info),
-                        document=attachment,
-                        keyboard=self.texts.open_keyboard(t, task.id),
-                    )
-                )
-            await enqueue(self.session, envelopes, now)
+            await self.notifier.tell(
+                directory.holding(REPORTED_TO),
+                Notice("tasks.done", info=info),
+                key=f"task:{task.id}:done",
+                delivery=Delivery(document=attachment),
+            )
             await Auditor(self.session, actor, now)(
                 "task_done",
                 "task",
@@ -674,10 +338,10 @@ class TaskService:
             await self.repo.set_owner(task.id, person_id, unit_id)
             changed = await self.repo.get(actor.group_id, task.id)
             assert changed is not None
-            code = _owner_code(changed)
+            code = owner_code(changed)
             await DueRepository(self.session).add(
                 [
-                    _due(
+                    due_row(
                         f"task:{task.id}:new:{code}:{int(now.timestamp())}",
                         "task_new",
                         actor.group_id,

@@ -6,9 +6,10 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import AckCb, BroadcastCb
 from bot.delivery.policy import Status, fold_statuses
-from bot.i18n import Translator
+from bot.i18n import Raw, Translator
 from bot.keyboards import PAGE_SIZE, button, markup
-from bot.services.broadcasts import Audience, Draft, Progress, message_text, progress_of
+from bot.services.broadcasts import Audience, Draft, Progress, progress_of
+from bot.services.notifier import Rendered, Renderer
 from storage.dto import UnitView
 from storage.repositories.broadcasts import BroadcastView, DeliveryLine
 
@@ -24,6 +25,17 @@ STATUS_KEYS: dict[Status, str] = {
 
 def ack_keyboard(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
     return markup([[button(t("broadcasts.ack"), AckCb(broadcast=broadcast_id))]])
+
+
+def message_text(t: Translator, draft: Draft) -> str:
+    """What a recipient reads: the kind in bold, then the secretariat's text as written.
+
+    The text is the HTML aiogram rebuilt from the author's message (its formatting kept,
+    everything else escaped), hence Raw.
+    """
+    if not draft.text:
+        return t("broadcasts.header")
+    return t("broadcasts.message", body=Raw(draft.text))
 
 
 def audience_label(t: Translator, audience: Audience, unit: str | None = None) -> str:
@@ -214,3 +226,15 @@ def history_card(
 
 
 HISTORY_PAGE = PAGE_SIZE
+
+
+def _message(t: Translator, *, draft: Draft, broadcast_id: int) -> Rendered:
+    return Rendered(message_text(t, draft), ack_keyboard(t, broadcast_id))
+
+
+# The notices of broadcasts, by name (joined in bot.views.notices).
+RENDERERS: dict[str, Renderer] = {
+    "broadcasts.message": _message,
+    "broadcasts.progress": lambda t, *, broadcast, progress: progress_text(t, broadcast, progress),
+    "broadcasts.report": lambda t, *, broadcast, lines: report_text(t, broadcast, lines),
+}

@@ -8,8 +8,12 @@ test checks that every name a service uses has a renderer here.
 from __future__ import annotations
 
 from bot.services.notifier import Renderer
-from bot.views import protocols
+from bot.views import broadcasts, protocols, reminders, reporting, tasks
 
 RENDERERS: dict[str, Renderer] = {
+    **broadcasts.RENDERERS,
     **protocols.RENDERERS,
+    **reminders.RENDERERS,
+    **reporting.RENDERERS,
+    **tasks.RENDERERS,
 }

@@ -10,7 +10,8 @@ from bot.callbacks import ReportCb
 from bot.domain.quarters import EditVerdict, Stage, Standing, may_submit
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.services.reporting import CycleState, ReportTexts, UnitStatus
+from bot.services.notifier import Rendered, Renderer
+from bot.services.reporting import CycleState, UnitStatus
 from storage.repositories.reporting import CycleView, SubmissionView
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -190,18 +191,41 @@ def cycle_keyboard(t: Translator, cycle: CycleView) -> InlineKeyboardMarkup:
     return markup([[button(t("reports.open_cycle"), ReportCb(action="cycle", cycle=cycle.id))]])
 
 
-TEXTS = ReportTexts(
-    opened=opened,
-    reminder=reminder,
-    opened_for_secretariat=opened_for_secretariat,
-    escalation=escalation,
-    summary=summary,
-    summary_caption=summary_caption,
-    review_title=review_title,
-    review_description=review_description,
-    report_keyboard=report_keyboard,
-    cycle_keyboard=cycle_keyboard,
-)
+def _opened(t: Translator, *, cycle: CycleView, unit: str, unit_id: int, now: datetime) -> Rendered:
+    return Rendered(opened(t, cycle, unit, now), report_keyboard(t, cycle, unit_id))
+
+
+def _reminder(
+    t: Translator, *, cycle: CycleView, unit: str, unit_id: int, stage: Stage, days: int
+) -> Rendered:
+    return Rendered(reminder(t, cycle, unit, stage, days), report_keyboard(t, cycle, unit_id))
+
+
+def _opened_for_secretariat(
+    t: Translator, *, cycle: CycleView, units: list[str], without: list[str]
+) -> Rendered:
+    return Rendered(opened_for_secretariat(t, cycle, units, without), cycle_keyboard(t, cycle))
+
+
+def _escalation(t: Translator, *, state: CycleState, days: int) -> Rendered:
+    return Rendered(escalation(t, state, days), cycle_keyboard(t, state.cycle))
+
+
+def _summary_caption(t: Translator, *, cycle: CycleView) -> Rendered:
+    return Rendered(summary_caption(t, cycle), cycle_keyboard(t, cycle))
+
+
+# The notices of reporting cycles, by name (joined in bot.views.notices).
+RENDERERS: dict[str, Renderer] = {
+    "reports.opened": _opened,
+    "reports.reminder": _reminder,
+    "reports.opened_for_secretariat": _opened_for_secretariat,
+    "reports.escalation": _escalation,
+    "reports.summary": lambda t, *, state: summary(t, state),
+    "reports.summary_caption": _summary_caption,
+    "reports.review_title": lambda t, *, cycle: review_title(t, cycle),
+    "reports.review_description": lambda t, *, state: review_description(t, state),
+}
 
 
 # --- cards -----------------------------------------------------------------------------

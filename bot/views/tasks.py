@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -10,7 +12,8 @@ from bot.callbacks import TaskCb
 from bot.domain.tasks import Scope, TaskState
 from bot.i18n import Raw, Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
-from bot.services.tasks import OwnerChoices, TaskCard, TaskInfo, TaskList, TaskTexts
+from bot.services.notifier import Rendered, Renderer
+from bot.services.tasks import OwnerChoices, TaskCard, TaskInfo, TaskList
 
 SHORT = 60
 
@@ -284,14 +287,35 @@ def agenda_offer(t: Translator, info: TaskInfo) -> tuple[str, str]:
     return title, description
 
 
-TEXTS = TaskTexts(
-    new_task=new_task,
-    reminder=reminder,
-    overdue_staff=overdue_staff,
-    overdue_owner=overdue_owner,
-    unowned=unowned,
-    done_notice=done_notice,
-    open_keyboard=open_keyboard,
-    unowned_keyboard=unowned_keyboard,
-    agenda_offer=agenda_offer,
-)
+def _with_card(text: Callable[..., str]) -> Renderer:
+    """A notice about one task, with the button that opens its card."""
+
+    def render(t: Translator, *, info: TaskInfo, **data: Any) -> Rendered:
+        return Rendered(text(t, info, **data), open_keyboard(t, info.id))
+
+    return render
+
+
+def _unowned(t: Translator, *, number: str, infos: list[TaskInfo]) -> Rendered:
+    return Rendered(unowned(t, number, infos), unowned_keyboard(t, infos))
+
+
+def _offer_title(t: Translator, *, info: TaskInfo) -> str:
+    return agenda_offer(t, info)[0]
+
+
+def _offer_description(t: Translator, *, info: TaskInfo) -> str:
+    return agenda_offer(t, info)[1]
+
+
+# The notices of tasks, by name (joined in bot.views.notices).
+RENDERERS: dict[str, Renderer] = {
+    "tasks.new": _with_card(new_task),
+    "tasks.reminder": _with_card(reminder),
+    "tasks.overdue_owner": _with_card(overdue_owner),
+    "tasks.overdue_staff": _with_card(overdue_staff),
+    "tasks.done": _with_card(done_notice),
+    "tasks.unowned": _unowned,
+    "tasks.offer_title": _offer_title,
+    "tasks.offer_description": _offer_description,
+}

@@ -22,10 +22,11 @@ from bot.i18n import translator
 from bot.services.actor import Actor
 from bot.services.due import DueService
 from bot.services.errors import InvalidInput
+from bot.services.notifier import Notifier
 from bot.services.setup import ensure_default_group
-from bot.services.tasks import TaskService, create_tasks, due_handlers
-from bot.views import tasks as views
-from bot.wiring import DUE_TEXTS
+from bot.services.task_due import TaskDue
+from bot.services.tasks import TaskService, create_tasks
+from bot.views.notices import RENDERERS
 from storage.db import Database, read, write
 from storage.models import AgendaItem, AgendaOffer, AuditEntry, DueTask, OutboxMessage, Task
 from storage.repositories.meetings import MeetingRepository
@@ -521,14 +522,15 @@ async def test_cl4d_tasks_and_their_due_rows_on_both_engines(any_db: Database) -
             )
 
         async def run_due() -> list[str]:
-            due = DueService(
+            notifier = Notifier(
                 s,
                 clock,
-                tz,
-                render=lambda code: translator(code, tz.key),
+                translator=lambda code: translator(code, tz.key),
                 default_locale="ru",
-                texts=DUE_TEXTS,
-                handlers=due_handlers(views.TEXTS, (7, 1)),
+                renderers=RENDERERS,
+            )
+            due = DueService(
+                s, clock, tz, notifier=notifier, handlers=TaskDue(notifier, (7, 1)).handlers()
             )
             await due.run()
             async with read(s):
@@ -558,15 +560,14 @@ async def test_cl4d_tasks_and_their_due_rows_on_both_engines(any_db: Database) -
             "ru",
             group.id,
         )
-        service = TaskService(
+        notifier = Notifier(
             s,
             clock,
-            tz,
-            render=lambda code: translator(code, tz.key),
+            translator=lambda code: translator(code, tz.key),
             default_locale="ru",
-            texts=views.TEXTS,
-            file_max_mb=20,
+            renderers=RENDERERS,
         )
+        service = TaskService(s, clock, tz, notifier=notifier, file_max_mb=20)
         await service.complete(rep, task_id, "Готово.", None)
         with pytest.raises(InvalidInput) as again:
             await service.complete(rep, task_id, "Ещё раз.", None)

@@ -22,7 +22,7 @@ from bot.domain.roles import Role, Standing
 from bot.domain.tasks import may_assign, sees_all
 from bot.services.broadcasts import Audience, select_audience
 from bot.services.reporting import representatives
-from bot.services.tasks import ESCALATED_TO, Directory
+from bot.services.task_directory import ESCALATED_TO, Directory
 from storage.dto import MemberView, PersonView
 
 TODAY = date(2026, 12, 1)
