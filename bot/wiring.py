@@ -36,7 +36,6 @@ from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
 from bot.views import agenda as agenda_views
 from bot.views import guests as guest_views
-from bot.views import protocols as protocol_views
 from bot.views.notices import RENDERERS
 
 
