@@ -8,8 +8,13 @@ from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import answered_after, click_and_see, invite_and_join, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
+from tests.support.steps.conversations import (
+    answered_after,
+    click_and_see,
+    invite_and_join,
+    sent_after,
+)
 
 
 async def _propose(tg: FakeTelegram, user: FakeUser, title: str) -> Call:

@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.e2e.steps import invite_and_join, schedule_meeting, sent_after
-from tests.e2e.test_startup_resilience import bot_env, running
 from tests.support.fake_api import FakeTelegram
+from tests.support.process import bot_env, running
+from tests.support.steps.conversations import invite_and_join, schedule_meeting, sent_after
 
 TABLES = ("meeting", "person", "stored_file", "outbox", "audit_log")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import click_and_see, invite_and_join
 from tests.support.fake_api import Call
+from tests.support.steps.conversations import click_and_see, invite_and_join
 
 
 async def test_secretariat_broadcasts_to_three_members_who_acknowledge(

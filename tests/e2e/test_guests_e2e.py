@@ -8,7 +8,7 @@ import re
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
+from tests.support.steps.conversations import (
     invite_and_join,
     open_card,
     press,

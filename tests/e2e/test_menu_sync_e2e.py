@@ -8,8 +8,8 @@ import asyncio
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.e2e.steps import invite_and_join
 from tests.support.fake_api import Call
+from tests.support.steps.conversations import invite_and_join
 
 
 def _to(call: Call, chat_id: int) -> bool:

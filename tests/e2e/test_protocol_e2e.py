@@ -12,7 +12,7 @@ from docx import Document
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
+from tests.support.steps.conversations import (
     answered_after,
     hold_meeting,
     invite_and_join,

@@ -14,7 +14,7 @@ from docx import Document
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
+from tests.support.steps.conversations import (
     add_unit,
     answered_after,
     document_after,

@@ -14,8 +14,13 @@ import docx
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.e2e.steps import click_and_see, invite_and_join, schedule_meeting, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
+from tests.support.steps.conversations import (
+    click_and_see,
+    invite_and_join,
+    schedule_meeting,
+    sent_after,
+)
 
 OPENS = datetime(2026, 12, 27, 7, 0, 1, tzinfo=UTC)  # 10:00 МСК, 14 days before 10.01
 EARLY = datetime(2026, 12, 28, 9, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Conversations that many dispatcher tests share, written as a person would do them."""
+"""Joining the working group: invitations, the deep link, units, a group of people."""
 
 from __future__ import annotations
 
@@ -39,3 +39,24 @@ async def add_unit(world: World, by: FakeUser, name: str) -> None:
     await world.client.send(by, "/units")
     await world.client.click(by, "Добавить подразделение")
     await world.client.send(by, name)
+
+
+async def joined_person(world: World, uid: int, role: str, name: str) -> FakeUser:
+    user = world.client.user(uid, name, language_code="ru")
+    await join(
+        world, user, await create_invite(world, world.admin(), role, name=name, confirm=False)
+    )
+    return user
+
+
+async def working_group(world: World) -> dict[str, FakeUser]:
+    people = {
+        "chair": await joined_person(
+            world, 9001, "председатель рабочей группы", "Председатель Пётр"
+        ),
+        "deputy": await joined_person(world, 9002, "заместитель председателя", "Заместитель Зоя"),
+        "clerk": await joined_person(world, 9003, "секретариат", "Секретарь Сергей"),
+    }
+    for i in range(3):
+        people[f"m{i}"] = await joined_person(world, 9010 + i, "член рабочей группы", f"Член {i}")
+    return people
