@@ -31,14 +31,14 @@ async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
     card = await open_card(tg, clerk, "/meetings", "Открыть: Декабрьское заседание", "Статус")
     card = await press(tg, clerk, card, "Приглашённые", "Приглашённых пока нет")
     await press(tg, clerk, card, "Пригласить на заседание", "ФИО и организацию")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(clerk, "Петров Пётр Петрович, Торгово-промышленная палата")
     created = await sent_after(tg, start, clerk.id, "Приглашение на заседание создано")
     link = re.search(r"start=(gst_[A-Za-z0-9_-]+)", created.text or "")
     assert link, created.text
 
     guest = tg.user(9499, "Peter", language_code="en")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(guest, f"/start {link.group(1)}")
     visit = await sent_after(tg, start, guest.id, "You are invited to a meeting")
     assert "5 December 2026, 15:00 (MSK)" in (visit.text or "")
@@ -52,11 +52,11 @@ async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
 
     # The chair approves the agenda: members and the guest receive it.
     await open_card(tg, chair, "/agenda", "Добавить вопрос", "Вопрос повестки")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(chair, "О стандарте обслуживания")
     ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
     card = await press(tg, chair, ask, "Готово", "1. О стандарте обслуживания")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
     for user in (member, guest):
         got = await sent_after(tg, start, user.id, "О стандарте обслуживания")

@@ -19,7 +19,7 @@ from tests.support.steps.conversations import (
 
 
 async def _press(tg: FakeTelegram, user: FakeUser, call: Call, button: str) -> int:
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.click_button(user, (user.id, call.result["message_id"]), button)
     return start
 
@@ -76,7 +76,7 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     await tg.wait_message(chair.id, "Отсутствие председателя записано")
 
     # Three days before: the reminder; the chair, who did not answer, is nudged.
-    start = len(tg.calls)
+    start = tg.mark()
     running.clock.set(datetime(2026, 12, 2, 12, 0, 1, tzinfo=UTC))
     await sent_after(tg, start, members[0].id, "Напоминание о заседании")
     nudge = await sent_after(tg, start, chair.id, "Напоминание о заседании")

@@ -326,6 +326,9 @@ class BotClient:
             raise AssertionError(f"The bot has not sent anything to chat {_chat_id(chat)}")
         return message
 
+    # The vocabulary both levels share (see tests/support/people.py).
+    last_message_to = last_message
+
     def last_text(self, chat: ChatRef) -> str:
         """Text (or caption) of the message most recently sent or edited in the chat."""
         message = self.last_message(chat)

@@ -755,6 +755,47 @@ class FakeTelegram:
             raise AssertionError(f"the bot has no messages in chat {chat_id}")
         return messages[-1]
 
+    def last_message_to(self, chat: FakeUser | int) -> JsonDict:
+        """The bot's newest message in the chat (a user stands for their private chat)."""
+        return self.last_message(chat.id if isinstance(chat, FakeUser) else chat)
+
+    def mark(self) -> int:
+        """A point in the conversation: waits ``since`` it see only what came after."""
+        return len(self.calls)
+
+    def calls_since(self, mark: int) -> list[Call]:
+        return self.calls[mark:]
+
+    async def message_to(
+        self,
+        chat: FakeUser | int,
+        contains: str,
+        *,
+        since: int,
+        timeout: float = 10,  # noqa: ASYNC109
+    ) -> Call:
+        """The first message sent or edited in the chat since the mark that shows
+        ``contains`` (in the text or caption as sent)."""
+        chat_id = chat.id if isinstance(chat, FakeUser) else chat
+
+        def match(call: Call) -> bool:
+            return (
+                call.chat_id == chat_id
+                and call.ok
+                and call.method in ("sendMessage", "sendDocument", "editMessageText")
+                and contains in (call.text or "")
+            )
+
+        return await self.wait_for(match, timeout=timeout, since=since)
+
+    async def answer_since(self, since: int, contains: str = "") -> Call:
+        """The first callback answer since the mark whose text has ``contains``."""
+
+        def match(call: Call) -> bool:
+            return call.method == "answerCallbackQuery" and contains in str(call.params.get("text"))
+
+        return await self.wait_for(match, timeout=10, since=since)
+
     # The waits take a plain ``timeout`` instead of relying on asyncio.timeout because a
     # miss must fail as an AssertionError that shows what did happen.
 
@@ -762,10 +803,14 @@ class FakeTelegram:
         self,
         predicate: Callable[[Call], bool],
         timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        since: int = 0,
     ) -> Call:
-        """First recorded call, earlier or future, that satisfies ``predicate``."""
+        """First recorded call since the mark (earlier or future) that satisfies
+        ``predicate``."""
         found = await self._wait_until(
-            lambda: next((call for call in self.calls if predicate(call)), None), timeout
+            lambda: next((call for call in self.calls[since:] if predicate(call)), None),
+            timeout,
         )
         if found is None:
             recent = "\n  ".join(call.describe() for call in self.calls[-20:]) or "none"
