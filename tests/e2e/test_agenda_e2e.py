@@ -4,7 +4,6 @@ present — a consensus case, a majority case and a failing case."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
@@ -18,7 +17,7 @@ async def _propose(user: Speaker, title: str) -> Call:
     await user.sends("/propose", "Формулировка вопроса")
     await user.sends(title, "Краткое пояснение")
     await user.presses("Пропустить", "Материалы к вопросу")
-    return await _seen(user.presses("Пропустить", title))
+    return await user.presses("Пропустить", title)
 
 
 async def _agenda_press(user: Speaker, button: str, expect: str) -> None:
@@ -29,12 +28,6 @@ async def _agenda_press(user: Speaker, button: str, expect: str) -> None:
 async def _vote(user: Speaker, request: Call, choice: str) -> str:
     answer = await user.is_answered(choice, on=request)
     return str(answer.params.get("text"))
-
-
-async def _seen(step: Awaitable[Call | None]) -> Call:
-    seen = await step
-    assert seen is not None
-    return seen
 
 
 async def test_agenda_and_additional_items_over_http(running: RunningBot) -> None:

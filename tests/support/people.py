@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import overload
 
 from aiogram.types import Message
 
@@ -62,6 +63,10 @@ class Speaker:
     def id(self) -> int:
         return self.user.id
 
+    @overload
+    async def sends(self, text: str) -> None: ...
+    @overload
+    async def sends(self, text: str, expect: str) -> Call: ...
     async def sends(self, text: str, expect: str | None = None) -> Call | None:
         """Types ``text``; with ``expect``, returns the first message since then in their
         chat that shows it."""
@@ -69,6 +74,12 @@ class Speaker:
         await self.tg.send_text(self.user, text)
         return await self.sees(expect) if expect is not None else None
 
+    @overload
+    async def presses(self, label: str, *, on: Call | JsonDict | None = None) -> None: ...
+    @overload
+    async def presses(
+        self, label: str, expect: str, *, on: Call | JsonDict | None = None
+    ) -> Call: ...
     async def presses(
         self, label: str, expect: str | None = None, *, on: Call | JsonDict | None = None
     ) -> Call | None:

@@ -134,17 +134,13 @@ async def hold_meeting(
 async def say(tg: FakeTelegram, user: FakeUser, text: str, expect: str) -> Call:
     """The user types `text`; returns the first message since then in their chat showing
     `expect`."""
-    seen = await Speaker(tg, user).sends(text, expect)
-    assert seen is not None
-    return seen
+    return await Speaker(tg, user).sends(text, expect)
 
 
 async def tap(tg: FakeTelegram, user: FakeUser, button: str, expect: str) -> Call:
     """The user presses `button` on the newest message that has it; returns the first
     message since then in their chat showing `expect` (the edited card or a new one)."""
-    seen = await Speaker(tg, user).presses(button, expect)
-    assert seen is not None
-    return seen
+    return await Speaker(tg, user).presses(button, expect)
 
 
 async def tap_for_answer(tg: FakeTelegram, user: FakeUser, button: str, contains: str = "") -> str:

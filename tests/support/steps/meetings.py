@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 
 from tests.conftest import World
 from tests.support.bot_client import FakeUser
+from tests.support.people import Member
 
 
 async def schedule_meeting(world: World, chair: FakeUser, when: str = "05.12.2026 15:00") -> None:
-    c = world.client
-    await c.send(chair, "/newmeeting")
-    await c.send(chair, "Заседание по клиентоцентричности")
-    await c.click(chair, "Очное")
-    await c.send(chair, "ул. Тверская, д. 1, каб. 305")
-    await c.send(chair, when)
-    assert "Проверьте заседание" in (c.last_text(chair) or "")
-    await c.click(chair, "Подтвердить")
+    the_chair = Member(world.client, chair)
+    await the_chair.sends("/newmeeting")
+    await the_chair.sends("Заседание по клиентоцентричности")
+    await the_chair.presses("Очное")
+    await the_chair.sends("ул. Тверская, д. 1, каб. 305")
+    assert "Проверьте заседание" in await the_chair.sends(when)
+    await the_chair.presses("Подтвердить")
 
 
 async def at_meeting_start(world: World) -> None:
@@ -26,8 +26,9 @@ async def at_meeting_start(world: World) -> None:
 
 
 async def open_meeting_card(world: World, user: FakeUser) -> None:
-    await world.client.send(user, "/meetings")
-    await world.client.click(user, "Открыть: Заседание по клиентоцентричности")
+    member = Member(world.client, user)
+    await member.sends("/meetings")
+    await member.presses("Открыть: Заседание по клиентоцентричности")
 
 
 async def open_meeting_with(world: World, p: dict[str, FakeUser], who: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import World, invite_payload
 from tests.support.bot_client import FakeUser
+from tests.support.people import Member
 
 
 async def create_invite(
@@ -16,29 +17,26 @@ async def create_invite(
     confirm: bool = False,
 ) -> str:
     """The secretariat's way to an invitation link; returns the deep-link payload."""
-    c = world.client
-    await c.send(by, "/invite")
-    await c.click(by, "Новое приглашение")
-    await c.click(by, role_button)
-    await c.click(by, unit_button)
-    if name is None:
-        await c.click(by, "Пропустить")
-    else:
-        await c.send(by, name)
+    secretariat = Member(world.client, by)
+    await secretariat.sends("/invite")
+    await secretariat.presses("Новое приглашение")
+    await secretariat.presses(role_button)
+    await secretariat.presses(unit_button)
+    shown = await (secretariat.presses("Пропустить") if name is None else secretariat.sends(name))
     if confirm:
-        await c.click(by, "Подтвердить")
-    return invite_payload(c.last_text(by) or "")
+        shown = await secretariat.presses("Подтвердить")
+    return invite_payload(shown)
 
 
 async def join(world: World, user: FakeUser, payload: str) -> str:
-    await world.client.send(user, f"/start {payload}")
-    return world.client.last_text(user) or ""
+    return await Member(world.client, user).sends(f"/start {payload}")
 
 
 async def add_unit(world: World, by: FakeUser, name: str) -> None:
-    await world.client.send(by, "/units")
-    await world.client.click(by, "Добавить подразделение")
-    await world.client.send(by, name)
+    secretariat = Member(world.client, by)
+    await secretariat.sends("/units")
+    await secretariat.presses("Добавить подразделение")
+    await secretariat.sends(name)
 
 
 async def joined_person(world: World, uid: int, role: str, name: str) -> FakeUser:
