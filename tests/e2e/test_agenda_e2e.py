@@ -8,33 +8,25 @@ from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import answered_after, click_and_see, invite_and_join, sent_after
-from tests.support.fake_api import Call, FakeTelegram, FakeUser
+from tests.support.fake_api import Call
+from tests.support.people import Speaker
+from tests.support.steps.conversations import invite_and_join
 
 
-async def _propose(tg: FakeTelegram, user: FakeUser, title: str) -> Call:
-    start = len(tg.calls)
-    await tg.send_text(user, "/propose")
-    await sent_after(tg, start, user.id, "Формулировка вопроса")
-    await tg.send_text(user, title)
-    ask = await sent_after(tg, start, user.id, "Краткое пояснение")
-    await tg.click_button(user, (user.id, ask.result["message_id"]), "Пропустить")
-    ask = await sent_after(tg, start, user.id, "Материалы к вопросу")
-    await tg.click_button(user, (user.id, ask.result["message_id"]), "Пропустить")
-    return await sent_after(tg, start, user.id, title)
+async def _propose(user: Speaker, title: str) -> Call:
+    await user.sends("/propose", "Формулировка вопроса")
+    await user.sends(title, "Краткое пояснение")
+    await user.presses("Пропустить", "Материалы к вопросу")
+    return await user.presses("Пропустить", title)
 
 
-async def _agenda_press(tg: FakeTelegram, user: FakeUser, button: str, expect: str) -> None:
-    start = len(tg.calls)
-    await tg.send_text(user, "/agenda")
-    card = await sent_after(tg, start, user.id, "Повестка дня")
-    await click_and_see(tg, user, (user.id, card.result["message_id"]), button, expect)
+async def _agenda_press(user: Speaker, button: str, expect: str) -> None:
+    await user.sends("/agenda", "Повестка дня")
+    await user.presses(button, expect)
 
 
-async def _vote(tg: FakeTelegram, user: FakeUser, request: Call, choice: str) -> str:
-    start = len(tg.calls)
-    await tg.click_button(user, (user.id, request.result["message_id"]), choice)
-    answer = await answered_after(tg, start, "")
+async def _vote(user: Speaker, request: Call, choice: str) -> str:
+    answer = await user.is_answered(choice, on=request)
     return str(answer.params.get("text"))
 
 
@@ -49,55 +41,41 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
     for i, user in enumerate(m):
         await invite_and_join(tg, admin, "член рабочей группы", user, f"Член {i}")
 
-    start = len(tg.calls)
-    await tg.send_text(chair, "/newmeeting")
-    await sent_after(tg, start, chair.id, "Тема заседания")
-    await tg.send_text(chair, "Декабрьское заседание")
-    fmt = await sent_after(tg, start, chair.id, "Формат заседания")
-    await click_and_see(tg, chair, (chair.id, fmt.result["message_id"]), "Дистанционное", "Ссылка")
-    await tg.send_text(chair, "https://meet.example.org/wg")
-    await sent_after(tg, start, chair.id, "Дата и время")
-    await tg.send_text(chair, "05.12.2026 15:00")
-    preview = await sent_after(tg, start, chair.id, "Проверьте заседание")
-    await click_and_see(
-        tg, chair, (chair.id, preview.result["message_id"]), "Подтвердить", "Заседание назначено"
-    )
+    chair_, clerk_ = Speaker(tg, chair), Speaker(tg, clerk)
+    await chair_.sends("/newmeeting", "Тема заседания")
+    await chair_.sends("Декабрьское заседание", "Формат заседания")
+    await chair_.presses("Дистанционное", "Ссылка")
+    await chair_.sends("https://meet.example.org/wg", "Дата и время")
+    await chair_.sends("05.12.2026 15:00", "Проверьте заседание")
+    await chair_.presses("Подтвердить", "Заседание назначено")
 
     # Two proposals; the chair includes one and rejects the other with a reason.
-    start = len(tg.calls)
-    await _propose(tg, m[0], "О стандарте обслуживания")
-    first = await sent_after(tg, start, chair.id, "О стандарте обслуживания")
-    await _propose(tg, m[1], "О переносе сроков")
-    second = await sent_after(tg, start, chair.id, "О переносе сроков")
-    await click_and_see(
-        tg, chair, (chair.id, first.result["message_id"]), "Включить", "включён в повестку"
-    )
-    await click_and_see(
-        tg, chair, (chair.id, second.result["message_id"]), "Отклонить", "Причина отклонения"
-    )
-    await tg.send_text(chair, "Рассматривался в ноябре")
-    await sent_after(tg, start, m[1].id, "Причина: Рассматривался в ноябре")
-    await sent_after(tg, start, m[0].id, "«О стандарте обслуживания» включён в повестку")
+    start = tg.mark()
+    await _propose(Speaker(tg, m[0]), "О стандарте обслуживания")
+    first = await tg.message_to(chair, "О стандарте обслуживания", since=start)
+    await _propose(Speaker(tg, m[1]), "О переносе сроков")
+    second = await tg.message_to(chair, "О переносе сроков", since=start)
+    await chair_.presses("Включить", "включён в повестку", on=first)
+    await chair_.presses("Отклонить", "Причина отклонения", on=second)
+    await chair_.sends("Рассматривался в ноябре")
+    await tg.message_to(m[1], "Причина: Рассматривался в ноябре", since=start)
+    await tg.message_to(m[0], "«О стандарте обслуживания» включён в повестку", since=start)
 
-    start = len(tg.calls)
-    await _agenda_press(tg, chair, "Утвердить повестку", "Утверждена председателем")
+    start = tg.mark()
+    await _agenda_press(chair_, "Утвердить повестку", "Утверждена председателем")
     for user in (*m, deputy, clerk):
-        got = await sent_after(tg, start, user.id, "Утверждена повестка дня")
+        got = await tg.message_to(user, "Утверждена повестка дня", since=start)
         assert "1. О стандарте обслуживания" in (got.text or "")
 
     # The meeting: chair, deputy, M0, M1 present (4 of 5); M2 proposes from afar.
     running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
-    start = len(tg.calls)
-    await tg.send_text(clerk, "/meetings")
-    listing = await sent_after(tg, start, clerk.id, "Заседания")
-    ref = (clerk.id, listing.result["message_id"])
-    await click_and_see(tg, clerk, ref, "Открыть: Декабрьское заседание", "Статус")
-    await click_and_see(tg, clerk, ref, "Открыть заседание", "Идёт заседание")
+    start = tg.mark()
+    await clerk_.sends("/meetings", "Заседания")
+    await clerk_.presses("Открыть: Декабрьское заседание", "Статус")
+    await clerk_.presses("Открыть заседание", "Идёт заседание")
     for user in (chair, deputy, m[0], m[1]):
-        opened = await sent_after(tg, start, user.id, "Заседание открыто")
-        s = len(tg.calls)
-        await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
-        await answered_after(tg, s, "Вы отмечены")
+        opened = await tg.message_to(user, "Заседание открыто", since=start)
+        await Speaker(tg, user).is_answered("Отметиться", "Вы отмечены", on=opened)
 
     voters = (chair, deputy, m[0], m[1])
     cases = [
@@ -110,21 +88,21 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
         ("Третий дополнительный", ["За", "Против", "Против", "За"], "не включён"),
     ]
     for title, choices, expected in cases:
-        start = len(tg.calls)
-        await _propose(tg, m[2], title)
-        await _agenda_press(tg, chair, f"На голосование: {title}", "идёт голосование")
+        start = tg.mark()
+        await _propose(Speaker(tg, m[2]), title)
+        await _agenda_press(chair_, f"На голосование: {title}", "идёт голосование")
         answers = []
         for user, choice in zip(voters, choices, strict=True):
             # The ballot itself: the previous vote's ballots are edited to its result meanwhile.
-            request = await sent_after(tg, start, user.id, f"«{title}»\nВключить в повестку?")
+            request = await tg.message_to(user, f"«{title}»\nВключить в повестку?", since=start)
             assert "Голосование по дополнительному вопросу" in (request.text or "")
-            answers.append(await _vote(tg, user, request, choice))
+            answers.append(await _vote(Speaker(tg, user), request, choice))
             if len(answers) == 1:
                 # While the vote is open, the live message shows the running count.
-                await sent_after(tg, start, clerk.id, f"🗳 Голосование: «{title}» — за 1")
+                await tg.message_to(clerk, f"🗳 Голосование: «{title}» — за 1", since=start)
         assert expected in answers[-1], (title, answers)
         # Every voter's ballot is edited to show the result, without its buttons (cl. 13).
         for user in voters:
-            result = await sent_after(tg, start, user.id, f"завершено</b>\n«{title}»\nВопрос")
+            result = await tg.message_to(user, f"завершено</b>\n«{title}»\nВопрос", since=start)
             assert expected in (result.text or "")
             assert result.method == "editMessageText" and not result.params.get("reply_markup")

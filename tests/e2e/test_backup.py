@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.e2e.steps import invite_and_join, schedule_meeting, sent_after
-from tests.e2e.test_startup_resilience import bot_env, running
 from tests.support.fake_api import FakeTelegram
+from tests.support.process import bot_env, running
+from tests.support.steps.conversations import invite_and_join, schedule_meeting, sent_after
 
 TABLES = ("meeting", "person", "stored_file", "outbox", "audit_log")
 
@@ -97,13 +97,10 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
             )
         )
 
-        mark = len(tg.calls)
+        mark = tg.mark()
         async with running(restore_env, tmp_path) as proc:
-            await tg.wait_for(
-                lambda c: c.method == "getUpdates" and any(c is x for x in tg.calls[mark:]),
-                timeout=180,
-            )
-            start = len(tg.calls)
+            await tg.wait_for(lambda c: c.method == "getUpdates", timeout=180, since=mark)
+            start = tg.mark()
             await tg.send_text(chair, "/meetings")
             listing = await sent_after(tg, start, chair.id, "Заседания", wait_s=30)
             assert title in (listing.text or "") + str(listing.params.get("reply_markup"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import click_and_see, invite_and_join
 from tests.support.fake_api import Call
+from tests.support.people import Speaker
+from tests.support.steps.conversations import click_and_see, invite_and_join
 
 
 async def test_secretariat_broadcasts_to_three_members_who_acknowledge(
@@ -31,17 +32,7 @@ async def test_secretariat_broadcasts_to_three_members_who_acknowledge(
     for member in members:
         got = await tg.wait_message(member.id, "Материалы к заседанию", timeout=10)
         assert "Сообщение секретариата" in (got.text or "")
-        start = len(tg.calls)
-        await tg.click_button(member, (member.id, got.result["message_id"]), "Ознакомлен(а)")
-
-        def answered(call: Call, start: int = start) -> bool:
-            return (
-                call.method == "answerCallbackQuery"
-                and "Отмечено" in str(call.params.get("text"))
-                and any(call is later for later in tg.calls[start:])
-            )
-
-        await tg.wait_for(answered)
+        await Speaker(tg, member).is_answered("Ознакомлен(а)", "Отмечено", on=got)
 
     # Progress is edited in place, and the report arrives when everything is delivered.
     def finished(call: Call) -> bool:

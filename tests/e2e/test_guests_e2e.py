@@ -8,13 +8,8 @@ import re
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
-    invite_and_join,
-    open_card,
-    press,
-    schedule_meeting,
-    sent_after,
-)
+from tests.support.people import Speaker
+from tests.support.steps.conversations import invite_and_join, schedule_meeting
 
 
 async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
@@ -28,38 +23,36 @@ async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
     await invite_and_join(tg, admin, "член рабочей группы", member, "Член Мария")
     await schedule_meeting(tg, chair, "Декабрьское заседание", "Зал коллегии", "05.12.2026 15:00")
 
-    card = await open_card(tg, clerk, "/meetings", "Открыть: Декабрьское заседание", "Статус")
-    card = await press(tg, clerk, card, "Приглашённые", "Приглашённых пока нет")
-    await press(tg, clerk, card, "Пригласить на заседание", "ФИО и организацию")
-    start = len(tg.calls)
-    await tg.send_text(clerk, "Петров Пётр Петрович, Торгово-промышленная палата")
-    created = await sent_after(tg, start, clerk.id, "Приглашение на заседание создано")
+    clerk_, chair_ = Speaker(tg, clerk), Speaker(tg, chair)
+    await clerk_.sends("/meetings", "Заседания")
+    await clerk_.presses("Открыть: Декабрьское заседание", "Статус")
+    await clerk_.presses("Приглашённые", "Приглашённых пока нет")
+    await clerk_.presses("Пригласить на заседание", "ФИО и организацию")
+    created = await clerk_.sends(
+        "Петров Пётр Петрович, Торгово-промышленная палата", "Приглашение на заседание создано"
+    )
     link = re.search(r"start=(gst_[A-Za-z0-9_-]+)", created.text or "")
     assert link, created.text
 
-    guest = tg.user(9499, "Peter", language_code="en")
-    start = len(tg.calls)
-    await tg.send_text(guest, f"/start {link.group(1)}")
-    visit = await sent_after(tg, start, guest.id, "You are invited to a meeting")
+    guest = Speaker(tg, tg.user(9499, "Peter", language_code="en"))
+    visit = await guest.sends(f"/start {link.group(1)}", "You are invited to a meeting")
     assert "5 December 2026, 15:00 (MSK)" in (visit.text or "")
     assert "Зал коллегии" in (visit.text or "")
-    ics = await sent_after(tg, start, guest.id, ".ics")
+    ics = await guest.sees(".ics")
     assert ics.method == "sendDocument"
     name, data = ics.files["document"]
     assert name.endswith(".ics") and b"METHOD:REQUEST" in data
-    accepted = await sent_after(tg, start, clerk.id, "Приглашение принято")
+    accepted = await tg.message_to(clerk, "Приглашение принято", since=guest.since)
     assert "Петров Пётр Петрович, Торгово-промышленная палата" in (accepted.text or "")
 
     # The chair approves the agenda: members and the guest receive it.
-    await open_card(tg, chair, "/agenda", "Добавить вопрос", "Вопрос повестки")
-    start = len(tg.calls)
-    await tg.send_text(chair, "О стандарте обслуживания")
-    ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
-    card = await press(tg, chair, ask, "Готово", "1. О стандарте обслуживания")
-    start = len(tg.calls)
-    await press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
-    for user in (member, guest):
-        got = await sent_after(tg, start, user.id, "О стандарте обслуживания")
+    await chair_.sends("/agenda", "Повестка дня")
+    await chair_.presses("Добавить вопрос", "Вопрос повестки")
+    ask = await chair_.sends("О стандарте обслуживания", "Пояснение к вопросу")
+    await chair_.presses("Готово", "1. О стандарте обслуживания", on=ask)
+    await chair_.presses("Утвердить повестку", "Утверждена председателем")
+    for user in (member, guest.user):
+        got = await tg.message_to(user, "О стандарте обслуживания", since=chair_.since)
         assert got.method == "sendMessage"
-    approved = await sent_after(tg, start, guest.id, "О стандарте обслуживания")
+    approved = await guest.sees("О стандарте обслуживания")
     assert "agenda" in (approved.text or "").lower()

@@ -9,12 +9,17 @@ from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import answered_after, click_and_see, invite_and_join, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
+from tests.support.steps.conversations import (
+    answered_after,
+    click_and_see,
+    invite_and_join,
+    sent_after,
+)
 
 
 async def _press(tg: FakeTelegram, user: FakeUser, call: Call, button: str) -> int:
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.click_button(user, (user.id, call.result["message_id"]), button)
     return start
 
@@ -71,7 +76,7 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     await tg.wait_message(chair.id, "Отсутствие председателя записано")
 
     # Three days before: the reminder; the chair, who did not answer, is nudged.
-    start = len(tg.calls)
+    start = tg.mark()
     running.clock.set(datetime(2026, 12, 2, 12, 0, 1, tzinfo=UTC))
     await sent_after(tg, start, members[0].id, "Напоминание о заседании")
     nudge = await sent_after(tg, start, chair.id, "Напоминание о заседании")

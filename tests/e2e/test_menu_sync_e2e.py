@@ -8,8 +8,8 @@ import asyncio
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.e2e.steps import invite_and_join
 from tests.support.fake_api import Call
+from tests.support.steps.conversations import invite_and_join
 
 
 def _to(call: Call, chat_id: int) -> bool:
@@ -27,29 +27,26 @@ async def test_a_restart_brings_every_members_menu_up_to_date(running: RunningBo
 
     await running.shutdown()
     tg.set_chat_menu(member.id, ["start", "help", "meetings"])  # an older release's menu
-    restarted = len(tg.calls)
+    restarted = tg.mark()
     again = await start_bot(tg, running.settings, running.clock)
     try:
         await tg.wait_for(
-            lambda call: (
-                call.method == "setMyCommands"
-                and _to(call, member.id)
-                and any(call is later for later in tg.calls[restarted:])
-            ),
+            lambda call: call.method == "setMyCommands" and _to(call, member.id),
             timeout=10,
+            since=restarted,
         )
         assert {"tasks", "plan", "propose", "protocols"} <= set(tg.chat_menu(member.id))
     finally:
         await again.shutdown()
 
     # Nothing changed since: the next start sends no one's menu.
-    start = len(tg.calls)
+    start = tg.mark()
     third = await start_bot(tg, running.settings, running.clock)
     try:
         await asyncio.sleep(0.5)
         assert not [
             call
-            for call in tg.calls[start:]
+            for call in tg.calls_since(start)
             if call.method == "setMyCommands" and _to(call, member.id)
         ]
     finally:

@@ -6,7 +6,7 @@ import re
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.e2e.steps import click_and_see
+from tests.support.steps.conversations import click_and_see
 
 
 async def test_admin_invites_chair_who_joins_and_is_listed(running: RunningBot) -> None:

@@ -12,7 +12,7 @@ from docx import Document
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
+from tests.support.steps.conversations import (
     answered_after,
     hold_meeting,
     invite_and_join,
@@ -51,7 +51,7 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     # The secretariat drafts the protocol and sends it for consent.
     card = await press(tg, clerk, card, "Протокол", "Протокол № 1/2026")
     await press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(clerk, "Член 0 о проекте стандарта")
     spoke = await sent_after(tg, start, clerk.id, "ВЫСТУПИЛИ")
     await press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
@@ -59,7 +59,7 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     tasks = await sent_after(tg, start, clerk.id, "Поручения")
     await press(tg, clerk, tasks, "Без поручений", "Протокол № 1/2026")
     card = await sent_after(tg, start, clerk.id, "Протокол № 1/2026")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, clerk, card, "Направить на согласование", "на согласовании")
 
     requests = {
@@ -73,7 +73,7 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     await press(tg, m[0], mode, "Очно", "Устное согласие записано")
     which = await press(tg, m[1], requests[m[1].id], "Есть возражение", "К какому вопросу")
     await press(tg, m[1], which, "1", "Изложите возражение")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(m[1], "Нужно указать срок внедрения")
     notice = await sent_after(tg, start, chair.id, "Возражение к протоколу № 1/2026")
     await press(
@@ -92,11 +92,11 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     running.clock.set(datetime(2026, 12, 8, 6, 58, tzinfo=UTC))
     concil = "Открыть: Согласительное совещание: протокол № 1/2"
     card = await open_card(tg, clerk, "/meetings", concil, "Статус")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
     for user in (chair, m[1]):
         opened = await sent_after(tg, start, user.id, "Заседание открыто")
-        s = len(tg.calls)
+        s = tg.mark()
         await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
         await answered_after(tg, s)
     card = await open_card(tg, clerk, "/meetings", concil, "Статус")
@@ -106,13 +106,13 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     card = await open_card(tg, clerk, "/meetings", concil, "Статус")
     await press(tg, clerk, card, "Закрыть заседание", "проведено")
     card = await open_card(tg, chair, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, chair, card, "Изменить текст", "Протокол № 1/2026")
     told = await sent_after(tg, start, m[1].id, "Возражение к протоколу № 1/2026, вопрос 1")
     assert "текст будет изменён" in (told.text or "")
     card = await open_card(tg, clerk, "/protocols", "Протокол № 1/2026", "Протокол № 1/2026")
     await press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(clerk, "Член 0 о проекте стандарта")
     spoke = await sent_after(tg, start, clerk.id, "ВЫСТУПИЛИ")
     await press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
@@ -127,14 +127,14 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
 
     # The deputy presided (the chair was absent) and signs; everyone receives it.
     card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "на согласовании")
-    start = len(tg.calls)
+    start = tg.mark()
     confirm = await press(tg, deputy, card, "Подписать протокол", "изменить нельзя")
     await press(tg, deputy, confirm, "Подтвердить", "подписан")
     for user in (chair, deputy, clerk, *m):
         got = await sent_after(tg, start, user.id, "Подписан протокол № 1/2026")
         assert got.method == "sendDocument"
     upload = next(
-        c for c in tg.calls[start:] if c.method == "sendDocument" and "document" in c.files
+        c for c in tg.calls_since(start) if c.method == "sendDocument" and "document" in c.files
     )
     name, data = upload.files["document"]
     assert name == "Протокол № 1-2026 от 05.12.2026.docx"

@@ -14,7 +14,7 @@ from docx import Document
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
+from tests.support.steps.conversations import (
     add_unit,
     answered_after,
     document_after,
@@ -96,7 +96,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     chair, deputy = people[CHAIR], people[DEPUTY]
     await schedule_meeting(tg, chair, TITLE, "Зал коллегии", "05.12.2026 15:00")
     await say(tg, clerk, "/absence", "Период отсутствия председателя")
-    start = len(tg.calls)
+    start = tg.mark()
     await say(tg, clerk, "01.12.2026 - 10.12.2026", "Отсутствие председателя записано")
     told = await sent_after(tg, start, deputy.id, "Отсутствие председателя")
     assert "Записал(а): Секретарь Сергей" in (told.text or "")
@@ -117,7 +117,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     )
     running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
     present = (deputy, people[REP], people["Член Борис"], people["Член Вера"], people["Член Глеб"])
     for n, user in enumerate(present, start=1):
@@ -138,7 +138,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await tap(tg, gleb, "Пропустить", "дополнительный вопрос")
     left = await tap_for_answer(tg, gleb, "Покинуть заседание")
     assert left == "Вы отмечены как покинувший(ая) заседание. Присутствуют 4 из 7."
-    start = len(tg.calls)
+    start = tg.mark()
     await say(tg, deputy, "/agenda", "Повестка")
     await tap_for_answer(tg, deputy, f"На голосование: {EXTRA}")
     for user in (people[REP], people["Член Борис"]):
@@ -164,7 +164,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     # objection settled by a conciliation meeting «Без изменений» (cl. 12, 14-15).
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
     await press(tg, clerk, card, "Прикрепить аудиозапись", "Отправьте аудиозапись")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_audio(clerk, "AUD", "rec.mp3", "audio/mpeg", 3, b"mp3")
     await sent_after(tg, start, clerk.id, "Аудиозапись прикреплена")
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {TITLE}", "Статус")
@@ -176,7 +176,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
         await tap(tg, clerk, "Пропустить", "РЕШИЛИ")
         await say(tg, clerk, decided, "Поручения")
         await tap(tg, clerk, "Без поручений", "Протокол № 1/2026")
-    start = len(tg.calls)
+    start = tg.mark()
     await tap(tg, clerk, "Направить на согласование", "на согласовании")
     consenting = [deputy, people[REP], vera, gleb]
     boris = people["Член Борис"]
@@ -188,7 +188,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
         await tap(tg, user, "Очно", "Устное согласие записано")
     await tap(tg, boris, "Есть возражение", "К какому вопросу")
     await tap(tg, boris, "1", "Изложите возражение")
-    start = len(tg.calls)
+    start = tg.mark()
     await say(tg, boris, "Нужно указать срок внедрения", "Возражение записано")
     # The chair is absent: the deputy hears of the objection and calls the meeting.
     await sent_after(tg, start, deputy.id, "Возражение к протоколу № 1/2026")
@@ -201,7 +201,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     running.clock.set(datetime(2026, 12, 8, 6, 58, tzinfo=UTC))
     concil = "Открыть: Согласительное совещание: протокол № 1/2"
     card = await open_card(tg, deputy, "/meetings", concil, "Статус")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, deputy, card, "Открыть заседание", "Идёт заседание")
     for user in (deputy, boris):
         await sent_after(tg, start, user.id, "Заседание открыто")
@@ -213,7 +213,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     card = await open_card(tg, deputy, "/meetings", concil, "Статус")
     await press(tg, deputy, card, "Закрыть заседание", "проведено")
     card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, deputy, card, "Без изменений", "Протокол № 1/2026")
     for user in (boris, clerk):
         told = await sent_after(tg, start, user.id, "Возражение к протоколу № 1/2026, вопрос 1")
@@ -222,7 +222,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     # 7. The deputy presided and signs after the confirmation; everyone in the bot receives
     # the DOCX (cl. 11, 15).
     card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "на согласовании")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, deputy, card, "Подписать протокол", "изменить нельзя")
     await tap(tg, deputy, "Подтвердить", "подписан")
     for user in (chair, clerk, *people.values()):
@@ -230,7 +230,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
         assert got.method == "sendDocument"
     name, signed = next(
         c.files["document"]
-        for c in tg.calls[start:]
+        for c in tg.calls_since(start)
         if c.method == "sendDocument" and "document" in c.files
     )
     assert name == "Протокол № 1-2026 от 05.12.2026.docx"
@@ -252,7 +252,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await open_member(tg, clerk, "Член Глеб")
     await tap(tg, clerk, "Вывести из состава", "Выберите акт")
     await tap(tg, clerk, "распоряжение № 51-р от 8 декабря 2026 г.", "Вывести из состава")
-    start = len(tg.calls)
+    start = tg.mark()
     listing = await tap(tg, clerk, "Подтвердить", "Состав рабочей группы")
     await answered_after(tg, start, "Выведен(а) из состава: Член Глеб.")
     assert "6 членов рабочей группы" in (listing.text or "")
@@ -265,14 +265,14 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     # The bot has no way to change a person's full name (ФИО): that part of the issue's
     # step is not played here (the dispatcher-level test renames in the database).
     card = await open_card(tg, vera, "/protocols", "Протокол № 1/2026", "подписан")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.click_button(vera, (vera.id, card.result["message_id"]), "Скачать DOCX")
     again = await document_after(tg, start, vera.id)
     assert again.files["document"] == (name, signed)
 
     # 9. The quarter nears its end: the member who represents the unit submits its report
     # (cl. 4 г, 7).
-    start = len(tg.calls)
+    start = tg.mark()
     running.clock.set(datetime(2026, 12, 27, 7, 0, 1, tzinfo=UTC))
     notice = await sent_after(tg, start, rep.id, "Открыт отчётный период")
     assert f"Подразделение: {UNIT}" in (notice.text or "")

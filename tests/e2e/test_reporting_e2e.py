@@ -14,8 +14,13 @@ import docx
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.e2e.steps import click_and_see, invite_and_join, schedule_meeting, sent_after
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
+from tests.support.steps.conversations import (
+    click_and_see,
+    invite_and_join,
+    schedule_meeting,
+    sent_after,
+)
 
 OPENS = datetime(2026, 12, 27, 7, 0, 1, tzinfo=UTC)  # 10:00 МСК, 14 days before 10.01
 EARLY = datetime(2026, 12, 28, 9, 0, tzinfo=UTC)
@@ -73,28 +78,28 @@ async def _submit(
     tg: FakeTelegram, rep: FakeUser, notice: Call, text: str, file: str | None
 ) -> Call:
     ref = (rep.id, notice.result["message_id"])
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.click_button(rep, ref, "Представить сведения")
     asked = await sent_after(tg, start, rep.id, "Отправьте текст сводной информации")
     if file is not None:
-        start = len(tg.calls)
+        start = tg.mark()
         await tg.send_document(
             rep, "document-report-a", file, "application/pdf", 2048, b"%PDF-1.4 report"
         )
         skip = await sent_after(tg, start, rep.id, "сопроводительный текст")
     else:
-        start = len(tg.calls)
+        start = tg.mark()
         await tg.send_text(rep, text)
         skip = await sent_after(tg, start, rep.id, "Приложите файл")
     if file is not None:
-        start = len(tg.calls)
+        start = tg.mark()
         await tg.send_text(rep, text)
     else:
-        start = len(tg.calls)
+        start = tg.mark()
         await tg.click_button(rep, (rep.id, skip.result["message_id"]), "Пропустить")
     check = await sent_after(tg, start, rep.id, "Проверьте сведения")
     assert asked is not None
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.click_button(rep, (rep.id, check.result["message_id"]), "Подтвердить")
     return await sent_after(tg, start, rep.id, "Сведения приняты")
 
@@ -114,7 +119,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
     a, b, c = (reps[u] for u in UNITS)
 
     # The quarter nears its end: the cycle opens and each unit hears its deadline.
-    start = len(tg.calls)
+    start = tg.mark()
     running.clock.set(OPENS)
     notices = {}
     for unit, rep in reps.items():
@@ -129,7 +134,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
     await _submit(tg, a, notices["Отдел А"], "Проведено обучение 40 сотрудников.", "Отчёт А.pdf")
 
     # Seven days before: only the two units that have not submitted are reminded.
-    start = len(tg.calls)
+    start = tg.mark()
     running.clock.set(SEVEN_BEFORE)
     await sent_after(tg, start, b.id, "Осталось 7 дней.")
     await sent_after(tg, start, c.id, "Осталось 7 дней.")
@@ -140,7 +145,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
     await running.shutdown()
     again = await start_bot(tg, running.settings, running.clock)
     try:
-        start = len(tg.calls)
+        start = tg.mark()
         running.clock.set(ONE_BEFORE)
         await sent_after(tg, start, b.id, "Осталось 1 день.")
         await sent_after(tg, start, c.id, "Осталось 1 день.")
@@ -156,7 +161,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
         assert "с опозданием" in (done.text or "")
 
         # Three days overdue: Отдел В is reminded, the secretariat gets the escalation.
-        start = len(tg.calls)
+        start = tg.mark()
         running.clock.set(OVERDUE_3)
         overdue = await sent_after(tg, start, c.id, "Срок представления сводной информации истёк")
         assert "Просрочка — 3 дня." in (overdue.text or "")
@@ -166,7 +171,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
         assert "Отдел Б" not in (escalation.text or "")
 
         # The cycle closes: the summary as a message and a DOCX.
-        start = len(tg.calls)
+        start = tg.mark()
         running.clock.set(CLOSES)
         summary = await sent_after(tg, start, clerk.id, "Итоги отчётного периода")
         text = summary.text or ""
@@ -176,7 +181,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
         await sent_after(tg, start, clerk.id, "Сводная информация за IV квартал 2026 г.")
         upload = next(
             call.files["document"]
-            for call in tg.calls[start:]
+            for call in tg.calls_since(start)
             if call.method == "sendDocument" and "document" in call.files
         )
         assert upload[0] == "Сводная информация за IV квартал 2026 г.docx"
@@ -192,7 +197,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
         await schedule_meeting(
             tg, chair, "Февральское заседание", "ул. Тверская, д. 1", "05.02.2027 15:00"
         )
-        start = len(tg.calls)
+        start = tg.mark()
         await tg.send_text(chair, "/agenda")
         agenda = await sent_after(tg, start, chair.id, "Повестка")
         assert "Рассмотрение ежеквартальной сводной информации за IV квартал 2026 г." in (

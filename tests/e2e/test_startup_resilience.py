@@ -8,13 +8,10 @@ and exits with the documented code; an idle bot at INFO writes nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
 import socket
 import sys
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,16 +19,9 @@ from aiohttp import web
 
 from tests.conftest import ADMIN_ID, TOKEN
 from tests.support.fake_api import FakeTelegram
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.process import bot_env, free_port, running
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_STORAGE = 2, 3, 4
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LateTelegram(FakeTelegram):
@@ -49,89 +39,6 @@ class LateTelegram(FakeTelegram):
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         self.base_url = f"http://127.0.0.1:{self.port}"
-
-
-def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    keep = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("BOT_", "DATABASE_", "DATA_DIR", "ENV_FILE", "PROXY_", "LOG_"))
-    }
-    return {
-        **keep,
-        "BOT_TOKEN": TOKEN,
-        "ADMIN_IDS": str(ADMIN_ID),
-        "PYTHONPATH": str(ROOT),
-        "DATA_DIR": str(tmp_path / "data"),
-        "ENV_FILE": str(_empty_env_file(tmp_path)),
-        **extra,
-    }
-
-
-def _empty_env_file(tmp_path: Path) -> Path:
-    path = tmp_path / "empty.env"
-    path.touch()
-    return path
-
-
-class Process:
-    """The bot process with its standard error read line by line as it comes."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.lines: list[str] = []
-        self._changed = asyncio.Event()
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.process.stderr is not None
-        async for raw in self.process.stderr:
-            self.lines.append(raw.decode().rstrip("\n"))
-            self._changed.set()
-
-    async def wait_line(self, contains: str, count: int = 1, wait_s: float = 30) -> None:
-        async def seen() -> None:
-            while sum(contains in line for line in self.lines) < count:
-                self._changed.clear()
-                await self._changed.wait()
-
-        await asyncio.wait_for(seen(), wait_s)
-
-    async def stop(self) -> int:
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), timeout=60)
-        await self._reader
-        return code
-
-    @property
-    def log(self) -> str:
-        return "\n".join(self.lines)
-
-
-async def start(env: dict[str, str], cwd: Path) -> Process:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    return Process(process)
-
-
-@contextlib.asynccontextmanager
-async def running(env: dict[str, str], cwd: Path) -> AsyncIterator[Process]:
-    proc = await start(env, cwd)
-    try:
-        yield proc
-    finally:
-        if proc.process.returncode is None:
-            proc.process.kill()
-            await proc.process.wait()
 
 
 async def test_telegram_unreachable_at_start_is_retried_until_it_answers(tmp_path: Path) -> None:

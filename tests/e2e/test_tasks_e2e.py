@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from tests.conftest import ADMIN_ID
 from tests.e2e.conftest import RunningBot
-from tests.e2e.steps import (
+from tests.support.steps.conversations import (
     hold_meeting,
     invite_and_join,
     open_card,
@@ -43,7 +43,7 @@ async def test_task_reminders_and_escalation_over_http(running: RunningBot) -> N
     # The protocol sets a task for Петрова А.С. by 20 December; nobody objects in time.
     card = await press(tg, clerk, card, "Протокол", "Протокол № 1/2026")
     await press(tg, clerk, card, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ", "СЛУШАЛИ")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(clerk, "Член 0 о проекте регламента")
     spoke = await sent_after(tg, start, clerk.id, "ВЫСТУПИЛИ")
     await press(tg, clerk, spoke, "Пропустить", "РЕШИЛИ")
@@ -54,7 +54,7 @@ async def test_task_reminders_and_escalation_over_http(running: RunningBot) -> N
     await press(tg, clerk, card, "Направить на согласование", "на согласовании")
     running.clock.set(datetime(2026, 12, 8, 15, 0, tzinfo=UTC))
     card = await open_card(tg, chair, "/protocols", "Протокол № 1/2026", "на согласовании")
-    start = len(tg.calls)
+    start = tg.mark()
     confirm = await press(tg, chair, card, "Подписать протокол", "изменить нельзя")
     await press(tg, chair, confirm, "Подтвердить", "подписан")
     new = await sent_after(tg, start, owner.id, "Новое поручение")
@@ -66,11 +66,11 @@ async def test_task_reminders_and_escalation_over_http(running: RunningBot) -> N
         (datetime(2026, 12, 13, 7, 0, 1, tzinfo=UTC), "До срока осталось 7 дней."),
         (datetime(2026, 12, 19, 7, 0, 1, tzinfo=UTC), "До срока остался 1 день."),
     ):
-        start = len(tg.calls)
+        start = tg.mark()
         running.clock.set(moment)
         reminder = await sent_after(tg, start, owner.id, "Напоминание о сроке поручения")
         assert expected in (reminder.text or "")
-    start = len(tg.calls)
+    start = tg.mark()
     running.clock.set(datetime(2026, 12, 21, 7, 0, 1, tzinfo=UTC))
     for user in (clerk, chair, owner):
         escalated = await sent_after(tg, start, user.id, "Поручение просрочено")

@@ -9,8 +9,8 @@ from storage.db import write
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.roster import RosterRepository
 from tests.conftest import World
-from tests.integration.steps import create_invite, join
 from tests.support.bot_client import FakeUser
+from tests.support.steps.onboarding import create_invite, join
 
 
 async def _member(world: World, uid: int, role: str, name: str) -> FakeUser:

@@ -3,54 +3,33 @@ additional items voted by the members present (consensus, majority, failure)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 
 from bot.callbacks import AgendaCb, VoteCb
-from storage.models import AgendaItem, AuditEntry, Vote
+from storage.models import AuditEntry, Vote
 from tests.conftest import World
-from tests.integration.test_meetings import _group, _schedule
-from tests.support.bot_client import FakeUser
-
-
-async def _propose(world: World, user: FakeUser, title: str) -> None:
-    c = world.client
-    await c.send(user, "/propose")
-    await c.send(user, title)
-    await c.click(user, "Пропустить")
-    await c.click(user, "Пропустить")
-
-
-async def _items(world: World) -> list[AgendaItem]:
-    async with world.db.session() as s:
-        return list((await s.scalars(select(AgendaItem).order_by(AgendaItem.id))).all())
-
-
-async def _open_meeting(world: World, p: dict[str, FakeUser], who: list[str]) -> None:
-    c = world.client
-    world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
-    await c.send(p["clerk"], "/meetings")
-    await c.click(p["clerk"], "Открыть: Заседание по клиентоцентричности")
-    await c.click(p["clerk"], "Открыть заседание")
-    await world.deliver()
-    for key in who:
-        await c.click(p[key], "Отметиться")
-    await world.deliver()
+from tests.support.steps.agenda import (
+    agenda_items,
+    propose_additional_item,
+    propose_item,
+    vote_on_item,
+)
+from tests.support.steps.meetings import open_meeting_with, schedule_meeting
+from tests.support.steps.onboarding import working_group
 
 
 async def test_cl13_proposals_decisions_and_approval(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
-    await _propose(world, p["m0"], "О стандарте обслуживания")
+    await propose_item(world, p["m0"], "О стандарте обслуживания")
     assert "направлено председателю" in (c.last_text(p["m0"]) or "")
-    await _propose(world, p["m1"], "О переносе сроков")
+    await propose_item(world, p["m1"], "О переносе сроков")
     await world.deliver()
     # The chair receives each proposal with buttons.
     await c.click(p["chair"], "Включить")  # the newest: "О переносе сроков"? no: pick each
-    items = await _items(world)
+    items = await agenda_items(world)
     assert [i.status for i in items] == ["proposed", "included"]
     chair_message = c.find_button_message(p["chair"], "Отклонить")
     await c.click_data(
@@ -78,10 +57,10 @@ async def test_cl13_proposals_decisions_and_approval(world: World) -> None:
 
 
 async def test_stale_buttons_from_an_older_agenda_change_nothing(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _propose(world, p["m0"], "Первый")
+    await schedule_meeting(world, p["chair"])
+    await propose_item(world, p["m0"], "Первый")
     await world.deliver()
     proposal = c.find_button_message(p["chair"], "Включить")
     await c.click(p["chair"], "Включить")
@@ -93,7 +72,7 @@ async def test_stale_buttons_from_an_older_agenda_change_nothing(world: World) -
     )
     await c.send(p["chair"], "причина")
     assert "Не понимаю" in (c.last_text(p["chair"]) or "")  # no reason was asked for
-    assert [i.status for i in await _items(world)] == ["included"]
+    assert [i.status for i in await agenda_items(world)] == ["included"]
     # An approve button from a card shown before the agenda changed: refreshed, not approved.
     await c.send(p["chair"], "/agenda")
     old_card = c.last_message(p["chair"])
@@ -112,10 +91,10 @@ async def test_stale_buttons_from_an_older_agenda_change_nothing(world: World) -
 
 
 async def test_member_pressing_the_chairs_buttons_changes_nothing(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _propose(world, p["m0"], "Вопрос")
+    await schedule_meeting(world, p["chair"])
+    await propose_item(world, p["m0"], "Вопрос")
     await c.send(p["m1"], "/agenda")
     message = c.last_message(p["m1"])
     assert message is not None
@@ -125,77 +104,63 @@ async def test_member_pressing_the_chairs_buttons_changes_nothing(world: World) 
     ):
         await c.click_data(p["m1"], message, data)
         assert "председатель" in c.alerts(p["m1"])[-1]
-    assert [i.status for i in await _items(world)] == ["proposed"]
+    assert [i.status for i in await agenda_items(world)] == ["proposed"]
 
 
 async def test_empty_and_overlong_titles_are_asked_again(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await c.send(p["m0"], "/propose")
     await c.send(p["m0"], "Я" * 201)
     assert "от 1 до 200 символов" in (c.last_text(p["m0"]) or "")
     await c.send(p["m0"], "   ")
     assert "от 1 до 200 символов" in (c.last_text(p["m0"]) or "")
-    assert await _items(world) == []
-
-
-async def _additional(world: World, p: dict[str, FakeUser], title: str) -> int:
-    await _propose(world, p["m2"], title)
-    assert "дополнительный вопрос" in (world.client.last_text(p["m2"]) or "")
-    items = [i for i in await _items(world) if i.title == title]
-    return items[0].id
-
-
-async def _vote(world: World, user: FakeUser, item: int, choice: str) -> str:
-    message = world.client.last_message(user)
-    assert message is not None
-    await world.client.click_data(user, message, VoteCb(item=item, choice=choice).pack())
-    return world.client.callback_answers(user)[-1].text or ""
+    assert await agenda_items(world) == []
 
 
 async def test_cl13_additional_items_consensus_majority_and_failure(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     # Present: chair (presides), deputy, m0, m1 — 4 of 5 members; m2 proposes from outside.
-    await _open_meeting(world, p, ["chair", "deputy", "m0", "m1"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
 
     # Consensus: nobody present objects.
-    first = await _additional(world, p, "Первый дополнительный")
+    first = await propose_additional_item(world, p, "Первый дополнительный")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "На голосование: Первый дополнительный")
     await world.deliver()
-    assert "За 1" in await _vote(world, p["m0"], first, "for")
-    await _vote(world, p["m1"], first, "abstain")
-    await _vote(world, p["deputy"], first, "abstain")
-    answer = await _vote(world, p["chair"], first, "abstain")  # everyone voted: closes
+    assert "За 1" in await vote_on_item(world, p["m0"], first, "for")
+    await vote_on_item(world, p["m1"], first, "abstain")
+    await vote_on_item(world, p["deputy"], first, "abstain")
+    answer = await vote_on_item(world, p["chair"], first, "abstain")  # everyone voted: closes
     assert "консенсус" in answer
 
     # Majority: 3 of 4 for, 1 against.
-    second = await _additional(world, p, "Второй дополнительный")
+    second = await propose_additional_item(world, p, "Второй дополнительный")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "На голосование: Второй дополнительный")
     await world.deliver()
-    await _vote(world, p["m0"], second, "against")
-    await _vote(world, p["m0"], second, "for")  # changed while open
-    await _vote(world, p["m1"], second, "against")
-    await _vote(world, p["deputy"], second, "for")
-    assert "большинством" in await _vote(world, p["chair"], second, "for")
+    await vote_on_item(world, p["m0"], second, "against")
+    await vote_on_item(world, p["m0"], second, "for")  # changed while open
+    await vote_on_item(world, p["m1"], second, "against")
+    await vote_on_item(world, p["deputy"], second, "for")
+    assert "большинством" in await vote_on_item(world, p["chair"], second, "for")
 
     # Failure: 2 of 4 for is not more than half; closed by the presiding person.
-    third = await _additional(world, p, "Третий дополнительный")
+    third = await propose_additional_item(world, p, "Третий дополнительный")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "На голосование: Третий дополнительный")
     await world.deliver()
-    await _vote(world, p["m0"], third, "for")
-    await _vote(world, p["deputy"], third, "for")
-    await _vote(world, p["m1"], third, "against")
+    await vote_on_item(world, p["m0"], third, "for")
+    await vote_on_item(world, p["deputy"], third, "for")
+    await vote_on_item(world, p["m1"], third, "against")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Завершить голосование: Третий дополнительный")
     assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку."
 
-    by_title = {i.title: i for i in await _items(world)}
+    by_title = {i.title: i for i in await agenda_items(world)}
     assert by_title["Первый дополнительный"].basis == "consensus"
     assert by_title["Второй дополнительный"].basis == "majority"
     assert (
@@ -212,7 +177,7 @@ async def test_cl13_additional_items_consensus_majority_and_failure(world: World
     assert message is not None
     await c.click_data(p["m2"], message, VoteCb(item=third, choice="for").pack())
     assert "завершено" in c.alerts(p["m2"])[-1]
-    fourth = await _additional(world, p, "Четвёртый")
+    fourth = await propose_additional_item(world, p, "Четвёртый")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "На голосование: Четвёртый")
     await c.click_data(p["m2"], message, VoteCb(item=fourth, choice="for").pack())
@@ -224,22 +189,22 @@ async def test_cl13_additional_items_consensus_majority_and_failure(world: World
 
 
 async def test_cl11_cl14_no_vote_without_quorum(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "m0"])  # 2 of 5
-    item = await _additional(world, p, "Без кворума")
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "m0"])  # 2 of 5
+    item = await propose_additional_item(world, p, "Без кворума")
     message = c.last_message(p["chair"])
     assert message is not None
     await c.click_data(p["chair"], message, AgendaCb(action="vote", meeting=1, item=item).pack())
     assert "нет кворума" in c.alerts(p["chair"])[-1]
-    assert [i.status for i in await _items(world)] == ["proposed"]
+    assert [i.status for i in await agenda_items(world)] == ["proposed"]
 
 
 async def test_proposing_for_a_closed_meeting_is_refused(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await c.send(p["chair"], "/meetings")
     await c.click(p["chair"], "Открыть: Заседание по клиентоцентричности")
     await c.click(p["chair"], "Отменить заседание")
@@ -253,18 +218,18 @@ async def test_proposing_for_a_closed_meeting_is_refused(world: World) -> None:
     await c.click(p["m0"], "Пропустить")
     await c.click(p["m0"], "Пропустить")
     assert "проведено или отменено" in c.alerts(p["m0"])[-1]
-    assert await _items(world) == []
+    assert await agenda_items(world) == []
     await c.send(p["m0"], "текст после отказа")
     assert "Не понимаю" in (c.last_text(p["m0"]) or "")  # the dialog was closed
 
 
 async def test_a_redelivered_vote_changes_nothing_twice(world: World) -> None:
     """Votes are committed in groups; each still carries its own update mark."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "deputy", "m0", "m1"])
-    item = await _additional(world, p, "Повторная доставка")
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
+    item = await propose_additional_item(world, p, "Повторная доставка")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "На голосование: Повторная доставка")
     await world.deliver()

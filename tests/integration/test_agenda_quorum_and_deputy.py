@@ -10,10 +10,16 @@ from sqlalchemy import select, update
 from bot.callbacks import AgendaCb, VoteCb
 from storage.models import AgendaItem, AuditEntry, Meeting, Person
 from tests.conftest import World
-from tests.integration.test_agenda import _additional, _items, _open_meeting, _propose, _vote
-from tests.integration.test_guests import _invite, _outsider
-from tests.integration.test_meetings import _group, _schedule
 from tests.support.bot_client import FakeUser
+from tests.support.steps.agenda import (
+    agenda_items,
+    propose_additional_item,
+    propose_item,
+    vote_on_item,
+)
+from tests.support.steps.guests import invite_guest, make_outsider
+from tests.support.steps.meetings import open_meeting_with, schedule_meeting
+from tests.support.steps.onboarding import working_group
 
 
 async def _put_to_vote(world: World, chair: FakeUser, title: str) -> None:
@@ -41,17 +47,17 @@ async def test_cl14_a_vote_does_not_close_without_quorum_by_itself_or_by_the_pre
 ) -> None:
     """Finding 6: with 1 of 5 members present, one «за» made the item included «на основе
     консенсуса». Now the vote stays open and closing it is refused with the reason."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "deputy", "m0"])  # 3 of 5: quorum
-    item = await _additional(world, p, "Без кворума при закрытии")
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])  # 3 of 5: quorum
+    item = await propose_additional_item(world, p, "Без кворума при закрытии")
     await _put_to_vote(world, p["chair"], "Без кворума при закрытии")
     await world.deliver()
     for key in ("deputy", "m0"):
         await c.click(p[key], "Покинуть заседание")
     # The only member present votes: everyone present has voted, but 1 of 5 is no quorum.
-    answer = await _vote(world, p["chair"], item, "for")
+    answer = await vote_on_item(world, p["chair"], item, "for")
     assert "Кворума нет: голосование продолжается" in answer
     assert await _status(world, item) == "voting"
 
@@ -75,14 +81,14 @@ async def test_cl14_a_vote_does_not_close_without_quorum_by_itself_or_by_the_pre
 
 async def test_cl13_one_for_and_an_early_close_is_not_a_consensus(world: World) -> None:
     """Finding 6: consensus means every member present voted and nobody against."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "deputy", "m0"])
-    item = await _additional(world, p, "Досрочное закрытие")
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])
+    item = await propose_additional_item(world, p, "Досрочное закрытие")
     await _put_to_vote(world, p["chair"], "Досрочное закрытие")
     await world.deliver()
-    await _vote(world, p["m0"], item, "for")
+    await vote_on_item(world, p["m0"], item, "for")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Завершить голосование: Досрочное закрытие")
     assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку."
@@ -103,14 +109,14 @@ async def test_cl9_cl14_quorum_at_closing_is_counted_over_the_composition_record
 ) -> None:
     """The total is meeting.composition_total when the meeting recorded it (members who never
     joined the bot count), else today's members."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "deputy", "m0"])  # 3 of 5 today
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])  # 3 of 5 today
     async with world.db.session() as s:
         await s.execute(update(Meeting).values(composition_total=8))  # 3 never joined
         await s.commit()
-    item = await _additional(world, p, "Состав из восьми")
+    item = await propose_additional_item(world, p, "Состав из восьми")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "На голосование: Состав из восьми")
     assert "нет кворума" in c.alerts(p["chair"])[-1]  # 3 of 8 cannot even start it
@@ -123,7 +129,7 @@ async def test_cl9_cl14_quorum_at_closing_is_counted_over_the_composition_record
         await s.execute(update(Meeting).values(composition_total=7))  # 3 of 7: none
         await s.commit()
     for key in ("chair", "deputy", "m0"):
-        answer = await _vote(world, p[key], item, "for")
+        answer = await vote_on_item(world, p[key], item, "for")
     assert "Кворума нет" in answer
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Завершить голосование: Состав из восьми")
@@ -132,17 +138,19 @@ async def test_cl9_cl14_quorum_at_closing_is_counted_over_the_composition_record
 
 
 async def test_cl13_every_ballot_shows_the_result_and_loses_its_buttons(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "deputy", "m0", "m1"])
-    item = await _additional(world, p, "Результат в бюллетене")
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
+    item = await propose_additional_item(world, p, "Результат в бюллетене")
     await _put_to_vote(world, p["chair"], "Результат в бюллетене")
     await world.deliver()
     ballots = {key: c.find_button_message(p[key], "За") for key in ("chair", "deputy", "m0", "m1")}
     for key in ("chair", "deputy", "m0"):
-        await _vote(world, p[key], item, "for")
-    assert "консенсус" in await _vote(world, p["m1"], item, "abstain")  # the last vote closes
+        await vote_on_item(world, p[key], item, "for")
+    assert "консенсус" in await vote_on_item(
+        world, p["m1"], item, "abstain"
+    )  # the last vote closes
     await world.deliver()
     for key, ballot in ballots.items():
         shown = next(m for m in c.messages(p[key]) if m.message_id == ballot.message_id)
@@ -157,11 +165,11 @@ async def test_cl13_every_ballot_shows_the_result_and_loses_its_buttons(world: W
 async def test_cl13_a_ballot_not_sent_before_the_vote_closed_goes_out_with_the_result(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _open_meeting(world, p, ["chair", "deputy", "m0"])
-    item = await _additional(world, p, "Без рассылки")
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])
+    item = await propose_additional_item(world, p, "Без рассылки")
     await _put_to_vote(world, p["chair"], "Без рассылки")
     # Nothing delivered yet: members vote from the agenda's vote buttons elsewhere (the chat).
     for key in ("chair", "deputy", "m0"):
@@ -184,15 +192,15 @@ async def test_cl13_approving_with_undecided_proposals_is_refused_with_their_lis
     world: World,
 ) -> None:
     """Finding 7: a proposal undecided at approval was stranded: neither decided nor voted."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О плане мероприятий; Иванов И. И.")
     await c.click(p["chair"], "Готово")
-    await _propose(world, p["m0"], "О стандарте обслуживания")
-    await _propose(world, p["m1"], "О переносе сроков")
+    await propose_item(world, p["m0"], "О стандарте обслуживания")
+    await propose_item(world, p["m1"], "О переносе сроков")
     await c.send(p["chair"], "/agenda")
     card = c.last_text(p["chair"])
     assert "Повестку дня можно утвердить после решения по каждому предложению" in card
@@ -213,7 +221,7 @@ async def test_cl13_approving_with_undecided_proposals_is_refused_with_their_lis
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Утвердить повестку")
     assert "Утверждена председателем: Председатель Пётр" in c.last_text(p["chair"])
-    assert [(i.title, i.status) for i in await _items(world)] == [
+    assert [(i.title, i.status) for i in await agenda_items(world)] == [
         ("О плане мероприятий", "included"),
         ("О стандарте обслуживания", "included"),
         ("О переносе сроков", "rejected"),
@@ -221,15 +229,15 @@ async def test_cl13_approving_with_undecided_proposals_is_refused_with_their_lis
 
 
 async def test_the_refusal_lists_as_many_long_titles_as_an_alert_holds(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "Вопрос председателя")
     await c.click(p["chair"], "Готово")
     for n in range(4):
-        await _propose(world, p["m0"], f"Предложение {n} " + "о длинной формулировке " * 5)
+        await propose_item(world, p["m0"], f"Предложение {n} " + "о длинной формулировке " * 5)
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Утвердить повестку")
     alert = c.alerts(p["chair"])[-1]
@@ -258,17 +266,17 @@ async def test_cl11_cl13_while_the_chair_is_absent_the_deputy_alone_decides_and_
 ) -> None:
     """Finding 8: during the absence the chair still got proposals with working buttons, and
     the card said «Утверждена председателем» after the deputy approved."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _propose(world, p["m0"], "До отсутствия")
+    await schedule_meeting(world, p["chair"])
+    await propose_item(world, p["m0"], "До отсутствия")
     await world.deliver()
     before = c.find_button_message(p["chair"], "Включить")
     await _absent(world, p["chair"])
 
     # A proposal made during the absence reaches the deputy only.
     chair_messages = len(c.messages(p["chair"]))
-    await _propose(world, p["m1"], "Во время отсутствия")
+    await propose_item(world, p["m1"], "Во время отсутствия")
     await world.deliver()
     assert len(c.messages(p["chair"])) == chair_messages
     assert "Во время отсутствия" in (c.find_button_message(p["deputy"], "Включить").text or "")
@@ -282,7 +290,7 @@ async def test_cl11_cl13_while_the_chair_is_absent_the_deputy_alone_decides_and_
     assert c.alerts(p["chair"])[-1] == refusal
     await c.click_data(p["chair"], before, AgendaCb(action="rej", item=1, version=0).pack())
     assert c.alerts(p["chair"])[-1] == refusal
-    assert [i.status for i in await _items(world)] == ["proposed", "proposed"]
+    assert [i.status for i in await agenda_items(world)] == ["proposed", "proposed"]
     # The chair's card has no controls and says who acts.
     await c.send(p["chair"], "/agenda")
     card = c.last_message(p["chair"])
@@ -319,10 +327,10 @@ async def test_cl11_cl13_while_the_chair_is_absent_the_deputy_alone_decides_and_
 
 
 async def test_cl13_the_deputy_is_refused_while_the_chair_is_present(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _propose(world, p["m0"], "Вопрос")
+    await schedule_meeting(world, p["chair"])
+    await propose_item(world, p["m0"], "Вопрос")
     await world.deliver()
     # The proposal went to the chair only.
     assert not any("Вопрос" in text for text in c.texts(p["deputy"]) if "Предложение" in text)
@@ -333,25 +341,25 @@ async def test_cl13_the_deputy_is_refused_while_the_chair_is_present(world: Worl
         "Заместитель председателя рассматривает предложения и утверждает повестку дня только "
         "на время отсутствия председателя (п. 13 Положения)."
     )
-    assert [i.status for i in await _items(world)] == ["proposed"]
+    assert [i.status for i in await agenda_items(world)] == ["proposed"]
 
 
 async def test_cl13_cl16a_a_guest_checked_in_does_not_keep_a_vote_open(world: World) -> None:
     """Everyone present means every member present: a guest never votes (cl. 14, 16 а), so a
     guest checked in must not stop the vote from closing when all members have voted."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    guest = _outsider(world)
-    await c.send(guest, f"/start {await _invite(world, p['clerk'])}")
-    await _open_meeting(world, p, ["chair", "deputy", "m0"])
+    await schedule_meeting(world, p["chair"])
+    guest = make_outsider(world)
+    await c.send(guest, f"/start {await invite_guest(world, p['clerk'])}")
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])
     await c.click(guest, "Отметиться")
-    item = await _additional(world, p, "При приглашённом")
+    item = await propose_additional_item(world, p, "При приглашённом")
     await _put_to_vote(world, p["chair"], "При приглашённом")
     await world.deliver()
-    assert "из 3" in await _vote(world, p["m0"], item, "for")
-    await _vote(world, p["deputy"], item, "for")
-    assert "консенсус" in await _vote(world, p["chair"], item, "for")
+    assert "из 3" in await vote_on_item(world, p["m0"], item, "for")
+    await vote_on_item(world, p["deputy"], item, "for")
+    assert "консенсус" in await vote_on_item(world, p["chair"], item, "for")
     assert await _status(world, item) == "included"
 
 
@@ -360,9 +368,9 @@ async def test_cl13_a_proposal_stranded_by_an_earlier_approval_can_be_put_to_the
 ) -> None:
     """Finding 7, data from before the fix: a proposal left undecided by an approval is shown
     as an additional item and the presiding person can put it to the vote."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "Основной вопрос")
@@ -382,13 +390,13 @@ async def test_cl13_a_proposal_stranded_by_an_earlier_approval_can_be_put_to_the
             )
         )
         await s.commit()
-    await _open_meeting(world, p, ["chair", "deputy", "m0"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])
     await c.send(p["chair"], "/agenda")
     assert "⏳ Оставшееся без решения — ждёт голосования" in c.last_text(p["chair"])
     await c.click(p["chair"], "На голосование: Оставшееся без решения")
     await world.deliver()
-    stranded = next(i.id for i in await _items(world) if i.title == "Оставшееся без решения")
+    stranded = next(i.id for i in await agenda_items(world) if i.title == "Оставшееся без решения")
     for key in ("chair", "deputy", "m0"):
-        answer = await _vote(world, p[key], stranded, "for")
+        answer = await vote_on_item(world, p[key], stranded, "for")
     assert "консенсус" in answer
     assert await _status(world, stranded) == "included"

@@ -14,8 +14,8 @@ from bot.logging_setup import setup_logging
 from bot.services.roster import RosterService
 from storage.models import AuditEntry, Invite, Membership, Person, ProcessedUpdate
 from tests.conftest import TOKEN, World
-from tests.integration.steps import create_invite, join
 from tests.support.bot_client import FakeUser
+from tests.support.steps.onboarding import create_invite, join
 
 TABLES = (Person, Membership, Invite, AuditEntry)
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from bot.callbacks import AckCb, BroadcastCb, LinkCb
 from storage.models import Acknowledgement, AuditEntry, Broadcast, OutboxMessage
 from tests.conftest import World
-from tests.integration.steps import add_unit, create_invite, join
 from tests.support.bot_client import FakeUser
 from tests.support.recording_session import forbidden
+from tests.support.steps.onboarding import add_unit, create_invite, join
 
 GROUP_CHAT = -100500
 

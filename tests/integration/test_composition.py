@@ -14,9 +14,9 @@ from bot.menu_commands import sync_person_menus
 from storage.db import roster_changed
 from storage.models import AuditEntry, CompositionAct, Membership, OutboxMessage, Person
 from tests.conftest import World, invite_payload
-from tests.integration.composition_steps import include_member, record_act
-from tests.integration.steps import add_unit, create_invite, join
 from tests.support.bot_client import FakeUser
+from tests.support.steps.composition import include_member, record_act
+from tests.support.steps.onboarding import add_unit, create_invite, join
 
 ACT = "распоряжение № 45-р от 25 ноября 2026 г."
 NOT_CONNECTED = "не подключён(а) к боту"

@@ -5,7 +5,6 @@ those invited, and every bad input."""
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import SendDocument
@@ -16,33 +15,15 @@ from sqlalchemy import func, select
 from bot.callbacks import GuestCb
 from storage.models import Attendance, AuditEntry, Meeting, MeetingGuest, Person
 from tests.conftest import World
-from tests.integration.test_meetings import _group, _schedule
-from tests.support.bot_client import FakeUser
-
-GUEST_NAME = "Петров Пётр Петрович, АО «Городские сервисы»"
-TITLE = "Заседание по клиентоцентричности"
-
-
-async def _guests_card(world: World, by: FakeUser) -> None:
-    await world.client.send(by, "/meetings")
-    await world.client.click(by, f"Открыть: {TITLE}")
-    await world.client.click(by, "Приглашённые")
-
-
-async def _invite(world: World, by: FakeUser, name: str = GUEST_NAME) -> str:
-    """The organiser's steps; returns the deep-link payload of the created link."""
-    await _guests_card(world, by)
-    await world.client.click(by, "Пригласить на заседание")
-    await world.client.send(by, name)
-    text = world.client.last_text(by) or ""
-    assert "Приглашение на заседание создано" in text, text
-    found = re.search(r"start=(gst_[A-Za-z0-9_-]+)", text)
-    assert found, text
-    return found.group(1)
-
-
-def _outsider(world: World, uid: int = 7700, language: str = "ru") -> FakeUser:
-    return world.client.user(uid, "Пётр", "Петров", language_code=language)
+from tests.support.steps.guests import (
+    GUEST_NAME,
+    TITLE,
+    invite_guest,
+    make_outsider,
+    open_guests_card,
+)
+from tests.support.steps.meetings import schedule_meeting
+from tests.support.steps.onboarding import working_group
 
 
 async def _count(world: World, model: type) -> int:
@@ -53,13 +34,13 @@ async def _count(world: World, model: type) -> int:
 async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
-    payload = await _invite(world, p["clerk"])
+    payload = await invite_guest(world, p["clerk"])
 
-    guest = _outsider(world)
+    guest = make_outsider(world)
     before = len(world.session.requests)
     await c.send(guest, f"/start {payload}")
     card = c.texts(guest)[-2]  # then the .ics
@@ -78,7 +59,7 @@ async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
     assert "Петров Пётр Петрович, АО «Городские сервисы» принял(а) приглашение" in (
         c.last_text(p["clerk"]) or ""
     )
-    await _guests_card(world, p["clerk"])
+    await open_guests_card(world, p["clerk"])
     assert "✅ Петров Пётр Петрович, АО «Городские сервисы» — принял(а) приглашение" in (
         c.last_text(p["clerk"]) or ""
     )
@@ -107,12 +88,12 @@ async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
 async def test_cl16a_guest_hears_of_the_agenda_changes_and_reminders_without_rsvp_buttons(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
-    guest = _outsider(world)
-    await c.send(guest, f"/start {await _invite(world, p['chair'])}")
+    guest = make_outsider(world)
+    await c.send(guest, f"/start {await invite_guest(world, p['chair'])}")
 
     # The chair adds an item with a document and approves the agenda: the guest gets it.
     await c.send(p["chair"], "/agenda")
@@ -162,11 +143,11 @@ async def test_cl16a_guest_hears_of_the_agenda_changes_and_reminders_without_rsv
 async def test_cl14_cl16a_guest_checks_in_for_the_protocol_but_never_counts_for_quorum(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    guest = _outsider(world)
-    await c.send(guest, f"/start {await _invite(world, p['clerk'])}")
+    await schedule_meeting(world, p["chair"])
+    guest = make_outsider(world)
+    await c.send(guest, f"/start {await invite_guest(world, p['clerk'])}")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О стандарте обслуживания")
@@ -233,11 +214,11 @@ async def test_cl14_cl16a_guest_checks_in_for_the_protocol_but_never_counts_for_
 
 
 async def test_cl16a_bad_guest_links_are_refused_and_change_nothing(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    payload = await _invite(world, p["clerk"])
-    stranger = _outsider(world, 7701)
+    await schedule_meeting(world, p["chair"])
+    payload = await invite_guest(world, p["clerk"])
+    stranger = make_outsider(world, 7701)
 
     await c.send(stranger, "/start gst_NoSuchCode123")
     assert "Приглашение не найдено" in (c.last_text(stranger) or "")
@@ -248,7 +229,7 @@ async def test_cl16a_bad_guest_links_are_refused_and_change_nothing(world: World
     await c.send(p["m0"], f"/start {payload}")
     assert "Вы в составе рабочей группы" in (c.last_text(p["m0"]) or "")
 
-    guest = _outsider(world, 7702)
+    guest = make_outsider(world, 7702)
     await c.send(guest, f"/start {payload}")
     # The same link opened again by the guest shows the meeting; by someone else, refused.
     await c.send(guest, f"/start {payload}")
@@ -262,19 +243,19 @@ async def test_cl16a_bad_guest_links_are_refused_and_change_nothing(world: World
     assert strangers is None
 
     # A second link for the same person and meeting is refused.
-    second = await _invite(world, p["clerk"], "Петров П. П.")
+    second = await invite_guest(world, p["clerk"], "Петров П. П.")
     await c.send(guest, f"/start {second}")
     assert "Вы уже приглашены на это заседание" in (c.last_text(guest) or "")
 
 
 async def test_cl16a_revoking_tells_the_guest_and_the_link_stops_working(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    guest = _outsider(world)
-    await c.send(guest, f"/start {await _invite(world, p['clerk'])}")
+    await schedule_meeting(world, p["chair"])
+    guest = make_outsider(world)
+    await c.send(guest, f"/start {await invite_guest(world, p['clerk'])}")
     await world.deliver()
-    await _guests_card(world, p["clerk"])
+    await open_guests_card(world, p["clerk"])
     await c.click(p["clerk"], f"Отозвать: {GUEST_NAME[:39]}…")
     assert c.callback_answers(p["clerk"])[-1].text == f"Приглашение отозвано: {GUEST_NAME}"
     assert "❌ Петров Пётр Петрович" in (c.last_text(p["clerk"]) or "")
@@ -290,7 +271,7 @@ async def test_cl16a_revoking_tells_the_guest_and_the_link_stops_working(world: 
     await c.click_data(guest, card, GuestCb(action="card", guest=row.id).pack())
     assert "адресовано другому человеку или отозвано" in c.alerts(guest)[-1]
     # Revoking twice: refused with the reason.
-    await _guests_card(world, p["clerk"])
+    await open_guests_card(world, p["clerk"])
     message = c.last_message(p["clerk"])
     await c.click_data(
         p["clerk"], message, GuestCb(action="revoke", meeting=1, guest=row.id).pack()
@@ -301,10 +282,10 @@ async def test_cl16a_revoking_tells_the_guest_and_the_link_stops_working(world: 
 async def test_cl16a_links_of_a_cancelled_meeting_and_forged_buttons_change_nothing(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    payload = await _invite(world, p["clerk"])
+    await schedule_meeting(world, p["chair"])
+    payload = await invite_guest(world, p["clerk"])
     guests_card = c.last_message(p["clerk"])
 
     # A member pressing the organisers' buttons: refused, nothing created or revoked.
@@ -321,12 +302,12 @@ async def test_cl16a_links_of_a_cancelled_meeting_and_forged_buttons_change_noth
     assert row is not None and row.revoked_at is None
 
     # Someone else's guest card, forged: refused.
-    other = _outsider(world, 7703)
+    other = make_outsider(world, 7703)
     await c.click_data(other, guests_card, GuestCb(action="card", guest=1).pack())
     assert "адресовано другому человеку" in c.alerts(other)[-1]
 
     # An overlong name is asked again; a non-text answer is asked again.
-    await _guests_card(world, p["clerk"])
+    await open_guests_card(world, p["clerk"])
     await c.click(p["clerk"], "Пригласить на заседание")
     await c.send(p["clerk"], "Я" * 201)
     assert "от 1 до 200 символов" in (c.last_text(p["clerk"]) or "")
@@ -361,11 +342,11 @@ async def test_cl16a_links_of_a_cancelled_meeting_and_forged_buttons_change_noth
 
 
 async def test_cl16a_the_guests_card_and_notices_in_english(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    guest = _outsider(world, 7704, language="en")
-    await c.send(guest, f"/start {await _invite(world, p['clerk'])}")
+    await schedule_meeting(world, p["chair"])
+    guest = make_outsider(world, 7704, language="en")
+    await c.send(guest, f"/start {await invite_guest(world, p['clerk'])}")
     card = c.texts(guest)[-2]  # then the .ics
     assert "You are invited to a meeting of the working group" in card
     assert "5 December 2026, 15:00 (MSK)" in card
@@ -375,12 +356,12 @@ async def test_cl16a_the_guests_card_and_notices_in_english(world: World) -> Non
 
 
 async def test_a_long_guest_list_is_paged_by_ten(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     for n in range(12):
-        await _invite(world, p["clerk"], f"Гость {n:02d}, организация")
-    await _guests_card(world, p["clerk"])
+        await invite_guest(world, p["clerk"], f"Гость {n:02d}, организация")
+    await open_guests_card(world, p["clerk"])
     first = c.last_text(p["clerk"]) or ""
     assert "Гость 09" in first and "Гость 10" not in first
     await c.click(p["clerk"], "▶")

@@ -26,9 +26,9 @@ from bot.services.outbox import Envelope, enqueue
 from storage.db import write
 from storage.models import FsmRecord, Meeting, OutboxMessage, ProcessedUpdate
 from tests.conftest import World, build_world
-from tests.integration.steps import create_invite, join
 from tests.support.bot_client import FakeUser
 from tests.support.recording_session import network_error, retry_after
+from tests.support.steps.onboarding import create_invite, join
 from tests.unit.test_callback_ranges import payload_classes
 
 

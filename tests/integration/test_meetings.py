@@ -13,56 +13,15 @@ from sqlalchemy import select
 from bot.callbacks import MeetingCb
 from storage.models import Attendance, DueTask, Meeting, Recording
 from tests.conftest import World
-from tests.integration.steps import create_invite, join
-from tests.support.bot_client import FakeUser
-
-
-async def _person(world: World, uid: int, role: str, name: str) -> FakeUser:
-    user = world.client.user(uid, name, language_code="ru")
-    await join(
-        world, user, await create_invite(world, world.admin(), role, name=name, confirm=False)
-    )
-    return user
-
-
-async def _group(world: World) -> dict[str, FakeUser]:
-    people = {
-        "chair": await _person(world, 9001, "председатель рабочей группы", "Председатель Пётр"),
-        "deputy": await _person(world, 9002, "заместитель председателя", "Заместитель Зоя"),
-        "clerk": await _person(world, 9003, "секретариат", "Секретарь Сергей"),
-    }
-    for i in range(3):
-        people[f"m{i}"] = await _person(world, 9010 + i, "член рабочей группы", f"Член {i}")
-    return people
-
-
-async def _schedule(world: World, chair: FakeUser, when: str = "05.12.2026 15:00") -> None:
-    c = world.client
-    await c.send(chair, "/newmeeting")
-    await c.send(chair, "Заседание по клиентоцентричности")
-    await c.click(chair, "Очное")
-    await c.send(chair, "ул. Тверская, д. 1, каб. 305")
-    await c.send(chair, when)
-    assert "Проверьте заседание" in (c.last_text(chair) or "")
-    await c.click(chair, "Подтвердить")
-
-
-async def _at_the_start(world: World) -> None:
-    """The clock at 14:55 МСК on 5 December, five minutes before the meeting `_schedule`
-    sets: a meeting opens at most 30 minutes before its start."""
-    world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
-
-
-async def _card(world: World, user: FakeUser) -> None:
-    await world.client.send(user, "/meetings")
-    await world.client.click(user, "Открыть: Заседание по клиентоцентричности")
+from tests.support.steps.meetings import at_meeting_start, open_meeting_card, schedule_meeting
+from tests.support.steps.onboarding import working_group
 
 
 async def test_cl13_chair_schedules_and_every_member_gets_an_invitation_with_ics(
     world: World,
 ) -> None:
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     assert "Заседание назначено" in (world.client.last_text(p["chair"]) or "")
     await world.deliver()
     docs = [r for r in world.session.requests if isinstance(r, SendDocument)]
@@ -80,7 +39,7 @@ async def test_cl13_chair_schedules_and_every_member_gets_an_invitation_with_ics
 async def test_cl13_member_and_deputy_cannot_schedule_while_the_chair_is_present(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     await world.client.send(p["m0"], "/newmeeting")
     assert world.client.last_text(p["m0"]) == (
         "Назначать и переносить заседания может председатель, а в его отсутствие — "
@@ -92,12 +51,12 @@ async def test_cl13_member_and_deputy_cannot_schedule_while_the_chair_is_present
     await world.client.send(p["chair"], "/absence")
     await world.client.send(p["chair"], "01.12.2026 - 10.12.2026")
     assert "Отсутствие председателя записано" in (world.client.last_text(p["chair"]) or "")
-    await _schedule(world, p["deputy"])
+    await schedule_meeting(world, p["deputy"])
     assert "Заседание назначено" in (world.client.last_text(p["deputy"]) or "")
 
 
 async def test_bad_dates_and_a_missing_place_are_asked_again(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     chair = p["chair"]
     await c.send(chair, "/newmeeting")
@@ -119,9 +78,9 @@ async def test_bad_dates_and_a_missing_place_are_asked_again(world: World) -> No
 
 async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> None:
     """cl. 11-14 together, as the issue's "done when" plays it."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
     for key in ("m0", "m1"):
         await c.click(p[key], "Буду очно")
@@ -130,7 +89,7 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     await c.click(p["m2"], "Не смогу")
     await c.click(p["m2"], "Буду дистанционно")  # answers may change before the start
 
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Ответы участников")
     overview = c.last_text(p["clerk"]) or ""
     assert "Председатель Пётр — ⏳ нет ответа" in overview
@@ -145,7 +104,7 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
 
     # The meeting: the secretariat opens it; the chair is absent from the room.
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Открыть заседание")
     live = c.last_text(p["clerk"]) or ""
     assert "Присутствуют членов рабочей группы: 0 из 5" in live and "Кворума нет" in live
@@ -174,7 +133,7 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     assert "✅ Кворум есть" in (c.last_text(p["clerk"]) or "")
 
     # Closing needs the recording (cl. 12).
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Закрыть заседание")
     assert "без аудиозаписи" in c.alerts(p["clerk"])[-1]
     await c.click(p["clerk"], "Прикрепить аудиозапись")
@@ -184,7 +143,7 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     await c.send_audio(p["clerk"], file_name="2026-12-05.mp3", content=audio, file_size=len(audio))
     digest = hashlib.sha256(audio).hexdigest()
     assert digest in (c.last_text(p["clerk"]) or "")
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Закрыть заседание")
     assert "Статус: ✅ проведено" in (c.last_text(p["clerk"]) or "")
     async with world.db.session() as s:
@@ -201,15 +160,15 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
 
 
 async def test_check_in_refusals_change_nothing(world: World) -> None:
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
     message = world.client.last_message(p["m0"])
     assert message is not None
     await world.client.click_data(p["m0"], message, MeetingCb(action="checkin", meeting=1).pack())
     assert "Заседание сейчас не идёт" in world.client.alerts(p["m0"])[-1]
-    await _at_the_start(world)
-    await _card(world, p["clerk"])
+    await at_meeting_start(world)
+    await open_meeting_card(world, p["clerk"])
     await world.client.click(p["clerk"], "Открыть заседание")
     clerk_card = world.client.last_message(p["clerk"])
     assert clerk_card is not None
@@ -222,8 +181,8 @@ async def test_check_in_refusals_change_nothing(world: World) -> None:
 
 
 async def test_member_cannot_open_or_close_a_meeting(world: World) -> None:
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.client.send(p["m0"], "/meetings")
     message = world.client.last_message(p["m0"])
     assert message is not None
@@ -238,15 +197,15 @@ async def test_member_cannot_open_or_close_a_meeting(world: World) -> None:
 async def test_reschedule_raises_the_ics_sequence_and_cancel_sends_method_cancel(
     world: World,
 ) -> None:
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
-    await _card(world, p["chair"])
+    await open_meeting_card(world, p["chair"])
     await world.client.click(p["chair"], "Перенести")
     await world.client.send(p["chair"], "06.12.2026 11:00")
     assert "Заседание перенесено" in (world.client.last_text(p["chair"]) or "")
     await world.deliver()
-    await _card(world, p["chair"])
+    await open_meeting_card(world, p["chair"])
     await world.client.click(p["chair"], "Отменить заседание")
     await world.client.click(p["chair"], "Подтвердить")
     await world.deliver()
@@ -267,8 +226,8 @@ async def test_reschedule_raises_the_ics_sequence_and_cancel_sends_method_cancel
 
 async def test_reminder_after_a_restart_for_a_started_meeting_is_skipped(world: World) -> None:
     """The bot was down across both reminder times and the start: nothing stale is sent."""
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
     before = len(world.session.requests)
     world.clock.set(datetime(2026, 12, 5, 12, 30, tzinfo=UTC))  # after the start
@@ -284,7 +243,7 @@ async def test_reminder_after_a_restart_for_a_started_meeting_is_skipped(world: 
 
 
 async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     world.clock.set(datetime(2026, 12, 15, 7, 0, 30, tzinfo=UTC))  # 10:00 МСК on the 15th
     await world.run_jobs()
     for key in ("chair", "deputy", "clerk"):
@@ -304,17 +263,17 @@ async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: 
 async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: World) -> None:
     from bot.callbacks import LinkCb
 
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     group = -100777
     await c.send_in_group(p["m0"], group, "/link")
     ask = c.last_message(group)
     assert ask is not None
     await c.click_data(world.admin(), ask, LinkCb(action="link").pack())
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
-    await _at_the_start(world)
-    await _card(world, p["clerk"])
+    await at_meeting_start(world)
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Открыть заседание")
     await world.deliver()
     live = c.last_message(group)
@@ -331,12 +290,12 @@ async def test_qr_code_and_deep_link_check_in(world: World) -> None:
 
     from storage.models import Meeting as MeetingRow
 
-    p = await _group(world)
-    await _schedule(world, p["chair"])
-    await _at_the_start(world)
-    await _card(world, p["clerk"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
+    await at_meeting_start(world)
+    await open_meeting_card(world, p["clerk"])
     await world.client.click(p["clerk"], "Открыть заседание")
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await world.client.click(p["clerk"], "QR-код для отметки")
     photo = [r for r in world.session.requests if isinstance(r, SendPhoto)][-1]
     async with world.db.session() as s:
@@ -352,12 +311,12 @@ async def test_qr_code_and_deep_link_check_in(world: World) -> None:
 
 async def test_a_recording_too_large_to_download_is_kept_by_reference(world: World) -> None:
     """cl. 12 with the cloud Bot API: files over 20 MB cannot be downloaded for a checksum."""
-    p = await _group(world)
-    await _schedule(world, p["chair"])
-    await _at_the_start(world)
-    await _card(world, p["clerk"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
+    await at_meeting_start(world)
+    await open_meeting_card(world, p["clerk"])
     await world.client.click(p["clerk"], "Открыть заседание")
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await world.client.click(p["clerk"], "Прикрепить аудиозапись")
     await world.client.send_audio(p["clerk"], file_name="long.mp3", file_size=300 * 1024 * 1024)
     assert "больше 20 МБ" in (world.client.last_text(p["clerk"]) or "")
@@ -376,7 +335,7 @@ async def test_a_recording_too_large_to_download_is_kept_by_reference(world: Wor
 async def test_cl11_the_deputy_cannot_record_the_chairs_absence(world: World) -> None:
     """cl. 11: the chair or the secretariat records the chair's absence; the deputy, who
     would then act, may not."""
-    p = await _group(world)
+    p = await working_group(world)
     await world.client.send(p["deputy"], "/absence")
     assert world.client.last_text(p["deputy"]) == (
         "Отсутствие председателя записывает председатель, а если с ним нет связи — "
@@ -388,10 +347,10 @@ async def test_cl11_the_deputy_cannot_record_the_chairs_absence(world: World) ->
 
 async def test_venue_change_notifies_everyone_with_a_new_ics(world: World) -> None:
     """cl. 13: the chair sets the place; a change reaches every member."""
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
-    await _card(world, p["chair"])
+    await open_meeting_card(world, p["chair"])
     await world.client.click(p["chair"], "Изменить место")
     await world.client.send(p["chair"], "  ")
     assert "нужно указать место" in (world.client.last_text(p["chair"]) or "")
@@ -408,16 +367,16 @@ async def test_venue_change_notifies_everyone_with_a_new_ics(world: World) -> No
 async def test_cannot_attend_with_an_optional_reason_shown_to_the_secretariat(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
     await c.click(p["m0"], "Не смогу")
     assert "причину отсутствия" in (c.last_text(p["m0"]) or "")
     await c.send(p["m0"], "В командировке")
     assert c.last_text(p["m0"]) == "Причина записана."
     await c.click(p["m1"], "Не смогу")  # and says nothing more: no reason, nothing asked
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Ответы участников")
     overview = c.last_text(p["clerk"]) or ""
     assert "Член 0 — Не смогу (В командировке)" in overview
@@ -425,11 +384,11 @@ async def test_cannot_attend_with_an_optional_reason_shown_to_the_secretariat(
 
 
 async def test_meetings_list_shows_attendance_and_recording(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
-    await _at_the_start(world)
-    await _card(world, p["clerk"])
+    await schedule_meeting(world, p["chair"])
+    await at_meeting_start(world)
+    await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Открыть заседание")
     await world.deliver()
     await c.click(p["m0"], "Отметиться")

@@ -28,15 +28,16 @@ from storage.models import (
     Recording,
 )
 from tests.conftest import World, build_world
-from tests.integration.test_meetings import _card, _group, _person, _schedule
 from tests.support.bot_client import FakeUser
+from tests.support.steps.meetings import open_meeting_card, schedule_meeting
+from tests.support.steps.onboarding import joined_person, working_group
 
-# _schedule's meeting: 5 December 2026, 15:00 МСК.
+# schedule_meeting's meeting: 5 December 2026, 15:00 МСК.
 STARTS = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
 
 async def _open(world: World, clerk: FakeUser) -> str:
-    await _card(world, clerk)
+    await open_meeting_card(world, clerk)
     await world.client.click(clerk, "Открыть заседание")
     return world.client.last_text(clerk) or ""
 
@@ -81,11 +82,11 @@ async def _give_extra_role(world: World, user: FakeUser, role: Role) -> None:
 
 async def _attach_and_close(world: World, clerk: FakeUser) -> None:
     c = world.client
-    await _card(world, clerk)
+    await open_meeting_card(world, clerk)
     await c.click(clerk, "Прикрепить аудиозапись")
     audio = b"ID3 recording"
     await c.send_audio(clerk, file_name="rec.mp3", content=audio, file_size=len(audio))
-    await _card(world, clerk)
+    await open_meeting_card(world, clerk)
     await c.click(clerk, "Закрыть заседание")
     assert "Статус: ✅ проведено" in (c.last_text(clerk) or "")
 
@@ -98,8 +99,8 @@ async def test_cl12_a_meeting_opened_too_early_is_refused_with_the_time_it_may_o
 ) -> None:
     """cl. 12: opened on 1 December for 5 December, the record would be dated before the
     meeting; the secretariat is told from when it may be opened, and nothing changes."""
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
     before = len(world.session.requests)
     await _open(world, p["clerk"])
@@ -137,8 +138,8 @@ async def test_cl12_opening_margin_is_a_setting(tmp_path: Path) -> None:
         f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock, meeting_open_early_minutes=10
     )
     try:
-        p = await _group(world)
-        await _schedule(world, p["chair"])
+        p = await working_group(world)
+        await schedule_meeting(world, p["chair"])
         clock.set(datetime(2026, 12, 5, 11, 45, tzinfo=UTC))
         await _open(world, p["clerk"])
         assert (
@@ -153,8 +154,8 @@ async def test_cl12_opening_margin_is_a_setting(tmp_path: Path) -> None:
 
 async def test_opened_and_closed_times_are_on_the_meeting_view(world: World) -> None:
     """The protocol prints the date it was held and when it opened and closed (cl. 12)."""
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 12, 10, tzinfo=UTC))  # opened ten minutes late
     await _open(world, p["clerk"])
     world.clock.set(datetime(2026, 12, 5, 13, 40, tzinfo=UTC))
@@ -174,11 +175,11 @@ async def test_cl14_quorum_total_is_the_composition_at_opening_joined_or_not(
 ) -> None:
     """cl. 14: 7 members, one of whom never joined the bot: the total is 7 and quorum needs 4;
     a roster change during the meeting does not move the total recorded at opening."""
-    p = await _group(world)  # chair, deputy, 3 members (+ the secretariat, not a member)
+    p = await working_group(world)  # chair, deputy, 3 members (+ the secretariat, not a member)
     await _add_roster_member(world, "Член без Telegram")
     # A seventh member who joins normally.
-    p["m3"] = await _person(world, 9013, "член рабочей группы", "Член 3")
-    await _schedule(world, p["chair"])
+    p["m3"] = await joined_person(world, 9013, "член рабочей группы", "Член 3")
+    await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     live = await _open(world, p["clerk"])
     assert "Присутствуют членов рабочей группы: 0 из 7 (для кворума нужно 4)" in live
@@ -204,9 +205,9 @@ async def test_cl14_quorum_total_is_the_composition_at_opening_joined_or_not(
 async def test_cl11_presiding_is_the_deputy_in_their_capacity(world: World) -> None:
     """cl. 11: without the chair the deputy presides, named with the deputy's role even when
     they hold another role too."""
-    p = await _group(world)
+    p = await working_group(world)
     await _give_extra_role(world, p["deputy"], Role.SECRETARIAT)
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await _open(world, p["clerk"])
     await world.deliver()
@@ -223,13 +224,13 @@ async def test_cl11_presiding_is_the_deputy_in_their_capacity(world: World) -> N
 async def test_a_member_working_in_the_secretariat_attaches_the_recording(world: World) -> None:
     """cl. 7: roles add up; a member who also works in the secretariat attaches the
     recording as the secretariat does."""
-    p = await _group(world)
+    p = await working_group(world)
     await _give_extra_role(world, p["m0"], Role.SECRETARIAT)
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await _open(world, p["clerk"])
     c = world.client
-    await _card(world, p["m0"])
+    await open_meeting_card(world, p["m0"])
     await c.click(p["m0"], "Прикрепить аудиозапись")
     audio = b"ID3 the member's recording"
     await c.send_audio(p["m0"], file_name="rec.mp3", content=audio, file_size=len(audio))
@@ -246,8 +247,8 @@ async def test_cl12_a_meeting_without_quorum_and_a_conciliation_meeting_do_not_c
 ) -> None:
     """cl. 12: December has a meeting closed without quorum and a conciliation meeting held
     with quorum; neither is the month's meeting, so December is recorded as missed."""
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await _open(world, p["clerk"])
     await world.deliver()
@@ -291,7 +292,7 @@ async def test_cl12_a_scheduled_conciliation_meeting_does_not_silence_the_warnin
 ) -> None:
     """cl. 12: only the group's own meetings provide for the month; a conciliation meeting
     scheduled in it leaves the chair, deputy and secretariat warned."""
-    p = await _group(world)
+    p = await working_group(world)
     async with world.db.session() as s, s.begin():
         s.add(
             Meeting(
@@ -316,7 +317,7 @@ async def test_cl12_a_scheduled_conciliation_meeting_does_not_silence_the_warnin
 async def test_cl12_an_extraordinary_meeting_held_with_quorum_counts(world: World) -> None:
     """cl. 12: an extraordinary meeting is the group's own meeting; held with quorum, the month
     complies."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     await c.send(p["chair"], "/newmeeting")
     await c.send(p["chair"], "Срочный вопрос")
@@ -372,7 +373,7 @@ async def test_cl12_extraordinary_meeting_is_labelled_on_invitation_ics_card_and
 ) -> None:
     """cl. 12: the chair chooses an extraordinary meeting on the preview; the invitation, its
     .ics, the card and the reminder say «Внеочередное заседание»."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     chair = p["chair"]
     await c.send(chair, "/newmeeting")
@@ -410,8 +411,8 @@ async def test_cl12_extraordinary_meeting_is_labelled_on_invitation_ics_card_and
 
 
 async def test_a_regular_meeting_carries_no_extraordinary_label(world: World) -> None:
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.deliver()
     assert "Внеочередное" not in (_invitation_to(world, p["m0"]).caption or "")
     ics = _uploaded_ics(world).decode().replace("\r\n ", "")
@@ -427,7 +428,7 @@ async def test_cl11_the_secretariat_records_the_chairs_absence_and_chair_and_dep
 ) -> None:
     """cl. 11: the chair cannot be reached; the secretariat records the absence, the chair
     and the deputy are told who recorded it, and the deputy may then schedule."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     await c.send(p["clerk"], "/absence")
     assert "Период отсутствия председателя" in (c.last_text(p["clerk"]) or "")
@@ -448,12 +449,12 @@ async def test_cl11_the_secretariat_records_the_chairs_absence_and_chair_and_dep
     assert entry.details["recorded_by"] == clerk_id
     assert entry.details["recorded_as"] == "secretariat"
 
-    await _schedule(world, p["deputy"])
+    await schedule_meeting(world, p["deputy"])
     assert "Заседание назначено" in (c.last_text(p["deputy"]) or "")
 
 
 async def test_cl11_the_chair_recording_their_own_absence_tells_nobody(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     await c.send(p["chair"], "/absence")
     await c.send(p["chair"], "01.12.2026 - 10.12.2026")
@@ -467,7 +468,7 @@ async def test_cl11_a_member_who_is_neither_chair_nor_secretariat_cannot_record_
     world: World,
 ) -> None:
     """cl. 11: refused with who may record it; nothing is stored, nobody is told."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
     await c.send(p["m0"], "/absence")
     assert c.last_text(p["m0"]) == (
@@ -488,7 +489,7 @@ async def test_cl11_a_member_who_is_neither_chair_nor_secretariat_cannot_record_
 async def test_cl11_a_member_working_in_the_secretariat_may_record_the_absence(
     world: World,
 ) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     await _give_extra_role(world, p["m1"], Role.SECRETARIAT)
     await world.client.send(p["m1"], "/absence")
     await world.client.send(p["m1"], "01.12.2026 - 10.12.2026")
@@ -501,10 +502,10 @@ async def test_cl11_a_member_working_in_the_secretariat_may_record_the_absence(
 
 
 async def _recording_prompt(world: World, p: dict[str, FakeUser]) -> None:
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await _open(world, p["clerk"])
-    await _card(world, p["clerk"])
+    await open_meeting_card(world, p["clerk"])
     await world.client.click(p["clerk"], "Прикрепить аудиозапись")
 
 
@@ -516,7 +517,7 @@ async def test_cl12_a_non_local_api_server_keeps_the_20_mb_limit(tmp_path: Path)
         f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock, telegram_api_url="http://127.0.0.1:8081"
     )
     try:
-        p = await _group(world)
+        p = await working_group(world)
         await _recording_prompt(world, p)
         await world.client.send_audio(p["clerk"], file_name="long.mp3", file_size=300 * 1024 * 1024)
         text = world.client.last_text(p["clerk"]) or ""
@@ -540,7 +541,7 @@ async def test_cl12_a_refused_download_offers_the_reference_path_with_the_reason
         telegram_api_local=True,
     )
     try:
-        p = await _group(world)
+        p = await working_group(world)
         await _recording_prompt(world, p)
         world.session.fail_next(
             GetFile,
@@ -568,7 +569,7 @@ async def test_cl12_a_broken_transfer_of_a_small_file_offers_the_reference_path(
     world: World,
 ) -> None:
     """Even under 20 MB a download may fail (network): the reference path, not an apology."""
-    p = await _group(world)
+    p = await working_group(world)
     await _recording_prompt(world, p)
     world.session.fail_next(GetFile, lambda m: aiohttp.ClientConnectionError("reset"))
     await world.client.send_audio(p["clerk"], file_name="short.mp3", file_size=1024)

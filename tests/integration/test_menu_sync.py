@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from bot.menu_commands import sync_person_menus
 from storage.models import Membership, Person
 from tests.conftest import World
-from tests.integration.steps import create_invite, join
+from tests.support.steps.onboarding import create_invite, join
 
 
 async def _sync(world: World) -> list[SetMyCommands]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Invite, Membership, Person
 from tests.conftest import World
-from tests.integration.steps import add_unit, create_invite, join
+from tests.support.steps.onboarding import add_unit, create_invite, join
 
 
 async def _count(world: World, model: type) -> int:

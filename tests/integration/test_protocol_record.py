@@ -24,14 +24,14 @@ from storage.models import (
     Protocol,
 )
 from tests.conftest import World
-from tests.integration.test_protocols import (
-    _held_meeting,
-    _hold_conciliation,
-    _open_protocol,
-    _sign,
-    _write_item,
-)
 from tests.support.bot_client import FakeUser
+from tests.support.steps.protocols import (
+    held_meeting,
+    hold_conciliation,
+    open_protocol,
+    sign_protocol,
+    write_protocol_item,
+)
 
 CONCIL = "Согласительное совещание: протокол № 1/2"
 
@@ -41,9 +41,9 @@ def _docx_text(data: bytes) -> str:
 
 
 async def _draft_and_request(world: World, p: dict[str, FakeUser], *, items: int = 2) -> None:
-    await _open_protocol(world, p["clerk"])
+    await open_protocol(world, p["clerk"])
     for number in range(1, items + 1):
-        await _write_item(world, p["clerk"], number, f"Решение по вопросу {number}.")
+        await write_protocol_item(world, p["clerk"], number, f"Решение по вопросу {number}.")
     await world.client.click(p["clerk"], "Направить на согласование")
     await world.deliver()
 
@@ -81,13 +81,13 @@ async def _object(world: World, user: FakeUser, item: str, reason: str) -> None:
 async def test_finding1_signed_docx_is_frozen_against_later_roster_changes(world: World) -> None:
     """cl. 14: the signed protocol is the document signed; removing a member and renaming
     another afterwards changes neither the downloads nor the card."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     for key in ("deputy", "m0", "m1"):
         await _consent(world, p[key])
     await _deputy_card(world, p)
     before = len(world.session.requests)
-    await _sign(world, p["deputy"])
+    await sign_protocol(world, p["deputy"])
     await world.deliver()
     distributed = next(
         r
@@ -126,7 +126,7 @@ async def test_finding1_signed_docx_is_frozen_against_later_roster_changes(world
 
 async def test_finding1_quorum_total_is_the_composition_at_opening(world: World) -> None:
     """cl. 9, 14: the quorum total is the composition in force when the meeting opened."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     async with world.db.session() as s, s.begin():
         await s.execute(update(Meeting).where(Meeting.id == 1).values(composition_total=6))
     await _draft_and_request(world, p)
@@ -138,7 +138,7 @@ async def test_finding1_quorum_total_is_the_composition_at_opening(world: World)
 
 async def test_finding2_an_item_without_decision_blocks_signing(world: World) -> None:
     """cl. 14: every item of the protocol carries its decision (РЕШИЛИ) before signing."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p, items=1)
     for key in ("deputy", "m0", "m1"):
         await _consent(world, p[key])
@@ -155,7 +155,7 @@ async def test_finding2_an_item_without_decision_blocks_signing(world: World) ->
 async def test_finding3_settled_objection_is_recorded_with_its_outcome(world: World) -> None:
     """cl. 15: an objection kept «без изменений» at the conciliation meeting is on record as
     such, not as silence; the objector is told the outcome."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     await _consent(world, p["m0"])
     await _consent(world, p["deputy"], "По видеосвязи")
@@ -163,7 +163,7 @@ async def test_finding3_settled_objection_is_recorded_with_its_outcome(world: Wo
     await world.client.click(p["chair"], "Назначить согласительное совещание (вопрос 2)")
     await world.client.send(p["chair"], "08.12.2026 10:00")
     await world.deliver()
-    await _hold_conciliation(world, p, CONCIL)
+    await hold_conciliation(world, p, CONCIL)
     await world.client.send(p["chair"], "/protocols")
     await world.client.click(p["chair"], "Протокол № 1/2026")
     await world.client.click(p["chair"], "Без изменений")
@@ -175,7 +175,7 @@ async def test_finding3_settled_objection_is_recorded_with_its_outcome(world: Wo
 
     # Nobody waits for the objector, whose position is on record: signing goes ahead.
     await _deputy_card(world, p)
-    await _sign(world, p["deputy"])
+    await sign_protocol(world, p["deputy"])
     card = world.client.last_text(p["deputy"]) or ""
     assert "Статус: ✅ подписан" in card
     assert "Член 1 — возражение по вопросу 2 рассмотрено на согласительном совещании" in card
@@ -195,7 +195,7 @@ async def test_finding10_signing_asks_for_confirmation_and_refuses_a_stale_one(
 ) -> None:
     """cl. 14: signing cannot be undone, so it is confirmed; a confirmation for an older
     version, or from someone else, is refused and nothing is signed."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     for key in ("deputy", "m0", "m1"):
         await _consent(world, p[key])
@@ -215,7 +215,7 @@ async def test_finding10_signing_asks_for_confirmation_and_refuses_a_stale_one(
     # The secretariat saves a new version meanwhile: the confirmation of version 2 is stale.
     await world.client.send(p["clerk"], "/protocols")
     await world.client.click(p["clerk"], "Протокол № 1/2026")
-    await _write_item(world, p["clerk"], 2, "Решение по вопросу 2, уточнённое.")
+    await write_protocol_item(world, p["clerk"], 2, "Решение по вопросу 2, уточнённое.")
     await world.client.click_data(
         p["deputy"], card, ProtocolCb(action="signok", protocol=1, version=2).pack()
     )
@@ -233,13 +233,13 @@ async def test_finding12_delivery_report_goes_to_the_secretariat_and_the_signer(
     world: World,
 ) -> None:
     """cl. 15: the protocol's distribution report reaches the secretariat, not only the signer."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     for key in ("deputy", "m0", "m1"):
         await _consent(world, p[key])
     await _deputy_card(world, p)
     before = len(world.session.requests)
-    await _sign(world, p["deputy"])
+    await sign_protocol(world, p["deputy"])
     await world.deliver()
     reports = {
         r.chat_id
@@ -254,7 +254,7 @@ async def test_finding13_outcome_only_after_the_meeting_and_by_its_presiding_per
 ) -> None:
     """cl. 15: the outcome is recorded by whoever presided the conciliation meeting, after it
     was held; «withdrawn» by the objector alone; «text changed» needs a newer version."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     for key in ("deputy", "m0"):
         await _consent(world, p[key])
@@ -274,7 +274,7 @@ async def test_finding13_outcome_only_after_the_meeting_and_by_its_presiding_per
     # The secretariat cannot withdraw for the objector.
     await c.click_data(p["clerk"], card, resolve("withdrawn"))
     assert "только заявивший его" in c.alerts(p["clerk"])[-1]
-    await _hold_conciliation(world, p, CONCIL)
+    await hold_conciliation(world, p, CONCIL)
     # Held, but the deputy did not preside it: refused.
     await c.click_data(p["deputy"], card, resolve("changed"))
     assert "председательствовавший на согласительном" in c.alerts(p["deputy"])[-1]
@@ -297,7 +297,7 @@ async def test_finding13_outcome_only_after_the_meeting_and_by_its_presiding_per
 
 async def test_finding13_the_objector_withdraws_from_their_own_message(world: World) -> None:
     """cl. 15: the objector withdraws the objection themself; the secretariat is told."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     await _object(world, p["m1"], "1", "Неточная формулировка")
     c = world.client
@@ -317,7 +317,7 @@ async def test_finding8_while_the_chair_is_absent_the_deputy_considers_objection
 ) -> None:
     """cl. 11, 15: while the chair is recorded absent, objections and the conciliation
     button go to the deputy, and the objector is told so."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     async with world.db.session() as s, s.begin():
         s.add(
             ChairAbsence(
@@ -348,13 +348,13 @@ async def test_finding8_while_the_chair_is_absent_the_deputy_considers_objection
 async def test_finding14_conciliation_protocols_have_their_own_series(world: World) -> None:
     """cl. 15: a conciliation meeting's protocol is «С-1/2026»; the group's series goes on
     without a gap."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     await _object(world, p["m1"], "1", "Неточная формулировка")
     await world.client.click(p["chair"], "Назначить согласительное совещание (вопрос 1)")
     await world.client.send(p["chair"], "08.12.2026 10:00")
     await world.deliver()
-    await _hold_conciliation(world, p, "Согласительное совещание: протокол № 1/2")
+    await hold_conciliation(world, p, "Согласительное совещание: протокол № 1/2")
     c = world.client
     await c.send(p["clerk"], "/meetings")
     await c.click(p["clerk"], "Открыть: Согласительное совещание: протокол № 1/2")
@@ -373,7 +373,7 @@ async def test_cl13_additional_items_and_the_day_actually_held_are_in_the_protoc
     """cl. 12-14: the protocol gives the day and hours the meeting was actually held, says
     it was extraordinary, and records every additional item put to the vote, included or
     not, with the counts."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     async with world.db.session() as s, s.begin():
         await s.execute(
             update(Meeting)
@@ -405,7 +405,7 @@ async def test_cl13_additional_items_and_the_day_actually_held_are_in_the_protoc
                     basis=votes[3],
                 )
             )
-    await _open_protocol(world, p["clerk"])
+    await open_protocol(world, p["clerk"])
     card = world.client.last_text(p["clerk"]) or ""
     assert "Внеочередное заседание" in card
     assert "Проведено: 6 декабря 2026 г., 10:00–11:30 (МСК)" in card
@@ -414,7 +414,7 @@ async def test_cl13_additional_items_and_the_day_actually_held_are_in_the_protoc
     assert "включён консенсусом" in card
     assert "Не включены в повестку дня" in card and "О выездном совещании" in card
     assert "не включён" in card
-    await _write_item(world, p["clerk"], 1, "Решение 1.")
+    await write_protocol_item(world, p["clerk"], 1, "Решение 1.")
     text = _docx_text(await _download(world, p["clerk"]))
     assert "06.12.2026" in text
     assert "Время проведения: 10:00–11:30" in text
@@ -434,19 +434,19 @@ async def test_cl15_a_settled_objector_is_not_reminded_to_consent_to_a_later_ver
     """cl. 15: an objection considered with the text kept is the member's position on record;
     when the text is later edited for another reason and consent is asked again, the others
     are reminded and the objector is not."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     await _draft_and_request(world, p)
     await _object(world, p["m1"], "2", "Нужно указать срок")
     await world.client.click(p["chair"], "Назначить согласительное совещание (вопрос 2)")
     await world.client.send(p["chair"], "08.12.2026 10:00")
     await world.deliver()
-    await _hold_conciliation(world, p, CONCIL)
+    await hold_conciliation(world, p, CONCIL)
     await world.client.send(p["chair"], "/protocols")
     await world.client.click(p["chair"], "Протокол № 1/2026")
     await world.client.click(p["chair"], "Без изменений")
     await world.deliver()
     # The secretariat corrects item 1: a new version, and consent is asked again.
-    await _write_item(world, p["clerk"], 1, "Решение по вопросу 1, уточнённое.")
+    await write_protocol_item(world, p["clerk"], 1, "Решение по вопросу 1, уточнённое.")
     await world.deliver()
     before = len(world.session.requests)
     world.clock.advance(timedelta(days=1, seconds=1))

@@ -15,108 +15,28 @@ from sqlalchemy import select
 from bot.callbacks import ProtocolCb
 from storage.models import Disagreement, Meeting, ProtocolAnswer, Task
 from tests.conftest import World
-from tests.integration.test_meetings import _group, _schedule
-from tests.support.bot_client import FakeUser
-
-
-async def _held_meeting(world: World) -> dict[str, FakeUser]:
-    """A meeting with an approved agenda, held with the deputy presiding, recorded, closed."""
-    p = await _group(world)
-    c = world.client
-    await _schedule(world, p["chair"])
-    await c.send(p["chair"], "/agenda")
-    await c.click(p["chair"], "Добавить вопрос")
-    await c.send(p["chair"], "О стандарте обслуживания; Член 0")
-    await c.send(p["chair"], "Проект стандарта разослан заранее.")
-    await c.click(p["chair"], "Готово")
-    await c.click(p["chair"], "Добавить вопрос")
-    await c.send(p["chair"], "О плане мероприятий")
-    await c.click(p["chair"], "Готово")
-    card = c.last_text(p["chair"]) or ""
-    assert "1. О стандарте обслуживания — докладчик: Член 0" in card
-    assert "Пояснение: Проект стандарта разослан заранее." in card
-    await c.click(p["chair"], "Утвердить повестку")
-    await world.deliver()
-    world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
-    await c.send(p["clerk"], "/meetings")
-    await c.click(p["clerk"], "Открыть: Заседание по клиентоцентричности")
-    await c.click(p["clerk"], "Открыть заседание")
-    await world.deliver()
-    for key in ("deputy", "m0", "m1"):
-        await c.click(p[key], "Отметиться")
-    await c.send(p["clerk"], "/meetings")
-    await c.click(p["clerk"], "Открыть: Заседание по клиентоцентричности")
-    await c.click(p["clerk"], "Прикрепить аудиозапись")
-    await c.send_audio(p["clerk"], file_name="rec.mp3", content=b"mp3", file_size=3)
-    await c.send(p["clerk"], "/meetings")
-    await c.click(p["clerk"], "Открыть: Заседание по клиентоцентричности")
-    await c.click(p["clerk"], "Закрыть заседание")
-    world.clock.set(datetime(2026, 12, 5, 14, 0, tzinfo=UTC))
-    return p
-
-
-async def _write_item(
-    world: World, clerk: FakeUser, number: int, decided: str, tasks: str | None = None
-) -> None:
-    c = world.client
-    await c.click(clerk, f"Вопрос {number}: СЛУШАЛИ / РЕШИЛИ")
-    await c.send(clerk, f"Докладчик по вопросу {number}")
-    await c.click(clerk, "Пропустить")
-    await c.send(clerk, decided)
-    if tasks is None:
-        await c.click(clerk, "Без поручений")
-    else:
-        await c.send(clerk, tasks)
-
-
-async def _hold_conciliation(
-    world: World, p: dict[str, FakeUser], title: str, parties: tuple[str, ...] = ("chair", "m1")
-) -> None:
-    """The secretariat opens the conciliation meeting at its time, the parties check in,
-    the recording is attached and the meeting is closed: it has been held (cl. 15)."""
-    c = world.client
-    clerk = p["clerk"]
-    world.clock.set(datetime(2026, 12, 8, 7, 0, tzinfo=UTC))
-    await c.send(clerk, "/meetings")
-    await c.click(clerk, f"Открыть: {title}")
-    await c.click(clerk, "Открыть заседание")
-    await world.deliver()
-    for key in parties:
-        await c.click(p[key], "Отметиться")
-    await c.send(clerk, "/meetings")
-    await c.click(clerk, f"Открыть: {title}")
-    await c.click(clerk, "Прикрепить аудиозапись")
-    await c.send_audio(clerk, file_name="concil.mp3", content=b"mp3", file_size=3)
-    await c.send(clerk, "/meetings")
-    await c.click(clerk, f"Открыть: {title}")
-    await c.click(clerk, "Закрыть заседание")
-    world.clock.set(datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
-
-
-async def _sign(world: World, user: FakeUser) -> None:
-    """«Подписать протокол», then «Подтвердить» in the confirmation (cl. 14)."""
-    await world.client.click(user, "Подписать протокол")
-    await world.client.click(user, "Подтвердить")
-
-
-async def _open_protocol(world: World, clerk: FakeUser) -> None:
-    c = world.client
-    await c.send(clerk, "/meetings")
-    await c.click(clerk, "Открыть: Заседание по клиентоцентричности")
-    await c.click(clerk, "Протокол")
+from tests.support.steps.meetings import schedule_meeting
+from tests.support.steps.onboarding import working_group
+from tests.support.steps.protocols import (
+    held_meeting,
+    hold_conciliation,
+    open_protocol,
+    sign_protocol,
+    write_protocol_item,
+)
 
 
 async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> None:
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     c = world.client
     clerk = p["clerk"]
-    await _open_protocol(world, clerk)
+    await open_protocol(world, clerk)
     assert "Протокол № 1/2026" in (c.last_text(clerk) or "")
-    await _write_item(
+    await write_protocol_item(
         world, clerk, 1, "Одобрить стандарт.", "Подготовить методичку; Отдел качества; 31.01.2027"
     )
     assert any("Сохранено: версия 1, SHA-256" in text for text in c.texts(clerk))
-    await _write_item(world, clerk, 2, "Принять к сведению.")
+    await write_protocol_item(world, clerk, 2, "Принять к сведению.")
     before = len(world.session.requests)
     await c.click(clerk, "Направить на согласование")
     await world.deliver()
@@ -173,13 +93,13 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     assert "Подписать нельзя" in c.alerts(p["deputy"])[-1]
 
     # The conciliation meeting is held; the chair, who presided it, records the outcome.
-    await _hold_conciliation(world, p, "Согласительное совещание: протокол № 1/2")
+    await hold_conciliation(world, p, "Согласительное совещание: протокол № 1/2")
     await c.send(p["chair"], "/protocols")
     await c.click(p["chair"], "Протокол № 1/2026")
     await c.click(p["chair"], "Изменить текст")
     await c.send(clerk, "/protocols")
     await c.click(clerk, "Протокол № 1/2026")
-    await _write_item(world, clerk, 2, "Принять к сведению; срок — до 31.12.2026.")
+    await write_protocol_item(world, clerk, 2, "Принять к сведению; срок — до 31.12.2026.")
     await world.deliver()
 
     # The old consent of M0 does not count for the new version; everyone consents again.
@@ -199,7 +119,7 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     assert "председательствовавший" in c.alerts(p["chair"])[-1]
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
-    await _sign(world, p["deputy"])
+    await sign_protocol(world, p["deputy"])
     assert "Статус: ✅ подписан" in (c.last_text(p["deputy"]) or "")
     await world.deliver()
 
@@ -243,10 +163,10 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
 
 
 async def test_consent_by_someone_absent_or_on_an_old_version_is_refused(world: World) -> None:
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     c = world.client
-    await _open_protocol(world, p["clerk"])
-    await _write_item(world, p["clerk"], 1, "Решение 1")
+    await open_protocol(world, p["clerk"])
+    await write_protocol_item(world, p["clerk"], 1, "Решение 1")
     await c.click(p["clerk"], "Направить на согласование")
     await world.deliver()
     # The chair was absent: not asked, and a forged consent is refused.
@@ -260,7 +180,7 @@ async def test_consent_by_someone_absent_or_on_an_old_version_is_refused(world: 
     # The text changes; a consent on the old version is refused and shows the new one.
     await c.send(p["clerk"], "/protocols")
     await c.click(p["clerk"], "Протокол № 1/2026")
-    await _write_item(world, p["clerk"], 1, "Решение 1, уточнённое")
+    await write_protocol_item(world, p["clerk"], 1, "Решение 1, уточнённое")
     old = c.find_button_message(p["m0"], "Подтверждаю устное согласие")
     await c.click_data(
         p["m0"], old, ProtocolCb(action="mode", protocol=1, version=1, arg="in_person").pack()
@@ -275,12 +195,12 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     world: World,
 ) -> None:
     """cl. 14: after the consent period, members who did not answer are listed, not waited for."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     c = world.client
-    await _open_protocol(world, p["clerk"])
-    await _write_item(world, p["clerk"], 1, "Решение")
+    await open_protocol(world, p["clerk"])
+    await write_protocol_item(world, p["clerk"], 1, "Решение")
     # Every item needs its decision before signing (cl. 14, finding 2).
-    await _write_item(world, p["clerk"], 2, "Принять к сведению.")
+    await write_protocol_item(world, p["clerk"], 2, "Принять к сведению.")
     await c.click(p["clerk"], "Направить на согласование")
     await world.deliver()
     await c.click(p["m0"], "Подтверждаю устное согласие")
@@ -298,13 +218,13 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     world.clock.advance(timedelta(days=2))
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
-    await _sign(world, p["deputy"])
+    await sign_protocol(world, p["deputy"])
     assert "Статус: ✅ подписан" in (c.last_text(p["deputy"]) or "")
 
 
 async def test_only_the_secretariat_drafts_and_only_after_the_meeting(world: World) -> None:
-    p = await _group(world)
-    await _schedule(world, p["chair"])
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
     await world.client.send(p["m0"], "/meetings")
     card = world.client.last_message(p["m0"])
     assert card is not None

@@ -18,10 +18,9 @@ from storage.models import (
     RegisterNote,
 )
 from tests.conftest import ADMIN_ID, World
-from tests.integration.steps import add_unit, create_invite, join
-from tests.integration.test_meetings import _person
-from tests.integration.test_protocols import _held_meeting, _open_protocol, _write_item
 from tests.support.bot_client import FakeUser
+from tests.support.steps.onboarding import add_unit, create_invite, join, joined_person
+from tests.support.steps.protocols import held_meeting, open_protocol, write_protocol_item
 
 NOT_ALLOWED = "Вести реестры может только секретариат рабочей группы."
 STALE = "Кнопка устарела или данные уже изменились. Откройте раздел заново."
@@ -30,11 +29,11 @@ STALE = "Кнопка устарела или данные уже изменил
 async def _signed_protocol(world: World) -> dict[str, FakeUser]:
     """Protocol № 1/2026 signed the way people do it: held meeting, two decided items,
     consent of everyone present, the presiding deputy's signature (cl. 14)."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     c = world.client
-    await _open_protocol(world, p["clerk"])
-    await _write_item(world, p["clerk"], 1, "Включить семинар в План мероприятий.")
-    await _write_item(world, p["clerk"], 2, "Начать подготовку семинара.")
+    await open_protocol(world, p["clerk"])
+    await write_protocol_item(world, p["clerk"], 1, "Включить семинар в План мероприятий.")
+    await write_protocol_item(world, p["clerk"], 2, "Начать подготовку семинара.")
     await c.click(p["clerk"], "Направить на согласование")
     await world.deliver()
     for key in ("deputy", "m0", "m1"):
@@ -102,8 +101,8 @@ async def _roster(world: World) -> dict[str, FakeUser]:
     await add_unit(world, admin, "Отдел качества")
     await add_unit(world, admin, "Проектный офис")
     people = {
-        "clerk": await _person(world, 9103, "секретариат", "Секретарь Сергей"),
-        "member": await _person(world, 9110, "член рабочей группы", "Член Мария"),
+        "clerk": await joined_person(world, 9103, "секретариат", "Секретарь Сергей"),
+        "member": await joined_person(world, 9110, "член рабочей группы", "Член Мария"),
     }
     office = world.client.user(9111, "Павел", language_code="ru")
     payload = await create_invite(

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from bot.callbacks import ReportCb
 from storage.models import AgendaItem, AuditEntry, OutboxMessage, ReportSubmission
 from tests.conftest import World
-from tests.integration.steps import add_unit, create_invite, join
 from tests.support.bot_client import FakeUser
+from tests.support.steps.onboarding import add_unit, create_invite, join
 
 REP = "представитель структурного подразделения"
 OPENS = datetime(2026, 12, 27, 7, 0, tzinfo=UTC)  # 10:00 МСК

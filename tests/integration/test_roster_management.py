@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Membership
 from tests.conftest import World
-from tests.integration.composition_steps import record_act
-from tests.integration.steps import add_unit, create_invite, join
 from tests.support.bot_client import FakeUser
+from tests.support.steps.composition import record_act
+from tests.support.steps.onboarding import add_unit, create_invite, join
 
 
 async def _member(world: World, uid: int, role_button: str, name: str) -> FakeUser:

@@ -33,9 +33,9 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.roster import RosterRepository
 from tests.conftest import START, World
-from tests.integration.steps import add_unit, create_invite, join
-from tests.integration.test_protocols import _held_meeting, _open_protocol, _write_item
 from tests.support.bot_client import BotClient, FakeUser
+from tests.support.steps.onboarding import add_unit, create_invite, join
+from tests.support.steps.protocols import held_meeting, open_protocol, write_protocol_item
 
 UNIT = "Отдел качества"
 TASKS = (
@@ -56,7 +56,7 @@ async def _signed(world: World, tasks: str = TASKS) -> dict[str, FakeUser]:
     """A held meeting, a unit with a representative and a member, a member without a unit;
     the protocol's item 1 sets `tasks`; everyone present consents and the deputy signs on
     5 December 2026 at 17:00 Moscow time."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     c = world.client
     await add_unit(world, world.admin(), UNIT)
     p["rep"] = await _person(
@@ -69,9 +69,9 @@ async def _signed(world: World, tasks: str = TASKS) -> dict[str, FakeUser]:
         world, 9022, "член рабочей группы", "Петрова Анна Сергеевна", "без подразделения"
     )
     clerk = p["clerk"]
-    await _open_protocol(world, clerk)
-    await _write_item(world, clerk, 1, "Одобрить стандарт.", tasks)
-    await _write_item(world, clerk, 2, "Принять к сведению.")
+    await open_protocol(world, clerk)
+    await write_protocol_item(world, clerk, 1, "Одобрить стандарт.", tasks)
+    await write_protocol_item(world, clerk, 2, "Принять к сведению.")
     await c.click(clerk, "Направить на согласование")
     await world.deliver()
     for key in ("deputy", "m0", "m1"):

@@ -19,13 +19,14 @@ from storage.dto import PersonView
 from storage.migrate import migrate
 from storage.models import OutboxMessage
 from tests.conftest import World
-from tests.integration.test_meetings import _group, _schedule
+from tests.support.steps.meetings import schedule_meeting
+from tests.support.steps.onboarding import working_group
 
 
 async def test_a_card_refreshed_by_a_button_answers_the_press_exactly_once(world: World) -> None:
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     requests = await c.click(p["m0"], "Повестка")  # the main menu's button
     answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
     assert len(answers) == 1
@@ -38,9 +39,9 @@ async def test_a_refusal_is_still_an_alert_when_the_handler_answers_nothing_itse
 ) -> None:
     """Cl. 13: only the chair approves the agenda; a member's forged press is refused with
     an alert (the default answer must not have answered the press empty first)."""
-    p = await _group(world)
+    p = await working_group(world)
     c = world.client
-    await _schedule(world, p["chair"])
+    await schedule_meeting(world, p["chair"])
     await c.send(p["m0"], "/agenda")
     card = c.last_message(p["m0"])
     requests = await c.click_data(

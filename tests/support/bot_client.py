@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,49 +29,13 @@ from aiogram.types import (
     Message,
     MessageEntity,
     Update,
-    User,
     Voice,
 )
 
 from tests.support.recording_session import RecordingSession
+from tests.support.telegram_model import FakeUser
 
 __all__ = ["BotClient", "ChatRef", "FakeUser"]
-
-
-@dataclass(frozen=True)
-class FakeUser:
-    """A Telegram user taking part in a test conversation."""
-
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
-    is_premium: bool | None = None
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
-
-    def as_user(self) -> User:
-        return User(
-            id=self.id,
-            is_bot=False,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            username=self.username,
-            language_code=self.language_code,
-            is_premium=self.is_premium,
-        )
-
-    def private_chat(self) -> Chat:
-        return Chat(
-            id=self.id,
-            type="private",
-            first_name=self.first_name,
-            last_name=self.last_name,
-            username=self.username,
-        )
 
 
 # Anything that names a chat: a user stands for their private chat with the bot.
@@ -143,7 +106,7 @@ class BotClient:
             language_code=language_code,
             is_premium=is_premium,
         )
-        self.session.register_chat(user.private_chat())
+        self.session.register_chat(user.as_chat())
         return user
 
     def group(self, chat_id: int, title: str | None = None) -> int:
@@ -166,7 +129,7 @@ class BotClient:
         **content: Any,
     ) -> Update:
         """An Update carrying a message from ``user``; ``content`` adds Message fields."""
-        chat = self.session.chat(chat_id) if chat_id is not None else user.private_chat()
+        chat = self.session.chat(chat_id) if chat_id is not None else user.as_chat()
         entities: list[MessageEntity] | None = None
         if text is not None and text.startswith("/"):
             command = text.split(maxsplit=1)[0]
@@ -362,6 +325,9 @@ class BotClient:
         if message is None:
             raise AssertionError(f"The bot has not sent anything to chat {_chat_id(chat)}")
         return message
+
+    # The vocabulary both levels share (see tests/support/people.py).
+    last_message_to = last_message
 
     def last_text(self, chat: ChatRef) -> str:
         """Text (or caption) of the message most recently sent or edited in the chat."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import itertools
 import json
 import mimetypes
@@ -23,17 +22,22 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
+from tests.support.telegram_model import (
+    NOT_MODIFIED,
+    Failures,
+    FakeUser,
+    TelegramRejects,
+    check_inline_keyboard,
+    visible_text,
+)
+
+__all__ = ["Call", "FakeTelegram", "FakeUser", "StoredFile"]
+
 JsonDict = dict[str, Any]
 FileMap = dict[str, tuple[str, bytes]]
 Handler = Callable[[JsonDict, FileMap], Awaitable[Any]]
 T = TypeVar("T")
 
-_DEFAULT_DESCRIPTIONS = {
-    400: "Bad Request: chat not found",
-    403: "Forbidden: bot was blocked by the user",
-    429: "Too Many Requests: retry after {retry_after}",
-    500: "Internal Server Error",
-}
 # Free text and file ids: JSON-decoding them would turn a text such as "42" into a number.
 # fmt: off
 _STRING_PARAMS = frozenset({
@@ -41,57 +45,11 @@ _STRING_PARAMS = frozenset({
     "language_code", "description", "short_description", "title", "performer", "document",
     "photo", "audio", "voice", "video",
 })
-_HTML_TAGS = frozenset({
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-    "code", "pre", "blockquote", "tg-emoji",
-})
 # fmt: on
 _SENDERS = frozenset({"sendmessage", "senddocument", "sendphoto", "sendaudio", "sendvoice"})
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?>")
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice"}
-_NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup "
-    "are exactly the same as a content and reply markup of the current message"
-)
 _OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-
-
-class ApiError(Exception):
-    """Raised inside method handlers; becomes a Bot API error response."""
-
-    def __init__(self, error_code: int, description: str, retry_after: int | None = None):
-        super().__init__(description)
-        self.error_code, self.description, self.retry_after = error_code, description, retry_after
-
-    def payload(self) -> JsonDict:
-        body = {"ok": False, "error_code": self.error_code, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-@dataclass(frozen=True)
-class FakeUser:
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = "ru"
-
-    def as_dict(self) -> JsonDict:
-        data: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        for key in ("last_name", "username", "language_code"):
-            if (value := getattr(self, key)) is not None:
-                data[key] = value
-        return data
-
-    def private_chat(self) -> JsonDict:
-        chat: JsonDict = {"id": self.id, "type": "private", "first_name": self.first_name}
-        for key in ("last_name", "username"):
-            if (value := getattr(self, key)) is not None:
-                chat[key] = value
-        return chat
 
 
 @dataclass
@@ -130,14 +88,6 @@ MessageRef = JsonDict | Call | tuple[int, int]
 
 
 @dataclass
-class _Fault:
-    method: str
-    error: ApiError
-    remaining: int
-    chat_id: int | str | None
-
-
-@dataclass
 class StoredFile:
     file_id: str
     file_unique_id: str
@@ -165,52 +115,13 @@ def _decode_param(key: str, value: Any) -> Any:
         return value
 
 
-def _entities_error(message: str) -> ApiError:
-    return ApiError(400, f"Bad Request: can't parse entities: {message}")
-
-
-def render_html(text: str) -> str:
-    """Validate Telegram HTML as strictly as the real server and return the visible text."""
-    stack: list[str] = []
-    parts: list[str] = []
-    pos = 0
-    while (lt := text.find("<", pos)) != -1:
-        parts.append(text[pos:lt])
-        offset = len(text[:lt].encode())
-        if (match := _TAG_RE.match(text, lt)) is None:
-            raise _entities_error(f"unescaped '<' at byte offset {offset}")
-        closing, tag = match.group(1) == "/", match.group(2).lower()
-        if tag not in _HTML_TAGS:
-            raise _entities_error(f'Unsupported start tag "{tag}" at byte offset {offset}')
-        if not closing:
-            stack.append(tag)
-        elif stack and stack[-1] == tag:
-            stack.pop()
-        else:
-            expected = f'"</{stack[-1]}>"' if stack else "none"
-            raise _entities_error(
-                f'Unmatched end tag at byte offset {offset}, expected {expected}, found "</{tag}>"'
-            )
-        pos = match.end()
-    if stack:
-        raise _entities_error(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
-    return html.unescape("".join([*parts, text[pos:]]))
-
-
-def _visible(text: str, parse_mode: Any) -> str:
-    return render_html(text) if str(parse_mode).lower() == "html" else text
+def _visible(text: str, parse_mode: Any, *, is_caption: bool = False) -> str:
+    return visible_text(text, parse_mode, is_caption=is_caption)
 
 
 def _inline_markup(params: JsonDict) -> JsonDict | None:
-    markup = params.get("reply_markup")
     # Telegram echoes only inline keyboards; a reply keyboard is not part of a Message.
-    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
-        return None
-    for button in itertools.chain.from_iterable(markup["inline_keyboard"]):
-        data = button.get("callback_data")
-        if data is not None and not 1 <= len(str(data).encode()) <= 64:
-            raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-    return markup
+    return check_inline_keyboard(params.get("reply_markup"))
 
 
 class FakeTelegram:
@@ -248,7 +159,7 @@ class FakeTelegram:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._files: dict[str, StoredFile] = {}
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
-        self._faults: list[_Fault] = []
+        self._faults: Failures[TelegramRejects] = Failures()
         self._delays: dict[str, float] = {}
         self._cursors: dict[int | str, int] = {}
         self._inflight = 0
@@ -329,13 +240,8 @@ class FakeTelegram:
     ) -> None:
         """Answer the next ``count`` calls of ``method`` (to ``chat_id`` only, if given)
         with an error; the description defaults to Telegram's text for the code."""
-        if error_code == 429 and retry_after is None:
-            retry_after = 1
-        if description is None:
-            template = _DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
-            description = template.format(retry_after=retry_after)
-        error = ApiError(error_code, description, retry_after)
-        self._faults.append(_Fault(method.lower(), error, count, chat_id))
+        error = TelegramRejects.of(error_code, description, retry_after)
+        self._faults.add(method.lower().__eq__, error, count=count, chat_id=chat_id)
 
     def delay(self, method: str, seconds: float) -> None:
         """Answer ``method`` only after ``seconds``; 0 removes the delay."""
@@ -345,7 +251,7 @@ class FakeTelegram:
 
     async def _handle_method(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
+            return web.json_response(TelegramRejects(401, "Unauthorized").payload(), status=401)
         method = request.match_info["method"]
         key = method.lower()  # Telegram method names are case-insensitive
         polling = key == "getupdates"  # polls are background noise, not activity
@@ -359,15 +265,15 @@ class FakeTelegram:
                 await asyncio.sleep(seconds)
             self._take_fault(key, call.params)
             if (handler := self._handlers.get(key)) is None:
-                raise ApiError(404, "Not Found: method not found")
+                raise TelegramRejects(404, "Not Found: method not found")
             call.result = await handler(call.params, call.files)
             body: JsonDict = {"ok": True, "result": call.result}
-        except ApiError as exc:
+        except TelegramRejects as exc:
             call.status, call.error, body = exc.error_code, exc.description, exc.payload()
         except Exception as exc:
             # A crash in the fake (say, on malformed params) is answered and recorded like a
             # Telegram 500 so a failing test's call listing shows where it happened.
-            error = ApiError(500, f"Internal Server Error: {type(exc).__name__}: {exc}")
+            error = TelegramRejects(500, f"Internal Server Error: {type(exc).__name__}: {exc}")
             call.status, call.error, body = error.error_code, error.description, error.payload()
         finally:
             if not polling:
@@ -386,9 +292,9 @@ class FakeTelegram:
             try:
                 body = await request.json()
             except ValueError as exc:
-                raise ApiError(400, "Bad Request: can't parse JSON") from exc
+                raise TelegramRejects(400, "Bad Request: can't parse JSON") from exc
             if not isinstance(body, dict):
-                raise ApiError(400, "Bad Request: JSON object expected")
+                raise TelegramRejects(400, "Bad Request: JSON object expected")
             raw.update(body)
         elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             for name, value in (await request.post()).items():
@@ -406,20 +312,16 @@ class FakeTelegram:
         return params, files
 
     def _take_fault(self, method: str, params: JsonDict) -> None:
-        for fault in self._faults:
-            if fault.method == method and fault.chat_id in (None, params.get("chat_id")):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                raise fault.error
+        if (error := self._faults.take(method, params.get("chat_id"))) is not None:
+            raise error
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
+            return web.json_response(TelegramRejects(401, "Unauthorized").payload(), status=401)
         path = request.match_info["path"]
         stored = next((f for f in self._files.values() if f.file_path == path), None)
         if stored is None or stored.content is None:
-            return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+            return web.json_response(TelegramRejects(404, "Not Found").payload(), status=404)
         return web.Response(body=stored.content, content_type="application/octet-stream")
 
     def _notify(self) -> None:
@@ -452,13 +354,13 @@ class FakeTelegram:
     def _chat_id(self, params: JsonDict) -> int:
         value = params.get("chat_id")
         if value is None or value == "":
-            raise ApiError(400, "Bad Request: chat_id is empty")
+            raise TelegramRejects(400, "Bad Request: chat_id is empty")
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         for chat in self._chats.values():
             if chat.get("username") and f"@{chat['username']}" == value:
                 return int(chat["id"])
-        raise ApiError(400, "Bad Request: chat not found")
+        raise TelegramRejects(400, "Bad Request: chat not found")
 
     def _next_message_id(self, chat_id: int) -> int:
         # One counter per chat shared by users and the bot, as in real private chats.
@@ -483,7 +385,7 @@ class FakeTelegram:
         chat_id = self._chat_id(params)
         message = self._messages.get(chat_id, {}).get(params.get("message_id", -1))
         if message is None:
-            raise ApiError(400, f"Bad Request: {missing}")
+            raise TelegramRejects(400, f"Bad Request: {missing}")
         return chat_id, message
 
     def _apply_edit(self, message: JsonDict, markup: JsonDict | None, **changes: Any) -> JsonDict:
@@ -534,12 +436,12 @@ class FakeTelegram:
     async def _set_my_commands(self, params: JsonDict, files: FileMap) -> bool:
         commands = params.get("commands")
         if not isinstance(commands, list):
-            raise ApiError(400, "Bad Request: commands must be an array")
+            raise TelegramRejects(400, "Bad Request: commands must be an array")
         for command in commands:
             if not _COMMAND_RE.fullmatch(str(command.get("command", ""))):
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+                raise TelegramRejects(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
-                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+                raise TelegramRejects(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         self._commands[self._command_key(params)] = commands
         return True
 
@@ -567,10 +469,6 @@ class FakeTelegram:
     async def _send_message(self, params: JsonDict, files: FileMap) -> JsonDict:
         raw = str(params.get("text") or "")
         text = _visible(raw, params.get("parse_mode"))
-        if not text.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
         return self._store_bot_message(params, {"text": text}, raw)
 
     def _media_sender(self, kind: str) -> Handler:
@@ -580,9 +478,7 @@ class FakeTelegram:
                 kind: self._media_object(kind, self._media_file(kind, params, files), params)
             }
             if raw := str(params.get("caption") or ""):
-                content["caption"] = _visible(raw, params.get("parse_mode"))
-                if len(content["caption"]) > 1024:
-                    raise ApiError(400, "Bad Request: message caption is too long")
+                content["caption"] = _visible(raw, params.get("parse_mode"), is_caption=True)
             return self._store_bot_message(params, content, raw)
 
         return handler
@@ -598,8 +494,8 @@ class FakeTelegram:
             name = ref.rsplit("/", 1)[-1]
             return self.add_file(f"{kind}-{next(self._serials)}", None, file_name=name)
         if ref is None:
-            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
-        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            raise TelegramRejects(400, f"Bad Request: there is no {kind} in the request")
+        raise TelegramRejects(400, "Bad Request: wrong file identifier/HTTP URL specified")
 
     def _media_object(self, kind: str, stored: StoredFile, params: JsonDict) -> Any:
         obj: JsonDict = {
@@ -621,17 +517,16 @@ class FakeTelegram:
 
     async def _edit_message_text(self, params: JsonDict, files: FileMap) -> JsonDict | bool:
         raw = str(params.get("text") or "")
-        if not (text := _visible(raw, params.get("parse_mode"))).strip():
-            raise ApiError(400, "Bad Request: message text is empty")
+        text = _visible(raw, params.get("parse_mode"))
         markup = _inline_markup(params)
         if params.get("inline_message_id"):
             return True  # inline messages are not stored; Telegram answers plain true too
         chat_id, message = self._find_message(params, "message to edit not found")
         if "text" not in message:
-            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+            raise TelegramRejects(400, "Bad Request: there is no text in the message to edit")
         key = (chat_id, message["message_id"])
         if self._raw_texts.get(key) == raw and message.get("reply_markup") == markup:
-            raise ApiError(400, _NOT_MODIFIED)
+            raise TelegramRejects(400, NOT_MODIFIED)
         self._raw_texts[key] = raw
         return self._apply_edit(message, markup, text=text)
 
@@ -641,13 +536,13 @@ class FakeTelegram:
             return True
         _, message = self._find_message(params, "message to edit not found")
         if message.get("reply_markup") == markup:
-            raise ApiError(400, _NOT_MODIFIED)
+            raise TelegramRejects(400, NOT_MODIFIED)
         return self._apply_edit(message, markup)
 
     async def _answer_callback_query(self, params: JsonDict, files: FileMap) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         if query_id not in self._open_callbacks:
-            raise ApiError(400, _OLD_QUERY)
+            raise TelegramRejects(400, _OLD_QUERY)
         self._open_callbacks.discard(query_id)
         return True
 
@@ -678,9 +573,9 @@ class FakeTelegram:
     async def _get_file(self, params: JsonDict, files: FileMap) -> JsonDict:
         stored = self._files.get(str(params.get("file_id") or ""))
         if stored is None:
-            raise ApiError(400, "Bad Request: invalid file_id")
+            raise TelegramRejects(400, "Bad Request: invalid file_id")
         if stored.file_size > 20 * 1024 * 1024:  # the Bot API download limit
-            raise ApiError(400, "Bad Request: file is too big")
+            raise TelegramRejects(400, "Bad Request: file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -860,6 +755,47 @@ class FakeTelegram:
             raise AssertionError(f"the bot has no messages in chat {chat_id}")
         return messages[-1]
 
+    def last_message_to(self, chat: FakeUser | int) -> JsonDict:
+        """The bot's newest message in the chat (a user stands for their private chat)."""
+        return self.last_message(chat.id if isinstance(chat, FakeUser) else chat)
+
+    def mark(self) -> int:
+        """A point in the conversation: waits ``since`` it see only what came after."""
+        return len(self.calls)
+
+    def calls_since(self, mark: int) -> list[Call]:
+        return self.calls[mark:]
+
+    async def message_to(
+        self,
+        chat: FakeUser | int,
+        contains: str,
+        *,
+        since: int,
+        timeout: float = 10,  # noqa: ASYNC109
+    ) -> Call:
+        """The first message sent or edited in the chat since the mark that shows
+        ``contains`` (in the text or caption as sent)."""
+        chat_id = chat.id if isinstance(chat, FakeUser) else chat
+
+        def match(call: Call) -> bool:
+            return (
+                call.chat_id == chat_id
+                and call.ok
+                and call.method in ("sendMessage", "sendDocument", "editMessageText")
+                and contains in (call.text or "")
+            )
+
+        return await self.wait_for(match, timeout=timeout, since=since)
+
+    async def answer_since(self, since: int, contains: str = "") -> Call:
+        """The first callback answer since the mark whose text has ``contains``."""
+
+        def match(call: Call) -> bool:
+            return call.method == "answerCallbackQuery" and contains in str(call.params.get("text"))
+
+        return await self.wait_for(match, timeout=10, since=since)
+
     # The waits take a plain ``timeout`` instead of relying on asyncio.timeout because a
     # miss must fail as an AssertionError that shows what did happen.
 
@@ -867,10 +803,14 @@ class FakeTelegram:
         self,
         predicate: Callable[[Call], bool],
         timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        since: int = 0,
     ) -> Call:
-        """First recorded call, earlier or future, that satisfies ``predicate``."""
+        """First recorded call since the mark (earlier or future) that satisfies
+        ``predicate``."""
         found = await self._wait_until(
-            lambda: next((call for call in self.calls if predicate(call)), None), timeout
+            lambda: next((call for call in self.calls[since:] if predicate(call)), None),
+            timeout,
         )
         if found is None:
             recent = "\n  ".join(call.describe() for call in self.calls[-20:]) or "none"

@@ -14,8 +14,6 @@ switch that off.
 
 from __future__ import annotations
 
-import html
-import re
 import zlib
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -60,13 +58,19 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     InputFile,
     Message,
-    MessageEntity,
     PhotoSize,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     User,
     Video,
     Voice,
+)
+
+from tests.support.telegram_model import (
+    Failures,
+    TelegramRejects,
+    check_inline_keyboard,
+    visible_text,
 )
 
 __all__ = [
@@ -92,11 +96,6 @@ DEFAULT_TOKEN = "4242424242:TEST-recording-session-token"
 ExceptionFactory = Callable[[TelegramMethod[Any]], BaseException]
 MethodSelector = type[TelegramMethod[Any]] | str
 Responder = Callable[[TelegramMethod[Any]], Any]
-
-# Telegram's documented limits, counted after entity parsing.
-MAX_TEXT_LENGTH = 4096
-MAX_CAPTION_LENGTH = 1024
-MAX_CALLBACK_DATA_BYTES = 64
 
 _SEND_WITH_MEDIA = (SendDocument, SendPhoto, SendAudio, SendVoice, SendVideo, SendAnimation)
 _SendMethod = (
@@ -168,21 +167,6 @@ class FailedRequest:
     exception: BaseException
 
 
-@dataclass
-class _FailureRule:
-    selector: MethodSelector
-    factory: ExceptionFactory
-    remaining: int | None  # None: fail until clear_failures()
-    chat_id: int | str | None
-
-    def matches(self, method: TelegramMethod[Any]) -> bool:
-        if not _selector_matches(self.selector, method):
-            return False
-        if self.chat_id is None:
-            return True
-        return _same_chat(getattr(method, "chat_id", None), self.chat_id)
-
-
 def _known_method_names() -> set[str]:
     names: set[str] = set()
     for name in dir(aiogram_methods):
@@ -202,13 +186,28 @@ def _selector_matches(selector: MethodSelector, method: TelegramMethod[Any]) -> 
     return isinstance(method, selector)
 
 
-def _same_chat(left: object, right: object) -> bool:
-    # Handlers pass ints while tests often write "123" (or vice versa).
-    return left is not None and right is not None and str(left) == str(right)
+def _names_of(selector: MethodSelector) -> frozenset[str]:
+    """The Bot API names (lower case) of the calls a selector names."""
+    if isinstance(selector, str):
+        wanted = selector.lower()
+        for cls in _method_classes():
+            if wanted in (cls.__name__.lower(), cls.__api_method__.lower()):
+                return frozenset({cls.__api_method__.lower()})
+        return frozenset({wanted})
+    return frozenset(
+        cls.__api_method__.lower() for cls in _method_classes() if issubclass(cls, selector)
+    )
 
 
-class _EntityParseError(ValueError):
-    pass
+def _method_classes() -> list[type[TelegramMethod[Any]]]:
+    return [
+        obj
+        for obj in vars(aiogram_methods).values()
+        if isinstance(obj, type)
+        and issubclass(obj, TelegramMethod)
+        and obj is not TelegramMethod
+        and isinstance(obj.__dict__.get("__api_method__"), str)
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -238,7 +237,7 @@ class RecordingSession(BaseSession):
         # Bytes served by stream_content(), keyed by full URL or by file_path.
         self.files: dict[str, bytes] = {}
         self._file_paths: dict[str, str] = {}  # file_id -> file_path for GetFile
-        self._failures: list[_FailureRule] = []
+        self._failures: Failures[tuple[MethodSelector, ExceptionFactory]] = Failures()
         self._responders: list[tuple[MethodSelector, Responder]] = []
         self._chats: dict[int, Chat] = {}
         self._username_chats: dict[str, int] = {}
@@ -306,11 +305,9 @@ class RecordingSession(BaseSession):
         if isinstance(method, str) and method.lower() not in self._known_methods:
             # A typo here would make the rule silently never fire.
             raise ValueError(f"Unknown Bot API method name: {method!r}")
-        if count is not None and count < 1:
-            raise ValueError("count must be >= 1 (or None for 'always')")
-        self._failures.append(
-            _FailureRule(selector=method, factory=exc_factory, remaining=count, chat_id=chat_id)
-        )
+        # The rule sees the call's name only; which calls it names is decided here.
+        names = _names_of(method)
+        self._failures.add(names.__contains__, (method, exc_factory), count=count, chat_id=chat_id)
 
     def clear_failures(self) -> None:
         self._failures.clear()
@@ -318,9 +315,7 @@ class RecordingSession(BaseSession):
     @property
     def pending_failures(self) -> int:
         """How many injected failures have not fired yet (-1 if any is endless)."""
-        if any(rule.remaining is None for rule in self._failures):
-            return -1
-        return sum(rule.remaining or 0 for rule in self._failures)
+        return self._failures.pending
 
     def respond_with(self, method: MethodSelector, responder: Responder) -> None:
         """Supply the result for a method the session cannot fake by itself.
@@ -427,14 +422,9 @@ class RecordingSession(BaseSession):
     # ---- internals -----------------------------------------------------------
 
     def _raise_injected_failure(self, method: TelegramMethod[Any]) -> None:
-        for rule in self._failures:
-            if not rule.matches(method):
-                continue
-            if rule.remaining is not None:
-                rule.remaining -= 1
-                if rule.remaining == 0:
-                    self._failures.remove(rule)
-            raise rule.factory(method)
+        found = self._failures.take(method.__api_method__.lower(), getattr(method, "chat_id", None))
+        if found is not None:
+            raise found[1](method)
 
     def _lookup_file(self, url: str) -> bytes:
         if url in self.files:
@@ -697,49 +687,22 @@ class RecordingSession(BaseSession):
     def _check_text(
         self, bot: Bot, method: TelegramMethod[Any], text: str, *, is_caption: bool
     ) -> None:
-        entities: list[MessageEntity] | None = getattr(
-            method, "caption_entities" if is_caption else "entities", None
-        )
+        entities = getattr(method, "caption_entities" if is_caption else "entities", None)
         parse_mode = getattr(method, "parse_mode", None)
         if isinstance(parse_mode, Default):
             parse_mode = bot.default[parse_mode.name]
-        mode = parse_mode.lower() if isinstance(parse_mode, str) and not entities else None
-
-        visible: str | None = text
         try:
-            if mode == "html":
-                visible = _html_visible_text(text)
-            elif mode == "markdownv2":
-                _check_markdown_v2(text)
-                visible = None  # markup length is not worth reimplementing
-        except _EntityParseError as exc:
-            raise _bad_request(method, f"Bad Request: can't parse entities: {exc}") from None
-
-        if not is_caption and not (visible if visible is not None else text).strip():
-            raise _bad_request(method, "Bad Request: message text is empty")
-        limit = MAX_CAPTION_LENGTH if is_caption else MAX_TEXT_LENGTH
-        if visible is not None and len(visible) > limit:
-            what = "caption" if is_caption else "message"
-            raise _bad_request(method, f"Bad Request: {what} is too long")
+            visible_text(text, parse_mode, is_caption=is_caption, has_entities=bool(entities))
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
 
     def _check_markup(self, method: TelegramMethod[Any], markup: object) -> None:
         if not isinstance(markup, InlineKeyboardMarkup):
             return
-        for row in markup.inline_keyboard:
-            for button in row:
-                data = button.callback_data
-                if data is not None and len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
-                    raise _bad_request(method, "Bad Request: BUTTON_DATA_INVALID")
-                # Cosmetic fields do not make a button pressable.
-                actions = button.model_dump(
-                    exclude={"text", "style", "icon_custom_emoji_id"}, exclude_none=True
-                )
-                if not actions:
-                    raise _bad_request(
-                        method,
-                        "Bad Request: can't parse inline keyboard button: "
-                        "Text buttons are unallowed in the inline keyboard",
-                    )
+        try:
+            check_inline_keyboard(markup.model_dump(exclude_none=True))
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
 
     def __repr__(self) -> str:
         return f"<RecordingSession requests={len(self.requests)} failed={len(self.failed)}>"
@@ -773,120 +736,3 @@ def _same_content(current: Message, update: dict[str, Any]) -> bool:
 
 def _bad_request(method: TelegramMethod[Any], message: str) -> TelegramBadRequest:
     return TelegramBadRequest(method=method, message=message)
-
-
-# Tags accepted by Bot API "HTML" parse mode.
-_HTML_TAGS = frozenset(
-    {
-        "a", "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
-        "tg-spoiler", "tg-emoji", "tg-time", "code", "pre", "blockquote",
-    }
-)  # fmt: skip
-_HTML_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
-_HTML_ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|lt|gt|amp|quot);")
-
-
-def _byte_offset(text: str, index: int) -> int:
-    return len(text[:index].encode())
-
-
-def _html_visible_text(text: str) -> str:
-    """Return the text Telegram would display, or raise like Telegram does.
-
-    Only what Telegram certainly rejects is flagged: a "<" that does not open
-    a supported tag, and unbalanced or crossed tags.
-    """
-    visible: list[str] = []
-    stack: list[tuple[str, int]] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "&" and (entity := _HTML_ENTITY_RE.match(text, index)):
-            visible.append(html.unescape(entity.group(0)))
-            index = entity.end()
-            continue
-        if char != "<":
-            visible.append(char)
-            index += 1
-            continue
-        tag = _HTML_TAG_RE.match(text, index)
-        offset = _byte_offset(text, index)
-        if tag is None:
-            raise _EntityParseError(f"Unexpected end of name token at byte offset {offset}")
-        closing, name = tag.group(1) == "/", tag.group(2).lower()
-        if not closing:
-            if name not in _HTML_TAGS:
-                raise _EntityParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
-            stack.append((name, offset))
-        elif not stack:
-            raise _EntityParseError(f'Unexpected end tag "{name}" at byte offset {offset}')
-        else:
-            expected, _ = stack.pop()
-            if expected != name:
-                raise _EntityParseError(
-                    f'Unmatched end tag at byte offset {offset}, expected "</{expected}>", '
-                    f'found "</{name}>"'
-                )
-        index = tag.end()
-    if stack:
-        name, offset = stack[-1]
-        raise _EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{name}" at byte offset {offset}'
-        )
-    return "".join(visible)
-
-
-# Characters that are never markup in MarkdownV2 and so must always be escaped
-# outside code and link URLs.
-_MDV2_ALWAYS_ESCAPED = frozenset(".-+=#{}")
-
-
-def _check_markdown_v2(text: str) -> None:
-    index, length = 0, len(text)
-    in_pre = in_code = in_url = False
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_pre:
-            if text.startswith("```", index):
-                in_pre = False
-                index += 3
-            else:
-                index += 1
-            continue
-        if in_code:
-            in_code = char != "`"
-            index += 1
-            continue
-        if in_url:
-            in_url = char != ")"
-            index += 1
-            continue
-        if text.startswith("```", index):
-            in_pre = True
-            index += 3
-            continue
-        if char == "`":
-            in_code = True
-        elif text.startswith("](", index):
-            in_url = True
-            index += 2
-            continue
-        elif (
-            char in _MDV2_ALWAYS_ESCAPED
-            or char in "()"
-            or (char == "!" and not text.startswith("![", index))
-            or (char == ">" and not _at_line_start(text, index))
-        ):
-            raise _EntityParseError(
-                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-            )
-        index += 1
-
-
-def _at_line_start(text: str, index: int) -> bool:
-    line_start = text.rfind("\n", 0, index) + 1
-    # "**>" opens an expandable block quotation.
-    return text[line_start:index] in ("", "**")

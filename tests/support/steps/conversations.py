@@ -8,23 +8,20 @@ from datetime import datetime
 
 from bot.clock import FrozenClock
 from tests.support.fake_api import Call, FakeTelegram, FakeUser
+from tests.support.people import Speaker
 
 
 async def click_and_see(
     tg: FakeTelegram, user: FakeUser, ref: tuple[int, int], button: str, contains: str
 ) -> Call:
     """Presses a button and waits for the card to be edited to show `contains`."""
-    start = len(tg.calls)
+    start = tg.mark()
 
-    def edited_after_click(call: Call) -> bool:
-        return (
-            call.method == "editMessageText"
-            and contains in (call.text or "")
-            and any(call is later for later in tg.calls[start:])
-        )
+    def edited(call: Call) -> bool:
+        return call.method == "editMessageText" and contains in (call.text or "")
 
     await tg.click_button(user, ref, button)
-    return await tg.wait_for(edited_after_click)
+    return await tg.wait_for(edited, since=start)
 
 
 async def invite_and_join(
@@ -46,44 +43,23 @@ async def invite_and_join(
     await tg.wait_message(newcomer.id, greeting)
 
 
-def _is_after(tg: FakeTelegram, start: int, call: Call) -> bool:
-    return any(call is later for later in tg.calls[start:])
-
-
 async def sent_after(
     tg: FakeTelegram, start: int, chat_id: int, contains: str, wait_s: float = 10
 ) -> Call:
-    """The first message sent or edited in the chat since `start` that shows `contains`."""
-
-    def match(call: Call) -> bool:
-        return (
-            call.chat_id == chat_id
-            and call.ok
-            and call.method in ("sendMessage", "sendDocument", "editMessageText")
-            and contains in (call.text or "")
-            and _is_after(tg, start, call)
-        )
-
-    return await tg.wait_for(match, timeout=wait_s)
+    """The first message sent or edited in the chat since the mark `start` that shows
+    `contains`."""
+    return await tg.message_to(chat_id, contains, since=start, timeout=wait_s)
 
 
 async def answered_after(tg: FakeTelegram, start: int, contains: str = "") -> Call:
-    """The first callback answer since `start` whose text has `contains`."""
-
-    def match(call: Call) -> bool:
-        return (
-            call.method == "answerCallbackQuery"
-            and contains in str(call.params.get("text"))
-            and _is_after(tg, start, call)
-        )
-
-    return await tg.wait_for(match, timeout=10)
+    """The first callback answer since the mark `start` whose text has `contains`."""
+    return await tg.answer_since(start, contains)
 
 
 async def press(tg: FakeTelegram, user: FakeUser, call: Call, button: str, expect: str) -> Call:
     """Presses a button on a message and returns the first message since then showing
     `expect` in the user's chat (the edited card or a new one)."""
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.click_button(user, (user.id, call.result["message_id"]), button)
     return await sent_after(tg, start, user.id, expect)
 
@@ -95,7 +71,7 @@ async def open_card(
     tg: FakeTelegram, user: FakeUser, command: str, button: str, expect: str
 ) -> Call:
     """A list command, then the button that opens one card on it."""
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(user, command)
     listing = await sent_after(tg, start, user.id, HEADINGS[command])
     return await click_and_see(tg, user, (user.id, listing.result["message_id"]), button, expect)
@@ -105,7 +81,7 @@ async def schedule_meeting(
     tg: FakeTelegram, chair: FakeUser, title: str, place: str, when: str
 ) -> None:
     """The chair schedules an in-person meeting with a typed date and time."""
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(chair, "/newmeeting")
     await sent_after(tg, start, chair.id, "Тема заседания")
     await tg.send_text(chair, title)
@@ -133,18 +109,18 @@ async def hold_meeting(
     secretariat opens it, `attendees` check in, the recording is attached and the meeting is
     closed. Returns the closed meeting's card."""
     await open_card(tg, chair, "/agenda", "Добавить вопрос", "Вопрос повестки")
-    start = len(tg.calls)
+    start = tg.mark()
     await tg.send_text(chair, item)
     ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
     card = await press(tg, chair, ask, "Готово", f"1. {item}")
     await press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
     clock.set(opens_at)
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
-    start = len(tg.calls)
+    start = tg.mark()
     await press(tg, clerk, card, "Открыть заседание", "Идёт заседание")
     for user in attendees:
         opened = await sent_after(tg, start, user.id, "Заседание открыто")
-        s = len(tg.calls)
+        s = tg.mark()
         await tg.click_button(user, (user.id, opened.result["message_id"]), "Отметиться")
         await answered_after(tg, s)
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
@@ -155,36 +131,22 @@ async def hold_meeting(
     return await press(tg, clerk, card, "Закрыть заседание", "проведено")
 
 
-def _latest_with_button(tg: FakeTelegram, user: FakeUser, button: str) -> tuple[int, int]:
-    for message in reversed(tg.messages(user.id)):
-        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-        if any(b.get("text") == button for row in rows for b in row):
-            return user.id, int(message["message_id"])
-    raise AssertionError(f"no message in chat {user.id} has the button {button!r}")
-
-
 async def say(tg: FakeTelegram, user: FakeUser, text: str, expect: str) -> Call:
     """The user types `text`; returns the first message since then in their chat showing
     `expect`."""
-    start = len(tg.calls)
-    await tg.send_text(user, text)
-    return await sent_after(tg, start, user.id, expect)
+    return await Speaker(tg, user).sends(text, expect)
 
 
 async def tap(tg: FakeTelegram, user: FakeUser, button: str, expect: str) -> Call:
     """The user presses `button` on the newest message that has it; returns the first
     message since then in their chat showing `expect` (the edited card or a new one)."""
-    start = len(tg.calls)
-    await tg.click_button(user, _latest_with_button(tg, user, button), button)
-    return await sent_after(tg, start, user.id, expect)
+    return await Speaker(tg, user).presses(button, expect)
 
 
 async def tap_for_answer(tg: FakeTelegram, user: FakeUser, button: str, contains: str = "") -> str:
     """The user presses `button` on the newest message that has it; returns the text of
     the callback answer (an alert or a toast) that has `contains`."""
-    start = len(tg.calls)
-    await tg.click_button(user, _latest_with_button(tg, user, button), button)
-    answer = await answered_after(tg, start, contains)
+    answer = await Speaker(tg, user).is_answered(button, contains)
     return str(answer.params.get("text"))
 
 
@@ -220,7 +182,7 @@ async def include_in_composition(
     await say(tg, clerk, name, "Роль в рабочей группе")
     await tap(tg, clerk, role, "Структурное подразделение")
     await tap(tg, clerk, unit, "Включить в состав рабочей группы?")
-    start = len(tg.calls)
+    start = tg.mark()
     card = await tap(tg, clerk, "Подтвердить", "Не подключён(а) к боту")
     await answered_after(tg, start, f"Включён(а) в состав: {name}")
     return card
@@ -245,17 +207,13 @@ async def join_from_roster(tg: FakeTelegram, clerk: FakeUser, name: str, user: F
 async def document_after(tg: FakeTelegram, start: int, chat_id: int) -> Call:
     """The first document sent to the chat since `start`."""
     return await tg.wait_for(
-        lambda call: (
-            call.method == "sendDocument" and call.chat_id == chat_id and _is_after(tg, start, call)
-        )
+        lambda call: call.method == "sendDocument" and call.chat_id == chat_id, since=start
     )
 
 
 async def refused(tg: FakeTelegram, user: FakeUser, button: str) -> str:
     """The user presses `button` on the newest message that has it and is refused: the
     answer is an alert (UX: a refusal is an alert); returns its text."""
-    start = len(tg.calls)
-    await tg.click_button(user, _latest_with_button(tg, user, button), button)
-    answer = await answered_after(tg, start)
+    answer = await Speaker(tg, user).is_answered(button)
     assert answer.params.get("show_alert") is True, answer.params
     return str(answer.params.get("text"))

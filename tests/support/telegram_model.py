@@ -1,0 +1,323 @@
+"""What Telegram's side is, shared by both fakes of it.
+
+``RecordingSession`` (dispatcher tests: a recording aiogram session) and ``FakeTelegram``
+(e2e tests: a Bot API server over HTTP) answer the bot the way Telegram would; the people,
+the rules Telegram enforces on what the bot sends (HTML, lengths, buttons) and the
+bookkeeping of injected failures live here once, so both levels reject the same things
+with the same words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from aiogram.types import Chat, User
+
+JsonDict = dict[str, Any]
+P = TypeVar("P")
+
+# Telegram's documented limits, counted after entity parsing.
+MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
+MAX_CALLBACK_DATA_BYTES = 64
+
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+DEFAULT_DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+}
+
+
+class TelegramRejects(Exception):
+    """Telegram's answer ``ok: false``: what both fakes raise where Telegram would refuse."""
+
+    def __init__(self, error_code: int, description: str, retry_after: int | None = None):
+        super().__init__(description)
+        self.error_code, self.description, self.retry_after = error_code, description, retry_after
+
+    @classmethod
+    def of(
+        cls, error_code: int, description: str | None = None, retry_after: int | None = None
+    ) -> TelegramRejects:
+        """An error with Telegram's usual description for its code."""
+        if error_code == 429 and retry_after is None:
+            retry_after = 1
+        if description is None:
+            template = DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}")
+            description = template.format(retry_after=retry_after)
+        return cls(error_code, description, retry_after)
+
+    def payload(self) -> JsonDict:
+        body: JsonDict = {
+            "ok": False,
+            "error_code": self.error_code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def bad_request(description: str) -> TelegramRejects:
+    return TelegramRejects(400, f"Bad Request: {description}")
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    """A Telegram user taking part in a test conversation (at either level)."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    is_premium: bool | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+    def as_dict(self) -> JsonDict:
+        """The Bot API ``User`` object."""
+        data: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code", "is_premium"):
+            if (value := getattr(self, key)) is not None:
+                data[key] = value
+        return data
+
+    def private_chat(self) -> JsonDict:
+        """The Bot API ``Chat`` of the user's private chat with the bot."""
+        chat: JsonDict = {"id": self.id, "type": "private", "first_name": self.first_name}
+        for key in ("last_name", "username"):
+            if (value := getattr(self, key)) is not None:
+                chat[key] = value
+        return chat
+
+    def as_user(self) -> User:
+        return User.model_validate(self.as_dict())
+
+    def as_chat(self) -> Chat:
+        return Chat.model_validate(self.private_chat())
+
+
+# ---------------------------------------------------------- what the bot may send
+
+# Tags accepted by Bot API "HTML" parse mode.
+_HTML_TAGS = frozenset(
+    {
+        "a", "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
+        "tg-spoiler", "tg-emoji", "tg-time", "code", "pre", "blockquote",
+    }
+)  # fmt: skip
+_HTML_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>")
+_HTML_ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|lt|gt|amp|quot);")
+# Characters that are never markup in MarkdownV2 and so must always be escaped outside
+# code and link URLs.
+_MDV2_ALWAYS_ESCAPED = frozenset(".-+=#{}")
+
+
+def _entities_error(detail: str) -> TelegramRejects:
+    return bad_request(f"can't parse entities: {detail}")
+
+
+def html_visible_text(text: str) -> str:
+    """The text Telegram would display for HTML ``text``, or its refusal.
+
+    Only what Telegram certainly rejects is flagged: a "<" that does not open a supported
+    tag, and unbalanced or crossed tags.
+    """
+    visible: list[str] = []
+    stack: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "&" and (entity := _HTML_ENTITY_RE.match(text, index)):
+            visible.append(html.unescape(entity.group(0)))
+            index = entity.end()
+            continue
+        if char != "<":
+            visible.append(char)
+            index += 1
+            continue
+        tag = _HTML_TAG_RE.match(text, index)
+        offset = len(text[:index].encode())
+        if tag is None:
+            raise _entities_error(f"Unexpected end of name token at byte offset {offset}")
+        closing, name = tag.group(1) == "/", tag.group(2).lower()
+        if not closing:
+            if name not in _HTML_TAGS:
+                raise _entities_error(f'Unsupported start tag "{name}" at byte offset {offset}')
+            stack.append(name)
+        elif not stack:
+            raise _entities_error(f'Unexpected end tag "{name}" at byte offset {offset}')
+        elif (expected := stack.pop()) != name:
+            raise _entities_error(
+                f'Unmatched end tag at byte offset {offset}, expected "</{expected}>", '
+                f'found "</{name}>"'
+            )
+        index = tag.end()
+    if stack:
+        raise _entities_error(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return "".join(visible)
+
+
+def check_markdown_v2(text: str) -> None:
+    index, length = 0, len(text)
+    in_pre = in_code = in_url = False
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_pre:
+            if text.startswith("```", index):
+                in_pre = False
+                index += 3
+            else:
+                index += 1
+            continue
+        if in_code:
+            in_code = char != "`"
+            index += 1
+            continue
+        if in_url:
+            in_url = char != ")"
+            index += 1
+            continue
+        if text.startswith("```", index):
+            in_pre = True
+            index += 3
+            continue
+        if char == "`":
+            in_code = True
+        elif text.startswith("](", index):
+            in_url = True
+            index += 2
+            continue
+        elif (
+            char in _MDV2_ALWAYS_ESCAPED
+            or char in "()"
+            or (char == "!" and not text.startswith("![", index))
+            or (char == ">" and not _at_line_start(text, index))
+        ):
+            raise _entities_error(
+                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+            )
+        index += 1
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    line_start = text.rfind("\n", 0, index) + 1
+    # "**>" opens an expandable block quotation.
+    return text[line_start:index] in ("", "**")
+
+
+def visible_text(
+    text: str, parse_mode: object, *, is_caption: bool = False, has_entities: bool = False
+) -> str:
+    """Check a text or caption the bot sends as Telegram does; return what people see.
+
+    Explicit entities switch parsing off; MarkdownV2 is checked but its length is taken
+    from the raw text (not worth reimplementing).
+    """
+    mode = str(parse_mode).lower() if parse_mode and not has_entities else None
+    visible = text
+    if mode == "html":
+        visible = html_visible_text(text)
+    elif mode == "markdownv2":
+        check_markdown_v2(text)
+    if not is_caption and not visible.strip():
+        raise bad_request("message text is empty")
+    if is_caption and len(visible) > MAX_CAPTION_LENGTH:
+        raise bad_request("message caption is too long")
+    if not is_caption and len(visible) > MAX_TEXT_LENGTH:
+        raise bad_request("message is too long")
+    return visible
+
+
+def check_inline_keyboard(markup: object) -> JsonDict | None:
+    """The inline keyboard of a ``reply_markup`` (as JSON), checked; None for any other."""
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return None
+    for row in markup["inline_keyboard"]:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
+                raise bad_request("BUTTON_DATA_INVALID")
+            # Cosmetic fields do not make a button pressable.
+            cosmetic = {"text", "style", "icon_custom_emoji_id"}
+            if not any(value is not None for key, value in button.items() if key not in cosmetic):
+                raise bad_request(
+                    "can't parse inline keyboard button: "
+                    "Text buttons are unallowed in the inline keyboard"
+                )
+    return markup
+
+
+# ------------------------------------------------------------------ failure injection
+
+
+@dataclass
+class _Rule(Generic[P]):
+    matches: Callable[[str], bool]
+    chat_id: int | str | None
+    remaining: int | None  # None: until cleared
+    failure: P
+
+
+class Failures(Generic[P]):
+    """Failures injected into the next calls of a method, to one chat or any, consulted in
+    the order they were added; what a failure is (an HTTP error, an exception to raise)
+    is the transport's business."""
+
+    def __init__(self) -> None:
+        self._rules: list[_Rule[P]] = []
+
+    def add(
+        self,
+        matches: Callable[[str], bool],
+        failure: P,
+        *,
+        count: int | None = 1,
+        chat_id: int | str | None = None,
+    ) -> None:
+        if count is not None and count < 1:
+            raise ValueError("count must be >= 1 (or None for 'always')")
+        self._rules.append(_Rule(matches, chat_id, count, failure))
+
+    def take(self, method: str, chat_id: object) -> P | None:
+        """The failure the call ``method`` to ``chat_id`` meets now, used up once."""
+        for rule in self._rules:
+            if not rule.matches(method):
+                continue
+            # Handlers pass ints while tests often write "123" (or vice versa).
+            if rule.chat_id is not None and str(rule.chat_id) != str(chat_id):
+                continue
+            if rule.remaining is not None:
+                rule.remaining -= 1
+                if rule.remaining == 0:
+                    self._rules.remove(rule)
+            return rule.failure
+        return None
+
+    def clear(self) -> None:
+        self._rules.clear()
+
+    @property
+    def pending(self) -> int:
+        """How many have not fired yet (-1 if any is endless)."""
+        if any(rule.remaining is None for rule in self._rules):
+            return -1
+        return sum(rule.remaining or 0 for rule in self._rules)
