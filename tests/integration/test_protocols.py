@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.callbacks import ProtocolCb
 from storage.models import Disagreement, Meeting, ProtocolAnswer, Task
 from tests.conftest import World
+from tests.support.bot_client import FakeUser
 from tests.support.steps.meetings import schedule_meeting
 from tests.support.steps.onboarding import working_group
 from tests.support.steps.protocols import (
@@ -241,10 +242,10 @@ async def test_only_the_secretariat_drafts_and_only_after_the_meeting(world: Wor
 async def test_the_card_shows_each_viewer_what_they_may_do(world: World) -> None:
     """The secretariat edits and sends for consent, the presiding person signs, a member
     present only reads: the card's state says which, not the handler."""
-    p = await _held_meeting(world)
+    p = await held_meeting(world)
     c = world.client
-    await _open_protocol(world, p["clerk"])
-    await _write_item(world, p["clerk"], 1, "Одобрить стандарт.")
+    await open_protocol(world, p["clerk"])
+    await write_protocol_item(world, p["clerk"], 1, "Одобрить стандарт.")
     await c.click(p["clerk"], "Направить на согласование")
 
     def labels(user: FakeUser) -> set[str]:
