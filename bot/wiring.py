@@ -14,7 +14,9 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from bot.services.absence import AbsenceService
 from bot.services.agenda import AgendaService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
@@ -25,14 +27,14 @@ from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notifier
 from bot.services.protocols import ProtocolService
+from bot.services.recording import RecordingService
 from bot.services.registers import RegisterService
 from bot.services.reporting import ReportingService
 from bot.services.reporting import due_handlers as reporting_due_handlers
 from bot.services.roster import RosterService
+from bot.services.scheduling import SchedulingService
 from bot.services.tasks import TaskService
 from bot.services.tasks import due_handlers as task_due_handlers
-from bot.views import agenda as agenda_views
-from bot.views import guests as guest_views
 from bot.views import meetings as meeting_views
 from bot.views import protocols as protocol_views
 from bot.views import reporting as reporting_views
@@ -85,14 +87,34 @@ class Services:
     def broadcasts(self) -> BroadcastService:
         return BroadcastService(self.session, self.app.clock)
 
+    # Meetings: the read side and answers, then one service per job built on it.
     @cached_property
     def meetings(self) -> MeetingService:
-        return MeetingService(
+        return MeetingService(self.session, self.app.clock, self.app.tz)
+
+    @cached_property
+    def scheduling(self) -> SchedulingService:
+        return SchedulingService(
+            self.session, self.app.clock, meetings=self.meetings, notifier=self.notifier
+        )
+
+    @cached_property
+    def attendance(self) -> AttendanceService:
+        return AttendanceService(
             self.session,
             self.app.clock,
-            self.app.tz,
+            meetings=self.meetings,
+            notifier=self.notifier,
             open_early=self.app.settings.meeting_open_early,
         )
+
+    @cached_property
+    def recordings(self) -> RecordingService:
+        return RecordingService(self.session, self.app.clock, meetings=self.meetings)
+
+    @cached_property
+    def absences(self) -> AbsenceService:
+        return AbsenceService(self.session, self.app.clock, self.app.tz, notifier=self.notifier)
 
     @cached_property
     def compliance(self) -> ComplianceService:
@@ -103,21 +125,14 @@ class Services:
         return AgendaService(
             self.session,
             self.app.clock,
-            self.app.tz,
-            render=self.app.translator,
-            default_locale=self.app.settings.default_locale,
-            texts=agenda_views.TEXTS,
+            meetings=self.meetings,
+            attendance=self.attendance,
+            notifier=self.notifier,
         )
 
     @cached_property
     def guests(self) -> GuestService:
-        return GuestService(
-            self.session,
-            self.app.clock,
-            render=self.app.translator,
-            default_locale=self.app.settings.default_locale,
-            notices=guest_views.NOTICES,
-        )
+        return GuestService(self.session, self.app.clock, notifier=self.notifier)
 
     @cached_property
     def protocols(self) -> ProtocolService:

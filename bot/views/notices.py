@@ -8,5 +8,10 @@ test checks that every name a service uses has a renderer here.
 from __future__ import annotations
 
 from bot.services.notifier import Renderer
+from bot.views import agenda, guests, meetings
 
-RENDERERS: dict[str, Renderer] = {}
+RENDERERS: dict[str, Renderer] = {
+    **meetings.RENDERERS,
+    **agenda.RENDERERS,
+    **guests.RENDERERS,
+}
