@@ -93,7 +93,7 @@ from bot.domain.roles import Role
 from bot.i18n import SUPPORTED
 from bot.keyboards import PAGE_SIZE
 from bot.services.agenda import AgendaService
-from bot.services.meetings import MeetingService
+from bot.services.attendance import AttendanceService
 from bot.services.roster import Auditor
 from storage.db import Database, write
 from storage.models import AgendaItem, Vote
@@ -714,8 +714,8 @@ PROFILED_CALLS: tuple[tuple[type[Any], str], ...] = (
     (AgendaService, "_item"),
     (AgendaService, "_tally"),
     (AgendaService, "_total"),
-    (MeetingService, "presence"),
-    (MeetingService, "refresh_live"),
+    (AttendanceService, "presence"),
+    (AttendanceService, "refresh_live"),
     (RosterRepository, "members"),
     (MeetingRepository, "attendees"),
     (MeetingRepository, "live_chats"),

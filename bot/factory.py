@@ -14,7 +14,7 @@ from bot.context import AppContext
 from bot.delivery.replies import RetryReplies
 from bot.middlewares import ActorMiddleware, I18nMiddleware, SessionMiddleware
 from bot.services.vote_batch import VoteBatcher
-from bot.views import agenda as agenda_views
+from bot.wiring import Services
 from handlers import routers
 from storage.fsm import DatabaseStorage
 
@@ -51,11 +51,6 @@ def create_dispatcher(app: AppContext) -> Dispatcher:
     dp.include_routers(*routers())
     # One per dispatcher: votes arriving together are committed together.
     dp["votes"] = VoteBatcher(
-        app.db,
-        app.clock,
-        app.timezone,
-        render=app.translator,
-        default_locale=app.settings.default_locale,
-        texts=agenda_views.TEXTS,
+        app.db, app.clock, agenda=lambda session: Services(session, app).agenda
     )
     return dp

@@ -14,7 +14,9 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from bot.services.absence import AbsenceService
 from bot.services.agenda import AgendaService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
@@ -28,14 +30,14 @@ from bot.services.protocols.consent import ProtocolConsent
 from bot.services.protocols.drafting import ProtocolDrafting
 from bot.services.protocols.record import ProtocolRecord
 from bot.services.protocols.signing import ProtocolSigning
+from bot.services.recording import RecordingService
 from bot.services.registers import RegisterService
 from bot.services.report_cycles import ReportCycles
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
+from bot.services.scheduling import SchedulingService
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
-from bot.views import agenda as agenda_views
-from bot.views import guests as guest_views
 from bot.views.notices import RENDERERS
 
 
@@ -76,14 +78,34 @@ class Services:
     def broadcasts(self) -> BroadcastService:
         return BroadcastService(self.session, self.app.clock, self.notifier)
 
+    # Meetings: the read side and answers, then one service per job built on it.
     @cached_property
     def meetings(self) -> MeetingService:
-        return MeetingService(
+        return MeetingService(self.session, self.app.clock, self.app.tz)
+
+    @cached_property
+    def scheduling(self) -> SchedulingService:
+        return SchedulingService(
+            self.session, self.app.clock, meetings=self.meetings, notifier=self.notifier
+        )
+
+    @cached_property
+    def attendance(self) -> AttendanceService:
+        return AttendanceService(
             self.session,
             self.app.clock,
-            self.app.tz,
+            meetings=self.meetings,
+            notifier=self.notifier,
             open_early=self.app.settings.meeting_open_early,
         )
+
+    @cached_property
+    def recordings(self) -> RecordingService:
+        return RecordingService(self.session, self.app.clock, meetings=self.meetings)
+
+    @cached_property
+    def absences(self) -> AbsenceService:
+        return AbsenceService(self.session, self.app.clock, self.app.tz, notifier=self.notifier)
 
     @cached_property
     def compliance(self) -> ComplianceService:
@@ -94,21 +116,14 @@ class Services:
         return AgendaService(
             self.session,
             self.app.clock,
-            self.app.tz,
-            render=self.app.translator,
-            default_locale=self.app.settings.default_locale,
-            texts=agenda_views.TEXTS,
+            meetings=self.meetings,
+            attendance=self.attendance,
+            notifier=self.notifier,
         )
 
     @cached_property
     def guests(self) -> GuestService:
-        return GuestService(
-            self.session,
-            self.app.clock,
-            render=self.app.translator,
-            default_locale=self.app.settings.default_locale,
-            notices=guest_views.NOTICES,
-        )
+        return GuestService(self.session, self.app.clock, notifier=self.notifier)
 
     @cached_property
     def protocols(self) -> ProtocolRecord:

@@ -11,14 +11,15 @@ from bot.context import AppContext
 from bot.filters import InRoster, private_chat
 from bot.i18n import Translator
 from bot.services.actor import Actor
-from handlers.guests import guest_buttons, service
+from bot.wiring import Services
+from handlers.guests import guest_buttons
 
 
 async def outsider_message(
     message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
 ) -> None:
     # A guest is an outsider too, but is better told where their meeting is than how to join.
-    if actor.person_id is not None and await service(session, app).visits(actor):
+    if actor.person_id is not None and await Services(session, app).guests.visits(actor):
         await message.answer(t("guests.outside_roster"))
         return
     await message.answer(t("gate.not_in_roster"))

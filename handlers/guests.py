@@ -5,138 +5,84 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import GuestCb
-from bot.context import AppContext
 from bot.dialogs import GuestDialog
 from bot.domain.roles import Capability
 from bot.filters import HasCapability, Inline, NotCommand, private_chat
-from bot.i18n import Translator
-from bot.middlewares import edit_or_send, telegram_name
-from bot.services.actor import Actor
+from bot.middlewares import telegram_name
 from bot.services.errors import InvalidInput
-from bot.services.guests import GUEST_PREFIX, GuestService
+from bot.services.guests import GUEST_PREFIX
 from bot.services.invites import Newcomer
-from bot.services.meetings import MeetingService, meeting_calendar
+from bot.services.meetings import meeting_calendar
+from bot.update_context import Ctx
 from bot.views import guests as views
 from bot.views import meetings as meeting_views
 
 
-def service(session: AsyncSession, app: AppContext) -> GuestService:
-    return GuestService(
-        session,
-        app.clock,
-        render=app.translator,
-        default_locale=app.settings.default_locale,
-        notices=views.NOTICES,
-    )
-
-
 # The organisers' side
-async def guest_list(
-    query: CallbackQuery,
-    callback_data: GuestCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    found = await service(session, app).listing(actor, callback_data.meeting)
-    await state.clear()
-    await query.answer()
-    await edit_or_send(query, *views.list_card(t, found, callback_data.page))
+async def guest_list(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
+    found = await ctx.guests.listing(ctx.actor, callback_data.meeting)
+    await ctx.state.clear()
+    await ctx.show(*views.list_card(ctx.t, found, callback_data.page))
 
 
-async def guest_new(
-    query: CallbackQuery,
-    callback_data: GuestCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    meeting = await service(session, app).start_invite(actor, callback_data.meeting)
-    await state.set_state(GuestDialog.full_name)
-    await state.set_data({"meeting": meeting.id})
-    await query.answer()
-    await edit_or_send(query, *views.name_prompt(t, meeting.id))
+async def guest_new(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
+    meeting = await ctx.guests.start_invite(ctx.actor, callback_data.meeting)
+    await ctx.state.set_state(GuestDialog.full_name)
+    await ctx.state.set_data({"meeting": meeting.id})
+    await ctx.show(*views.name_prompt(ctx.t, meeting.id))
 
 
-async def guest_name(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def guest_name(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
-    meeting_id = int((await state.get_data()).get("meeting", 0))
+    meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
     try:
-        guest = await service(session, app).invite(actor, meeting_id, message.text)
+        guest = await ctx.guests.invite(ctx.actor, meeting_id, message.text)
     except InvalidInput as bad:
         if bad.key == "guests.meeting_over":
             # Closed or cancelled while the name was being typed: nothing left to ask.
-            await state.clear()
-            await message.answer(t(bad.key))
+            await ctx.state.clear()
+            await ctx.say(bad.key)
             return
         # The same question again, with the reason.
-        prompt, keyboard = views.name_prompt(t, meeting_id)
-        await message.answer(t(bad.key, **bad.params) + "\n\n" + prompt, reply_markup=keyboard)
+        await _ask_name_again(ctx, meeting_id, ctx.t(bad.key, **bad.params))
         return
-    await state.clear()
-    text, keyboard = views.created_card(t, guest, app.deep_link(GUEST_PREFIX + guest.code))
-    await message.answer(text, reply_markup=keyboard)
+    await ctx.state.clear()
+    link = ctx.app.deep_link(GUEST_PREFIX + guest.code)
+    await ctx.send(*views.created_card(ctx.t, guest, link))
 
 
-async def guest_name_not_text(message: Message, t: Translator, state: FSMContext) -> None:
-    prompt, keyboard = views.name_prompt(t, int((await state.get_data()).get("meeting", 0)))
-    await message.answer(t("errors.text_expected") + "\n\n" + prompt, reply_markup=keyboard)
+async def guest_name_not_text(message: Message, ctx: Ctx) -> None:
+    meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
+    await _ask_name_again(ctx, meeting_id, ctx.t("errors.text_expected"))
 
 
-async def guest_revoke(
-    query: CallbackQuery,
-    callback_data: GuestCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    guests = service(session, app)
-    revoked = await guests.revoke(actor, callback_data.guest)
-    app.wake_sender()
-    found = await guests.listing(actor, revoked.meeting_id)
-    await query.answer(t.plain("guests.revoked_ok", name=revoked.full_name))
-    await edit_or_send(query, *views.list_card(t, found, callback_data.page))
+async def _ask_name_again(ctx: Ctx, meeting_id: int, reason: str) -> None:
+    prompt, keyboard = views.name_prompt(ctx.t, meeting_id)
+    await ctx.send(reason + "\n\n" + prompt, keyboard)
+
+
+async def guest_revoke(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
+    revoked = await ctx.guests.revoke(ctx.actor, callback_data.guest)
+    found = await ctx.guests.listing(ctx.actor, revoked.meeting_id)
+    await ctx.toast("guests.revoked_ok", name=revoked.full_name)
+    await ctx.show(*views.list_card(ctx.t, found, callback_data.page))
 
 
 # The guest's side
-async def guest_link(
-    message: Message,
-    command: CommandObject,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
+async def guest_link(message: Message, command: CommandObject, ctx: Ctx) -> None:
     """t.me/<bot>?start=gst_<code>: the guest's meeting, and the .ics for their calendar."""
     assert message.from_user is not None and command.args is not None
-    user = message.from_user
-    visit = await service(session, app).redeem(
-        actor, command.args, Newcomer(user.id, telegram_name(user), user.username, actor.locale)
-    )
-    app.wake_sender()
-    text, keyboard = views.visit_card(t, visit)
-    await message.answer(text, reply_markup=keyboard)
+    user, t = message.from_user, ctx.t
+    newcomer = Newcomer(user.id, telegram_name(user), user.username, ctx.actor.locale)
+    visit = await ctx.guests.redeem(ctx.actor, command.args, newcomer)
+    await ctx.send(*views.visit_card(t, visit))
     file_name, content = meeting_calendar(
         visit.meeting,
-        app.tz,
-        app.clock.now(),
+        ctx.app.tz,
+        ctx.app.clock.now(),
         summary=meeting_views.calendar_summary(t, visit.meeting),
     )
     await message.answer_document(
@@ -144,73 +90,39 @@ async def guest_link(
     )
 
 
-async def guest_card(
-    query: CallbackQuery,
-    callback_data: GuestCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    visit = await service(session, app).visit(actor, callback_data.guest)
-    await query.answer()
-    await edit_or_send(query, *views.visit_card(t, visit))
+async def guest_card(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
+    await ctx.show(*views.visit_card(ctx.t, await ctx.guests.visit(ctx.actor, callback_data.guest)))
 
 
-async def guest_materials(
-    query: CallbackQuery,
-    callback_data: GuestCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    visit = await service(session, app).visit(actor, callback_data.guest)
+async def guest_materials(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
+    visit = await ctx.guests.visit(ctx.actor, callback_data.guest)
     documents = [item for item in visit.agenda if item.document]
-    if not documents or query.message is None:
-        await query.answer(t.plain("guests.no_materials"), show_alert=True)
+    if not documents or ctx.message is None:
+        await ctx.toast("guests.no_materials", alert=True)
         return
-    await query.answer()
+    await ctx.answer()
     for number, item in enumerate(visit.agenda, 1):
         if item.document:
-            await query.message.answer_document(
+            await ctx.message.answer_document(
                 item.document["file_id"],
-                caption=t("guests.material_caption", number=number, title=item.title),
+                caption=ctx.t("guests.material_caption", number=number, title=item.title),
             )
 
 
-async def guest_check_in(
-    query: CallbackQuery,
-    callback_data: GuestCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
+async def guest_check_in(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
     """A guest at an open meeting, remote or without the QR code: present for the
     protocol's list, never counted for quorum."""
-    visit = await service(session, app).visit(actor, callback_data.guest)
-    await MeetingService(session, app.clock, app.tz).check_in(
-        actor,
-        visit.meeting.id,
-        "remote",
-        render=app.translator,
-        default_locale=app.settings.default_locale,
-        texts=meeting_views.TEXTS,
-    )
-    app.wake_sender()
-    await query.answer(t.plain("guests.checked_in", title=visit.meeting.title))
+    visit = await ctx.guests.visit(ctx.actor, callback_data.guest)
+    await ctx.attendance.check_in(ctx.actor, visit.meeting.id, "remote")
+    await ctx.toast("guests.checked_in", title=visit.meeting.title)
 
 
-async def guest_start(
-    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
-) -> bool:
+async def guest_start(ctx: Ctx) -> bool:
     """/start from someone outside the roster: their guest invitations, if they have any."""
-    visits = await service(session, app).visits(actor)
+    visits = await ctx.guests.visits(ctx.actor)
     if not visits:
         return False
-    text, keyboard = views.visits_card(t, actor.display_name, visits)
-    await message.answer(text, reply_markup=keyboard)
+    await ctx.send(*views.visits_card(ctx.t, ctx.actor.display_name, visits))
     return True
 
 

@@ -16,9 +16,10 @@ from bot.middlewares import telegram_name
 from bot.services.actor import Actor
 from bot.services.guests import GUEST_PREFIX
 from bot.services.invites import INVITE_PREFIX, InviteService, Newcomer
+from bot.update_context import Ctx
 from bot.views.menu import greeting, main_menu, role_name
+from handlers.attendance import CHECKIN_PREFIX, check_in_link
 from handlers.guests import guest_link, guest_start
-from handlers.meetings import CHECKIN_PREFIX, check_in_link
 
 
 async def start_with_invite(
@@ -54,10 +55,15 @@ async def start_with_invite(
 
 
 async def start(
-    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
+    message: Message,
+    actor: Actor,
+    t: Translator,
+    session: AsyncSession,
+    app: AppContext,
+    ctx: Ctx,
 ) -> None:
     if not actor.in_roster:
-        if not await guest_start(message, actor, t, session, app):
+        if not await guest_start(ctx):
             await message.answer(t("gate.welcome_outsider", name=actor.telegram_name))
         return
     text = greeting(t, actor.display_name, actor.standing, actor.unit_name)

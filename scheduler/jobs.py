@@ -6,7 +6,6 @@ import logging
 
 from bot.context import AppContext
 from bot.services.setup import prune_update_marks
-from bot.views import meetings as meeting_views
 from bot.wiring import Services
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository
@@ -47,16 +46,9 @@ async def live_votes(app: AppContext) -> None:
             meeting_ids = await AgendaRepository(session).voting_meetings()
         if not meeting_ids:
             return
-        service = Services(session, app).meetings
+        services = Services(session, app)
         async with write(session):
             for meeting_id in meeting_ids:
-                meeting = await service.load(app.group_id, meeting_id)
-                presence = await service.presence(app.group_id, meeting_id)
-                await service.refresh_live(
-                    meeting,
-                    presence,
-                    app.translator,
-                    app.settings.default_locale,
-                    meeting_views.TEXTS,
-                    app.clock.now(),
-                )
+                meeting = await services.meetings.load(app.group_id, meeting_id)
+                presence = await services.attendance.presence(app.group_id, meeting_id)
+                await services.attendance.refresh_live(meeting, presence, app.clock.now())

@@ -68,6 +68,11 @@ def agenda_refusal(roles: Set[Role], *, chair_absent: bool) -> HolderRefusal | N
     return HolderRefusal.NOT_HOLDER
 
 
+def holds_agenda(roles: Set[Role], *, chair_absent: bool) -> bool:
+    """Whether the person holds the agenda now: whom a proposal is offered to (cl. 13)."""
+    return agenda_refusal(roles, chair_absent=chair_absent) is None
+
+
 def absent_until(absences: Iterable[Absence], now: datetime) -> datetime | None:
     """When the chair's absence that covers ``now`` ends (the latest end if several overlap),
     or None when the chair is not absent."""

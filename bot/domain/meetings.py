@@ -147,6 +147,29 @@ def may_record_absence(roles: Roles) -> bool:
     return not _role_set(roles).isdisjoint({Role.CHAIR, Role.SECRETARIAT})
 
 
+class ScheduleRefusal(StrEnum):
+    """Why someone may not set a meeting now (the key's last part in the locales)."""
+
+    DEPUTY_WHILE_CHAIR_PRESENT = "deputy_while_chair_present"
+    ONLY_CHAIR = "only_chair"
+
+
+def schedule_refusal(roles: Roles, *, chair_absent: bool) -> ScheduleRefusal | None:
+    """None when `may_schedule`; else the deputy is told the chair is present, anyone else
+    that only the chair sets meetings (cl. 13)."""
+    if may_schedule(roles, chair_absent=chair_absent):
+        return None
+    if Role.DEPUTY_CHAIR in _role_set(roles):
+        return ScheduleRefusal.DEPUTY_WHILE_CHAIR_PRESENT
+    return ScheduleRefusal.ONLY_CHAIR
+
+
+def absence_recorded_as(roles: Roles) -> Role:
+    """In which capacity an absence is recorded (cl. 11): by the chair, else by the
+    secretariat on the chair's behalf, and then the presiding pair are told."""
+    return Role.CHAIR if Role.CHAIR in _role_set(roles) else Role.SECRETARIAT
+
+
 # ---------------------------------------------------------------------------------------------
 # Opening (cl. 12): a meeting is held at its time, not before
 

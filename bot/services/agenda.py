@@ -3,13 +3,10 @@ additional items put to the vote of the members present."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -25,6 +22,7 @@ from bot.domain.agenda import (
     agenda_refusal,
     closes_by_itself,
     decide_additional_item,
+    holds_agenda,
     may_close_vote,
     may_start_vote,
     may_vote,
@@ -33,13 +31,14 @@ from bot.domain.agenda import (
     vote_complete,
 )
 from bot.domain.meetings import Absence, quorum_needed
-from bot.domain.roles import Role
-from bot.i18n import Translator
+from bot.domain.roles import Capability, Role
 from bot.services.actor import Actor
+from bot.services.attendance import AttendanceService, Presence
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.guests import guest_contacts, to_guests
-from bot.services.meetings import MeetingService, Presence, Texts
-from bot.services.outbox import Envelope, enqueue, enqueue_edit
+from bot.services.guests import guest_contacts
+from bot.services.meetings import MeetingService
+from bot.services.notifier import Notice, Notifier
+from bot.services.outbox import Envelope, enqueue_edit
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
@@ -47,19 +46,6 @@ from storage.repositories.agenda import AgendaRepository, Approval, ItemView
 from storage.repositories.meetings import MeetingView
 
 REASON_MAX = 500
-
-
-@dataclass(frozen=True, slots=True)
-class AgendaTexts:
-    proposal_for_chair: Callable[[Translator, MeetingView, ItemView, str], str]
-    decision_keyboard: Callable[[Translator, ItemView, int], InlineKeyboardMarkup]
-    decision_for_proposer: Callable[[Translator, ItemView, Role], str]
-    approved: Callable[[Translator, MeetingView, list[ItemView], Approval | None], str]
-    vote_request: Callable[[Translator, ItemView], str]
-    vote_keyboard: Callable[[Translator, ItemView], InlineKeyboardMarkup]
-    # The ballot once the vote has closed: the result, without buttons.
-    vote_result: Callable[[Translator, ItemView], str]
-    meeting: Texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,18 +96,16 @@ class AgendaService:
         self,
         session: AsyncSession,
         clock: Clock,
-        tz: ZoneInfo,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
-        texts: AgendaTexts,
+        meetings: MeetingService,
+        attendance: AttendanceService,
+        notifier: Notifier,
     ) -> None:
         self.session = session
         self.clock = clock
-        self.render = render
-        self.default_locale = default_locale
-        self.texts = texts
-        self.meetings = MeetingService(session, clock, tz)
+        self.meetings = meetings
+        self.attendance = attendance
+        self.notifier = notifier
         self.repo = AgendaRepository(session)
 
     async def agenda(self, actor: Actor, meeting_id: int) -> AgendaState:
@@ -134,7 +118,7 @@ class AgendaService:
             items = await self.repo.items(meeting_id)
             presiding = None
             if meeting.status == "open":
-                presence = await self.meetings.presence(actor.group_id, meeting_id)
+                presence = await self.attendance.presence(actor.group_id, meeting_id)
                 presiding = presence.presiding.person.id if presence.presiding else None
             approval = await self.repo.approval(meeting_id) if approved is not None else None
             until = await self._absent_until(actor.group_id)
@@ -165,7 +149,7 @@ class AgendaService:
         if refusal is HolderRefusal.CHAIR_ABSENT:
             # Alerts are rendered from plain parameters: the date in the reader's language.
             assert until is not None
-            when = self.render(actor.locale).datetime(until)
+            when = self.notifier.translator(actor.locale).datetime(until)
             raise NotAllowed("agenda.chair_absent", until=when)
         if refusal is HolderRefusal.CHAIR_PRESENT:
             raise NotAllowed("agenda.deputy_while_chair_present")
@@ -333,25 +317,16 @@ class AgendaService:
     ) -> None:
         # Only whoever holds the agenda now gets the buttons: the chair, or the deputy while the
         # chair's absence holds (cl. 11, 13). A proposal offered to both could be decided twice.
-        holder = agenda_holder(chair_absent=await self._absent_until(meeting.group_id) is not None)
-        roster = self.meetings.roster
-        targets = [m for m in await roster.members(meeting.group_id) if m.has(holder)]
-        envelopes = []
-        for member in targets:
-            if member.person.telegram_id is None:
-                continue
-            t = self.render(member.person.locale(self.default_locale))
-            envelopes.append(
-                Envelope(
-                    key=f"proposal:{item.id}:{member.person.id}",
-                    kind="announcement",
-                    chat_id=member.person.telegram_id,
-                    person_id=member.person.id,
-                    text=self.texts.proposal_for_chair(t, meeting, item, proposer),
-                    keyboard=self.texts.decision_keyboard(t, item, version),
-                )
-            )
-        await enqueue(self.session, envelopes, now)
+        absent = await self._absent_until(meeting.group_id) is not None
+        holders = [
+            m
+            for m in await self.meetings.roster.members(meeting.group_id)
+            if holds_agenda(m.roles, chair_absent=absent)
+        ]
+        notice = Notice(
+            "agenda.proposal", meeting=meeting, item=item, proposer=proposer, version=version
+        )
+        await self.notifier.tell(holders, notice, key=f"proposal:{item.id}")
 
     async def decide(
         self, actor: Actor, item_id: int, include: bool, reason: str | None
@@ -397,20 +372,18 @@ class AgendaService:
         proposer = await self.meetings.roster.member_by_person(group_id, item.proposed_by)
         if proposer is None or proposer.person.telegram_id is None:
             return
-        t = self.render(proposer.person.locale(self.default_locale))
-        await enqueue(
-            self.session,
-            [
-                Envelope(
-                    key=f"proposal-decided:{item.id}",
-                    kind="announcement",
-                    chat_id=proposer.person.telegram_id,
-                    person_id=proposer.person.id,
-                    text=self.texts.decision_for_proposer(t, item, acting),
-                )
-            ],
-            now,
+        # One row per proposal, whoever decides it: keyed by the item alone.
+        notifier = self.notifier
+        notice = Notice("agenda.decision", item=item, acting=acting)
+        rendered = notifier.render(notice, proposer.person.locale(notifier.default_locale))
+        envelope = Envelope(
+            key=f"proposal-decided:{item.id}",
+            kind="announcement",
+            chat_id=proposer.person.telegram_id,
+            person_id=proposer.person.id,
+            text=rendered.text,
         )
+        await notifier.send([envelope])
 
     async def approve(self, actor: Actor, meeting_id: int) -> list[ItemView]:
         """The chair approves the agenda; it goes to every member, the meeting's guests and
@@ -435,45 +408,7 @@ class AgendaService:
             await self.repo.bump_version(
                 meeting_id, agenda_approved_at=now, agenda_approved_by=actor.person_id
             )
-            approval = await self.repo.approval(meeting_id)
-            envelopes = []
-            for member in await self.meetings.roster.members(actor.group_id):
-                if not (member.is_member or member.has(Role.SECRETARIAT)):
-                    continue
-                if member.person.telegram_id is None:
-                    continue
-                t = self.render(member.person.locale(self.default_locale))
-                envelopes.append(
-                    Envelope(
-                        key=f"agenda:{meeting_id}:approved:{member.person.id}",
-                        kind="announcement",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.approved(t, meeting, items, approval),
-                    )
-                )
-            # Guests see the agenda they are invited to speak or listen to (cl. 16 а).
-            envelopes += to_guests(
-                await guest_contacts(self.session, meeting_id),
-                key=f"agenda:{meeting_id}:approved",
-                kind="announcement",
-                render=self.render,
-                default_locale=self.default_locale,
-                text=lambda t: self.texts.approved(t, meeting, items, approval),
-            )
-            chat = await self.meetings.roster.linked_chat(actor.group_id)
-            if chat is not None:
-                envelopes.append(
-                    Envelope(
-                        key=f"agenda:{meeting_id}:approved:chat",
-                        kind="announcement",
-                        chat_id=chat[0],
-                        text=self.texts.approved(
-                            self.render(self.default_locale), meeting, items, approval
-                        ),
-                    )
-                )
-            await enqueue(self.session, envelopes, now)
+            await self._announce_approval(meeting, items)
             await Auditor(self.session, actor, now)(
                 "agenda_approved",
                 "meeting",
@@ -482,6 +417,29 @@ class AgendaService:
                 acting=acting.value,
             )
         return items
+
+    async def _announce_approval(self, meeting: MeetingView, items: list[ItemView]) -> None:
+        """To every member and the secretariat, the meeting's guests (the agenda they are
+        invited to speak or listen to, cl. 16 а) and the group's chat."""
+        roster, notifier = self.meetings.roster, self.notifier
+        approved = Notice(
+            "agenda.approved",
+            meeting=meeting,
+            items=items,
+            approval=await self.repo.approval(meeting.id),
+        )
+        key = f"agenda:{meeting.id}:approved"
+        attendees = [
+            m for m in await roster.members(meeting.group_id) if m.can(Capability.ATTEND_MEETINGS)
+        ]
+        envelopes = notifier.to_people(attendees, approved, key=key)
+        envelopes += notifier.to_people(
+            await guest_contacts(self.session, meeting.id), approved, key=key
+        )
+        chat = await roster.linked_chat(meeting.group_id)
+        if chat is not None:
+            envelopes.append(notifier.to_chat(chat[0], approved, key=f"{key}:chat"))
+        await notifier.send(envelopes)
 
     # Additional items at the meeting
     async def _total(self, meeting: MeetingView, presence: Presence) -> int:
@@ -501,7 +459,7 @@ class AgendaService:
             stranded = item.source == "proposal" and approved is not None
             if not (item.source == "additional" or stranded) or item.status != "proposed":
                 raise InvalidInput("agenda.not_votable")
-            presence = await self.meetings.presence(actor.group_id, meeting.id)
+            presence = await self.attendance.presence(actor.group_id, meeting.id)
             total = await self._total(meeting, presence)
             if presence.presiding is None or not may_start_vote(
                 has_presiding=True,
@@ -515,38 +473,15 @@ class AgendaService:
                 item_id, status="voting", vote_opened_at=now, source="additional"
             )
             item = (await self.repo.item(item_id)) or item
-            envelopes = []
-            for member in presence.present:
-                if member.person.telegram_id is None:
-                    continue
-                t = self.render(member.person.locale(self.default_locale))
-                envelopes.append(
-                    Envelope(
-                        key=f"vote:{item_id}:{member.person.id}",
-                        kind="announcement",
-                        chat_id=member.person.telegram_id,
-                        person_id=member.person.id,
-                        text=self.texts.vote_request(t, item),
-                        keyboard=self.texts.vote_keyboard(t, item),
-                    )
-                )
+            # To each member present, and to the group's chat, with the ballot's buttons.
+            ballot = Notice("agenda.vote", item=item)
+            envelopes = self.notifier.to_people(presence.present, ballot, key=f"vote:{item_id}")
             chat = await self.meetings.roster.linked_chat(actor.group_id)
             if chat is not None:
-                t = self.render(self.default_locale)
-                envelopes.append(
-                    Envelope(
-                        key=f"vote:{item_id}:chat",
-                        kind="announcement",
-                        chat_id=chat[0],
-                        text=self.texts.vote_request(t, item),
-                        keyboard=self.texts.vote_keyboard(t, item),
-                    )
-                )
-            await enqueue(self.session, envelopes, now)
-            presence = await self.meetings.presence(actor.group_id, meeting.id)
-            await self.meetings.refresh_live(
-                meeting, presence, self.render, self.default_locale, self.texts.meeting, now
-            )
+                envelopes.append(self.notifier.to_chat(chat[0], ballot, key=f"vote:{item_id}:chat"))
+            await self.notifier.send(envelopes)
+            presence = await self.attendance.presence(actor.group_id, meeting.id)
+            await self.attendance.refresh_live(meeting, presence, now)
             await Auditor(self.session, actor, now)(
                 "vote_started",
                 "agenda_item",
@@ -595,7 +530,7 @@ class AgendaService:
             item, meeting = await self._item(actor, item_id)
             if item.status != "voting":
                 raise InvalidInput("agenda.vote_closed")
-            presence = await self.meetings.presence(actor.group_id, meeting.id)
+            presence = await self.attendance.presence(actor.group_id, meeting.id)
             if presence.presiding is None or presence.presiding.person.id != actor.person_id:
                 raise NotAllowed("agenda.only_presiding")
             total = await self._total(meeting, presence)
@@ -614,7 +549,7 @@ class AgendaService:
     ) -> VoteOutcome:
         """Closes a vote everyone present has answered, inside the caller's transaction —
         unless quorum is missing: then it stays open and nothing is decided (cl. 14)."""
-        presence = await self.meetings.presence(actor.group_id, meeting.id)
+        presence = await self.attendance.presence(actor.group_id, meeting.id)
         total = await self._total(meeting, presence)
         quorum = may_close_vote(present_members=presence.present_members, total_members=total)
         count = await self._tally(item, presence)
@@ -667,10 +602,8 @@ class AgendaService:
         )
         closed = (await self.repo.item(item.id)) or item
         await self._show_result_on_ballots(closed, meeting.group_id, now)
-        presence = await self.meetings.presence(actor.group_id, meeting.id)
-        await self.meetings.refresh_live(
-            meeting, presence, self.render, self.default_locale, self.texts.meeting, now
-        )
+        presence = await self.attendance.presence(actor.group_id, meeting.id)
+        await self.attendance.refresh_live(meeting, presence, now)
         return VoteOutcome(closed, count, True, basis)
 
     async def _show_result_on_ballots(self, item: ItemView, group_id: int, now: Any) -> None:
@@ -681,8 +614,8 @@ class AgendaService:
         }
         for ballot in await self.repo.ballots(item.id):
             member = people.get(ballot.person_id) if ballot.person_id is not None else None
-            locale = member.person.locale(self.default_locale) if member else self.default_locale
-            text = self.texts.vote_result(self.render(locale), item)
+            locale = member.person.locale(self.notifier.default_locale) if member else None
+            text = self.notifier.text(Notice("agenda.vote_result", item=item), locale)
             if ballot.message_id is not None:
                 await enqueue_edit(
                     self.session,

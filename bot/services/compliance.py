@@ -17,7 +17,7 @@ from bot.domain.meetings import (
     month_verdict,
     warning_times,
 )
-from bot.domain.roles import Capability, can
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.errors import NotAllowed
 from storage.db import read, write
@@ -69,8 +69,7 @@ class ComplianceService:
             await DueRepository(self.session).add(tasks)
 
     async def last_year(self, actor: Actor) -> list[MonthRow]:
-        standing = actor.standing
-        if not (can(standing, Capability.RUN_MEETING) or can(standing, Capability.BROADCAST)):
+        if not (actor.can(Capability.RUN_MEETING) or actor.can(Capability.BROADCAST)):
             raise NotAllowed("errors.not_allowed")
         now = self.clock.now()
         current = month_of(now, self.tz)

@@ -6,10 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -25,10 +22,10 @@ from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.invites import CODE_RE, Newcomer
-from bot.services.outbox import Envelope, enqueue
+from bot.services.notifier import Notice, Notifier
+from bot.services.outbox import Envelope
 from bot.services.roster import Auditor
 from storage.db import read, write
-from storage.dto import PersonView
 from storage.repositories.agenda import AgendaRepository, ItemView
 from storage.repositories.guests import GuestContact, GuestRepository, GuestView
 from storage.repositories.meetings import MeetingRepository, MeetingView
@@ -58,47 +55,9 @@ class GuestVisit:
     agenda: list[ItemView]
 
 
-@dataclass(frozen=True, slots=True)
-class GuestNotices:
-    """Messages the service sends on its own; bot.views.guests renders them."""
-
-    accepted: Callable[[Translator, GuestView, MeetingView], str]
-    revoked: Callable[[Translator, MeetingView], str]
-
-
 async def guest_contacts(session: AsyncSession, meeting_id: int) -> list[GuestContact]:
     """The meeting's guests who accepted and were not revoked: who else hears of it."""
     return (await GuestRepository(session).contacts([meeting_id])).get(meeting_id, [])
-
-
-def to_person(
-    person: PersonView,
-    *,
-    key: str,
-    kind: str,
-    render: Callable[[str], Translator],
-    default_locale: str,
-    text: Callable[[Translator], str],
-    document: dict[str, Any] | None = None,
-    keyboard: Callable[[Translator], InlineKeyboardMarkup] | None = None,
-) -> list[Envelope]:
-    """One message in the person's language, keyed per person; none if they cannot be
-    reached. A guest's key has the same shape as a member's, so news that reaches someone
-    both ways (a guest who has since joined the roster) is sent once."""
-    if person.telegram_id is None:
-        return []
-    t = render(person.locale(default_locale))
-    return [
-        Envelope(
-            key=f"{key}:{person.id}",
-            kind=kind,
-            chat_id=person.telegram_id,
-            person_id=person.id,
-            text=text(t),
-            document=document,
-            keyboard=keyboard(t) if keyboard else None,
-        )
-    ]
 
 
 def to_guests(
@@ -109,20 +68,19 @@ def to_guests(
     render: Callable[[str], Translator],
     default_locale: str,
     text: Callable[[Translator], str],
-    document: dict[str, Any] | None = None,
 ) -> list[Envelope]:
+    """Kept for bot.services.due alone, until its reminders go through the Notifier
+    (`notifier.to_people(guests, notice, key=...)`, which keys rows the same way)."""
     return [
-        envelope
-        for guest in guests
-        for envelope in to_person(
-            guest.person,
-            key=key,
+        Envelope(
+            key=f"{key}:{guest.person.id}",
             kind=kind,
-            render=render,
-            default_locale=default_locale,
-            text=text,
-            document=document,
+            chat_id=guest.person.telegram_id,
+            person_id=guest.person.id,
+            text=text(render(guest.person.locale(default_locale))),
         )
+        for guest in guests
+        if guest.person.telegram_id is not None
     ]
 
 
@@ -132,15 +90,11 @@ class GuestService:
         session: AsyncSession,
         clock: Clock,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
-        notices: GuestNotices,
+        notifier: Notifier,
     ) -> None:
         self.session = session
         self.clock = clock
-        self.render = render
-        self.default_locale = default_locale
-        self.notices = notices
+        self.notifier = notifier
         self.guests = GuestRepository(session)
         self.meetings = MeetingRepository(session)
         self.roster = RosterRepository(session)
@@ -210,11 +164,10 @@ class GuestService:
             if not await self.guests.revoke(guest_id, now):
                 raise InvalidInput("guests.revoked_before")
             if accepted is not None and accepts_guests(meeting.status):
-                await self._tell(
-                    accepted.person,
-                    f"guest:{guest_id}:revoked",
-                    lambda t: self.notices.revoked(t, meeting),
-                    now,
+                await self.notifier.tell(
+                    [accepted.person],
+                    Notice("guests.revoked", meeting=meeting),
+                    key=f"guest:{guest_id}:revoked",
                 )
             await Auditor(self.session, actor, now)(
                 "guest_revoked", "meeting_guest", guest_id, meeting_id=meeting.id
@@ -266,7 +219,7 @@ class GuestService:
                 raise InvalidInput("guests.link_used")
             accepted = await self.guests.by_id(guest.id)
             assert accepted is not None
-            await self._tell_inviter(accepted, meeting, now)
+            await self._tell_inviter(accepted, meeting)
             await Auditor(self.session, actor, now)(
                 "guest_accepted",
                 "meeting_guest",
@@ -276,28 +229,14 @@ class GuestService:
             )
             return GuestVisit(accepted, meeting, await self._agenda(meeting.id))
 
-    async def _tell_inviter(self, guest: GuestView, meeting: MeetingView, now: datetime) -> None:
+    async def _tell_inviter(self, guest: GuestView, meeting: MeetingView) -> None:
         inviter = await self.roster.person_by_telegram(guest.created_by)
         if inviter is not None:
-            await self._tell(
-                inviter,
-                f"guest:{guest.id}:accepted",
-                lambda t: self.notices.accepted(t, guest, meeting),
-                now,
+            await self.notifier.tell(
+                [inviter],
+                Notice("guests.accepted", guest=guest, meeting=meeting),
+                key=f"guest:{guest.id}:accepted",
             )
-
-    async def _tell(
-        self, person: PersonView, key: str, text: Callable[[Translator], str], now: datetime
-    ) -> None:
-        envelopes = to_person(
-            person,
-            key=key,
-            kind="announcement",
-            render=self.render,
-            default_locale=self.default_locale,
-            text=text,
-        )
-        await enqueue(self.session, envelopes, now)
 
     async def _agenda(self, meeting_id: int) -> list[ItemView]:
         """The approved agenda only: a draft is the chair's business, not a guest's."""

@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain.agenda import Choice, may_vote, vote_complete
-from bot.i18n import Translator
 from bot.services.actor import Actor
-from bot.services.agenda import AgendaService, AgendaTexts, VoteOutcome
+from bot.services.agenda import AgendaService, VoteOutcome
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from bot.services.roster import Auditor
 from storage.db import Database, write
@@ -47,18 +47,13 @@ class VoteBatcher:
         self,
         db: Database,
         clock: Clock,
-        tz_name: str,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
-        texts: AgendaTexts,
+        agenda: Callable[[AsyncSession], AgendaService],
     ) -> None:
         self.db = db
         self.clock = clock
-        self.tz = ZoneInfo(tz_name)
-        self.render = render
-        self.default_locale = default_locale
-        self.texts = texts
+        # The agenda service on the batch's own session, built by the composition root.
+        self.agenda = agenda
         self._pending: list[_Ballot] = []
         self._worker: asyncio.Task[None] | None = None
 
@@ -127,14 +122,7 @@ class VoteBatcher:
                         )
                 # Counts per item once for the whole batch; a complete vote closes if there is
                 # quorum (cl. 14), else it stays open.
-                service = AgendaService(
-                    session,
-                    self.clock,
-                    self.tz,
-                    render=self.render,
-                    default_locale=self.default_locale,
-                    texts=self.texts,
-                )
+                service = self.agenda(session)
                 outcomes: dict[int, VoteOutcome] = {}
                 for item_id, item in items.items():
                     if item is None or item.status != "voting":

@@ -9,7 +9,8 @@ from bot.domain.agenda import Choice
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
-from bot.services.agenda import AgendaState, AgendaTexts
+from bot.services.agenda import AgendaState
+from bot.services.notifier import Rendered, Renderer
 from bot.views import meetings as meeting_views
 from storage.repositories.agenda import Approval, ItemView
 from storage.repositories.meetings import MeetingView
@@ -260,13 +261,13 @@ def vote_keyboard(t: Translator, item: ItemView) -> InlineKeyboardMarkup:
     )
 
 
-TEXTS = AgendaTexts(
-    proposal_for_chair=proposal_for_chair,
-    decision_keyboard=decision_keyboard,
-    decision_for_proposer=decision_for_proposer,
-    approved=approved,
-    vote_request=vote_request,
-    vote_keyboard=vote_keyboard,
-    vote_result=vote_result,
-    meeting=meeting_views.TEXTS,
-)
+# Notices the agenda service sends (see bot.views.notices).
+RENDERERS: dict[str, Renderer] = {
+    "agenda.proposal": lambda t, meeting, item, proposer, version: Rendered(
+        proposal_for_chair(t, meeting, item, proposer), decision_keyboard(t, item, version)
+    ),
+    "agenda.decision": decision_for_proposer,
+    "agenda.approved": approved,
+    "agenda.vote": lambda t, item: Rendered(vote_request(t, item), vote_keyboard(t, item)),
+    "agenda.vote_result": vote_result,
+}

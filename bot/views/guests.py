@@ -8,7 +8,8 @@ from bot.callbacks import GuestCb, MeetingCb
 from bot.domain.guests import accepts_guests
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
-from bot.services.guests import GuestList, GuestNotices, GuestVisit
+from bot.services.guests import GuestList, GuestVisit
+from bot.services.notifier import Renderer
 from bot.views.agenda import item_line
 from bot.views.meetings import facts, status_label
 from storage.repositories.guests import GuestView
@@ -137,4 +138,5 @@ def revoked(t: Translator, meeting: MeetingView) -> str:
     return t("guests.revoked_notice", title=meeting.title, when=t.datetime(meeting.starts_at))
 
 
-NOTICES = GuestNotices(accepted=accepted, revoked=revoked)
+# Notices the guest service sends (see bot.views.notices).
+RENDERERS: dict[str, Renderer] = {"guests.accepted": accepted, "guests.revoked": revoked}

@@ -9,11 +9,12 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.callbacks import GuestCb, MeetingCb
 from bot.domain.guests import accepts_guests
 from bot.domain.meetings import MeetingFormat, Rsvp, quorum_needed
-from bot.domain.roles import MEMBER_ROLES, Capability, Role, Standing, can
 from bot.i18n import Translator
 from bot.keyboards import button, markup
+from bot.services.attendance import Presence
 from bot.services.compliance import MonthRow
-from bot.services.meetings import Overview, Presence, Texts
+from bot.services.meetings import CardState, Overview
+from bot.services.notifier import Rendered, Renderer
 from bot.views.menu import role_name
 from storage.repositories.meetings import MeetingView
 
@@ -142,18 +143,6 @@ def live_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
     )
 
 
-TEXTS = Texts(
-    invitation=invitation,
-    rsvp_keyboard=rsvp_keyboard,
-    live=live,
-    live_keyboard=live_keyboard,
-    guest_invitation=guest_invitation,
-    guest_check_in=guest_check_in,
-    calendar_summary=calendar_summary,
-    absence_notice=absence_notice,
-)
-
-
 def status_label(t: Translator, m: MeetingView) -> str:
     return t(f"meetings.status_{m.status}")
 
@@ -187,26 +176,22 @@ def listing(
     return "\n".join(lines), markup(rows)
 
 
-def card(
-    t: Translator,
-    m: MeetingView,
-    standing: Standing,
-    *,
-    my_answer: str | None,
-    may_schedule: bool,
-    has_recording: bool,
-) -> tuple[str, InlineKeyboardMarkup]:
+def card(t: Translator, state: CardState) -> tuple[str, InlineKeyboardMarkup]:
+    """The meeting card as one viewer sees it: the buttons are what the state says they may
+    do."""
+    m = state.meeting
     lines = [*facts(t, m), t("meetings.fact_status", status=status_label(t, m))]
-    if my_answer:
-        lines.append(t("meetings.your_answer", answer=t(RSVP_KEYS[Rsvp(my_answer)])))
+    if state.my_answer:
+        lines.append(t("meetings.your_answer", answer=t(RSVP_KEYS[Rsvp(state.my_answer)])))
     if m.status in ("open", "closed"):
-        lines.append(t("meetings.recording_yes") if has_recording else t("meetings.recording_no"))
+        recorded = state.has_recording
+        lines.append(t("meetings.recording_yes") if recorded else t("meetings.recording_no"))
     rows = []
-    if m.status == "scheduled" and standing.has(*MEMBER_ROLES, Role.SECRETARIAT):
+    if m.status == "scheduled" and state.may_answer:
         rows += rsvp_keyboard(t, m.id).inline_keyboard
-    if m.status == "open" and standing.is_member:
+    if m.status == "open" and state.may_check_in:
         rows.append([button(t("meetings.check_in"), MeetingCb(action="checkin", meeting=m.id))])
-    if can(standing, Capability.RUN_MEETING):
+    if state.may_run:
         rows.append([button(t("meetings.answers"), MeetingCb(action="answers", meeting=m.id))])
         if m.status == "scheduled":
             rows.append(
@@ -225,9 +210,9 @@ def card(
                     button(t("meetings.close_meeting"), MeetingCb(action="close", meeting=m.id)),
                 ]
             )
-    if can(standing, Capability.INVITE_GUESTS) and accepts_guests(m.status):
+    if state.may_invite_guests and accepts_guests(m.status):
         rows.append([button(t("guests.button"), GuestCb(action="list", meeting=m.id))])
-    if may_schedule and m.status == "scheduled":
+    if state.may_schedule and m.status == "scheduled":
         rows.append(
             [
                 button(t("meetings.reschedule"), MeetingCb(action="move", meeting=m.id)),
@@ -303,3 +288,33 @@ def compliance(t: Translator, months: list[MonthRow]) -> str:
             )
         )
     return "\n".join(lines)
+
+
+# Notices the meeting services send (see bot.views.notices).
+def _invitation(t: Translator, meeting: MeetingView, kind: str) -> Rendered:
+    """To members and the secretariat: the news, with the answer buttons unless cancelled."""
+    keyboard = rsvp_keyboard(t, meeting.id) if kind != "cancelled" else None
+    return Rendered(invitation(t, meeting, kind), keyboard)
+
+
+def _live(t: Translator, meeting: MeetingView, presence: Presence) -> Rendered:
+    """The live message: check-in and check-out while the meeting is open."""
+    keyboard = live_keyboard(t, meeting.id) if meeting.status == "open" else None
+    return Rendered(live(t, meeting, presence), keyboard)
+
+
+RENDERERS: dict[str, Renderer] = {
+    "meetings.invitation": _invitation,
+    "meetings.guest_invitation": lambda t, meeting, kind: guest_invitation(t, meeting, kind),
+    # The group's chat: the news alone, nobody answers there.
+    "meetings.chat_news": lambda t, meeting, kind: invitation(t, meeting, kind),
+    "meetings.calendar_summary": lambda t, meeting: calendar_summary(t, meeting),
+    "meetings.opened": lambda t, meeting: Rendered(
+        invitation(t, meeting, "opened"), live_keyboard(t, meeting.id)
+    ),
+    "meetings.guest_opened": lambda t, meeting, guest_id: Rendered(
+        guest_invitation(t, meeting, "opened"), guest_check_in(t, guest_id)
+    ),
+    "meetings.live": _live,
+    "meetings.absence": absence_notice,
+}

@@ -8,9 +8,12 @@ test checks that every name a service uses has a renderer here.
 from __future__ import annotations
 
 from bot.services.notifier import Renderer
-from bot.views import broadcasts, protocols, reminders, reporting, tasks
+from bot.views import agenda, broadcasts, guests, meetings, protocols, reminders, reporting, tasks
 
 RENDERERS: dict[str, Renderer] = {
+    **meetings.RENDERERS,
+    **agenda.RENDERERS,
+    **guests.RENDERERS,
     **broadcasts.RENDERERS,
     **protocols.RENDERERS,
     **reminders.RENDERERS,

@@ -1,0 +1,220 @@
+"""Setting a meeting (cl. 12-13): creating it, a new venue or time, cancelling it; everyone
+concerned is told with a calendar file, and the reminders are planned."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.domain.meetings import (
+    DEFAULT_REMINDER_OFFSETS,
+    MeetingFormat,
+    reminder_times,
+    validate_venue,
+)
+from bot.domain.roles import Capability, clean_name
+from bot.services.actor import Actor
+from bot.services.errors import InvalidInput
+from bot.services.guests import guest_contacts
+from bot.services.meetings import MeetingService, meeting_calendar
+from bot.services.notifier import Delivery, Notice, Notifier
+from bot.services.offers import attach_pending
+from bot.services.roster import Auditor
+from storage.db import write
+from storage.repositories.due import DueRepository
+from storage.repositories.files import FileRepository
+from storage.repositories.meetings import MeetingView
+
+TITLE_MAX = 200
+PLACE_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDraft:
+    title: str
+    format: MeetingFormat
+    place: str | None
+    link: str | None
+    starts_at: datetime
+    # «Внеочередное заседание» (cl. 12): called by the chair besides the regular ones.
+    extraordinary: bool = False
+
+
+def _check_venue(fmt: MeetingFormat, place: str | None, link: str | None) -> None:
+    error = validate_venue(fmt, place, link)
+    if error is not None:
+        raise InvalidInput(f"meetings.{error.value}")
+    if place and len(place) > PLACE_MAX:
+        raise InvalidInput("meetings.place_too_long", max=PLACE_MAX)
+
+
+class SchedulingService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        *,
+        meetings: MeetingService,
+        notifier: Notifier,
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.meetings = meetings
+        self.notifier = notifier
+        self.repo = meetings.repo
+
+    def check_draft(self, draft: MeetingDraft) -> MeetingDraft:
+        title = clean_name(draft.title) if len(draft.title) <= TITLE_MAX else None
+        if title is None:
+            raise InvalidInput("meetings.title_invalid", max=TITLE_MAX)
+        _check_venue(draft.format, draft.place, draft.link)
+        if draft.starts_at <= self.clock.now():
+            raise InvalidInput("dates.past")
+        return MeetingDraft(
+            title, draft.format, draft.place, draft.link, draft.starts_at, draft.extraordinary
+        )
+
+    async def create(self, actor: Actor, draft: MeetingDraft) -> MeetingView:
+        draft = self.check_draft(draft)
+        now = self.clock.now()
+        async with write(self.session):
+            await self.meetings.require_scheduler(actor)
+            meeting = await self.repo.add(
+                group_id=actor.group_id,
+                title=draft.title,
+                format=draft.format.value,
+                place=draft.place,
+                link=draft.link,
+                starts_at=draft.starts_at,
+                status="scheduled",
+                sequence=0,
+                checkin_token=secrets.token_urlsafe(12),
+                created_by=actor.telegram_id,
+                created_at=now,
+                extraordinary=draft.extraordinary,
+            )
+            await self._notify_all(meeting, "new", now)
+            await self._plan_reminders(meeting, now)
+            # Overdue tasks and quarterly reviews offered while no draft agenda existed.
+            await attach_pending(self.session, actor.group_id, meeting.id, now)
+            await Auditor(self.session, actor, now)(
+                "meeting_scheduled",
+                "meeting",
+                meeting.id,
+                starts_at=draft.starts_at.isoformat(),
+                extraordinary=draft.extraordinary,
+            )
+        return meeting
+
+    async def _scheduled(self, actor: Actor, meeting_id: int) -> MeetingView:
+        """Inside the write: the actor may set meetings, and this one is still ahead."""
+        await self.meetings.require_scheduler(actor)
+        meeting = await self.meetings.load(actor.group_id, meeting_id)
+        if meeting.status != "scheduled":
+            raise InvalidInput("meetings.not_scheduled")
+        return meeting
+
+    async def change_venue(self, actor: Actor, meeting_id: int, text: str) -> MeetingView:
+        """A new place (in person) or link (remote); everyone is told, with a new .ics."""
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._scheduled(actor, meeting_id)
+            fmt = MeetingFormat(meeting.format)
+            place = text.strip() if fmt is MeetingFormat.IN_PERSON else None
+            link = text.strip() if fmt is MeetingFormat.REMOTE else None
+            _check_venue(fmt, place, link)
+            await self.repo.update(
+                meeting_id, place=place, link=link, sequence=meeting.sequence + 1
+            )
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            await self._notify_all(meeting, "changed", now)
+            await Auditor(self.session, actor, now)(
+                "meeting_changed", "meeting", meeting_id, place=place, link=link
+            )
+        return meeting
+
+    async def reschedule(self, actor: Actor, meeting_id: int, starts_at: datetime) -> MeetingView:
+        now = self.clock.now()
+        if starts_at <= now:
+            raise InvalidInput("dates.past")
+        async with write(self.session):
+            meeting = await self._scheduled(actor, meeting_id)
+            await self.repo.update(meeting_id, starts_at=starts_at, sequence=meeting.sequence + 1)
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
+            await self._notify_all(meeting, "changed", now)
+            await self._plan_reminders(meeting, now)
+            await Auditor(self.session, actor, now)(
+                "meeting_rescheduled", "meeting", meeting_id, starts_at=starts_at.isoformat()
+            )
+        return meeting
+
+    async def cancel(self, actor: Actor, meeting_id: int) -> MeetingView:
+        now = self.clock.now()
+        async with write(self.session):
+            meeting = await self._scheduled(actor, meeting_id)
+            await self.repo.update(
+                meeting_id, status="cancelled", cancelled_at=now, sequence=meeting.sequence + 1
+            )
+            meeting = await self.meetings.load(actor.group_id, meeting_id)
+            await DueRepository(self.session).cancel_for_meeting(meeting_id, now)
+            await self._notify_all(meeting, "cancelled", now)
+            await Auditor(self.session, actor, now)("meeting_cancelled", "meeting", meeting_id)
+        return meeting
+
+    async def _notify_all(self, meeting: MeetingView, kind: str, now: datetime) -> None:
+        """Every member, the secretariat and the meeting's guests, with the .ics; the linked
+        chat is told too."""
+        file_name, content = meeting_calendar(
+            meeting,
+            self.meetings.tz,
+            now,
+            cancelled=kind == "cancelled",
+            # One file for everyone, so in the group's language.
+            summary=self.notifier.text(Notice("meetings.calendar_summary", meeting=meeting)),
+        )
+        stored = await FileRepository(self.session).add(
+            file_name=file_name, mime_type="text/calendar", content=content, now=now
+        )
+        with_file = Delivery(document={"stored_file_id": stored, "file_name": file_name})
+        key = f"meeting:{meeting.id}:{meeting.sequence}:{kind}"
+        news = {"meeting": meeting, "kind": kind}
+        roster = self.meetings.roster
+        attendees = [
+            m for m in await roster.members(meeting.group_id) if m.can(Capability.ATTEND_MEETINGS)
+        ]
+        notifier = self.notifier
+        envelopes = notifier.to_people(
+            attendees, Notice("meetings.invitation", **news), key=key, delivery=with_file
+        )
+        envelopes += notifier.to_people(
+            await guest_contacts(self.session, meeting.id),
+            Notice("meetings.guest_invitation", **news),
+            key=key,
+            delivery=with_file,
+        )
+        chat = await roster.linked_chat(meeting.group_id)
+        if chat is not None:
+            envelopes.append(
+                notifier.to_chat(chat[0], Notice("meetings.chat_news", **news), key=f"{key}:chat")
+            )
+        await notifier.send(envelopes)
+
+    async def _plan_reminders(self, meeting: MeetingView, now: datetime) -> None:
+        tasks = [
+            {
+                "key": f"reminder:{meeting.id}:{meeting.sequence}:{int(offset.total_seconds())}",
+                "kind": "reminder",
+                "group_id": meeting.group_id,
+                "meeting_id": meeting.id,
+                "due_at": due_at,
+                "payload": {"offset_s": int(offset.total_seconds())},
+                "status": "pending",
+            }
+            for offset, due_at in reminder_times(meeting.starts_at, DEFAULT_REMINDER_OFFSETS, now)
+        ]
+        await DueRepository(self.session).add(tasks)

@@ -1,0 +1,81 @@
+"""/meetings, the meeting card, and the answers before a meeting (cl. 12)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import MeetingCb, MenuCb
+from bot.dialogs import RsvpReasonDialog
+from bot.domain.meetings import Rsvp
+from bot.filters import private_chat
+from bot.keyboards import button, markup
+from bot.services.errors import InvalidInput
+from bot.update_context import Ctx
+from bot.views import meetings as views
+from handlers.asking import ask_ctx_again
+from handlers.meeting_input import dialog_text
+
+
+async def show_card(ctx: Ctx, meeting_id: int) -> None:
+    """The card as this viewer may use it, from one read."""
+    await ctx.show(*views.card(ctx.t, await ctx.meetings.card_state(ctx.actor, meeting_id)))
+
+
+async def meetings_command(message: Message, ctx: Ctx) -> None:
+    await ctx.show(*views.listing(ctx.t, await ctx.meetings.listing_stats(ctx.actor)))
+
+
+async def meetings_list(query: CallbackQuery, ctx: Ctx) -> None:
+    await ctx.show(*views.listing(ctx.t, await ctx.meetings.listing_stats(ctx.actor)))
+
+
+async def meeting_card(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    await show_card(ctx, callback_data.meeting)
+
+
+async def meeting_rsvp(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    if callback_data.arg not in {r.value for r in Rsvp}:
+        await ctx.toast("errors.stale", alert=True)
+        return
+    answer = Rsvp(callback_data.arg)
+    await ctx.meetings.rsvp(ctx.actor, callback_data.meeting, answer)
+    await ctx.toast("meetings.rsvp_saved", answer=ctx.t.plain(views.RSVP_KEYS[answer]))
+    if answer is Rsvp.ABSENT and ctx.message is not None:
+        # The reason is optional: any other action simply leaves it out.
+        await ctx.state.set_state(RsvpReasonDialog.reason)
+        await ctx.state.set_data({"meeting": callback_data.meeting})
+        await ctx.say("meetings.ask_absent_reason")
+
+
+async def rsvp_reason(message: Message, ctx: Ctx) -> None:
+    """The optional reason of «Не смогу», asked right after the answer."""
+    meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
+    try:
+        await ctx.meetings.rsvp(ctx.actor, meeting_id, Rsvp.ABSENT, message.text or None)
+    except InvalidInput as bad:
+        await ask_ctx_again(ctx, bad.key, "meetings.ask_absent_reason", **bad.params)
+        return
+    await ctx.state.clear()
+    await ctx.say("meetings.reason_saved")
+
+
+async def meeting_answers(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    overview = await ctx.meetings.overview(ctx.actor, callback_data.meeting)
+    back = MeetingCb(action="card", meeting=callback_data.meeting)
+    await ctx.show(views.overview(ctx.t, overview), markup([[button(ctx.t("common.back"), back)]]))
+
+
+def router() -> Router:
+    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
+    r = Router(name="meeting_card")
+    r.message.filter(private_chat())
+    r.message.register(meetings_command, Command("meetings"))
+    r.message.register(rsvp_reason, StateFilter(RsvpReasonDialog.reason), dialog_text())
+    r.callback_query.register(meetings_list, MenuCb.filter(F.section == "meetings"))
+    r.callback_query.register(meetings_list, MeetingCb.filter(F.action == "list"))
+    r.callback_query.register(meeting_card, MeetingCb.filter(F.action == "card"))
+    r.callback_query.register(meeting_rsvp, MeetingCb.filter(F.action == "rsvp"))
+    r.callback_query.register(meeting_answers, MeetingCb.filter(F.action == "answers"))
+    return r

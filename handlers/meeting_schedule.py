@@ -1,0 +1,291 @@
+"""Setting a meeting (cl. 12-13): the /newmeeting dialog, a new venue or time, cancelling."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks import MeetingCb, NewMeetingCb
+from bot.dialogs import MeetingDialog, RescheduleDialog, VenueDialog
+from bot.domain.meetings import MeetingFormat
+from bot.filters import private_chat
+from bot.i18n import Translator
+from bot.keyboards import button, markup
+from bot.services.errors import InvalidInput
+from bot.services.scheduling import MeetingDraft
+from bot.update_context import Ctx
+from bot.views import meetings as views
+from handlers.asking import ask_ctx_again, future_moment_ctx
+from handlers.meeting_card import show_card
+from handlers.meeting_input import dialog_text
+from storage.repositories.meetings import MeetingView
+
+TIMES = ["09:00", "10:00", "11:00", "12:00", "14:00", "15:00", "16:00", "17:00"]
+
+
+# /newmeeting
+async def new_meeting(message: Message, ctx: Ctx) -> None:
+    # Refused before the dialog starts, with the rule that applies (cl. 13).
+    await ctx.meetings.check_may_schedule(ctx.actor)
+    await ctx.state.clear()
+    await ctx.state.set_state(MeetingDialog.title)
+    await ctx.say("meetings.ask_title")
+
+
+async def meeting_title(message: Message, ctx: Ctx) -> None:
+    title = (message.text or "").strip()
+    if not title or len(title) > 200:
+        await ask_ctx_again(ctx, "meetings.title_invalid", "meetings.ask_title", max=200)
+        return
+    await ctx.state.update_data(title=title)
+    t = ctx.t
+    formats = [
+        button(t("meetings.format_in_person"), NewMeetingCb(action="fmt", arg="in_person")),
+        button(t("meetings.format_remote"), NewMeetingCb(action="fmt", arg="remote")),
+    ]
+    await ctx.say("meetings.ask_format", markup([formats]))
+
+
+async def meeting_format(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
+    if callback_data.arg not in {f.value for f in MeetingFormat}:
+        await ctx.toast("errors.stale", alert=True)
+        return
+    await ctx.state.update_data(format=callback_data.arg)
+    await ctx.state.set_state(MeetingDialog.venue)
+    if callback_data.arg == MeetingFormat.IN_PERSON.value:
+        await ctx.show(ctx.t("meetings.ask_place"))
+    else:
+        skip = button(ctx.t("invites.skip_name"), NewMeetingCb(action="nolink"))
+        await ctx.show(ctx.t("meetings.ask_link"), markup([[skip]]))
+
+
+async def meeting_venue(message: Message, ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
+    text = (message.text or "").strip()
+    if data.get("format") == MeetingFormat.IN_PERSON.value:
+        if not text or len(text) > 300:
+            await ask_ctx_again(ctx, "meetings.place_required", "meetings.ask_place")
+            return
+        await ctx.state.update_data(place=text, link=None)
+    else:
+        if not re.match(r"^https?://\S+$", text):
+            await ask_ctx_again(ctx, "meetings.link_invalid", "meetings.ask_link")
+            return
+        await ctx.state.update_data(link=text, place=None)
+    await _ask_when(ctx)
+
+
+async def meeting_no_link(query: CallbackQuery, ctx: Ctx) -> None:
+    await ctx.state.update_data(link=None, place=None)
+    await _ask_when(ctx)
+
+
+async def _ask_when(ctx: Ctx) -> None:
+    await ctx.state.set_state(MeetingDialog.when)
+    today = ctx.app.clock.now().astimezone(ctx.app.tz).date()
+    days = [today + timedelta(days=i) for i in range(1, 11)]
+    rows = [
+        [
+            button(ctx.t.date(d), NewMeetingCb(action="day", arg=d.isoformat()))
+            for d in days[i : i + 2]
+        ]
+        for i in range(0, len(days), 2)
+    ]
+    await ctx.say("meetings.ask_when", markup(rows))
+
+
+async def meeting_day(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
+    await ctx.state.update_data(day=callback_data.arg)
+    rows = [
+        [button(x, NewMeetingCb(action="time", arg=x.replace(":", ""))) for x in TIMES[i : i + 4]]
+        for i in range(0, len(TIMES), 4)
+    ]
+    await ctx.show(ctx.t("meetings.ask_time"), markup(rows))
+
+
+async def meeting_time(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
+    day, hhmm = str((await ctx.state.get_data()).get("day", "")), callback_data.arg
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", day) or not re.match(r"^\d{4}$", hhmm):
+        await ctx.toast("errors.stale", alert=True)
+        return
+    y, m, d = day.split("-")
+    await ctx.answer()
+    if ctx.message is not None:
+        await _when_typed(ctx, f"{d}.{m}.{y} {hhmm[:2]}:{hhmm[2:]}")
+
+
+async def meeting_when(message: Message, ctx: Ctx) -> None:
+    await _when_typed(ctx, message.text or "")
+
+
+async def _when_typed(ctx: Ctx, typed: str) -> None:
+    starts = await future_moment_ctx(ctx, typed, "meetings.ask_when")
+    if starts is None:
+        return
+    await ctx.state.update_data(starts_at=starts.isoformat())
+    await ctx.state.set_state(MeetingDialog.confirm)
+    await ctx.send(*_preview(ctx.t, await ctx.state.get_data()))
+
+
+def _preview(t: Translator, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+    """The meeting as the invitation will show it, with the choice of a regular or an
+    extraordinary meeting (cl. 12) beside «Подтвердить»."""
+    draft = _draft(data)
+    keyboard = views.confirm_keyboard(t, MeetingCb(action="create"), MeetingCb(action="drop"))
+    switch = (
+        button(t("meetings.make_regular"), NewMeetingCb(action="kind", arg="regular"))
+        if draft.extraordinary
+        else button(t("meetings.make_extraordinary"), NewMeetingCb(action="kind", arg="extra"))
+    )
+    rows = [[switch], *keyboard.inline_keyboard]
+    return views.invitation(t, _preview_view(draft), "preview"), markup(rows)
+
+
+async def meeting_kind(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
+    """Regular or extraordinary («внеочередное», cl. 12): the preview shows the choice."""
+    if callback_data.arg not in ("regular", "extra"):
+        await ctx.toast("errors.stale", alert=True)
+        return
+    await ctx.state.update_data(extraordinary=callback_data.arg == "extra")
+    await ctx.show(*_preview(ctx.t, await ctx.state.get_data()))
+
+
+async def meeting_confirm(query: CallbackQuery, ctx: Ctx) -> None:
+    meeting = await ctx.scheduling.create(ctx.actor, _draft(await ctx.state.get_data()))
+    await ctx.state.clear()
+    await ctx.toast("meetings.created_short")
+    await ctx.show(_with_facts(ctx, "meetings.created", meeting))
+
+
+async def meeting_drop(query: CallbackQuery, ctx: Ctx) -> None:
+    await ctx.state.clear()
+    await ctx.show(ctx.t("cancel.done"))
+
+
+def _with_facts(ctx: Ctx, key: str, meeting: MeetingView) -> str:
+    return ctx.t(key) + "\n" + "\n".join(views.facts(ctx.t, meeting))
+
+
+def _draft(data: dict[str, Any]) -> MeetingDraft:
+    return MeetingDraft(
+        title=str(data.get("title", "")),
+        format=MeetingFormat(data.get("format", "remote")),
+        place=data.get("place"),
+        link=data.get("link"),
+        starts_at=datetime.fromisoformat(str(data["starts_at"])),
+        extraordinary=bool(data.get("extraordinary", False)),
+    )
+
+
+def _preview_view(draft: MeetingDraft) -> MeetingView:
+    return MeetingView(
+        id=0,
+        group_id=0,
+        title=draft.title,
+        format=draft.format.value,
+        place=draft.place,
+        link=draft.link,
+        starts_at=draft.starts_at,
+        status="scheduled",
+        sequence=0,
+        checkin_token="",
+        opened_at=None,
+        closed_at=None,
+        extraordinary=draft.extraordinary,
+    )
+
+
+# Changes to a scheduled meeting, from its card
+async def meeting_cancel_ask(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    meeting = await ctx.meetings.meeting(ctx.actor, callback_data.meeting)
+    await ctx.show(
+        ctx.t("meetings.cancel_ask", title=meeting.title),
+        views.confirm_keyboard(
+            ctx.t,
+            MeetingCb(action="cancel_ok", meeting=meeting.id),
+            MeetingCb(action="card", meeting=meeting.id),
+        ),
+    )
+
+
+async def meeting_cancel(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    await ctx.scheduling.cancel(ctx.actor, callback_data.meeting)
+    await ctx.toast("meetings.cancelled_short")
+    await show_card(ctx, callback_data.meeting)
+
+
+async def meeting_venue_ask(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    await _ask(ctx, VenueDialog.text, callback_data.meeting, "meetings.ask_new_venue")
+
+
+async def meeting_venue_changed(message: Message, ctx: Ctx) -> None:
+    meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
+    try:
+        meeting = await ctx.scheduling.change_venue(ctx.actor, meeting_id, message.text or "")
+    except InvalidInput as bad:
+        await ask_ctx_again(ctx, bad.key, "meetings.ask_new_venue", **bad.params)
+        return
+    await ctx.state.clear()
+    await ctx.send(_with_facts(ctx, "meetings.venue_changed", meeting))
+
+
+async def meeting_move(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
+    await _ask(ctx, RescheduleDialog.when, callback_data.meeting, "meetings.ask_when")
+
+
+async def meeting_moved(message: Message, ctx: Ctx) -> None:
+    starts = await future_moment_ctx(ctx, message.text or "", "meetings.ask_when")
+    if starts is None:
+        return
+    meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
+    meeting = await ctx.scheduling.reschedule(ctx.actor, meeting_id, starts)
+    await ctx.state.clear()
+    await ctx.send(_with_facts(ctx, "meetings.rescheduled", meeting))
+
+
+async def _ask(ctx: Ctx, state: Any, meeting_id: int, question: str) -> None:
+    """A dialog about one meeting begins: the question replaces the card."""
+    await ctx.state.set_state(state)
+    await ctx.state.set_data({"meeting": meeting_id})
+    await ctx.show(ctx.t(question))
+
+
+def router() -> Router:
+    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
+    r = Router(name="meeting_schedule")
+    r.message.filter(private_chat())
+    r.message.register(new_meeting, Command("newmeeting"))
+    r.message.register(meeting_title, StateFilter(MeetingDialog.title), dialog_text())
+    r.message.register(meeting_venue, StateFilter(MeetingDialog.venue), dialog_text())
+    r.message.register(meeting_when, StateFilter(MeetingDialog.when), dialog_text())
+    r.message.register(meeting_moved, StateFilter(RescheduleDialog.when), dialog_text())
+    r.message.register(meeting_venue_changed, StateFilter(VenueDialog.text), dialog_text())
+    r.callback_query.register(
+        meeting_format, NewMeetingCb.filter(F.action == "fmt"), StateFilter(MeetingDialog.title)
+    )
+    r.callback_query.register(
+        meeting_no_link, NewMeetingCb.filter(F.action == "nolink"), StateFilter(MeetingDialog.venue)
+    )
+    r.callback_query.register(
+        meeting_day, NewMeetingCb.filter(F.action == "day"), StateFilter(MeetingDialog.when)
+    )
+    r.callback_query.register(
+        meeting_time, NewMeetingCb.filter(F.action == "time"), StateFilter(MeetingDialog.when)
+    )
+    r.callback_query.register(
+        meeting_kind, NewMeetingCb.filter(F.action == "kind"), StateFilter(MeetingDialog.confirm)
+    )
+    r.callback_query.register(
+        meeting_confirm, MeetingCb.filter(F.action == "create"), StateFilter(MeetingDialog.confirm)
+    )
+    r.callback_query.register(meeting_drop, MeetingCb.filter(F.action == "drop"))
+    r.callback_query.register(meeting_cancel_ask, MeetingCb.filter(F.action == "cancel"))
+    r.callback_query.register(meeting_cancel, MeetingCb.filter(F.action == "cancel_ok"))
+    r.callback_query.register(meeting_move, MeetingCb.filter(F.action == "move"))
+    r.callback_query.register(meeting_venue_ask, MeetingCb.filter(F.action == "venue"))
+    return r
