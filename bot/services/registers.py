@@ -3,7 +3,6 @@ secretariat keeps them; a change made by a decision links to that protocol item.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -28,10 +27,10 @@ from bot.domain.registers import (
     due_order,
     effective_status,
 )
-from bot.domain.roles import Capability, can
-from bot.i18n import Translator
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor, sort_members
 from storage.db import read, write
 from storage.dto import MemberView, UnitView
@@ -71,6 +70,15 @@ class Listed:
 
 
 @dataclass(frozen=True, slots=True)
+class RegisterListing:
+    """One register as its reader sees it, and whether they may add to it."""
+
+    register: Register
+    items: list[Listed]
+    may_edit: bool
+
+
+@dataclass(frozen=True, slots=True)
 class NoteLine:
     note: NoteView
     basis: Basis | None
@@ -84,6 +92,8 @@ class EntryCard:
     notes: list[NoteLine]
     roadmap: list[Listed]
     parent: EntryView | None
+    # Whether the reader may change the entry (the secretariat keeps the registers).
+    may_edit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +135,14 @@ class RegisterService:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
+        notifier: Notifier,
     ) -> None:
         self.session = session
         self.clock = clock
         self.tz = tz
-        self.render = render
-        self.default_locale = default_locale
+        # Texts that outlive the update (a change's note) are written in the group's
+        # language; a refusal's dates are told in the reader's.
+        self.notifier = notifier
         self.repo = RegisterRepository(session)
         self.roster = RosterRepository(session)
         self.protocols = ProtocolRepository(session)
@@ -141,7 +151,7 @@ class RegisterService:
     # Who may do what
     @staticmethod
     def can_edit(actor: Actor) -> bool:
-        return can(actor.standing, Capability.EDIT_REGISTERS)
+        return actor.can(Capability.EDIT_REGISTERS)
 
     def require_editor(self, actor: Actor) -> None:
         """Checked by every editing step: a button's payload is never trusted."""
@@ -160,12 +170,16 @@ class RegisterService:
     def _invalid(self, actor: Actor, error: RegisterRuleError) -> InvalidInput:
         if error.problem in _STALE_PROBLEMS:
             return InvalidInput("errors.stale")
-        t = self.render(actor.locale)
-        params = {k: t.date(v) if isinstance(v, date) else v for k, v in error.params.items()}
+        params = {
+            k: self.notifier.text(Notice("registers.date", day=v), actor.locale)
+            if isinstance(v, date)
+            else v
+            for k, v in error.params.items()
+        }
         return InvalidInput(f"registers.{error.problem.value}", **params)
 
     # Reading
-    async def listing(self, actor: Actor, register: Register) -> list[Listed]:
+    async def listing(self, actor: Actor, register: Register) -> RegisterListing:
         """One register for reading; projects without their milestones, which their cards
         show as the roadmap; documents grouped by kind."""
         self._require_reader(actor)
@@ -179,10 +193,11 @@ class RegisterService:
         shown = [e for e in entries if not is_milestone(e)]
         kind_rank = {k.value: i for i, k in enumerate(DOCUMENT_KINDS)}
         shown.sort(key=lambda e: (kind_rank.get(e.kind or "", 0), *due_order(e.due, e.id)))
-        return [
+        items = [
             Listed(e, effective_status(e.status, e.due, today), milestones.get(e.id, 0))
             for e in shown
         ]
+        return RegisterListing(register, items, may_edit=self.can_edit(actor))
 
     async def card(self, actor: Actor, entry_id: int) -> EntryCard:
         self._require_reader(actor)
@@ -212,6 +227,7 @@ class RegisterService:
             notes=notes,
             roadmap=roadmap,
             parent=parent,
+            may_edit=self.can_edit(actor),
         )
 
     async def _entry(self, actor: Actor, entry_id: int) -> EntryView:
@@ -452,14 +468,13 @@ class RegisterService:
                 new = check_status_change(entry.status, status)
             except RegisterRuleError as error:
                 raise self._invalid(actor, error) from error
-            t = self.render(self.default_locale)
             return await self._change(
                 actor,
                 entry,
                 decision,
                 {"status": new.value},
                 "register_status_changed",
-                t.plain("registers.note_status", status=t.plain(f"registers.status_{new.value}")),
+                self.notifier.text(Notice("registers.note_status", status=new.value)),
                 before=entry.status,
                 after=new.value,
             )
@@ -471,14 +486,13 @@ class RegisterService:
         async with write(self.session):
             entry = await self._entry(actor, entry_id)
             due = await self._check_due(actor, due, parent_id=None, entry_id=entry.id)
-            t = self.render(self.default_locale)
             return await self._change(
                 actor,
                 entry,
                 decision,
                 {"due": due},
                 "register_due_changed",
-                t.plain("registers.note_due", due=t.date(due)),
+                self.notifier.text(Notice("registers.note_due", due=due)),
                 before=entry.due.isoformat() if entry.due else None,
                 after=due.isoformat(),
             )
@@ -496,18 +510,18 @@ class RegisterService:
             entry = await self._entry(actor, entry_id)
             unit = await self._unit(actor, unit_id)
             person = await self._person(actor, responsible_id)
-            t = self.render(self.default_locale)
+            owner = Notice(
+                "registers.note_owner",
+                unit=unit.name if unit else None,
+                person=person.display_name if person else None,
+            )
             return await self._change(
                 actor,
                 entry,
                 decision,
                 {"unit_id": unit_id, "responsible_id": responsible_id},
                 "register_owner_changed",
-                t.plain(
-                    "registers.note_owner",
-                    unit=unit.name if unit else t.plain("registers.no_unit"),
-                    person=person.display_name if person else t.plain("registers.nobody"),
-                ),
+                self.notifier.text(owner),
                 unit_before=entry.unit_id,
                 unit=unit_id,
                 responsible_before=entry.responsible_id,

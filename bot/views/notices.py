@@ -8,5 +8,8 @@ test checks that every name a service uses has a renderer here.
 from __future__ import annotations
 
 from bot.services.notifier import Renderer
+from bot.views import registers
 
-RENDERERS: dict[str, Renderer] = {}
+RENDERERS: dict[str, Renderer] = {
+    **registers.RENDERERS,
+}
