@@ -7,8 +7,9 @@ the main one, invites a member who has not joined and withdraws a member by an a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -47,6 +48,8 @@ ACT_FILE_MAX_MB = 20
 
 # A question of a dialog: its text and its buttons.
 Question = tuple[str, Any]
+Handler = Callable[..., Awaitable[None]]
+_T = TypeVar("_T")
 
 
 class ActDialog(StatesGroup):
@@ -68,6 +71,22 @@ async def _again(ctx: Ctx, reason: str, question: Question) -> None:
     """The reason and the same question again; earlier answers are kept (UX.md, Dialogs)."""
     prompt, keyboard = question
     await ctx.send(reason + "\n\n" + prompt, keyboard)
+
+
+async def _checked(ctx: Ctx, check: Callable[[], _T], question: Question) -> _T | None:
+    """A typed answer as the service's check returns it; None after asking again."""
+    try:
+        return check()
+    except InvalidInput as bad:
+        await _again(ctx, ctx.t(bad.key, **bad.params), question)
+        return None
+
+
+async def _next(ctx: Ctx, step: State, question: Question, **answer: Any) -> None:
+    """Keeps the answer and asks the dialog's next question."""
+    await ctx.state.update_data(**answer)
+    await ctx.state.set_state(step)
+    await ctx.send(*question)
 
 
 async def composition_list(event: Message | CallbackQuery, ctx: Ctx) -> None:
@@ -109,27 +128,21 @@ async def act_kind(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx)
 
 
 async def act_number(message: Message, ctx: Ctx) -> None:
-    assert message.text is not None
-    try:
-        number = ctx.composition.check_number(ctx.actor, message.text)
-    except InvalidInput as bad:
-        await _again(ctx, ctx.t(bad.key, **bad.params), number_question(ctx.t))
-        return
-    await ctx.state.update_data(number=number)
-    await ctx.state.set_state(ActDialog.signed_on)
-    await ctx.send(*date_question(ctx.t))
+    typed = message.text or ""
+    number = await _checked(
+        ctx, lambda: ctx.composition.check_number(ctx.actor, typed), number_question(ctx.t)
+    )
+    if number is not None:
+        await _next(ctx, ActDialog.signed_on, date_question(ctx.t), number=number)
 
 
 async def act_date(message: Message, ctx: Ctx) -> None:
-    assert message.text is not None
-    try:
-        signed_on = ctx.composition.check_date(ctx.actor, message.text)
-    except InvalidInput as bad:
-        await _again(ctx, ctx.t(bad.key, **bad.params), date_question(ctx.t))
-        return
-    await ctx.state.update_data(signed_on=signed_on.isoformat())
-    await ctx.state.set_state(ActDialog.document)
-    await ctx.send(*file_question(ctx.t))
+    typed = message.text or ""
+    signed_on = await _checked(
+        ctx, lambda: ctx.composition.check_date(ctx.actor, typed), date_question(ctx.t)
+    )
+    if signed_on is not None:
+        await _next(ctx, ActDialog.document, file_question(ctx.t), signed_on=signed_on.isoformat())
 
 
 async def act_document(message: Message, ctx: Ctx) -> None:
@@ -149,8 +162,7 @@ async def act_document(message: Message, ctx: Ctx) -> None:
         "size": doc.file_size,
     }
     await ctx.state.update_data(document=document)
-    await ctx.state.set_state(ActDialog.confirm)
-    await ctx.send(*await _act_summary(ctx))
+    await _next(ctx, ActDialog.confirm, await _act_summary(ctx))
 
 
 async def act_no_file(query: CallbackQuery, ctx: Ctx) -> None:
@@ -197,16 +209,13 @@ async def include_start(query: CallbackQuery, callback_data: CompositionCb, ctx:
 
 
 async def include_name(message: Message, ctx: Ctx) -> None:
-    assert message.text is not None
+    typed = message.text or ""
     act = await ctx.composition.act(ctx.actor, int((await ctx.state.get_data())["act"]))
-    try:
-        name = ctx.composition.check_name(ctx.actor, message.text)
-    except InvalidInput as bad:
-        await _again(ctx, ctx.t(bad.key, **bad.params), name_question(ctx.t, act))
-        return
-    await ctx.state.update_data(name=name)
-    await ctx.state.set_state(IncludeDialog.role)
-    await ctx.send(*role_question(ctx.t, name))
+    name = await _checked(
+        ctx, lambda: ctx.composition.check_name(ctx.actor, typed), name_question(ctx.t, act)
+    )
+    if name is not None:
+        await _next(ctx, IncludeDialog.role, role_question(ctx.t, name), name=name)
 
 
 async def include_role(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
@@ -317,6 +326,15 @@ async def not_text(message: Message, ctx: Ctx) -> None:
     await ctx.say("errors.text_expected")
 
 
+def _on(r: Router, handler: Handler, actions: str | set[str], *states: State) -> None:
+    """`handler` for the composition's buttons `actions`, in one of `states` (if any)."""
+    wanted = {actions} if isinstance(actions, str) else actions
+    filters: list[Any] = [CompositionCb.filter(F.action.in_(wanted))]
+    if states:
+        filters.append(StateFilter(*states))
+    r.callback_query.register(handler, *filters)
+
+
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="composition")
@@ -324,45 +342,31 @@ def router() -> Router:
     r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
     r.message.register(composition_list, Command("composition"))
     r.callback_query.register(composition_list, MenuCb.filter(F.section == "composition"))
-    r.callback_query.register(composition_list, CompositionCb.filter(F.action == "list"))
-    r.callback_query.register(act_open, CompositionCb.filter(F.action == "act"))
-    r.callback_query.register(act_file, CompositionCb.filter(F.action == "file"))
-    r.callback_query.register(act_start, CompositionCb.filter(F.action.in_({"new", "edit"})))
-    r.callback_query.register(
-        act_kind, CompositionCb.filter(F.action == "kind"), StateFilter(ActDialog.kind)
-    )
-    r.message.register(act_number, StateFilter(ActDialog.number), Inline(F.text), NotCommand())
-    r.message.register(act_date, StateFilter(ActDialog.signed_on), Inline(F.text), NotCommand())
+    _on(r, composition_list, "list")
+    _on(r, act_open, "act")
+    _on(r, act_file, "file")
+    # Recording an act
+    _on(r, act_start, {"new", "edit"})
+    _on(r, act_kind, "kind", ActDialog.kind)
+    typed = (Inline(F.text), NotCommand())
+    r.message.register(act_number, StateFilter(ActDialog.number), *typed)
+    r.message.register(act_date, StateFilter(ActDialog.signed_on), *typed)
     r.message.register(act_document, StateFilter(ActDialog.document), NotCommand())
-    r.callback_query.register(
-        act_no_file, CompositionCb.filter(F.action == "nofile"), StateFilter(ActDialog.document)
-    )
-    r.callback_query.register(
-        act_save, CompositionCb.filter(F.action == "save"), StateFilter(ActDialog.confirm)
-    )
-    r.callback_query.register(include_start, CompositionCb.filter(F.action == "include"))
-    r.message.register(
-        include_name, StateFilter(IncludeDialog.full_name), Inline(F.text), NotCommand()
-    )
-    r.callback_query.register(
-        include_role, CompositionCb.filter(F.action == "role"), StateFilter(IncludeDialog.role)
-    )
-    r.callback_query.register(
-        include_unit, CompositionCb.filter(F.action == "unit"), StateFilter(IncludeDialog.unit)
-    )
-    r.callback_query.register(
-        include_save,
-        CompositionCb.filter(F.action.in_({"include_ok", "include_ok_replace"})),
-        StateFilter(IncludeDialog.confirm),
-    )
-    r.callback_query.register(extra_roles, CompositionCb.filter(F.action == "extra"))
-    r.callback_query.register(
-        extra_role_toggle, CompositionCb.filter(F.action.in_({"extra_on", "extra_off"}))
-    )
-    r.callback_query.register(member_invite, CompositionCb.filter(F.action == "invite"))
-    r.callback_query.register(removal_pick_act, CompositionCb.filter(F.action == "rm"))
-    r.callback_query.register(removal_ask, CompositionCb.filter(F.action == "rm_act"))
-    r.callback_query.register(removal_done, CompositionCb.filter(F.action == "rm_ok"))
+    _on(r, act_no_file, "nofile", ActDialog.document)
+    _on(r, act_save, "save", ActDialog.confirm)
+    # Including a member
+    _on(r, include_start, "include")
+    r.message.register(include_name, StateFilter(IncludeDialog.full_name), *typed)
+    _on(r, include_role, "role", IncludeDialog.role)
+    _on(r, include_unit, "unit", IncludeDialog.unit)
+    _on(r, include_save, {"include_ok", "include_ok_replace"}, IncludeDialog.confirm)
+    # A member's card
+    _on(r, extra_roles, "extra")
+    _on(r, extra_role_toggle, {"extra_on", "extra_off"})
+    _on(r, member_invite, "invite")
+    _on(r, removal_pick_act, "rm")
+    _on(r, removal_ask, "rm_act")
+    _on(r, removal_done, "rm_ok")
     r.message.register(
         not_text,
         StateFilter(ActDialog.number, ActDialog.signed_on, IncludeDialog.full_name),

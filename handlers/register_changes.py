@@ -7,19 +7,17 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram import Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterChangeDialog
 from bot.domain.registers import NOTE_MAX
-from bot.filters import private_chat, typed_text
 from bot.services.errors import InvalidInput, NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
-from handlers.register_steps import again, ask_basis, decision_named, due_then_basis, optional_id
-from handlers.registers import on_button, show_card
+from handlers.register_steps import again, ask_basis, decision_named, optional_id
+from handlers.registers import on_button, on_typed, register_router, show_card
 from storage.repositories.registers import EntryView
 
 
@@ -50,11 +48,6 @@ async def status_chosen(query: CallbackQuery, callback_data: RegisterCb, ctx: Ct
 async def due_start(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) -> None:
     entry = await _start(ctx, callback_data.entry, "due", RegisterChangeDialog.due)
     await ctx.show(ctx.t("registers.ask_new_due", title=entry.title))
-
-
-async def change_due(message: Message, ctx: Ctx) -> None:
-    entry = int((await ctx.state.get_data())["entry"])
-    await due_then_basis(message, ctx, RegisterChangeDialog.basis, entry_id=entry)
 
 
 async def note_start(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) -> None:
@@ -114,13 +107,8 @@ async def change_basis(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx
 
 
 def router() -> Router:
-    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="register_changes")
-    r.message.filter(private_chat())
-    # Typed answers; a command typed in the middle of a dialog goes to its own handler.
-    typed = typed_text()
-    r.message.register(change_due, StateFilter(RegisterChangeDialog.due), typed)
-    r.message.register(change_note, StateFilter(RegisterChangeDialog.note), typed)
+    r = register_router("register_changes")
+    on_typed(r, change_note, RegisterChangeDialog.note)
     on_button(r, status_start, "status")
     on_button(r, status_chosen, "setst")
     on_button(r, due_start, "due")

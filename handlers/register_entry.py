@@ -9,19 +9,17 @@ from datetime import date
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterDialog
 from bot.domain.registers import TITLE_MAX, ProjectKind, Register
-from bot.filters import private_chat, typed_text
 from bot.services.errors import InvalidInput
 from bot.services.registers import Draft
 from bot.update_context import Ctx
 from bot.views import registers as views
-from handlers.register_steps import again, decision_named, due_then_basis, optional_id
-from handlers.registers import on_button, register_named, show_card
+from handlers.register_steps import again, decision_named, optional_id
+from handlers.registers import on_button, on_typed, register_named, register_router, show_card
 
 
 def _title_question(data: dict[str, Any]) -> str:
@@ -104,11 +102,6 @@ async def add_responsible(query: CallbackQuery, callback_data: RegisterCb, ctx: 
     await ctx.show(ctx.t("registers.ask_due"))
 
 
-async def add_due(message: Message, ctx: Ctx) -> None:
-    parent = (await ctx.state.get_data()).get("parent")
-    await due_then_basis(message, ctx, RegisterDialog.basis, parent_id=parent)
-
-
 def _draft(data: dict[str, Any]) -> Draft:
     due = data.get("due")
     return Draft(
@@ -147,13 +140,8 @@ async def add_cancel(query: CallbackQuery, ctx: Ctx) -> None:
 
 
 def router() -> Router:
-    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="register_entry")
-    r.message.filter(private_chat())
-    # Typed answers; a command typed in the middle of a dialog goes to its own handler.
-    typed = typed_text()
-    r.message.register(add_title, StateFilter(RegisterDialog.title), typed)
-    r.message.register(add_due, StateFilter(RegisterDialog.due), typed)
+    r = register_router("register_entry")
+    on_typed(r, add_title, RegisterDialog.title)
     on_button(r, add_start, "add")
     on_button(r, add_milestone_start, "addms")
     on_button(r, add_kind, "kind", RegisterDialog.kind)

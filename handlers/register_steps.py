@@ -15,7 +15,7 @@ from bot.dialogs import RegisterChangeDialog, RegisterDialog
 from bot.services.errors import InvalidInput, NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
-from handlers.registers import on_button
+from handlers.registers import on_button, on_typed, register_router
 
 
 def optional_id(arg: str) -> int | None:
@@ -48,23 +48,20 @@ async def ask_basis(ctx: Ctx, basis: State, **data: Any) -> None:
     await ctx.show(*views.decision_picker(ctx.t, decisions, 0))
 
 
-async def due_then_basis(
-    message: Message,
-    ctx: Ctx,
-    basis: State,
-    *,
-    parent_id: int | None = None,
-    entry_id: int | None = None,
-) -> None:
-    """A typed due date, checked (against the project's or the entry's other dates); then
-    the question of the decision behind it. A refused date is asked again with the reason."""
+async def typed_due(message: Message, ctx: Ctx) -> None:
+    """A typed due date, of a new entry (checked against its project's) or of the entry
+    being changed (against its roadmap); then the question of the decision behind it. A
+    refused date is asked again with the reason."""
+    data = await ctx.state.get_data()
     try:
         due = await ctx.registers.check_due(
-            ctx.actor, message.text or "", parent_id=parent_id, entry_id=entry_id
+            ctx.actor, message.text or "", parent_id=data.get("parent"), entry_id=data.get("entry")
         )
     except InvalidInput as bad:
         await again(ctx, bad, "registers.ask_due")
         return
+    adding = await ctx.state.get_state() == RegisterDialog.due.state
+    basis = RegisterDialog.basis if adding else RegisterChangeDialog.basis
     await ask_basis(ctx, basis, due=due.isoformat())
 
 
@@ -91,8 +88,8 @@ async def basis_page(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) 
 
 
 def router() -> Router:
-    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="register_steps")
+    r = register_router("register_steps")
+    on_typed(r, typed_due, RegisterDialog.due, RegisterChangeDialog.due)
     on_button(r, unit_page, "upage", RegisterDialog.unit, RegisterChangeDialog.unit)
     on_button(r, person_page, "ppage", RegisterDialog.responsible, RegisterChangeDialog.responsible)
     on_button(r, basis_page, "bpage", RegisterDialog.basis, RegisterChangeDialog.basis)

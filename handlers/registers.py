@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, RegisterCb
 from bot.domain.registers import Register
-from bot.filters import private_chat
+from bot.filters import private_chat, typed_text
 from bot.services.errors import NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
@@ -31,9 +31,24 @@ SECTIONS: dict[str, Register] = {
 }
 
 
-def on_button(
-    r: Router, handler: Callable[..., Awaitable[None]], action: str, *states: State
-) -> None:
+Handler = Callable[..., Awaitable[None]]
+
+
+def register_router(name: str) -> Router:
+    """A fresh router of the registers (a router can belong to one dispatcher only, and
+    tests build many); their messages are read in private chats only."""
+    r = Router(name=name)
+    r.message.filter(private_chat())
+    return r
+
+
+def on_typed(r: Router, handler: Handler, *states: State) -> None:
+    """`handler` for text typed in one of `states`; a command typed in the middle of a
+    dialog goes to its own handler instead."""
+    r.message.register(handler, StateFilter(*states), typed_text())
+
+
+def on_button(r: Router, handler: Handler, action: str, *states: State) -> None:
     """`handler` for a register button's `action`, in one of `states` (any state if none)."""
     filters: list[Any] = [RegisterCb.filter(F.action == action)]
     if states:
@@ -74,9 +89,7 @@ async def open_card(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) -
 
 
 def router() -> Router:
-    """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="registers")
-    r.message.filter(private_chat())
+    r = register_router("registers")
     r.message.register(register_command, Command(*SECTIONS))
     r.callback_query.register(menu_section, MenuCb.filter(F.section.in_(set(SECTIONS))))
     on_button(r, list_page, "list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,8 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.registers import EntryView, NoteView, RegisterRepository
 from storage.repositories.roster import RosterRepository
+
+_T = TypeVar("_T")
 
 # A card shows the latest progress notes; older ones stay in the database and the audit log.
 CARD_NOTES = 5
@@ -231,10 +233,7 @@ class RegisterService:
         )
 
     async def _entry(self, actor: Actor, entry_id: int) -> EntryView:
-        entry = await self.repo.entry(actor.group_id, entry_id)
-        if entry is None:
-            raise NotFound("errors.stale")
-        return entry
+        return _found(await self.repo.entry(actor.group_id, entry_id))
 
     async def _basis(self, protocol_id: int | None, item_number: int | None) -> Basis | None:
         if protocol_id is None or item_number is None:
@@ -365,18 +364,12 @@ class RegisterService:
     async def _unit(self, actor: Actor, unit_id: int | None) -> UnitView | None:
         if unit_id is None:
             return None
-        unit = await self.roster.unit(actor.group_id, unit_id)
-        if unit is None:
-            raise NotFound("errors.stale")
-        return unit
+        return _found(await self.roster.unit(actor.group_id, unit_id))
 
     async def _person(self, actor: Actor, person_id: int | None) -> MemberView | None:
         if person_id is None:
             return None
-        member = await self.roster.member_by_person(actor.group_id, person_id)
-        if member is None:
-            raise NotFound("errors.stale")
-        return member
+        return _found(await self.roster.member_by_person(actor.group_id, person_id))
 
     async def project_title(self, actor: Actor, project_id: int) -> str:
         self.require_editor(actor)
@@ -580,6 +573,13 @@ class RegisterService:
             **_basis_details(basis),
         )
         return await self._entry(actor, entry.id)
+
+
+def _found(thing: _T | None) -> _T:
+    """What a button named, still there; gone (or never ours), the button is outdated."""
+    if thing is None:
+        raise NotFound("errors.stale")
+    return thing
 
 
 def _basis_details(basis: Basis | None) -> dict[str, Any]:
