@@ -153,13 +153,7 @@ class Services:
 
     @cached_property
     def registers(self) -> RegisterService:
-        return RegisterService(
-            self.session,
-            self.app.clock,
-            self.app.tz,
-            render=self.app.translator,
-            default_locale=self.app.settings.default_locale,
-        )
+        return RegisterService(self.session, self.app.clock, self.app.tz, notifier=self.notifier)
 
     @cached_property
     def reporting(self) -> ReportingService:

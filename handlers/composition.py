@@ -7,30 +7,23 @@ the main one, invites a member who has not joined and withdraws a member by an a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, TypeVar
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CompositionCb, MenuCb
-from bot.context import AppContext
 from bot.domain.files import file_problem
 from bot.domain.roles import Capability, Role, Standing
 from bot.filters import HasCapability, Inline, NotCommand, private_chat
-from bot.i18n import Translator
 from bot.menu_commands import apply_person_commands
-from bot.middlewares import edit_or_send
-from bot.services.actor import Actor
-from bot.services.composition import CompositionService
 from bot.services.errors import InvalidInput, NeedsConfirmation
-from bot.services.invites import INVITE_PREFIX, InviteService
-from bot.services.roster import RosterService
+from bot.services.invites import INVITE_PREFIX
+from bot.update_context import Ctx
 from bot.views.composition import (
     act_card,
     act_summary,
@@ -53,6 +46,11 @@ from handlers.roster import refresh_menu
 # An act's scan or signed copy: the same limit as any document the bot keeps by reference.
 ACT_FILE_MAX_MB = 20
 
+# A question of a dialog: its text and its buttons.
+Question = tuple[str, Any]
+Handler = Callable[..., Awaitable[None]]
+_T = TypeVar("_T")
+
 
 class ActDialog(StatesGroup):
     kind = State()
@@ -69,159 +67,93 @@ class IncludeDialog(StatesGroup):
     confirm = State()
 
 
-def _service(session: AsyncSession, app: AppContext) -> CompositionService:
-    return CompositionService(session, app.clock, ZoneInfo(app.timezone))
+async def _again(ctx: Ctx, reason: str, question: Question) -> None:
+    """The reason and the same question again; earlier answers are kept (UX.md, Dialogs)."""
+    prompt, keyboard = question
+    await ctx.send(reason + "\n\n" + prompt, keyboard)
 
 
-async def _acts(actor: Actor, t: Translator, session: AsyncSession, app: AppContext) -> Any:
-    acts = await _service(session, app).acts(actor)
-    members = await RosterService(session, app.clock).members(actor)
-    return acts_card(t, acts, members)
+async def _checked(ctx: Ctx, check: Callable[[], _T], question: Question) -> _T | None:
+    """A typed answer as the service's check returns it; None after asking again."""
+    try:
+        return check()
+    except InvalidInput as bad:
+        await _again(ctx, ctx.t(bad.key, **bad.params), question)
+        return None
 
 
-async def composition_command(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    await state.clear()
-    text, keyboard = await _acts(actor, t, session, app)
-    await message.answer(text, reply_markup=keyboard)
+async def _next(ctx: Ctx, step: State, question: Question, **answer: Any) -> None:
+    """Keeps the answer and asks the dialog's next question."""
+    await ctx.state.update_data(**answer)
+    await ctx.state.set_state(step)
+    await ctx.send(*question)
 
 
-async def composition_list(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    await state.clear()
-    text, keyboard = await _acts(actor, t, session, app)
-    await query.answer()
-    await edit_or_send(query, text, keyboard)
+async def composition_list(event: Message | CallbackQuery, ctx: Ctx) -> None:
+    """/composition, the menu's button and «back»: the acts, and the members under them."""
+    await ctx.state.clear()
+    acts = await ctx.composition.acts(ctx.actor)
+    await ctx.show(*acts_card(ctx.t, acts, await ctx.roster.members(ctx.actor)))
 
 
-async def act_open(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    act = await _service(session, app).act(actor, callback_data.act)
-    await query.answer()
-    await edit_or_send(query, *act_card(t, act))
+async def act_open(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    await ctx.show(*act_card(ctx.t, await ctx.composition.act(ctx.actor, callback_data.act)))
 
 
-async def act_file(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    act = await _service(session, app).act(actor, callback_data.act)
+async def act_file(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    act = await ctx.composition.act(ctx.actor, callback_data.act)
     if not act.document:
-        await query.answer(t.plain("errors.stale"), show_alert=True)
+        await ctx.toast("errors.stale", alert=True)
         return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer_document(act.document["file_id"])
+    await ctx.answer()
+    if ctx.message is not None:
+        await ctx.message.answer_document(act.document["file_id"])
 
 
 # Recording an act, or completing the initial one
-async def act_start(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def act_start(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
     act_id = None
     if callback_data.action == "edit":
-        act_id = (await _service(session, app).act(actor, callback_data.act)).id
-    await state.set_state(ActDialog.kind)
-    await state.set_data({"act": act_id})
-    await query.answer()
-    await edit_or_send(query, *kind_question(t))
+        act_id = (await ctx.composition.act(ctx.actor, callback_data.act)).id
+    await ctx.state.set_state(ActDialog.kind)
+    await ctx.state.set_data({"act": act_id})
+    await ctx.show(*kind_question(ctx.t))
 
 
-async def act_kind(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    kind = _service(session, app).check_kind(actor, callback_data.role)
-    await state.update_data(kind=kind.value)
-    await state.set_state(ActDialog.number)
-    await query.answer()
-    await edit_or_send(query, *number_question(t))
+async def act_kind(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    kind = ctx.composition.check_kind(ctx.actor, callback_data.role)
+    await ctx.state.update_data(kind=kind.value)
+    await ctx.state.set_state(ActDialog.number)
+    await ctx.show(*number_question(ctx.t))
 
 
-async def act_number(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    assert message.text is not None
-    try:
-        number = _service(session, app).check_number(actor, message.text)
-    except InvalidInput as bad:
-        await _again(message, t, bad, number_question(t))
-        return
-    await state.update_data(number=number)
-    await state.set_state(ActDialog.signed_on)
-    await _ask(message, date_question(t))
+async def act_number(message: Message, ctx: Ctx) -> None:
+    typed = message.text or ""
+    number = await _checked(
+        ctx, lambda: ctx.composition.check_number(ctx.actor, typed), number_question(ctx.t)
+    )
+    if number is not None:
+        await _next(ctx, ActDialog.signed_on, date_question(ctx.t), number=number)
 
 
-async def act_date(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    assert message.text is not None
-    try:
-        signed_on = _service(session, app).check_date(actor, message.text)
-    except InvalidInput as bad:
-        await _again(message, t, bad, date_question(t))
-        return
-    await state.update_data(signed_on=signed_on.isoformat())
-    await state.set_state(ActDialog.document)
-    await _ask(message, file_question(t))
+async def act_date(message: Message, ctx: Ctx) -> None:
+    typed = message.text or ""
+    signed_on = await _checked(
+        ctx, lambda: ctx.composition.check_date(ctx.actor, typed), date_question(ctx.t)
+    )
+    if signed_on is not None:
+        await _next(ctx, ActDialog.document, file_question(ctx.t), signed_on=signed_on.isoformat())
 
 
-async def act_document(message: Message, t: Translator, state: FSMContext) -> None:
+async def act_document(message: Message, ctx: Ctx) -> None:
     doc = message.document
     if doc is None:
-        prompt, keyboard = file_question(t)
-        await message.answer(
-            t("composition.file_expected") + "\n\n" + prompt, reply_markup=keyboard
-        )
+        await _again(ctx, ctx.t("composition.file_expected"), file_question(ctx.t))
         return
     problem = file_problem(doc.file_name, doc.file_size, ACT_FILE_MAX_MB)
     if problem is not None:
-        prompt, keyboard = file_question(t)
-        reason = t(f"files.{problem.value}", name=doc.file_name or "—", max=ACT_FILE_MAX_MB)
-        await message.answer(reason + "\n\n" + prompt, reply_markup=keyboard)
+        reason = ctx.t(f"files.{problem.value}", name=doc.file_name or "—", max=ACT_FILE_MAX_MB)
+        await _again(ctx, reason, file_question(ctx.t))
         return
     document = {
         "file_id": doc.file_id,
@@ -229,22 +161,20 @@ async def act_document(message: Message, t: Translator, state: FSMContext) -> No
         "mime_type": doc.mime_type,
         "size": doc.file_size,
     }
-    await state.update_data(document=document)
-    await state.set_state(ActDialog.confirm)
-    await _ask(message, await _act_summary(t, state))
+    await ctx.state.update_data(document=document)
+    await _next(ctx, ActDialog.confirm, await _act_summary(ctx))
 
 
-async def act_no_file(query: CallbackQuery, t: Translator, state: FSMContext) -> None:
-    await state.update_data(document=None)
-    await state.set_state(ActDialog.confirm)
-    await query.answer()
-    await edit_or_send(query, *(await _act_summary(t, state)))
+async def act_no_file(query: CallbackQuery, ctx: Ctx) -> None:
+    await ctx.state.update_data(document=None)
+    await ctx.state.set_state(ActDialog.confirm)
+    await ctx.show(*await _act_summary(ctx))
 
 
-async def _act_summary(t: Translator, state: FSMContext) -> Any:
-    data = await state.get_data()
+async def _act_summary(ctx: Ctx) -> Question:
+    data = await ctx.state.get_data()
     return act_summary(
-        t,
+        ctx.t,
         data["kind"],
         data["number"],
         date.fromisoformat(data["signed_on"]),
@@ -252,267 +182,157 @@ async def _act_summary(t: Translator, state: FSMContext) -> Any:
     )
 
 
-async def act_save(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    data = await state.get_data()
-    act = await _service(session, app).record(
-        actor,
+async def act_save(query: CallbackQuery, ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
+    act = await ctx.composition.record(
+        ctx.actor,
         kind=data["kind"],
         number=data["number"],
         signed_on=date.fromisoformat(data["signed_on"]),
         document=data.get("document"),
         act_id=data.get("act"),
     )
-    await state.clear()
-    await query.answer(t.plain("composition.saved"))
-    await edit_or_send(query, *act_card(t, act))
+    await ctx.state.clear()
+    await ctx.toast("composition.saved")
+    await ctx.show(*act_card(ctx.t, act))
 
 
 # Including a member by an act
-async def include_start(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    act = await _service(session, app).act(actor, callback_data.act)
+async def include_start(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    act = await ctx.composition.act(ctx.actor, callback_data.act)
     if not act.complete:
-        await query.answer(t.plain("composition.act_incomplete"), show_alert=True)
+        await ctx.toast("composition.act_incomplete", alert=True)
         return
-    await state.set_state(IncludeDialog.full_name)
-    await state.set_data({"act": act.id})
-    await query.answer()
-    await edit_or_send(query, *name_question(t, act))
+    await ctx.state.set_state(IncludeDialog.full_name)
+    await ctx.state.set_data({"act": act.id})
+    await ctx.show(*name_question(ctx.t, act))
 
 
-async def include_name(
-    message: Message,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    assert message.text is not None
-    service = _service(session, app)
-    act = await service.act(actor, int((await state.get_data())["act"]))
-    try:
-        name = service.check_name(actor, message.text)
-    except InvalidInput as bad:
-        await _again(message, t, bad, name_question(t, act))
-        return
-    await state.update_data(name=name)
-    await state.set_state(IncludeDialog.role)
-    await _ask(message, role_question(t, name))
+async def include_name(message: Message, ctx: Ctx) -> None:
+    typed = message.text or ""
+    act = await ctx.composition.act(ctx.actor, int((await ctx.state.get_data())["act"]))
+    name = await _checked(
+        ctx, lambda: ctx.composition.check_name(ctx.actor, typed), name_question(ctx.t, act)
+    )
+    if name is not None:
+        await _next(ctx, IncludeDialog.role, role_question(ctx.t, name), name=name)
 
 
-async def include_role(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
-    role = _service(session, app).check_member_role(actor, callback_data.role)
-    data = await state.get_data()
-    await state.update_data(role=role.value)
-    await state.set_state(IncludeDialog.unit)
-    units = await RosterService(session, app.clock).units(actor)
-    await query.answer()
-    await edit_or_send(query, *unit_question(t, str(data["name"]), units))
+async def include_role(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    role = ctx.composition.check_member_role(ctx.actor, callback_data.role)
+    data = await ctx.state.get_data()
+    await ctx.state.update_data(role=role.value)
+    await ctx.state.set_state(IncludeDialog.unit)
+    units = await ctx.roster.units(ctx.actor)
+    await ctx.show(*unit_question(ctx.t, str(data["name"]), units))
 
 
-async def include_unit(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-) -> None:
+async def include_unit(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
     unit_name = None
     if callback_data.unit:
-        unit_name = (await RosterService(session, app.clock).unit(actor, callback_data.unit)).name
-    await state.update_data(unit=callback_data.unit or None, unit_name=unit_name)
-    await state.set_state(IncludeDialog.confirm)
-    data = await state.get_data()
-    act = await _service(session, app).act(actor, int(data["act"]))
-    await query.answer()
-    await edit_or_send(
-        query, *include_summary(t, act, str(data["name"]), Role(data["role"]), unit_name)
-    )
+        unit_name = (await ctx.roster.unit(ctx.actor, callback_data.unit)).name
+    await ctx.state.update_data(unit=callback_data.unit or None, unit_name=unit_name)
+    await ctx.state.set_state(IncludeDialog.confirm)
+    await ctx.show(*await _include_summary(ctx))
 
 
-async def include_save(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    state: FSMContext,
-    bot: Bot,
-) -> None:
-    data = await state.get_data()
-    service = _service(session, app)
-    role = Role(data["role"])
+async def _include_summary(ctx: Ctx, holder: str | None = None) -> Question:
+    """The inclusion as the dialog collected it; with the holder it replaces, if asked."""
+    data = await ctx.state.get_data()
+    act = await ctx.composition.act(ctx.actor, int(data["act"]))
+    name, role = str(data["name"]), Role(data["role"])
+    return include_summary(ctx.t, act, name, role, data.get("unit_name"), holder)
+
+
+async def include_save(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
     try:
-        member, replaced = await service.include(
-            actor,
+        member, replaced = await ctx.composition.include(
+            ctx.actor,
             act_id=int(data["act"]),
             full_name=str(data["name"]),
-            role=role,
+            role=Role(data["role"]),
             unit_id=data.get("unit"),
             confirmed=callback_data.action == "include_ok_replace",
         )
     except NeedsConfirmation as ask:
-        act = await service.act(actor, int(data["act"]))
-        await query.answer()
-        await edit_or_send(
-            query,
-            *include_summary(
-                t, act, str(data["name"]), role, data.get("unit_name"), ask.params["holder"]
-            ),
-        )
+        await ctx.show(*await _include_summary(ctx, ask.params["holder"]))
         return
-    await state.clear()
-    await query.answer(t.plain("composition.included", name=member.display_name))
-    await edit_or_send(query, *member_card(t, member, 0))
+    await ctx.state.clear()
+    await ctx.toast("composition.included", name=member.display_name)
+    await ctx.show(*member_card(ctx.t, member, 0))
     if replaced is not None:
         # The replaced chair or deputy loses the presiding commands.
-        await refresh_menu(bot, replaced, app)
+        await refresh_menu(ctx.bot, replaced, ctx.app)
 
 
 # A member's card: extra roles, invitation, withdrawal by an act
-async def extra_roles(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).member(actor, callback_data.person)
-    await query.answer()
-    await edit_or_send(query, *extra_roles_picker(t, member, callback_data.page))
+async def extra_roles(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    member = await ctx.roster.member(ctx.actor, callback_data.person)
+    await ctx.show(*extra_roles_picker(ctx.t, member, callback_data.page))
 
 
-async def extra_role_toggle(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    bot: Bot,
-) -> None:
+async def extra_role_toggle(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
     try:
         role = Role(callback_data.role)
     except ValueError:
-        await query.answer(t.plain("errors.stale"), show_alert=True)
+        await ctx.toast("errors.stale", alert=True)
         return
-    member = await RosterService(session, app.clock).set_extra_role(
-        actor, callback_data.person, role, held=callback_data.action == "extra_on"
+    member = await ctx.roster.set_extra_role(
+        ctx.actor, callback_data.person, role, held=callback_data.action == "extra_on"
     )
-    await query.answer(t.plain("composition.extra_saved"))
-    await edit_or_send(query, *extra_roles_picker(t, member, callback_data.page))
-    await refresh_menu(bot, member, app)
+    await ctx.toast("composition.extra_saved")
+    await ctx.show(*extra_roles_picker(ctx.t, member, callback_data.page))
+    await refresh_menu(ctx.bot, member, ctx.app)
 
 
-async def member_invite(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    invite = await InviteService(session, app.clock, app.invite_ttl).create_for_member(
-        actor, callback_data.person
-    )
-    await query.answer()
-    await edit_or_send(query, *created_card(t, invite, app.deep_link(INVITE_PREFIX + invite.code)))
+async def member_invite(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    invite = await ctx.invites.create_for_member(ctx.actor, callback_data.person)
+    link = ctx.app.deep_link(INVITE_PREFIX + invite.code)
+    await ctx.show(*created_card(ctx.t, invite, link))
 
 
-async def removal_pick_act(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).member(actor, callback_data.person)
-    acts = await _service(session, app).acts(actor)
-    await query.answer()
-    await edit_or_send(query, *removal_acts(t, member, acts, callback_data.page))
+async def removal_pick_act(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    member = await ctx.roster.member(ctx.actor, callback_data.person)
+    acts = await ctx.composition.acts(ctx.actor)
+    await ctx.show(*removal_acts(ctx.t, member, acts, callback_data.page))
 
 
-async def removal_ask(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).member(actor, callback_data.person)
-    act = await _service(session, app).act(actor, callback_data.act)
+async def removal_ask(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    member = await ctx.roster.member(ctx.actor, callback_data.person)
+    act = await ctx.composition.act(ctx.actor, callback_data.act)
     if not act.complete:
-        await query.answer(t.plain("composition.act_incomplete"), show_alert=True)
+        await ctx.toast("composition.act_incomplete", alert=True)
         return
-    await query.answer()
-    await edit_or_send(query, *removal_confirm(t, member, act, callback_data.page))
+    await ctx.show(*removal_confirm(ctx.t, member, act, callback_data.page))
 
 
-async def removal_done(
-    query: CallbackQuery,
-    callback_data: CompositionCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    bot: Bot,
-) -> None:
-    service = RosterService(session, app.clock)
-    removed = await service.remove(actor, callback_data.person, act_id=callback_data.act)
-    members = await service.members(actor)
-    await query.answer(t.plain("composition.withdrawn", name=removed.display_name))
-    await edit_or_send(query, *members_card(t, members, callback_data.page))
+async def removal_done(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:
+    removed = await ctx.roster.remove(ctx.actor, callback_data.person, act_id=callback_data.act)
+    members = await ctx.roster.members(ctx.actor)
+    await ctx.toast("composition.withdrawn", name=removed.display_name)
+    await ctx.show(*members_card(ctx.t, members, callback_data.page))
     if removed.person.telegram_id is not None:
+        # Withdrawn: no role, so only the commands of someone outside the roster.
         await apply_person_commands(
-            bot,
+            ctx.bot,
             removed.person.telegram_id,
             Standing(role=None),
-            removed.person.locale(app.settings.default_locale),
+            removed.person.locale(ctx.app.settings.default_locale),
         )
 
 
-async def not_text(message: Message, t: Translator) -> None:
-    await message.answer(t("errors.text_expected"))
+async def not_text(message: Message, ctx: Ctx) -> None:
+    await ctx.say("errors.text_expected")
 
 
-async def _again(message: Message, t: Translator, bad: InvalidInput, question: Any) -> None:
-    """The reason and the same question again; earlier answers are kept (UX.md, Dialogs)."""
-    prompt, keyboard = question
-    await message.answer(t(bad.key, **bad.params) + "\n\n" + prompt, reply_markup=keyboard)
-
-
-async def _ask(message: Message, card: Any) -> None:
-    text, keyboard = card
-    await message.answer(text, reply_markup=keyboard)
+def _on(r: Router, handler: Handler, actions: str | set[str], *states: State) -> None:
+    """`handler` for the composition's buttons `actions`, in one of `states` (if any)."""
+    wanted = {actions} if isinstance(actions, str) else actions
+    filters: list[Any] = [CompositionCb.filter(F.action.in_(wanted))]
+    if states:
+        filters.append(StateFilter(*states))
+    r.callback_query.register(handler, *filters)
 
 
 def router() -> Router:
@@ -520,47 +340,33 @@ def router() -> Router:
     r = Router(name="composition")
     r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
     r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
-    r.message.register(composition_command, Command("composition"))
+    r.message.register(composition_list, Command("composition"))
     r.callback_query.register(composition_list, MenuCb.filter(F.section == "composition"))
-    r.callback_query.register(composition_list, CompositionCb.filter(F.action == "list"))
-    r.callback_query.register(act_open, CompositionCb.filter(F.action == "act"))
-    r.callback_query.register(act_file, CompositionCb.filter(F.action == "file"))
-    r.callback_query.register(act_start, CompositionCb.filter(F.action.in_({"new", "edit"})))
-    r.callback_query.register(
-        act_kind, CompositionCb.filter(F.action == "kind"), StateFilter(ActDialog.kind)
-    )
-    r.message.register(act_number, StateFilter(ActDialog.number), Inline(F.text), NotCommand())
-    r.message.register(act_date, StateFilter(ActDialog.signed_on), Inline(F.text), NotCommand())
+    _on(r, composition_list, "list")
+    _on(r, act_open, "act")
+    _on(r, act_file, "file")
+    # Recording an act
+    _on(r, act_start, {"new", "edit"})
+    _on(r, act_kind, "kind", ActDialog.kind)
+    typed = (Inline(F.text), NotCommand())
+    r.message.register(act_number, StateFilter(ActDialog.number), *typed)
+    r.message.register(act_date, StateFilter(ActDialog.signed_on), *typed)
     r.message.register(act_document, StateFilter(ActDialog.document), NotCommand())
-    r.callback_query.register(
-        act_no_file, CompositionCb.filter(F.action == "nofile"), StateFilter(ActDialog.document)
-    )
-    r.callback_query.register(
-        act_save, CompositionCb.filter(F.action == "save"), StateFilter(ActDialog.confirm)
-    )
-    r.callback_query.register(include_start, CompositionCb.filter(F.action == "include"))
-    r.message.register(
-        include_name, StateFilter(IncludeDialog.full_name), Inline(F.text), NotCommand()
-    )
-    r.callback_query.register(
-        include_role, CompositionCb.filter(F.action == "role"), StateFilter(IncludeDialog.role)
-    )
-    r.callback_query.register(
-        include_unit, CompositionCb.filter(F.action == "unit"), StateFilter(IncludeDialog.unit)
-    )
-    r.callback_query.register(
-        include_save,
-        CompositionCb.filter(F.action.in_({"include_ok", "include_ok_replace"})),
-        StateFilter(IncludeDialog.confirm),
-    )
-    r.callback_query.register(extra_roles, CompositionCb.filter(F.action == "extra"))
-    r.callback_query.register(
-        extra_role_toggle, CompositionCb.filter(F.action.in_({"extra_on", "extra_off"}))
-    )
-    r.callback_query.register(member_invite, CompositionCb.filter(F.action == "invite"))
-    r.callback_query.register(removal_pick_act, CompositionCb.filter(F.action == "rm"))
-    r.callback_query.register(removal_ask, CompositionCb.filter(F.action == "rm_act"))
-    r.callback_query.register(removal_done, CompositionCb.filter(F.action == "rm_ok"))
+    _on(r, act_no_file, "nofile", ActDialog.document)
+    _on(r, act_save, "save", ActDialog.confirm)
+    # Including a member
+    _on(r, include_start, "include")
+    r.message.register(include_name, StateFilter(IncludeDialog.full_name), *typed)
+    _on(r, include_role, "role", IncludeDialog.role)
+    _on(r, include_unit, "unit", IncludeDialog.unit)
+    _on(r, include_save, {"include_ok", "include_ok_replace"}, IncludeDialog.confirm)
+    # A member's card
+    _on(r, extra_roles, "extra")
+    _on(r, extra_role_toggle, {"extra_on", "extra_off"})
+    _on(r, member_invite, "invite")
+    _on(r, removal_pick_act, "rm")
+    _on(r, removal_ask, "rm_act")
+    _on(r, removal_done, "rm_ok")
     r.message.register(
         not_text,
         StateFilter(ActDialog.number, ActDialog.signed_on, IncludeDialog.full_name),

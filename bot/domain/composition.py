@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from bot.domain.roles import EXTRA_ROLES, MEMBER_ROLES, Role
+from bot.domain.roles import EXTRA_ROLES, MEMBER_ROLES, ROLE_ORDER, SINGLE_HOLDER_ROLES, Role
 
 NUMBER_MAX_LENGTH = 50
 
@@ -32,6 +32,7 @@ class CompositionError(StrEnum):
     EXTRA_NEEDS_UNIT = "extra_needs_unit"
     EXTRA_SAME_AS_MAIN = "extra_same_as_main"
     NOT_A_MEMBER_ROLE = "not_a_member_role"
+    GUEST_NOT_MEMBER = "guest_not_member"
 
 
 class CompositionRuleError(ValueError):
@@ -90,6 +91,23 @@ def check_member_role(role: Role) -> Role:
     if role not in MEMBER_ROLES:
         raise CompositionRuleError(CompositionError.NOT_A_MEMBER_ROLE)
     return role
+
+
+# The roles an act includes someone in, in roster order: what the inclusion dialog offers.
+INCLUDED_ROLES: tuple[Role, ...] = tuple(r for r in ROLE_ORDER if r in MEMBER_ROLES)
+
+
+def check_included_role(role: Role) -> Role:
+    """`check_member_role` for the inclusion dialog, where a guest is told why by name
+    (cl. 16 а: a guest is invited to one meeting, never included in the composition)."""
+    if role is Role.GUEST:
+        raise CompositionRuleError(CompositionError.GUEST_NOT_MEMBER)
+    return check_member_role(role)
+
+
+def replaces_holder(role: Role) -> bool:
+    """Including someone as chair or deputy replaces the one holding it now (cl. 7)."""
+    return role in SINGLE_HOLDER_ROLES
 
 
 def check_extra_roles(main: Role, extra: Iterable[Role], unit_id: int | None) -> frozenset[Role]:

@@ -18,20 +18,14 @@ from bot.domain.composition import (
     ActDetails,
     ActKind,
     CompositionRuleError,
-    check_member_role,
+    check_included_role,
     check_signed_on,
     clean_number,
     number_clashes,
+    replaces_holder,
 )
 from bot.domain.dates import DateInputError, parse_local_date
-from bot.domain.roles import (
-    NAME_MAX_LENGTH,
-    SINGLE_HOLDER_ROLES,
-    Capability,
-    Role,
-    clean_name,
-    demoted_role,
-)
+from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
 from bot.services.roster import Auditor
@@ -43,6 +37,13 @@ from storage.repositories.roster import RosterRepository
 
 def _invalid(error: CompositionRuleError) -> InvalidInput:
     return InvalidInput(f"composition.{error.code.value}")
+
+
+def _included_role(role: Role) -> Role:
+    try:
+        return check_included_role(role)
+    except CompositionRuleError as bad:
+        raise _invalid(bad) from bad
 
 
 class CompositionService:
@@ -108,14 +109,11 @@ class CompositionService:
 
     def check_member_role(self, actor: Actor, raw: str) -> Role:
         actor.require(Capability.MANAGE_ROSTER)
-        if raw == Role.GUEST.value:
-            raise InvalidInput("composition.guest_not_member")
         try:
-            return check_member_role(Role(raw))
+            role = Role(raw)
         except ValueError as bad:
-            if isinstance(bad, CompositionRuleError):
-                raise _invalid(bad) from bad
             raise InvalidInput("errors.stale") from bad
+        return _included_role(role)
 
     # Changes
     async def record(
@@ -191,12 +189,7 @@ class CompositionService:
         """A member included in the composition by an act; they join the bot later by an invite
         made from their roster row and count in the quorum total from now on."""
         actor.require(Capability.MANAGE_ROSTER)
-        if role is Role.GUEST:
-            raise InvalidInput("composition.guest_not_member")
-        try:
-            check_member_role(role)
-        except CompositionRuleError as bad:
-            raise _invalid(bad) from bad
+        _included_role(role)
         name = clean_name(full_name)
         if name is None:
             raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
@@ -209,7 +202,7 @@ class CompositionService:
                 raise NotFound("errors.stale")
             audit = Auditor(self.session, actor, now)
             replaced: MemberView | None = None
-            if role in SINGLE_HOLDER_ROLES:
+            if replaces_holder(role):
                 holder = await self.roster.holder(actor.group_id, role)
                 if holder is not None:
                     if not confirmed:

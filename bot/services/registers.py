@@ -3,10 +3,9 @@ secretariat keeps them; a change made by a decision links to that protocol item.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +27,10 @@ from bot.domain.registers import (
     due_order,
     effective_status,
 )
-from bot.domain.roles import Capability, can
-from bot.i18n import Translator
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor, sort_members
 from storage.db import read, write
 from storage.dto import MemberView, UnitView
@@ -39,6 +38,8 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.registers import EntryView, NoteView, RegisterRepository
 from storage.repositories.roster import RosterRepository
+
+_T = TypeVar("_T")
 
 # A card shows the latest progress notes; older ones stay in the database and the audit log.
 CARD_NOTES = 5
@@ -71,6 +72,15 @@ class Listed:
 
 
 @dataclass(frozen=True, slots=True)
+class RegisterListing:
+    """One register as its reader sees it, and whether they may add to it."""
+
+    register: Register
+    items: list[Listed]
+    may_edit: bool
+
+
+@dataclass(frozen=True, slots=True)
 class NoteLine:
     note: NoteView
     basis: Basis | None
@@ -84,6 +94,8 @@ class EntryCard:
     notes: list[NoteLine]
     roadmap: list[Listed]
     parent: EntryView | None
+    # Whether the reader may change the entry (the secretariat keeps the registers).
+    may_edit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +137,14 @@ class RegisterService:
         clock: Clock,
         tz: ZoneInfo,
         *,
-        render: Callable[[str], Translator],
-        default_locale: str,
+        notifier: Notifier,
     ) -> None:
         self.session = session
         self.clock = clock
         self.tz = tz
-        self.render = render
-        self.default_locale = default_locale
+        # Texts that outlive the update (a change's note) are written in the group's
+        # language; a refusal's dates are told in the reader's.
+        self.notifier = notifier
         self.repo = RegisterRepository(session)
         self.roster = RosterRepository(session)
         self.protocols = ProtocolRepository(session)
@@ -141,7 +153,7 @@ class RegisterService:
     # Who may do what
     @staticmethod
     def can_edit(actor: Actor) -> bool:
-        return can(actor.standing, Capability.EDIT_REGISTERS)
+        return actor.can(Capability.EDIT_REGISTERS)
 
     def require_editor(self, actor: Actor) -> None:
         """Checked by every editing step: a button's payload is never trusted."""
@@ -160,12 +172,16 @@ class RegisterService:
     def _invalid(self, actor: Actor, error: RegisterRuleError) -> InvalidInput:
         if error.problem in _STALE_PROBLEMS:
             return InvalidInput("errors.stale")
-        t = self.render(actor.locale)
-        params = {k: t.date(v) if isinstance(v, date) else v for k, v in error.params.items()}
+        params = {
+            k: self.notifier.text(Notice("registers.date", day=v), actor.locale)
+            if isinstance(v, date)
+            else v
+            for k, v in error.params.items()
+        }
         return InvalidInput(f"registers.{error.problem.value}", **params)
 
     # Reading
-    async def listing(self, actor: Actor, register: Register) -> list[Listed]:
+    async def listing(self, actor: Actor, register: Register) -> RegisterListing:
         """One register for reading; projects without their milestones, which their cards
         show as the roadmap; documents grouped by kind."""
         self._require_reader(actor)
@@ -179,10 +195,11 @@ class RegisterService:
         shown = [e for e in entries if not is_milestone(e)]
         kind_rank = {k.value: i for i, k in enumerate(DOCUMENT_KINDS)}
         shown.sort(key=lambda e: (kind_rank.get(e.kind or "", 0), *due_order(e.due, e.id)))
-        return [
+        items = [
             Listed(e, effective_status(e.status, e.due, today), milestones.get(e.id, 0))
             for e in shown
         ]
+        return RegisterListing(register, items, may_edit=self.can_edit(actor))
 
     async def card(self, actor: Actor, entry_id: int) -> EntryCard:
         self._require_reader(actor)
@@ -212,13 +229,11 @@ class RegisterService:
             notes=notes,
             roadmap=roadmap,
             parent=parent,
+            may_edit=self.can_edit(actor),
         )
 
     async def _entry(self, actor: Actor, entry_id: int) -> EntryView:
-        entry = await self.repo.entry(actor.group_id, entry_id)
-        if entry is None:
-            raise NotFound("errors.stale")
-        return entry
+        return _found(await self.repo.entry(actor.group_id, entry_id))
 
     async def _basis(self, protocol_id: int | None, item_number: int | None) -> Basis | None:
         if protocol_id is None or item_number is None:
@@ -349,18 +364,12 @@ class RegisterService:
     async def _unit(self, actor: Actor, unit_id: int | None) -> UnitView | None:
         if unit_id is None:
             return None
-        unit = await self.roster.unit(actor.group_id, unit_id)
-        if unit is None:
-            raise NotFound("errors.stale")
-        return unit
+        return _found(await self.roster.unit(actor.group_id, unit_id))
 
     async def _person(self, actor: Actor, person_id: int | None) -> MemberView | None:
         if person_id is None:
             return None
-        member = await self.roster.member_by_person(actor.group_id, person_id)
-        if member is None:
-            raise NotFound("errors.stale")
-        return member
+        return _found(await self.roster.member_by_person(actor.group_id, person_id))
 
     async def project_title(self, actor: Actor, project_id: int) -> str:
         self.require_editor(actor)
@@ -452,14 +461,13 @@ class RegisterService:
                 new = check_status_change(entry.status, status)
             except RegisterRuleError as error:
                 raise self._invalid(actor, error) from error
-            t = self.render(self.default_locale)
             return await self._change(
                 actor,
                 entry,
                 decision,
                 {"status": new.value},
                 "register_status_changed",
-                t.plain("registers.note_status", status=t.plain(f"registers.status_{new.value}")),
+                self.notifier.text(Notice("registers.note_status", status=new.value)),
                 before=entry.status,
                 after=new.value,
             )
@@ -471,14 +479,13 @@ class RegisterService:
         async with write(self.session):
             entry = await self._entry(actor, entry_id)
             due = await self._check_due(actor, due, parent_id=None, entry_id=entry.id)
-            t = self.render(self.default_locale)
             return await self._change(
                 actor,
                 entry,
                 decision,
                 {"due": due},
                 "register_due_changed",
-                t.plain("registers.note_due", due=t.date(due)),
+                self.notifier.text(Notice("registers.note_due", due=due)),
                 before=entry.due.isoformat() if entry.due else None,
                 after=due.isoformat(),
             )
@@ -496,18 +503,18 @@ class RegisterService:
             entry = await self._entry(actor, entry_id)
             unit = await self._unit(actor, unit_id)
             person = await self._person(actor, responsible_id)
-            t = self.render(self.default_locale)
+            owner = Notice(
+                "registers.note_owner",
+                unit=unit.name if unit else None,
+                person=person.display_name if person else None,
+            )
             return await self._change(
                 actor,
                 entry,
                 decision,
                 {"unit_id": unit_id, "responsible_id": responsible_id},
                 "register_owner_changed",
-                t.plain(
-                    "registers.note_owner",
-                    unit=unit.name if unit else t.plain("registers.no_unit"),
-                    person=person.display_name if person else t.plain("registers.nobody"),
-                ),
+                self.notifier.text(owner),
                 unit_before=entry.unit_id,
                 unit=unit_id,
                 responsible_before=entry.responsible_id,
@@ -566,6 +573,13 @@ class RegisterService:
             **_basis_details(basis),
         )
         return await self._entry(actor, entry.id)
+
+
+def _found(thing: _T | None) -> _T:
+    """What a button named, still there; gone (or never ours), the button is outdated."""
+    if thing is None:
+        raise NotFound("errors.stale")
+    return thing
 
 
 def _basis_details(basis: Basis | None) -> dict[str, Any]:

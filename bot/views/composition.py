@@ -8,8 +8,8 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import CompositionCb, MembersCb
-from bot.domain.composition import ActKind
-from bot.domain.roles import MEMBER_ROLES, ROLE_ORDER, Role
+from bot.domain.composition import INCLUDED_ROLES, ActKind
+from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.views.menu import role_name
@@ -150,8 +150,7 @@ def name_question(t: Translator, act: CompositionActView) -> tuple[str, InlineKe
 def role_question(t: Translator, name: str) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
         [button(role_name(t, role), CompositionCb(action="role", role=role.value))]
-        for role in ROLE_ORDER
-        if role in MEMBER_ROLES
+        for role in INCLUDED_ROLES
     ]
     rows.append(cancel_row(t))
     return t("composition.ask_role", name=name), markup(rows)

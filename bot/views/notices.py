@@ -8,7 +8,17 @@ test checks that every name a service uses has a renderer here.
 from __future__ import annotations
 
 from bot.services.notifier import Renderer
-from bot.views import agenda, broadcasts, guests, meetings, protocols, reminders, reporting, tasks
+from bot.views import (
+    agenda,
+    broadcasts,
+    guests,
+    meetings,
+    protocols,
+    registers,
+    reminders,
+    reporting,
+    tasks,
+)
 
 RENDERERS: dict[str, Renderer] = {
     **meetings.RENDERERS,
@@ -16,6 +26,7 @@ RENDERERS: dict[str, Renderer] = {
     **guests.RENDERERS,
     **broadcasts.RENDERERS,
     **protocols.RENDERERS,
+    **registers.RENDERERS,
     **reminders.RENDERERS,
     **reporting.RENDERERS,
     **tasks.RENDERERS,

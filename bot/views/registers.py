@@ -1,6 +1,9 @@
-"""Lists, cards and dialog steps of the registers (cl. 4 а–к)."""
+"""Lists, cards and dialog steps of the registers (cl. 4 а–к), and the texts the register
+service writes (a change's note, a refusal's date)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -8,12 +11,14 @@ from bot.callbacks import RegisterCb
 from bot.domain.registers import DOCUMENT_KINDS, STORED_STATUSES, Register, Status
 from bot.i18n import Raw, Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
+from bot.services.notifier import Renderer
 from bot.services.registers import (
     Basis,
     Decision,
     DraftSummary,
     EntryCard,
     Listed,
+    RegisterListing,
     is_milestone,
     is_project,
 )
@@ -63,10 +68,9 @@ def _line(t: Translator, number: int, item: Listed) -> str:
     return line
 
 
-def listing(
-    t: Translator, register: Register, items: list[Listed], page: int, *, can_edit: bool
-) -> tuple[str, InlineKeyboardMarkup]:
+def listing(t: Translator, shown: RegisterListing, page: int) -> tuple[str, InlineKeyboardMarkup]:
     """A register, 10 entries a page; documents under the heading of their kind."""
+    register, items = shown.register, shown.items
     page, start, end = page_bounds(len(items), page)
     lines = [register_title(t, register)]
     if items:
@@ -91,7 +95,7 @@ def listing(
         for number, item in enumerate(items[start:end], start=start + 1)
     ]
     rows.append(pager_row(page, len(items), RegisterCb, action="list", book=register.value))
-    if can_edit:
+    if shown.may_edit:
         rows.append(
             [
                 button(
@@ -121,9 +125,7 @@ def _what(t: Translator, card: EntryCard) -> str:
     return t("registers.card_register", register=Raw(t(f"registers.name_{e.register}")))
 
 
-def card(
-    t: Translator, card: EntryCard, *, can_edit: bool, page: int = 0
-) -> tuple[str, InlineKeyboardMarkup]:
+def card(t: Translator, card: EntryCard, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
     e = card.entry
     lines = [
         t("registers.card_title", title=e.title),
@@ -163,7 +165,7 @@ def card(
                 )
             ]
         )
-    if can_edit:
+    if card.may_edit:
         rows += [
             [button(t("registers.change_status"), RegisterCb(action="status", entry=e.id))],
             [button(t("registers.change_due"), RegisterCb(action="due", entry=e.id))],
@@ -306,3 +308,34 @@ def status_picker(t: Translator, entry: EntryView) -> tuple[str, InlineKeyboardM
         [button(t("common.back"), RegisterCb(action="card", book=entry.register, entry=entry.id))]
     )
     return t("registers.ask_status", title=entry.title), markup(rows)
+
+
+# Texts the register service writes, by name (see bot.views.notices)
+def _note_status(t: Translator, *, status: str) -> str:
+    return t.plain("registers.note_status", status=t.plain(f"registers.status_{status}"))
+
+
+def _note_due(t: Translator, *, due: date) -> str:
+    return t.plain("registers.note_due", due=t.date(due))
+
+
+def _note_owner(t: Translator, *, unit: str | None, person: str | None) -> str:
+    return t.plain(
+        "registers.note_owner",
+        unit=unit or t.plain("registers.no_unit"),
+        person=person or t.plain("registers.nobody"),
+    )
+
+
+def _date(t: Translator, *, day: date) -> str:
+    return t.date(day)
+
+
+RENDERERS: dict[str, Renderer] = {
+    # A change made by a decision leaves a note in the group's language (cl. 4 г, д, е).
+    "registers.note_status": _note_status,
+    "registers.note_due": _note_due,
+    "registers.note_owner": _note_owner,
+    # A date named in a refusal («not earlier than today (2 December 2026)»).
+    "registers.date": _date,
+}
