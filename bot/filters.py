@@ -10,21 +10,26 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
-from bot.domain.roles import Capability, can
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 
 
-class InRoster(Filter):
-    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
-        return actor is not None and actor.in_roster
-
-
 class HasCapability(Filter):
+    """Routes by what the sender may do, as `bot.domain.roles.GRANTS` says: a router never
+    names roles itself. A coroutine, so aiogram runs it in the event loop."""
+
     def __init__(self, capability: Capability) -> None:
         self.capability = capability
 
     async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
-        return actor is not None and can(actor.standing, self.capability)
+        return actor is not None and actor.can(self.capability)
+
+
+class InRoster(HasCapability):
+    """Someone in the roster (or an administrator): whoever may use the bot at all."""
+
+    def __init__(self) -> None:
+        super().__init__(Capability.USE_BOT)
 
 
 class Inline(Filter):
