@@ -3,13 +3,16 @@ resolved without a thread hop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from aiogram import F
-from aiogram.filters import Filter
+from aiogram import F, Router
+from aiogram.filters import Command, Filter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
+from bot.callbacks import MenuCb
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 
@@ -63,3 +66,35 @@ class NotCommand(Filter):
     async def __call__(self, event: TelegramObject) -> bool:
         text = getattr(event, "text", None)
         return not (isinstance(text, str) and text.startswith("/"))
+
+
+def section_router(
+    name: str,
+    capability: Capability,
+    *,
+    section: str,
+    command: Callable[..., Any],
+    button: Callable[..., Any] | None = None,
+) -> Router:
+    """A router of one capability's section of the main menu: its command (in private
+    chats) and its buttons (wherever the card is), both only for those who have it. The
+    section's command and its menu button have the same name (/members, «Members»), and by
+    default the same handler."""
+    r = Router(name=name)
+    r.message.filter(private_chat(), HasCapability(capability))
+    r.callback_query.filter(HasCapability(capability))
+    r.message.register(command, Command(section))
+    r.callback_query.register(button or command, MenuCb.filter(F.section == section))
+    return r
+
+
+def on_buttons(
+    r: Router,
+    payload: type[CallbackData],
+    handlers: Mapping[str, Callable[..., Any]],
+    *,
+    field: str = "action",
+) -> None:
+    """One handler per value of the payload's `field` (its action, a menu's section)."""
+    for value, handler in handlers.items():
+        r.callback_query.register(handler, payload.filter(getattr(F, field) == value))

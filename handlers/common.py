@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LangCb, MenuCb
-from bot.filters import private_chat
+from bot.filters import on_buttons, private_chat
 from bot.menu_commands import apply_person_commands
 from bot.update_context import Ctx
 from bot.views.menu import help_text, language_picker, main_menu, menu_text
@@ -51,12 +51,14 @@ def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = Router(name="common")
     r.message.filter(private_chat())
-    r.message.register(help_command, Command("help"))
-    r.message.register(menu_command, Command("menu"))
-    r.message.register(language_command, Command("language"))
-    r.message.register(cancel_command, Command("cancel"))
-    r.callback_query.register(help_command, MenuCb.filter(F.section == "help"))
-    r.callback_query.register(language_command, MenuCb.filter(F.section == "language"))
-    r.callback_query.register(menu_command, MenuCb.filter(F.section == "main"))
+    for command, handler in {
+        "help": help_command,
+        "menu": menu_command,
+        "language": language_command,
+        "cancel": cancel_command,
+    }.items():
+        r.message.register(handler, Command(command))
+    menu = {"help": help_command, "language": language_command, "main": menu_command}
+    on_buttons(r, MenuCb, menu, field="section")
     r.callback_query.register(language_chosen, LangCb.filter())
     return r

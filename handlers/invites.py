@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import InviteCb, MenuCb
+from bot.callbacks import InviteCb
 from bot.dialogs import InviteDialog
 from bot.domain.roles import Capability
 from bot.domain.roster import roster_role
-from bot.filters import HasCapability, Inline, NotCommand, private_chat
+from bot.filters import Inline, NotCommand, on_buttons, section_router
 from bot.services.errors import InvalidInput, NeedsConfirmation
 from bot.services.invites import INVITE_PREFIX
 from bot.update_context import Ctx
@@ -127,24 +127,26 @@ async def _create_or_ask(ctx: Ctx, *, confirmed: bool = False) -> tuple[str, Any
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="invites")
-    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
-    r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
-    r.message.register(invite_list, Command("invite"))
-    r.callback_query.register(invite_list, MenuCb.filter(F.section == "invites"))
-    r.callback_query.register(invite_list, InviteCb.filter(F.action == "list"))
-    r.callback_query.register(invite_new, InviteCb.filter(F.action == "new"))
-    r.callback_query.register(invite_role, InviteCb.filter(F.action == "role"))
-    r.callback_query.register(invite_unit, InviteCb.filter(F.action == "unit"))
-    r.callback_query.register(
-        invite_without_name,
-        InviteCb.filter(F.action == "noname"),
-        StateFilter(InviteDialog.full_name),
+    r = section_router("invites", Capability.MANAGE_ROSTER, section="invites", command=invite_list)
+    on_buttons(
+        r,
+        InviteCb,
+        {
+            "list": invite_list,
+            "new": invite_new,
+            "role": invite_role,
+            "unit": invite_unit,
+            "revoke": invite_revoke,
+        },
     )
-    r.message.register(invite_name, StateFilter(InviteDialog.full_name), Inline(F.text))
-    r.message.register(invite_name_not_text, StateFilter(InviteDialog.full_name), NotCommand())
+    # The dialog's steps: only while it is at that step.
+    asking_name = StateFilter(InviteDialog.full_name)
+    r.callback_query.register(
+        invite_without_name, InviteCb.filter(F.action == "noname"), asking_name
+    )
+    r.message.register(invite_name, asking_name, Inline(F.text))
+    r.message.register(invite_name_not_text, asking_name, NotCommand())
     r.callback_query.register(
         invite_confirmed, InviteCb.filter(F.action == "confirm"), StateFilter(InviteDialog.confirm)
     )
-    r.callback_query.register(invite_revoke, InviteCb.filter(F.action == "revoke"))
     return r

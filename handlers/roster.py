@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MembersCb, MenuCb
 from bot.context import AppContext
 from bot.domain.roles import Capability, Standing
 from bot.domain.roster import any_role
-from bot.filters import HasCapability, private_chat
+from bot.filters import on_buttons, section_router
 from bot.menu_commands import apply_person_commands
 from bot.services.roster import ReplacesHolder
 from bot.update_context import Ctx
@@ -130,19 +129,26 @@ async def clear_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="roster")
-    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
-    r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
-    r.message.register(members_command, Command("members"))
-    r.callback_query.register(members_page, MenuCb.filter(F.section == "members"))
-    r.callback_query.register(members_page, MembersCb.filter(F.action == "page"))
-    r.callback_query.register(member_open, MembersCb.filter(F.action == "open"))
-    r.callback_query.register(member_roles, MembersCb.filter(F.action == "roles"))
-    r.callback_query.register(
-        member_set_role, MembersCb.filter(F.action.in_({"setrole", "setrole_ok"}))
+    r = section_router(
+        "roster",
+        Capability.MANAGE_ROSTER,
+        section="members",
+        command=members_command,
+        button=members_page,
     )
-    r.callback_query.register(member_units, MembersCb.filter(F.action == "units"))
-    r.callback_query.register(member_set_unit, MembersCb.filter(F.action == "setunit"))
-    r.callback_query.register(member_remove_ask, MembersCb.filter(F.action == "remove"))
-    r.callback_query.register(member_remove, MembersCb.filter(F.action == "remove_ok"))
+    on_buttons(
+        r,
+        MembersCb,
+        {
+            "page": members_page,
+            "open": member_open,
+            "roles": member_roles,
+            "setrole": member_set_role,
+            "setrole_ok": member_set_role,
+            "units": member_units,
+            "setunit": member_set_unit,
+            "remove": member_remove_ask,
+            "remove_ok": member_remove,
+        },
+    )
     return r

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import MenuCb, UnitCb
+from bot.callbacks import UnitCb
 from bot.dialogs import UnitDialog
 from bot.domain.roles import Capability
-from bot.filters import HasCapability, Inline, NotCommand, private_chat
+from bot.filters import Inline, NotCommand, on_buttons, section_router
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
@@ -60,15 +60,14 @@ async def unit_archive(query: CallbackQuery, callback_data: UnitCb, ctx: Ctx) ->
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="units")
-    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
-    r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
-    r.message.register(units_command, Command("units"))
-    r.callback_query.register(units_list, MenuCb.filter(F.section == "units"))
-    r.callback_query.register(units_list, UnitCb.filter(F.action == "list"))
-    r.callback_query.register(unit_open, UnitCb.filter(F.action == "open"))
-    r.callback_query.register(unit_add, UnitCb.filter(F.action == "add"))
+    r = section_router(
+        "units", Capability.MANAGE_ROSTER, section="units", command=units_command, button=units_list
+    )
+    on_buttons(
+        r,
+        UnitCb,
+        {"list": units_list, "open": unit_open, "add": unit_add, "archive": unit_archive},
+    )
     r.message.register(unit_name, StateFilter(UnitDialog.name), Inline(F.text))
     r.message.register(unit_name_not_text, StateFilter(UnitDialog.name), NotCommand())
-    r.callback_query.register(unit_archive, UnitCb.filter(F.action == "archive"))
     return r

@@ -15,7 +15,7 @@ from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demo
 from bot.domain.roster import has_single_holder, is_roster_role, lacks_unit
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
-from bot.services.roster import Auditor
+from bot.services.roster import Auditor, existing
 from storage.db import read, write
 from storage.dto import InviteView, MemberView
 from storage.repositories.invites import InviteRepository
@@ -85,8 +85,8 @@ class InviteService:
             raise InvalidInput("roster.unit_required")
         now = self.clock.now()
         async with write(self.session):
-            if unit_id is not None and await self.roster.unit(actor.group_id, unit_id) is None:
-                raise NotFound("errors.stale")
+            if unit_id is not None:
+                existing(await self.roster.unit(actor.group_id, unit_id))
             replaces = False
             if has_single_holder(role):
                 holder = await self.roster.holder(actor.group_id, role)
@@ -107,9 +107,7 @@ class InviteService:
         actor.require(Capability.MANAGE_ROSTER)
         now = self.clock.now()
         async with write(self.session):
-            member = await self.roster.member_by_person(actor.group_id, person_id)
-            if member is None:
-                raise NotFound("errors.stale")
+            member = existing(await self.roster.member_by_person(actor.group_id, person_id))
             if member.connected:
                 raise InvalidInput("composition.already_connected", name=member.display_name)
             invite = await self._add(
@@ -159,9 +157,7 @@ class InviteService:
         actor.require(Capability.MANAGE_ROSTER)
         now = self.clock.now()
         async with write(self.session):
-            invite = await self.invites.by_id(actor.group_id, invite_id)
-            if invite is None:
-                raise NotFound("errors.stale")
+            invite = existing(await self.invites.by_id(actor.group_id, invite_id))
             state = _state(invite, now)
             if state is not InviteState.ACTIVE or not await self.invites.revoke(invite_id, now):
                 raise InvalidInput(STATE_ERRORS.get(state, "invites.used"))
@@ -175,10 +171,7 @@ class InviteService:
             raise NotFound("invites.unknown")
         now = self.clock.now()
         async with write(self.session):
-            found = await self.invites.by_code(code)
-            if found is None:
-                raise NotFound("invites.unknown")
-            invite, group_id = found
+            invite, group_id = existing(await self.invites.by_code(code), "invites.unknown")
             state = _state(invite, now)
             if state is not InviteState.ACTIVE:
                 raise InvalidInput(STATE_ERRORS[state])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +35,16 @@ class RoleChange:
     replaced: MemberView | None
 
 
-__all__ = ["Auditor", "ReplacesHolder", "RoleChange", "RosterService", "sort_members"]
+__all__ = ["Auditor", "ReplacesHolder", "RoleChange", "RosterService", "existing", "sort_members"]
+
+T = TypeVar("T")
+
+
+def existing(found: T | None, key: str = "errors.stale") -> T:
+    """What a lookup found; a button pointing at something gone is told it is stale."""
+    if found is None:
+        raise NotFound(key)
+    return found
 
 
 class ReplacesHolder(NeedsConfirmation):
@@ -75,6 +84,7 @@ class RosterService:
         self.session = session
         self.clock = clock
         self.repo = RosterRepository(session)
+        self.acts = CompositionRepository(session)
 
     # Reading
     async def members(self, actor: Actor) -> list[MemberView]:
@@ -136,16 +146,10 @@ class RosterService:
             return await self._unit(actor.group_id, unit_id)
 
     async def _member(self, group_id: int, person_id: int) -> MemberView:
-        member = await self.repo.member_by_person(group_id, person_id)
-        if member is None:
-            raise NotFound("errors.stale")
-        return member
+        return existing(await self.repo.member_by_person(group_id, person_id))
 
     async def _unit(self, group_id: int, unit_id: int) -> UnitView:
-        unit = await self.repo.unit(group_id, unit_id)
-        if unit is None:
-            raise NotFound("errors.stale")
-        return unit
+        return existing(await self.repo.unit(group_id, unit_id))
 
     # Roles
     async def change_role(
@@ -236,9 +240,9 @@ class RosterService:
             if member.is_member:
                 if act_id is None:
                     raise InvalidInput("composition.act_required")
-                act = await CompositionRepository(self.session).act(actor.group_id, act_id)
-                if act is None:
-                    raise NotFound("errors.stale")
+                act = existing(
+                    await CompositionRepository(self.session).act(actor.group_id, act_id)
+                )
                 if not act.complete:
                     raise InvalidInput("composition.act_incomplete")
             else:
