@@ -75,15 +75,16 @@ def section_router(
     section: str,
     command: Callable[..., Any],
     button: Callable[..., Any] | None = None,
+    slash: str | None = None,
 ) -> Router:
     """A router of one capability's section of the main menu: its command (in private
     chats) and its buttons (wherever the card is), both only for those who have it. The
-    section's command and its menu button have the same name (/members, «Members»), and by
-    default the same handler."""
+    command's name is the section's (/members, «Members») unless `slash` names it (/invite
+    for «Invitations»); the button's handler is by default the command's."""
     r = Router(name=name)
     r.message.filter(private_chat(), HasCapability(capability))
     r.callback_query.filter(HasCapability(capability))
-    r.message.register(command, Command(section))
+    r.message.register(command, Command(slash or section))
     r.callback_query.register(button or command, MenuCb.filter(F.section == section))
     return r
 

@@ -127,7 +127,9 @@ async def _create_or_ask(ctx: Ctx, *, confirmed: bool = False) -> tuple[str, Any
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = section_router("invites", Capability.MANAGE_ROSTER, section="invites", command=invite_list)
+    r = section_router(
+        "invites", Capability.MANAGE_ROSTER, section="invites", command=invite_list, slash="invite"
+    )
     on_buttons(
         r,
         InviteCb,

@@ -105,6 +105,12 @@ def extra_role_choices(main: Role) -> tuple[Role, ...]:
     return tuple(r for r in ROLE_ORDER if r in EXTRA_ROLES and r is not main)
 
 
+def extra_role_toggles(main: Role, held: Iterable[Role]) -> tuple[tuple[Role, bool], ...]:
+    """Each role one may hold besides `main`, and whether it is held now."""
+    now_held = set(held)
+    return tuple((r, r in now_held) for r in extra_role_choices(main))
+
+
 def in_roster_order(roles: Iterable[Role]) -> list[Role]:
     """Roles as the roster lists them: presiding roles first, guests last."""
     return sorted(set(roles), key=_RANK.__getitem__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import CompositionCb, MembersCb, MenuCb, UnitCb
-from bot.domain.roster import extra_role_choices, in_roster_order, role_choices
+from bot.domain.roster import extra_role_toggles, in_roster_order, role_choices
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.views.composition import act_title
@@ -109,8 +109,7 @@ def extra_roles_picker(
     """Roles held besides the main one (cl. 6-7), each switched on or off by its button."""
     person = member.person.id
     rows = []
-    for role in extra_role_choices(member.role):
-        held = role in member.extra_roles
+    for role, held in extra_role_toggles(member.role, member.extra_roles):
         mark = "✅ " if held else ""
         rows.append(
             [

@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from aiogram.filters import Command
 from aiogram.types import Chat
 
+from bot.domain.commands import RESTRICTED_COMMANDS
 from bot.domain.roles import ROSTER_ROLES, Capability, Role, can
 from bot.domain.roster import (
     any_role,
     assignment_refusal,
     extra_role_choices,
+    extra_role_toggles,
     has_single_holder,
     in_roster_order,
     is_roster_role,
@@ -26,6 +29,7 @@ from bot.domain.roster import (
 )
 from bot.filters import HasCapability, InRoster, section_router
 from bot.services.actor import Actor
+from handlers import invites, roster, units
 
 
 def test_the_roster_hands_out_every_role_but_a_guests() -> None:
@@ -78,6 +82,10 @@ def test_pickers_offer_only_what_changes_something() -> None:
     assert set(role_choices(Role.MEMBER)) == set(ROSTER_ROLES) - {Role.MEMBER}
     assert extra_role_choices(Role.MEMBER) == (Role.UNIT_REPRESENTATIVE, Role.SECRETARIAT)
     assert extra_role_choices(Role.SECRETARIAT) == (Role.UNIT_REPRESENTATIVE,)
+    assert extra_role_toggles(Role.MEMBER, {Role.SECRETARIAT}) == (
+        (Role.UNIT_REPRESENTATIVE, False),
+        (Role.SECRETARIAT, True),
+    )
 
 
 @dataclass(frozen=True)
@@ -138,3 +146,16 @@ def test_a_section_router_guards_its_command_and_buttons() -> None:
             for g in guards
         )
         assert [h.callback for h in observer.handlers] == [entry]
+
+
+def test_every_section_command_is_a_command_of_the_menu() -> None:
+    """/members, /units, /invite: each section router answers its own command."""
+    for module in (roster, invites, units):
+        commands = {
+            c
+            for h in module.router().message.handlers
+            for f in h.filters or []
+            if isinstance(f.callback, Command)
+            for c in f.callback.commands
+        }
+        assert commands and commands <= set(RESTRICTED_COMMANDS), (module.__name__, commands)
