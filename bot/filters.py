@@ -3,28 +3,36 @@ resolved without a thread hop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from aiogram import F
-from aiogram.filters import Filter
+from aiogram import F, Router
+from aiogram.filters import Command, Filter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
-from bot.domain.roles import Capability, can
+from bot.callbacks import MenuCb
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 
 
-class InRoster(Filter):
-    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
-        return actor is not None and actor.in_roster
-
-
 class HasCapability(Filter):
+    """Routes by what the sender may do, as `bot.domain.roles.GRANTS` says: a router never
+    names roles itself. A coroutine, so aiogram runs it in the event loop."""
+
     def __init__(self, capability: Capability) -> None:
         self.capability = capability
 
     async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
-        return actor is not None and can(actor.standing, self.capability)
+        return actor is not None and actor.can(self.capability)
+
+
+class InRoster(HasCapability):
+    """Someone in the roster (or an administrator): whoever may use the bot at all."""
+
+    def __init__(self) -> None:
+        super().__init__(Capability.USE_BOT)
 
 
 class Inline(Filter):
@@ -58,3 +66,36 @@ class NotCommand(Filter):
     async def __call__(self, event: TelegramObject) -> bool:
         text = getattr(event, "text", None)
         return not (isinstance(text, str) and text.startswith("/"))
+
+
+def section_router(
+    name: str,
+    capability: Capability,
+    *,
+    section: str,
+    command: Callable[..., Any],
+    button: Callable[..., Any] | None = None,
+    slash: str | None = None,
+) -> Router:
+    """A router of one capability's section of the main menu: its command (in private
+    chats) and its buttons (wherever the card is), both only for those who have it. The
+    command's name is the section's (/members, «Members») unless `slash` names it (/invite
+    for «Invitations»); the button's handler is by default the command's."""
+    r = Router(name=name)
+    r.message.filter(private_chat(), HasCapability(capability))
+    r.callback_query.filter(HasCapability(capability))
+    r.message.register(command, Command(slash or section))
+    r.callback_query.register(button or command, MenuCb.filter(F.section == section))
+    return r
+
+
+def on_buttons(
+    r: Router,
+    payload: type[CallbackData],
+    handlers: Mapping[str, Callable[..., Any]],
+    *,
+    field: str = "action",
+) -> None:
+    """One handler per value of the payload's `field` (its action, a menu's section)."""
+    for value, handler in handlers.items():
+        r.callback_query.register(handler, payload.filter(getattr(F, field) == value))

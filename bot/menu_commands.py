@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
 from bot.domain.commands import commands_for
-from bot.domain.roles import Standing
+from bot.domain.roles import Capability, Standing
 from bot.i18n import SUPPORTED, Translator, translator
 from storage.db import Database, read, write
 from storage.repositories.roster import RosterRepository
@@ -85,7 +85,7 @@ async def sync_person_menus(
             break
         assert person.telegram_id is not None
         standing = Standing(role=role, is_admin=person.telegram_id in admin_ids, extra_roles=extra)
-        if not standing.in_roster and stored is None:
+        if not standing.can(Capability.USE_BOT) and stored is None:
             continue
         commands = bot_commands(translator(person.locale(default_locale), "UTC"), standing)
         fingerprint = menu_fingerprint(commands)

@@ -7,46 +7,40 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RESTRICTED_PREFIXES
 from bot.domain.commands import COMMAND_AUDIENCE, may_use
-from bot.domain.roles import Capability, can
+from bot.domain.roles import Capability
 from bot.filters import Inline, private_chat
-from bot.i18n import Translator
-from bot.services.actor import Actor
-from bot.views.menu import role_name
+from bot.update_context import Ctx
+from bot.views.menu import holders_text
 
 
-async def command_fallback(message: Message, actor: Actor, t: Translator) -> None:
+async def command_fallback(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
     command = message.text[1:].split(maxsplit=1)[0].split("@")[0].lower()
     audience = COMMAND_AUDIENCE.get(command)
-    if audience is not None and not may_use(actor.standing, command):
-        who = ", ".join(
-            role_name(t, None, is_admin=True) if a == "admin" else t(f"roles.{a}") for a in audience
-        )
-        await message.answer(
-            t(
-                "errors.command_forbidden",
-                command=command,
-                purpose=t(f"commands.{command}"),
-                who=who,
-            )
+    if audience is not None and not may_use(ctx.actor.standing, command):
+        await ctx.say(
+            "errors.command_forbidden",
+            command=command,
+            purpose=ctx.t(f"commands.{command}"),
+            who=holders_text(ctx.t, audience),
         )
         return
-    await message.answer(t("errors.unknown_command"))
+    await ctx.say("errors.unknown_command")
 
 
-async def text_fallback(message: Message, t: Translator) -> None:
-    await message.answer(t("errors.no_dialog"))
+async def text_fallback(message: Message, ctx: Ctx) -> None:
+    await ctx.say("errors.no_dialog")
 
 
-async def stale_button(query: CallbackQuery, actor: Actor, t: Translator) -> None:
+async def stale_button(query: CallbackQuery, ctx: Ctx) -> None:
     # A forged payload, a button from an older card, or one this role may not press:
     # nothing to do, and nothing changes.
     prefix = (query.data or "").split(":", 1)[0]
     needed = RESTRICTED_PREFIXES.get(prefix)
-    if needed is not None and not can(actor.standing, Capability(needed)):
-        await query.answer(t.plain("errors.not_allowed"), show_alert=True)
+    if needed is not None and not ctx.actor.can(Capability(needed)):
+        await ctx.toast("errors.not_allowed", alert=True)
         return
-    await query.answer(t.plain("errors.stale"), show_alert=True)
+    await ctx.toast("errors.stale", alert=True)
 
 
 def router() -> Router:

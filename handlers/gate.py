@@ -5,28 +5,22 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import AppContext
 from bot.filters import InRoster, private_chat
-from bot.i18n import Translator
-from bot.services.actor import Actor
-from bot.wiring import Services
+from bot.update_context import Ctx
 from handlers.guests import guest_buttons
 
 
-async def outsider_message(
-    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
-) -> None:
+async def outsider_message(message: Message, ctx: Ctx) -> None:
     # A guest is an outsider too, but is better told where their meeting is than how to join.
-    if actor.person_id is not None and await Services(session, app).guests.visits(actor):
-        await message.answer(t("guests.outside_roster"))
+    if ctx.actor.person_id is not None and await ctx.guests.visits(ctx.actor):
+        await ctx.say("guests.outside_roster")
         return
-    await message.answer(t("gate.not_in_roster"))
+    await ctx.say("gate.not_in_roster")
 
 
-async def outsider_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t.plain("gate.not_in_roster_short"), show_alert=True)
+async def outsider_button(query: CallbackQuery, ctx: Ctx) -> None:
+    await ctx.toast("gate.not_in_roster_short", alert=True)
 
 
 def router() -> Router:

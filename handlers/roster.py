@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MembersCb, MenuCb
 from bot.context import AppContext
-from bot.domain.roles import Capability, Role, Standing
-from bot.filters import HasCapability, private_chat
-from bot.i18n import Translator
+from bot.domain.roles import Capability, Standing
+from bot.domain.roster import any_role
+from bot.filters import on_buttons, section_router
 from bot.menu_commands import apply_person_commands
-from bot.middlewares import edit_or_send
-from bot.services.actor import Actor
-from bot.services.errors import NeedsConfirmation
-from bot.services.roster import RosterService
+from bot.services.roster import ReplacesHolder
+from bot.update_context import Ctx
 from bot.views.menu import role_name
 from bot.views.roster import (
     confirm_keyboard,
@@ -28,164 +24,85 @@ from bot.views.roster import (
 from storage.dto import MemberView
 
 
-async def members_command(
-    message: Message, actor: Actor, t: Translator, session: AsyncSession, app: AppContext
-) -> None:
-    members = await RosterService(session, app.clock).members(actor)
-    text, keyboard = members_card(t, members, 0)
-    await message.answer(text, reply_markup=keyboard)
+async def members_command(message: Message, ctx: Ctx) -> None:
+    await ctx.show(*members_card(ctx.t, await ctx.roster.members(ctx.actor), 0))
 
 
-async def members_page(
-    query: CallbackQuery,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    callback_data: MembersCb | MenuCb,
-) -> None:
+async def members_page(query: CallbackQuery, callback_data: MembersCb | MenuCb, ctx: Ctx) -> None:
     page = callback_data.page if isinstance(callback_data, MembersCb) else 0
-    members = await RosterService(session, app.clock).members(actor)
-    await query.answer()
-    await edit_or_send(query, *members_card(t, members, page))
+    await ctx.show(*members_card(ctx.t, await ctx.roster.members(ctx.actor), page))
 
 
-async def member_open(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).member(actor, callback_data.person)
-    await query.answer()
-    await edit_or_send(query, *member_card(t, member, callback_data.page))
+async def member_open(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    member = await ctx.roster.member(ctx.actor, callback_data.person)
+    await ctx.show(*member_card(ctx.t, member, callback_data.page))
 
 
-async def member_roles(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).member(actor, callback_data.person)
-    await query.answer()
-    await edit_or_send(query, *role_picker(t, member, callback_data.page))
+async def member_roles(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    member = await ctx.roster.member(ctx.actor, callback_data.person)
+    await ctx.show(*role_picker(ctx.t, member, callback_data.page))
 
 
-async def member_set_role(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    bot: Bot,
-) -> None:
-    if callback_data.role not in {r.value for r in Role}:
-        await query.answer(t.plain("errors.stale"), show_alert=True)
+async def member_set_role(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    role = any_role(callback_data.role)
+    if role is None:
+        await ctx.toast("errors.stale", alert=True)
         return
-    role = Role(callback_data.role)
-    service = RosterService(session, app.clock)
+    t = ctx.t
     try:
-        change = await service.change_role(
-            actor, callback_data.person, role, confirmed=callback_data.action == "setrole_ok"
+        change = await ctx.roster.change_role(
+            ctx.actor, callback_data.person, role, confirmed=callback_data.action == "setrole_ok"
         )
-    except NeedsConfirmation as ask:
-        member = await service.member(actor, callback_data.person)
+    except ReplacesHolder as ask:
         text = t(
             "roster.confirm_replace",
-            name=member.display_name,
+            name=ask.member.display_name,
             role=role_name(t, role),
             holder=ask.params["holder"],
         )
         yes = callback_data.model_copy(update={"action": "setrole_ok"})
-        no = MembersCb(action="open", person=callback_data.person, page=callback_data.page)
-        await query.answer()
-        await edit_or_send(query, text, confirm_keyboard(t, yes, no))
+        await ctx.show(text, confirm_keyboard(t, yes, _back(callback_data)))
         return
-    await query.answer(
-        t.plain("roster.role_changed", name=change.member.display_name, role=role_name(t, role))
-    )
-    await edit_or_send(query, *member_card(t, change.member, callback_data.page))
+    name = change.member.display_name
+    await ctx.toast("roster.role_changed", name=name, role=role_name(t, role))
+    await ctx.show(*member_card(t, change.member, callback_data.page))
     for person in (change.member, change.replaced):
         if person is not None:
-            await refresh_menu(bot, person, app)
+            await refresh_menu(ctx.bot, person, ctx.app)
 
 
-async def member_units(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    service = RosterService(session, app.clock)
-    member = await service.member(actor, callback_data.person)
-    units = await service.units(actor)
-    await query.answer()
-    await edit_or_send(query, *unit_picker_for_member(t, member, units, callback_data.page))
+async def member_units(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    member, units = await ctx.roster.unit_choice(ctx.actor, callback_data.person)
+    await ctx.show(*unit_picker_for_member(ctx.t, member, units, callback_data.page))
 
 
-async def member_set_unit(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).set_unit(
-        actor, callback_data.person, callback_data.unit or None
-    )
-    await query.answer(t.plain("roster.unit_changed"))
-    await edit_or_send(query, *member_card(t, member, callback_data.page))
+async def member_set_unit(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    member = await ctx.roster.set_unit(ctx.actor, callback_data.person, callback_data.unit or None)
+    await ctx.toast("roster.unit_changed")
+    await ctx.show(*member_card(ctx.t, member, callback_data.page))
 
 
-async def member_remove_ask(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-) -> None:
-    member = await RosterService(session, app.clock).member(actor, callback_data.person)
+async def member_remove_ask(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    t = ctx.t
+    member = await ctx.roster.member(ctx.actor, callback_data.person)
     yes = callback_data.model_copy(update={"action": "remove_ok"})
-    no = MembersCb(action="open", person=callback_data.person, page=callback_data.page)
-    await query.answer()
-    await edit_or_send(
-        query,
+    await ctx.show(
         t("roster.confirm_remove", name=member.display_name, role=role_name(t, member.role)),
-        confirm_keyboard(t, yes, no),
+        confirm_keyboard(t, yes, _back(callback_data)),
     )
 
 
-async def member_remove(
-    query: CallbackQuery,
-    callback_data: MembersCb,
-    actor: Actor,
-    t: Translator,
-    session: AsyncSession,
-    app: AppContext,
-    bot: Bot,
-) -> None:
-    service = RosterService(session, app.clock)
-    removed = await service.remove(actor, callback_data.person)
-    members = await service.members(actor)
-    await query.answer(t.plain("roster.removed", name=removed.display_name))
-    await edit_or_send(query, *members_card(t, members, callback_data.page))
-    if removed.person.telegram_id is not None:
-        await apply_person_commands(
-            bot,
-            removed.person.telegram_id,
-            Standing(role=None),
-            removed.person.locale(app.settings.default_locale),
-        )
+async def member_remove(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
+    removed = await ctx.roster.remove(ctx.actor, callback_data.person)
+    members = await ctx.roster.members(ctx.actor)
+    await ctx.toast("roster.removed", name=removed.display_name)
+    await ctx.show(*members_card(ctx.t, members, callback_data.page))
+    await clear_menu(ctx.bot, removed, ctx.app)
+
+
+def _back(callback_data: MembersCb) -> MembersCb:
+    """Back to the member's card, on the page it was opened from: a question's "cancel"."""
+    return MembersCb(action="open", person=callback_data.person, page=callback_data.page)
 
 
 async def refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
@@ -202,21 +119,36 @@ async def refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
     await apply_person_commands(bot, member.person.telegram_id, standing, locale)
 
 
+async def clear_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
+    """Someone taken out of the roster: back to the menu of someone outside it."""
+    if member.person.telegram_id is None:
+        return
+    locale = member.person.locale(app.settings.default_locale)
+    await apply_person_commands(bot, member.person.telegram_id, Standing(role=None), locale)
+
+
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="roster")
-    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
-    r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
-    r.message.register(members_command, Command("members"))
-    r.callback_query.register(members_page, MenuCb.filter(F.section == "members"))
-    r.callback_query.register(members_page, MembersCb.filter(F.action == "page"))
-    r.callback_query.register(member_open, MembersCb.filter(F.action == "open"))
-    r.callback_query.register(member_roles, MembersCb.filter(F.action == "roles"))
-    r.callback_query.register(
-        member_set_role, MembersCb.filter(F.action.in_({"setrole", "setrole_ok"}))
+    r = section_router(
+        "roster",
+        Capability.MANAGE_ROSTER,
+        section="members",
+        command=members_command,
+        button=members_page,
     )
-    r.callback_query.register(member_units, MembersCb.filter(F.action == "units"))
-    r.callback_query.register(member_set_unit, MembersCb.filter(F.action == "setunit"))
-    r.callback_query.register(member_remove_ask, MembersCb.filter(F.action == "remove"))
-    r.callback_query.register(member_remove, MembersCb.filter(F.action == "remove_ok"))
+    on_buttons(
+        r,
+        MembersCb,
+        {
+            "page": members_page,
+            "open": member_open,
+            "roles": member_roles,
+            "setrole": member_set_role,
+            "setrole_ok": member_set_role,
+            "units": member_units,
+            "setunit": member_set_unit,
+            "remove": member_remove_ask,
+            "remove_ok": member_remove,
+        },
+    )
     return r

@@ -38,7 +38,8 @@ class Actor:
         return self.standing.roles
 
     def has(self, *roles: Role) -> bool:
-        """Whether the person holds any of these roles, main or extra."""
+        """Whether the person holds any of these roles, main or extra. For the rules in
+        `bot.domain`; services, handlers and views ask `can` instead."""
         return self.standing.has(*roles)
 
     @property
@@ -55,7 +56,7 @@ class Actor:
 
     def require(self, capability: Capability) -> None:
         """Server-side check for every action: a button's payload is never trusted."""
-        if not can(self.standing, capability):
+        if not self.can(capability):
             raise NotAllowed("errors.not_allowed")
 
 

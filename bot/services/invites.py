@@ -5,25 +5,17 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain.invites import InviteState, invite_state
-from bot.domain.roles import (
-    NAME_MAX_LENGTH,
-    ROSTER_ROLES,
-    SINGLE_HOLDER_ROLES,
-    UNIT_REQUIRED_ROLES,
-    Capability,
-    Role,
-    clean_name,
-    demoted_role,
-)
+from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
+from bot.domain.roster import has_single_holder, is_roster_role, lacks_unit
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
-from bot.services.roster import Auditor
+from bot.services.roster import Auditor, existing
 from storage.db import read, write
 from storage.dto import InviteView, MemberView
 from storage.repositories.invites import InviteRepository
@@ -55,6 +47,15 @@ class Newcomer:
     client_language: str | None = None
 
 
+def _state(invite: InviteView, now: datetime) -> InviteState:
+    return invite_state(
+        used=invite.used_at is not None,
+        revoked=invite.revoked_at is not None,
+        expires_at=invite.expires_at,
+        now=now,
+    )
+
+
 class InviteService:
     def __init__(self, session: AsyncSession, clock: Clock, ttl: timedelta) -> None:
         self.session = session
@@ -73,35 +74,27 @@ class InviteService:
         confirmed: bool = False,
     ) -> InviteView:
         actor.require(Capability.MANAGE_ROSTER)
-        if role not in ROSTER_ROLES:
+        if not is_roster_role(role):
             raise InvalidInput("errors.stale")
         name: str | None = None
         if full_name is not None:
             name = clean_name(full_name)
             if name is None:
                 raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
-        if role in UNIT_REQUIRED_ROLES and unit_id is None:
+        if lacks_unit(role, unit_id):
             raise InvalidInput("roster.unit_required")
         now = self.clock.now()
         async with write(self.session):
-            if unit_id is not None and await self.roster.unit(actor.group_id, unit_id) is None:
-                raise NotFound("errors.stale")
+            if unit_id is not None:
+                existing(await self.roster.unit(actor.group_id, unit_id))
             replaces = False
-            if role in SINGLE_HOLDER_ROLES:
+            if has_single_holder(role):
                 holder = await self.roster.holder(actor.group_id, role)
                 if holder is not None and not confirmed:
                     raise NeedsConfirmation("invites.confirm_replace", holder=holder.display_name)
                 replaces = holder is not None
-            invite = await self.invites.add(
-                code=secrets.token_urlsafe(12),
-                group_id=actor.group_id,
-                role=role,
-                unit_id=unit_id,
-                full_name=name,
-                replaces_holder=replaces,
-                created_by=actor.telegram_id,
-                now=now,
-                expires_at=now + self.ttl,
+            invite = await self._add(
+                actor, now, role=role, unit_id=unit_id, full_name=name, replaces_holder=replaces
             )
             await Auditor(self.session, actor, now)(
                 "invite_created", "invite", invite.id, role=role.value, unit_id=unit_id
@@ -114,27 +107,46 @@ class InviteService:
         actor.require(Capability.MANAGE_ROSTER)
         now = self.clock.now()
         async with write(self.session):
-            member = await self.roster.member_by_person(actor.group_id, person_id)
-            if member is None:
-                raise NotFound("errors.stale")
+            member = existing(await self.roster.member_by_person(actor.group_id, person_id))
             if member.connected:
                 raise InvalidInput("composition.already_connected", name=member.display_name)
-            invite = await self.invites.add(
-                code=secrets.token_urlsafe(12),
-                group_id=actor.group_id,
+            invite = await self._add(
+                actor,
+                now,
                 role=member.role,
                 unit_id=member.unit_id,
                 full_name=member.person.full_name,
-                replaces_holder=False,
-                created_by=actor.telegram_id,
-                now=now,
-                expires_at=now + self.ttl,
                 person_id=person_id,
             )
             await Auditor(self.session, actor, now)(
                 "invite_created", "invite", invite.id, role=member.role.value, person_id=person_id
             )
         return invite
+
+    async def _add(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        role: Role,
+        unit_id: int | None,
+        full_name: str | None,
+        replaces_holder: bool = False,
+        person_id: int | None = None,
+    ) -> InviteView:
+        """A fresh single-use code, valid for the configured time from `now`."""
+        return await self.invites.add(
+            code=secrets.token_urlsafe(12),
+            group_id=actor.group_id,
+            role=role,
+            unit_id=unit_id,
+            full_name=full_name,
+            replaces_holder=replaces_holder,
+            created_by=actor.telegram_id,
+            now=now,
+            expires_at=now + self.ttl,
+            person_id=person_id,
+        )
 
     async def pending(self, actor: Actor) -> list[InviteView]:
         actor.require(Capability.MANAGE_ROSTER)
@@ -145,15 +157,8 @@ class InviteService:
         actor.require(Capability.MANAGE_ROSTER)
         now = self.clock.now()
         async with write(self.session):
-            invite = await self.invites.by_id(actor.group_id, invite_id)
-            if invite is None:
-                raise NotFound("errors.stale")
-            state = invite_state(
-                used=invite.used_at is not None,
-                revoked=invite.revoked_at is not None,
-                expires_at=invite.expires_at,
-                now=now,
-            )
+            invite = existing(await self.invites.by_id(actor.group_id, invite_id))
+            state = _state(invite, now)
             if state is not InviteState.ACTIVE or not await self.invites.revoke(invite_id, now):
                 raise InvalidInput(STATE_ERRORS.get(state, "invites.used"))
             await Auditor(self.session, actor, now)("invite_revoked", "invite", invite_id)
@@ -166,16 +171,8 @@ class InviteService:
             raise NotFound("invites.unknown")
         now = self.clock.now()
         async with write(self.session):
-            found = await self.invites.by_code(code)
-            if found is None:
-                raise NotFound("invites.unknown")
-            invite, group_id = found
-            state = invite_state(
-                used=invite.used_at is not None,
-                revoked=invite.revoked_at is not None,
-                expires_at=invite.expires_at,
-                now=now,
-            )
+            invite, group_id = existing(await self.invites.by_code(code), "invites.unknown")
+            state = _state(invite, now)
             if state is not InviteState.ACTIVE:
                 raise InvalidInput(STATE_ERRORS[state])
             if invite.person_id is not None:
@@ -213,13 +210,7 @@ class InviteService:
                 unit_id=invite.unit_id,
                 now=now,
             )
-            member = await self.roster.member_by_person(group_id, person_id)
-            assert member is not None
-            audit = Auditor(self.session, actor, now)
-            await audit(
-                "invite_redeemed", "invite", invite.id, person_id=person_id, role=invite.role.value
-            )
-            await audit("member_joined", "person", person_id, role=invite.role.value)
+            member = await self._redeemed(actor, now, group_id, invite, person_id, "member_joined")
         return Joined(member=member, replaced=replaced)
 
     async def _connect(
@@ -254,20 +245,33 @@ class InviteService:
             )
         if not await self.invites.mark_used(invite.id, person_id, now):
             raise InvalidInput("invites.used")
-        joined = await self.roster.member_by_person(group_id, person_id)
-        assert joined is not None
+        joined = await self._redeemed(actor, now, group_id, invite, person_id, "member_connected")
+        return Joined(member=joined, replaced=None)
+
+    async def _redeemed(
+        self,
+        actor: Actor,
+        now: datetime,
+        group_id: int,
+        invite: InviteView,
+        person_id: int,
+        action: str,
+    ) -> MemberView:
+        """The member the invite made (or connected), with both entries in the audit."""
+        member = await self.roster.member_by_person(group_id, person_id)
+        assert member is not None
         audit = Auditor(self.session, actor, now)
         await audit(
-            "invite_redeemed", "invite", invite.id, person_id=person_id, role=joined.role.value
+            "invite_redeemed", "invite", invite.id, person_id=person_id, role=member.role.value
         )
-        await audit("member_connected", "person", person_id, role=joined.role.value)
-        return Joined(member=joined, replaced=None)
+        await audit(action, "person", person_id, role=member.role.value)
+        return member
 
     async def _free_single_role(
         self, actor: Actor, group_id: int, invite: InviteView
     ) -> MemberView | None:
         """Demotes the current chair or deputy if the invite's creator confirmed it."""
-        if invite.role not in SINGLE_HOLDER_ROLES:
+        if not has_single_holder(invite.role):
             return None
         holder = await self.roster.holder(group_id, invite.role)
         if holder is None:

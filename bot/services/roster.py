@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.domain.composition import CompositionRuleError, check_extra_roles
-from bot.domain.roles import (
-    NAME_MAX_LENGTH,
-    ROLE_ORDER,
-    ROSTER_ROLES,
-    SINGLE_HOLDER_ROLES,
-    UNIT_REQUIRED_ROLES,
-    Capability,
-    Role,
-    clean_name,
-    demoted_role,
+from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
+from bot.domain.roster import (
+    assignment_refusal,
+    has_single_holder,
+    kept_extra_roles,
+    lacks_unit,
+    role_change_refusal,
+    sort_members,
 )
 from bot.i18n import SUPPORTED
 from bot.services.actor import Actor
@@ -37,10 +35,25 @@ class RoleChange:
     replaced: MemberView | None
 
 
-def sort_members(members: list[MemberView]) -> list[MemberView]:
-    # The main role orders the listing; it is what the card names first.
-    rank = {role: i for i, role in enumerate(ROLE_ORDER)}
-    return sorted(members, key=lambda m: (rank[m.role], m.display_name.casefold()))
+__all__ = ["Auditor", "ReplacesHolder", "RoleChange", "RosterService", "existing", "sort_members"]
+
+T = TypeVar("T")
+
+
+def existing(found: T | None, key: str = "errors.stale") -> T:
+    """What a lookup found; a button pointing at something gone is told it is stale."""
+    if found is None:
+        raise NotFound(key)
+    return found
+
+
+class ReplacesHolder(NeedsConfirmation):
+    """Giving the role replaces its one holder: asked first. The member comes along, so the
+    question is drawn without a second read."""
+
+    def __init__(self, member: MemberView, holder: MemberView) -> None:
+        super().__init__("roster.confirm_replace", holder=holder.display_name)
+        self.member = member
 
 
 class Auditor:
@@ -71,6 +84,7 @@ class RosterService:
         self.session = session
         self.clock = clock
         self.repo = RosterRepository(session)
+        self.acts = CompositionRepository(session)
 
     # Reading
     async def members(self, actor: Actor) -> list[MemberView]:
@@ -99,6 +113,13 @@ class RosterService:
         async with read(self.session):
             return await self._member(actor.group_id, person_id)
 
+    async def unit_choice(self, actor: Actor, person_id: int) -> tuple[MemberView, list[UnitView]]:
+        """A member and the units they may be moved to, read together for the picker."""
+        actor.require(Capability.MANAGE_ROSTER)
+        async with read(self.session):
+            member = await self._member(actor.group_id, person_id)
+            return member, await self.repo.units(actor.group_id)
+
     def _cache(self) -> Database | None:
         db = self.session.info.get("database")
         return db if isinstance(db, Database) and db.caches_are_exact else None
@@ -125,16 +146,10 @@ class RosterService:
             return await self._unit(actor.group_id, unit_id)
 
     async def _member(self, group_id: int, person_id: int) -> MemberView:
-        member = await self.repo.member_by_person(group_id, person_id)
-        if member is None:
-            raise NotFound("errors.stale")
-        return member
+        return existing(await self.repo.member_by_person(group_id, person_id))
 
     async def _unit(self, group_id: int, unit_id: int) -> UnitView:
-        unit = await self.repo.unit(group_id, unit_id)
-        if unit is None:
-            raise NotFound("errors.stale")
-        return unit
+        return existing(await self.repo.unit(group_id, unit_id))
 
     # Roles
     async def change_role(
@@ -142,27 +157,22 @@ class RosterService:
     ) -> RoleChange:
         """A new role for a current member; a chair or deputy being replaced becomes a member."""
         actor.require(Capability.MANAGE_ROSTER)
-        if role is Role.GUEST:
-            # A guest is invited to one meeting and is never a member (cl. 14, 16 а).
-            raise InvalidInput("composition.guest_not_member")
-        if role not in ROSTER_ROLES:
-            raise InvalidInput("errors.stale")
+        refusal = assignment_refusal(role)
+        if refusal is not None:
+            raise InvalidInput(refusal)
         now = self.clock.now()
         audit = Auditor(self.session, actor, now)
         async with write(self.session):
             member = await self._member(actor.group_id, person_id)
-            if member.role is role:
-                raise InvalidInput("roster.role_unchanged")
-            if role in UNIT_REQUIRED_ROLES and member.unit_id is None:
-                raise InvalidInput("roster.unit_required")
+            refusal = role_change_refusal(member.role, role, member.unit_id)
+            if refusal is not None:
+                raise InvalidInput(refusal)
             replaced: MemberView | None = None
-            if role in SINGLE_HOLDER_ROLES:
+            if has_single_holder(role):
                 holder = await self.repo.holder(actor.group_id, role)
                 if holder is not None:
                     if not confirmed:
-                        raise NeedsConfirmation(
-                            "roster.confirm_replace", holder=holder.display_name
-                        )
+                        raise ReplacesHolder(member, holder)
                     replaced = await self._reassign(
                         actor.group_id, holder, demoted_role(role), holder.unit_id
                     )
@@ -185,7 +195,7 @@ class RosterService:
             member = await self._member(actor.group_id, person_id)
             if unit_id is not None:
                 await self._unit(actor.group_id, unit_id)
-            elif member.has(*UNIT_REQUIRED_ROLES):
+            elif lacks_unit(member.roles, unit_id):
                 raise InvalidInput("roster.unit_required")
             if member.unit_id == unit_id:
                 return member
@@ -230,9 +240,9 @@ class RosterService:
             if member.is_member:
                 if act_id is None:
                     raise InvalidInput("composition.act_required")
-                act = await CompositionRepository(self.session).act(actor.group_id, act_id)
-                if act is None:
-                    raise NotFound("errors.stale")
+                act = existing(
+                    await CompositionRepository(self.session).act(actor.group_id, act_id)
+                )
                 if not act.complete:
                     raise InvalidInput("composition.act_incomplete")
             else:
@@ -252,9 +262,7 @@ class RosterService:
         """Closes the current membership and opens the changed one, keeping the history, the
         act that included the person and the roles held besides the main one."""
         now = self.clock.now()
-        extra = {r for r in member.extra_roles if r is not role}
-        if unit_id is None:
-            extra.discard(Role.UNIT_REPRESENTATIVE)
+        extra = kept_extra_roles(member.extra_roles, role, unit_id)
         await self.repo.end_membership(member.membership_id, now)
         await self.repo.start_membership(
             group_id=group_id,

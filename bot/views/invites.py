@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import InviteCb
-from bot.domain.roles import ROSTER_ROLES, UNIT_REQUIRED_ROLES, Role
+from bot.domain.roles import ROSTER_ROLES, Role
+from bot.domain.roster import needs_unit
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.views.menu import role_name
@@ -56,7 +57,7 @@ def unit_choice(
         [button(unit.name, InviteCb(action="unit", role=role.value, unit=unit.id))]
         for unit in units
     ]
-    if role not in UNIT_REQUIRED_ROLES:
+    if not needs_unit(role):
         rows.append([button(t("roster.no_unit"), InviteCb(action="unit", role=role.value, unit=0))])
     rows.append([button(t("common.cancel"), InviteCb(action="list"))])
     text = t("invites.pick_unit", role=role_name(t, role))

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.callbacks import MenuCb
+from bot.callbacks import LangCb, MenuCb
 from bot.domain.commands import commands_for
-from bot.domain.roles import ROLE_ORDER, Capability, Role, Standing, can
-from bot.i18n import Translator
+from bot.domain.roles import Capability, Role, Standing
+from bot.domain.roster import in_roster_order
+from bot.i18n import SUPPORTED, Translator
 from bot.keyboards import button, markup
 
 
@@ -19,13 +20,20 @@ def role_name(t: Translator, role: Role | None, *, is_admin: bool = False) -> st
     return t(f"roles.{role.value}")
 
 
+def holders_text(t: Translator, holders: Iterable[Role | str]) -> str:
+    """Who may, as `bot.domain.roles.holders` names them: roles, then "admin"."""
+    return ", ".join(
+        role_name(t, None, is_admin=True) if h == "admin" else t(f"roles.{h}") for h in holders
+    )
+
+
 def roles_text(
     t: Translator, role: Role | None, extra: Iterable[Role] = (), *, is_admin: bool = False
 ) -> str:
     """The main role first, then the roles held besides it (cl. 7), in the roster's order."""
-    others = set(extra) - {role}
+    others = set(extra) - {role} if role is not None else set(extra)
     names = [role_name(t, role, is_admin=is_admin)]
-    names += [role_name(t, r) for r in ROLE_ORDER if r in others]
+    names += [role_name(t, r) for r in in_roster_order(others)]
     return ", ".join(names)
 
 
@@ -35,7 +43,7 @@ def standing_roles(t: Translator, standing: Standing) -> str:
 
 def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
     rows = []
-    if can(standing, Capability.MANAGE_ROSTER):
+    if standing.can(Capability.MANAGE_ROSTER):
         rows.append(
             [
                 button(t("menu.members"), MenuCb(section="members")),
@@ -48,18 +56,18 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
                 button(t("menu.units"), MenuCb(section="units")),
             ]
         )
-    if can(standing, Capability.BROADCAST):
+    if standing.can(Capability.BROADCAST):
         rows.append(
             [
                 button(t("menu.broadcast"), MenuCb(section="broadcast")),
                 button(t("menu.deliveries"), MenuCb(section="deliveries")),
             ]
         )
-    if can(standing, Capability.SUBMIT_REPORT):
+    if standing.can(Capability.SUBMIT_REPORT):
         rows.insert(0, [button(t("menu.report"), MenuCb(section="report"))])
-    if can(standing, Capability.VIEW_REPORTS):
+    if standing.can(Capability.VIEW_REPORTS):
         rows.insert(0, [button(t("menu.reports"), MenuCb(section="reports"))])
-    if standing.in_roster:
+    if standing.can(Capability.USE_BOT):
         rows[0:0] = [
             [
                 button(t("menu.meetings"), MenuCb(section="meetings")),
@@ -93,7 +101,7 @@ def help_text(t: Translator, standing: Standing) -> str:
     lines = [t("help.title")]
     for command in commands_for(standing):
         lines.append(t("help.line", command=command, description=t(f"commands.{command}")))
-    if not standing.in_roster:
+    if not standing.can(Capability.USE_BOT):
         lines.append("")
         lines.append(t("gate.not_in_roster"))
     return "\n".join(lines)
@@ -101,3 +109,8 @@ def help_text(t: Translator, standing: Standing) -> str:
 
 def menu_text(t: Translator, name: str, standing: Standing) -> str:
     return t("menu.title", name=name, role=standing_roles(t, standing))
+
+
+def language_picker(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [[button(t(f"language.name_{code}"), LangCb(code=code))] for code in SUPPORTED]
+    return t("language.pick"), markup(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import CompositionCb, MembersCb, MenuCb, UnitCb
-from bot.domain.roles import EXTRA_ROLES, ROLE_ORDER, ROSTER_ROLES
+from bot.domain.roster import extra_role_toggles, in_roster_order, role_choices
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.views.composition import act_title
@@ -67,7 +67,7 @@ def member_card(t: Translator, member: MemberView, page: int) -> tuple[str, Inli
         t("roster.card_role", role=role_name(t, member.role)),
     ]
     if member.extra_roles:
-        extra = [r for r in ROLE_ORDER if r in member.extra_roles]
+        extra = in_roster_order(member.extra_roles)
         lines.append(t("roster.card_extra", roles=", ".join(role_name(t, r) for r in extra)))
     lines += [
         t("roster.card_unit", unit=member.unit_name or t("roster.no_unit")),
@@ -109,10 +109,7 @@ def extra_roles_picker(
     """Roles held besides the main one (cl. 6-7), each switched on or off by its button."""
     person = member.person.id
     rows = []
-    for role in ROLE_ORDER:
-        if role not in EXTRA_ROLES or role is member.role:
-            continue
-        held = role in member.extra_roles
+    for role, held in extra_role_toggles(member.role, member.extra_roles):
         mark = "✅ " if held else ""
         rows.append(
             [
@@ -139,8 +136,7 @@ def role_picker(t: Translator, member: MemberView, page: int) -> tuple[str, Inli
                 MembersCb(action="setrole", person=member.person.id, page=page, role=role.value),
             )
         ]
-        for role in ROSTER_ROLES
-        if role is not member.role
+        for role in role_choices(member.role)
     ]
     rows.append(
         [button(t("common.back"), MembersCb(action="open", person=member.person.id, page=page))]
