@@ -86,7 +86,6 @@ async def run(
             group_id=group.id,
             timezone=group.timezone,
             bot_username=me.username or str(me.id),
-            wake_sender=sender.wake,
             group_name=group.name,
         )
         dp = create_dispatcher(app)

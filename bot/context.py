@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -23,8 +22,6 @@ class AppContext:
     group_id: int
     timezone: str
     bot_username: str
-    # Tells the sender that new outbox rows were committed, so it need not wait to look.
-    wake_sender: Callable[[], None] = lambda: None
     group_name: str = DEFAULT_GROUP_NAME
 
     @property

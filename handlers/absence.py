@@ -14,7 +14,7 @@ from bot.domain.dates import DateErrorCode, DateInputError, local_instant, parse
 from bot.filters import private_chat
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
-from handlers.asking import ask_ctx_again
+from handlers.asking import ask_again
 from handlers.meeting_input import dialog_text
 
 
@@ -34,14 +34,14 @@ async def absence_period(message: Message, ctx: Ctx) -> None:
         first = parse_local_date(parts[0].strip(), tz=tz, now=now)
         last = parse_local_date(parts[1].strip(), tz=tz, now=now)
     except DateInputError as bad:
-        await ask_ctx_again(ctx, f"dates.{bad.code.value}", "meetings.ask_absence")
+        await ask_again(ctx, f"dates.{bad.code.value}", "meetings.ask_absence")
         return
     starts = local_instant(datetime(first.year, first.month, first.day), tz)  # noqa: DTZ001
     ends = local_instant(datetime(last.year, last.month, last.day), tz) + timedelta(days=1)  # noqa: DTZ001
     try:
         await ctx.absences.set_absence(ctx.actor, starts, ends)
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "meetings.ask_absence", **bad.params)
+        await ask_again(ctx, bad.key, "meetings.ask_absence", **bad.params)
         return
     await ctx.state.clear()
     await ctx.say("meetings.absence_saved", first=ctx.t.date(first), last=ctx.t.date(last))

@@ -19,7 +19,7 @@ from bot.services.agenda import UndecidedProposals
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import agenda as views
-from handlers.asking import ask_ctx_again
+from handlers.asking import ask_again
 
 
 async def _show_card(ctx: Ctx, meeting_id: int) -> None:
@@ -72,7 +72,7 @@ def _skip(t: Translator) -> Any:
 async def proposal_title(message: Message, ctx: Ctx) -> None:
     title = " ".join((message.text or "").split())
     if not title or len(title) > 200:
-        await ask_ctx_again(ctx, "agenda.title_invalid", "agenda.ask_title", max=200)
+        await ask_again(ctx, "agenda.title_invalid", "agenda.ask_title", max=200)
         return
     await ctx.state.update_data(title=title)
     await ctx.state.set_state(ProposalDialog.description)
@@ -161,7 +161,7 @@ async def _reject(ctx: Ctx, reason: str | None) -> None:
         item = await ctx.agenda.decide(ctx.actor, int(data.get("item", 0)), False, reason)
     except InvalidInput as bad:
         if bad.key == "agenda.reason_too_long":
-            await ask_ctx_again(ctx, bad.key, "agenda.ask_reason", **bad.params)
+            await ask_again(ctx, bad.key, "agenda.ask_reason", **bad.params)
             return
         await ctx.state.clear()
         raise
@@ -222,7 +222,7 @@ async def add_item_title(message: Message, ctx: Ctx) -> None:
     try:
         item = await ctx.agenda.add_item(ctx.actor, meeting, title, speaker.strip() or None)
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "agenda.ask_item", **bad.params)
+        await ask_again(ctx, bad.key, "agenda.ask_item", **bad.params)
         return
     await ctx.state.set_state(AgendaItemDialog.materials)
     await ctx.state.update_data(item=item.id)
@@ -251,7 +251,7 @@ async def item_materials(message: Message, ctx: Ctx) -> None:
             ctx.actor, int(data.get("item", 0)), description=text, document=document
         )
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "agenda.ask_materials", **bad.params)
+        await ask_again(ctx, bad.key, "agenda.ask_materials", **bad.params)
         return
     await ctx.say("agenda.materials_saved", _done(ctx.t))
 

@@ -6,43 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aiogram.types import Message
-
-from bot.context import AppContext
 from bot.domain.dates import DateInputError, parse_local_datetime
-from bot.i18n import Translator
 from bot.update_context import Ctx
 
 
-async def ask_again(
-    message: Message, t: Translator, reason: str, question: str, **params: Any
-) -> None:
-    await message.answer(t(reason, **params) + "\n\n" + t(question))
-
-
-async def future_moment(
-    message: Message, typed: str, t: Translator, app: AppContext, question: str
-) -> datetime | None:
-    """A typed date and time in the group's zone, strictly in the future; None after
-    telling the person why it was refused."""
-    now = app.clock.now()
-    try:
-        return parse_local_datetime(typed, tz=app.tz, now=now, not_before=now)
-    except DateInputError as bad:
-        await ask_again(message, t, f"dates.{bad.code.value}", question)
-        return None
-
-
-async def ask_ctx_again(ctx: Ctx, reason: str, question: str, **params: Any) -> None:
+async def ask_again(ctx: Ctx, reason: str, question: str, **params: Any) -> None:
     """The refusal's reason and the same question, in the update's chat."""
     await ctx.send(ctx.t(reason, **params) + "\n\n" + ctx.t(question))
 
 
-async def future_moment_ctx(ctx: Ctx, typed: str, question: str) -> datetime | None:
-    """`future_moment` for a handler that has the per-update context."""
+async def future_moment(ctx: Ctx, typed: str, question: str) -> datetime | None:
+    """A typed date and time in the group's zone, strictly in the future; None after
+    telling the person why it was refused."""
     now = ctx.app.clock.now()
     try:
         return parse_local_datetime(typed, tz=ctx.app.tz, now=now, not_before=now)
     except DateInputError as bad:
-        await ask_ctx_again(ctx, f"dates.{bad.code.value}", question)
+        await ask_again(ctx, f"dates.{bad.code.value}", question)
         return None

@@ -26,7 +26,7 @@ from bot.views.broadcasts import (
     report_card,
     unit_menu,
 )
-from handlers.asking import ask_ctx_again
+from handlers.asking import ask_again
 
 Handler = Callable[..., Awaitable[None]]
 
@@ -54,7 +54,7 @@ async def broadcast_content(message: Message, ctx: Ctx) -> None:
         }
     text = message.html_text if (message.text or message.caption) else None
     if text is None and document is None:
-        await ask_ctx_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
+        await ask_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
         return
     await ctx.state.set_data({"text": text, "document": document})
     await ctx.state.set_state(BroadcastDialog.audience)
@@ -114,7 +114,7 @@ async def broadcast_cancel(query: CallbackQuery, ctx: Ctx) -> None:
 
 
 async def broadcast_not_content(message: Message, ctx: Ctx) -> None:
-    await ask_ctx_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
+    await ask_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
 
 
 async def deliveries_command(message: Message, ctx: Ctx) -> None:

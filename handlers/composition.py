@@ -263,7 +263,7 @@ async def include_save(query: CallbackQuery, callback_data: CompositionCb, ctx: 
     await ctx.show(*member_card(ctx.t, member, 0))
     if replaced is not None:
         # The replaced chair or deputy loses the presiding commands.
-        await refresh_menu(ctx.bot, replaced, ctx.app)
+        await refresh_menu(ctx, replaced)
 
 
 # A member's card: extra roles, invitation, withdrawal by an act
@@ -283,7 +283,7 @@ async def extra_role_toggle(query: CallbackQuery, callback_data: CompositionCb, 
     )
     await ctx.toast("composition.extra_saved")
     await ctx.show(*extra_roles_picker(ctx.t, member, callback_data.page))
-    await refresh_menu(ctx.bot, member, ctx.app)
+    await refresh_menu(ctx, member)
 
 
 async def member_invite(query: CallbackQuery, callback_data: CompositionCb, ctx: Ctx) -> None:

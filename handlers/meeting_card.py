@@ -14,7 +14,7 @@ from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import meetings as views
-from handlers.asking import ask_ctx_again
+from handlers.asking import ask_again
 from handlers.meeting_input import dialog_text
 
 
@@ -55,7 +55,7 @@ async def rsvp_reason(message: Message, ctx: Ctx) -> None:
     try:
         await ctx.meetings.rsvp(ctx.actor, meeting_id, Rsvp.ABSENT, message.text or None)
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "meetings.ask_absent_reason", **bad.params)
+        await ask_again(ctx, bad.key, "meetings.ask_absent_reason", **bad.params)
         return
     await ctx.state.clear()
     await ctx.say("meetings.reason_saved")

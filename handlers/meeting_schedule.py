@@ -20,7 +20,7 @@ from bot.services.errors import InvalidInput
 from bot.services.scheduling import MeetingDraft
 from bot.update_context import Ctx
 from bot.views import meetings as views
-from handlers.asking import ask_ctx_again, future_moment_ctx
+from handlers.asking import ask_again, future_moment
 from handlers.meeting_card import show_card
 from handlers.meeting_input import dialog_text
 from storage.repositories.meetings import MeetingView
@@ -40,7 +40,7 @@ async def new_meeting(message: Message, ctx: Ctx) -> None:
 async def meeting_title(message: Message, ctx: Ctx) -> None:
     title = (message.text or "").strip()
     if not title or len(title) > 200:
-        await ask_ctx_again(ctx, "meetings.title_invalid", "meetings.ask_title", max=200)
+        await ask_again(ctx, "meetings.title_invalid", "meetings.ask_title", max=200)
         return
     await ctx.state.update_data(title=title)
     t = ctx.t
@@ -69,12 +69,12 @@ async def meeting_venue(message: Message, ctx: Ctx) -> None:
     text = (message.text or "").strip()
     if data.get("format") == MeetingFormat.IN_PERSON.value:
         if not text or len(text) > 300:
-            await ask_ctx_again(ctx, "meetings.place_required", "meetings.ask_place")
+            await ask_again(ctx, "meetings.place_required", "meetings.ask_place")
             return
         await ctx.state.update_data(place=text, link=None)
     else:
         if not re.match(r"^https?://\S+$", text):
-            await ask_ctx_again(ctx, "meetings.link_invalid", "meetings.ask_link")
+            await ask_again(ctx, "meetings.link_invalid", "meetings.ask_link")
             return
         await ctx.state.update_data(link=text, place=None)
     await _ask_when(ctx)
@@ -124,7 +124,7 @@ async def meeting_when(message: Message, ctx: Ctx) -> None:
 
 
 async def _when_typed(ctx: Ctx, typed: str) -> None:
-    starts = await future_moment_ctx(ctx, typed, "meetings.ask_when")
+    starts = await future_moment(ctx, typed, "meetings.ask_when")
     if starts is None:
         return
     await ctx.state.update_data(starts_at=starts.isoformat())
@@ -228,7 +228,7 @@ async def meeting_venue_changed(message: Message, ctx: Ctx) -> None:
     try:
         meeting = await ctx.scheduling.change_venue(ctx.actor, meeting_id, message.text or "")
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "meetings.ask_new_venue", **bad.params)
+        await ask_again(ctx, bad.key, "meetings.ask_new_venue", **bad.params)
         return
     await ctx.state.clear()
     await ctx.send(_with_facts(ctx, "meetings.venue_changed", meeting))
@@ -239,7 +239,7 @@ async def meeting_move(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx)
 
 
 async def meeting_moved(message: Message, ctx: Ctx) -> None:
-    starts = await future_moment_ctx(ctx, message.text or "", "meetings.ask_when")
+    starts = await future_moment(ctx, message.text or "", "meetings.ask_when")
     if starts is None:
         return
     meeting_id = int((await ctx.state.get_data()).get("meeting", 0))

@@ -20,7 +20,7 @@ from bot.services.protocols.consent import check_may_call_conciliation
 from bot.services.protocols.drafting import parse_tasks
 from bot.update_context import Ctx
 from bot.views import protocols as views
-from handlers.asking import ask_ctx_again, future_moment_ctx
+from handlers.asking import ask_again, future_moment
 
 
 async def _show_card(ctx: Ctx, protocol_id: int) -> None:
@@ -79,7 +79,7 @@ async def item_skip(query: CallbackQuery, ctx: Ctx) -> None:
 
 async def item_decided(message: Message, ctx: Ctx) -> None:
     if not (message.text or "").strip():
-        await ask_ctx_again(ctx, "protocol.decided_required", "protocol.ask_decided")
+        await ask_again(ctx, "protocol.decided_required", "protocol.ask_decided")
         return
     none = _button(ctx, "protocol.no_tasks", "notasks")
     await _next_step(
@@ -109,7 +109,7 @@ async def item_tasks(message: Message, ctx: Ctx) -> None:
     try:
         tasks = parse_tasks(message.text or "")
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "protocol.ask_tasks", **bad.params)
+        await ask_again(ctx, bad.key, "protocol.ask_tasks", **bad.params)
         return
     await _save(ctx, tasks)
 
@@ -200,7 +200,7 @@ async def objection_reason(message: Message, ctx: Ctx) -> None:
         )
     except InvalidInput as bad:
         if bad.key == "protocol.reason_required":
-            await ask_ctx_again(ctx, bad.key, "protocol.ask_reason")
+            await ask_again(ctx, bad.key, "protocol.ask_reason")
             return
         await ctx.state.clear()
         raise
@@ -218,7 +218,7 @@ async def conciliation_start(query: CallbackQuery, callback_data: ProtocolCb, ct
 
 
 async def conciliation_when(message: Message, ctx: Ctx) -> None:
-    starts = await future_moment_ctx(ctx, message.text or "", "protocol.ask_conciliation_when")
+    starts = await future_moment(ctx, message.text or "", "protocol.ask_conciliation_when")
     if starts is None:
         return
     data = await ctx.state.get_data()

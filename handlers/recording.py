@@ -18,7 +18,7 @@ from bot.dialogs import RecordingDialog
 from bot.domain.meetings import can_download, is_audio
 from bot.filters import NotCommand, private_chat
 from bot.update_context import Ctx
-from handlers.asking import ask_ctx_again
+from handlers.asking import ask_again
 from handlers.meeting_input import dialog_text
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -37,7 +37,7 @@ async def recording_file(message: Message, ctx: Ctx) -> None:
     media = message.audio or message.voice or message.document
     mime = (getattr(media, "mime_type", None) or "") if media is not None else ""
     if media is None or not is_audio(mime, sent_as_document=message.document is not None):
-        await ask_ctx_again(ctx, "meetings.recording_not_audio", "meetings.ask_recording")
+        await ask_again(ctx, "meetings.recording_not_audio", "meetings.ask_recording")
         return
     meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
     size = media.file_size
@@ -90,7 +90,7 @@ async def _ask_reference(ctx: Ctx, media: Audio | Voice | Document, mime: str, r
 async def recording_reference(message: Message, ctx: Ctx) -> None:
     parts = (message.text or "").rsplit(maxsplit=1)
     if len(parts) != 2 or not SHA256_RE.match(parts[1]) or len(parts[0]) > 500:
-        await ask_ctx_again(ctx, "meetings.reference_invalid", "meetings.ask_reference")
+        await ask_again(ctx, "meetings.reference_invalid", "meetings.ask_reference")
         return
     data = await ctx.state.get_data()
     await ctx.recordings.attach(

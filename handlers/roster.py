@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MembersCb, MenuCb
-from bot.context import AppContext
 from bot.domain.roles import Capability, Standing
 from bot.domain.roster import any_role
 from bot.filters import on_buttons, section_router
@@ -68,7 +67,7 @@ async def member_set_role(query: CallbackQuery, callback_data: MembersCb, ctx: C
     await ctx.show(*member_card(t, change.member, callback_data.page))
     for person in (change.member, change.replaced):
         if person is not None:
-            await refresh_menu(ctx.bot, person, ctx.app)
+            await refresh_menu(ctx, person)
 
 
 async def member_units(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx) -> None:
@@ -97,7 +96,7 @@ async def member_remove(query: CallbackQuery, callback_data: MembersCb, ctx: Ctx
     members = await ctx.roster.members(ctx.actor)
     await ctx.toast("roster.removed", name=removed.display_name)
     await ctx.show(*members_card(ctx.t, members, callback_data.page))
-    await clear_menu(ctx.bot, removed, ctx.app)
+    await clear_menu(ctx, removed)
 
 
 def _back(callback_data: MembersCb) -> MembersCb:
@@ -105,26 +104,26 @@ def _back(callback_data: MembersCb) -> MembersCb:
     return MembersCb(action="open", person=callback_data.person, page=callback_data.page)
 
 
-async def refresh_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
+async def refresh_menu(ctx: Ctx, member: MemberView) -> None:
     """The person's own command list: the union of their roles (cl. 7); nothing for someone
     who has not joined the bot."""
     if member.person.telegram_id is None:
         return
     standing = Standing(
         role=member.role,
-        is_admin=member.person.telegram_id in app.settings.admin_ids,
+        is_admin=member.person.telegram_id in ctx.app.settings.admin_ids,
         extra_roles=member.extra_roles,
     )
-    locale = member.person.locale(app.settings.default_locale)
-    await apply_person_commands(bot, member.person.telegram_id, standing, locale)
+    locale = member.person.locale(ctx.app.settings.default_locale)
+    await apply_person_commands(ctx.bot, member.person.telegram_id, standing, locale)
 
 
-async def clear_menu(bot: Bot, member: MemberView, app: AppContext) -> None:
+async def clear_menu(ctx: Ctx, member: MemberView) -> None:
     """Someone taken out of the roster: back to the menu of someone outside it."""
     if member.person.telegram_id is None:
         return
-    locale = member.person.locale(app.settings.default_locale)
-    await apply_person_commands(bot, member.person.telegram_id, Standing(role=None), locale)
+    locale = member.person.locale(ctx.app.settings.default_locale)
+    await apply_person_commands(ctx.bot, member.person.telegram_id, Standing(role=None), locale)
 
 
 def router() -> Router:

@@ -14,7 +14,7 @@ from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views.roster import unit_card, units_card
-from handlers.asking import ask_ctx_again
+from handlers.asking import ask_again
 
 
 async def units_command(message: Message, ctx: Ctx) -> None:
@@ -41,7 +41,7 @@ async def unit_name(message: Message, ctx: Ctx) -> None:
     try:
         unit = await ctx.roster.add_unit(ctx.actor, message.text)
     except InvalidInput as bad:
-        await ask_ctx_again(ctx, bad.key, "units.ask_name", **bad.params)
+        await ask_again(ctx, bad.key, "units.ask_name", **bad.params)
         return
     await ctx.state.clear()
     text, keyboard = units_card(ctx.t, await ctx.roster.units(ctx.actor))
@@ -49,7 +49,7 @@ async def unit_name(message: Message, ctx: Ctx) -> None:
 
 
 async def unit_name_not_text(message: Message, ctx: Ctx) -> None:
-    await ask_ctx_again(ctx, "errors.text_expected", "units.ask_name")
+    await ask_again(ctx, "errors.text_expected", "units.ask_name")
 
 
 async def unit_archive(query: CallbackQuery, callback_data: UnitCb, ctx: Ctx) -> None:

@@ -70,9 +70,6 @@ class MemberView:
         """What the roster row allows (administrators are not rows: see Actor.can)."""
         return can(Standing(role=self.role, extra_roles=self.extra_roles), capability)
 
-    def has(self, *roles: Role) -> bool:
-        return not self.roles.isdisjoint(roles)
-
     @property
     def is_member(self) -> bool:
         """Counts for quorum, votes and consents (cl. 14)."""

@@ -56,6 +56,12 @@ def agenda_holder(*, chair_absent: bool) -> Role:
     return Role.DEPUTY_CHAIR if chair_absent else Role.CHAIR
 
 
+def deputy_acts(holder: Role | None) -> bool:
+    """Whether the agenda is held, or a decision was taken, by the deputy for an absent chair
+    (cl. 11, 13): the texts say so."""
+    return holder is Role.DEPUTY_CHAIR
+
+
 def agenda_refusal(roles: Set[Role], *, chair_absent: bool) -> HolderRefusal | None:
     """None when the person holds the agenda now; otherwise why not. A chair's button pressed
     during their absence is refused: the deputy acts meanwhile (cl. 11)."""

@@ -95,6 +95,12 @@ def presiding_among(present: Iterable[Roles]) -> Role | None:
     )
 
 
+def holds(roles: Roles, role: Role) -> bool:
+    """Whether someone with these roles (main and extra) holds `role`: the presiding person
+    among those present is found by the role `presiding_among` names."""
+    return role in _role_set(roles)
+
+
 def may_decide(
     *, chair_present: bool, deputy_present: bool, present_members: int, total_members: int
 ) -> bool:
@@ -168,6 +174,12 @@ def absence_recorded_as(roles: Roles) -> Role:
     """In which capacity an absence is recorded (cl. 11): by the chair, else by the
     secretariat on the chair's behalf, and then the presiding pair are told."""
     return Role.CHAIR if Role.CHAIR in _role_set(roles) else Role.SECRETARIAT
+
+
+def presiding_pair_told_of_absence(recorded_as: Role) -> bool:
+    """The chair and the deputy are told of an absence the secretariat recorded (cl. 11);
+    the chair recording their own tells nobody."""
+    return recorded_as is not Role.CHAIR
 
 
 # ---------------------------------------------------------------------------------------------

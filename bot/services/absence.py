@@ -9,8 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.domain.meetings import absence_recorded_as, may_record_absence
-from bot.domain.roles import Capability, Role
+from bot.domain.meetings import (
+    absence_recorded_as,
+    may_record_absence,
+    presiding_pair_told_of_absence,
+)
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed
 from bot.services.notifier import Notice, Notifier
@@ -53,7 +57,7 @@ class AbsenceService:
                 created_by=actor.telegram_id,
                 created_at=now,
             )
-            if recorded_as is not Role.CHAIR:
+            if presiding_pair_told_of_absence(recorded_as):
                 presiding = [
                     m
                     for m in await self.roster.members(actor.group_id)

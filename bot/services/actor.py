@@ -37,11 +37,6 @@ class Actor:
     def roles(self) -> frozenset[Role]:
         return self.standing.roles
 
-    def has(self, *roles: Role) -> bool:
-        """Whether the person holds any of these roles, main or extra. For the rules in
-        `bot.domain`; services, handlers and views ask `can` instead."""
-        return self.standing.has(*roles)
-
     @property
     def is_member(self) -> bool:
         """Counts for quorum, votes and consents (cl. 14)."""

@@ -14,6 +14,7 @@ from bot.domain.meetings import (
     DEFAULT_OPEN_EARLY,
     count_for_quorum,
     has_quorum,
+    holds,
     may_open,
     opens_from,
     presiding_among,
@@ -90,7 +91,7 @@ class AttendanceService:
         present = [m for m in members if m.person.id in attendees]
         present_count = count_for_quorum(m.roles for m in present)
         presiding = presiding_among(m.roles for m in present)
-        holder = next((m for m in present if presiding and m.has(presiding)), None)
+        holder = next((m for m in present if presiding and holds(m.roles, presiding)), None)
         agenda_repo = AgendaRepository(self.session)
         items = await agenda_repo.items(meeting_id)
         present_ids = {m.person.id for m in present}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import AgendaCb, VoteCb
-from bot.domain.agenda import Choice
+from bot.domain.agenda import Choice, deputy_acts
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.keyboards import button, markup
@@ -73,7 +73,7 @@ def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -
             lines.append(t("agenda.materials", name=item.document.get("file_name") or "—"))
     waiting = [i for i in items if is_waiting(i, approved=state.approved)]
     if waiting:
-        title = "agenda.waiting_title_deputy" if state.holder is Role.DEPUTY_CHAIR else None
+        title = "agenda.waiting_title_deputy" if deputy_acts(state.holder) else None
         lines += ["", t(title or "agenda.waiting_title")]
         lines += [t("agenda.waiting_line", title=i.title) for i in waiting]
         if is_holder and not state.approved:
@@ -215,7 +215,7 @@ def decision_for_proposer(t: Translator, item: ItemView, acting: Role) -> str:
     else:
         text = t("agenda.rejected_notice", title=item.title)
     # Cl. 13: the texts name who acted; the deputy decides only while the chair is absent.
-    if acting is Role.DEPUTY_CHAIR:
+    if deputy_acts(acting):
         text += "\n" + t("agenda.decided_by_deputy")
     return text
 
