@@ -7,36 +7,17 @@ meeting, and the database's rows and files are identical byte for byte.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import sqlite3
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import ADMIN_ID, TOKEN
 from tests.support.fake_api import FakeTelegram
-from tests.support.process import bot_env, running
+from tests.support.process import bot_env, run_to_end, running
 from tests.support.steps.conversations import invite_and_join, schedule_meeting, sent_after
 
 TABLES = ("meeting", "person", "stored_file", "outbox", "audit_log")
-
-
-async def _command(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=240)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -71,7 +52,7 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
             (first / stored).write_bytes(payload)
 
             # While the bot runs (WAL mode, its connections open): the online backup.
-            code, out, err = await _command(env, tmp_path, "backup", str(archive))
+            code, out, err = await run_to_end(env, tmp_path, "backup", str(archive))
             assert code == 0, err
             assert "Backup written" in out and "1 stored file" in out
             assert await proc.stop() == 0, proc.log
@@ -80,13 +61,13 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
         assert before["stored_file"], "the meeting's .ics is a stored file"
 
         restore_env = {**env, "DATA_DIR": str(second)}
-        code, out, err = await _command(restore_env, tmp_path, "restore", str(archive))
+        code, out, err = await run_to_end(restore_env, tmp_path, "restore", str(archive))
         assert code == 0, err
         assert (second / stored).read_bytes() == payload
         assert _rows(second / "bot.db") == before
 
         # A second restore would overwrite a working installation: refused, one line.
-        code, _, err = await _command(restore_env, tmp_path, "restore", str(archive))
+        code, _, err = await run_to_end(restore_env, tmp_path, "restore", str(archive))
         assert code == 4
         assert (
             err.strip()

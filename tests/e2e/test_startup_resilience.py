@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import sys
 import tempfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from aiohttp import web
 
 from tests.conftest import ADMIN_ID, TOKEN
 from tests.support.fake_api import FakeTelegram
-from tests.support.process import bot_env, free_port, running
+from tests.support.process import bot_env, free_port, run_to_end, running
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_STORAGE = 2, 3, 4
 
@@ -77,8 +76,7 @@ async def test_a_token_telegram_rejects_exits_2_with_one_line(tmp_path: Path) ->
         other = TOKEN.split(":")[0] + ":" + "Z" * 35
         env = bot_env(tmp_path, TELEGRAM_API_URL=telegram.base_url, BOT_TOKEN=other)
         async with running(env, tmp_path) as proc:
-            code = await asyncio.wait_for(proc.process.wait(), timeout=180)
-            await proc._reader
+            code = await proc.exited()
     assert code == EXIT_CONFIG
     assert "Traceback" not in proc.log
     errors = [line for line in proc.lines if " ERROR " in line]
@@ -86,21 +84,9 @@ async def test_a_token_telegram_rejects_exits_2_with_one_line(tmp_path: Path) ->
     assert "Z" * 35 not in proc.log
 
 
-async def _exit_of(env: dict[str, str], cwd: Path, **kwargs: object) -> tuple[int, list[str]]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        **kwargs,  # type: ignore[arg-type]
-    )
-    _, err = await asyncio.wait_for(process.communicate(), timeout=180)
-    assert process.returncode is not None
-    return process.returncode, err.decode().strip().splitlines()
+async def _exit_of(env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:
+    code, _, err = await run_to_end(env, cwd, wait_s=180)
+    return code, err.strip().splitlines()
 
 
 @pytest.mark.parametrize(
@@ -270,8 +256,7 @@ async def test_a_health_port_in_use_is_one_line_and_exit_5(tmp_path: Path) -> No
         async with FakeTelegram(TOKEN) as telegram:
             env = bot_env(tmp_path, TELEGRAM_API_URL=telegram.base_url, HEALTH_PORT=str(port))
             async with running(env, tmp_path) as proc:
-                code = await asyncio.wait_for(proc.process.wait(), timeout=180)
-                await proc._reader
+                code = await proc.exited()
     assert code == 5, proc.log
     assert "Traceback" not in proc.log
     errors = [line for line in proc.lines if " ERROR " in line]

@@ -68,6 +68,12 @@ class Process:
 
         await asyncio.wait_for(seen(), wait_s)
 
+    async def exited(self, wait_s: float = 180) -> int:
+        """Its exit code once it ends by itself, with all it wrote read."""
+        code = await asyncio.wait_for(self.process.wait(), wait_s)
+        await self._reader
+        return code
+
     async def stop(self) -> int:
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
@@ -80,18 +86,34 @@ class Process:
         return "\n".join(self.lines)
 
 
-async def start(env: dict[str, str], cwd: Path) -> Process:
-    process = await asyncio.create_subprocess_exec(
+async def _spawn(
+    env: dict[str, str], cwd: Path, *args: str, stdout: int
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
+        *args,
         cwd=cwd,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
+        stdout=stdout,
         stderr=asyncio.subprocess.PIPE,
     )
-    return Process(process)
+
+
+async def start(env: dict[str, str], cwd: Path) -> Process:
+    return Process(await _spawn(env, cwd, stdout=asyncio.subprocess.DEVNULL))
+
+
+async def run_to_end(
+    env: dict[str, str], cwd: Path, *args: str, wait_s: float = 240
+) -> tuple[int, str, str]:
+    """`python -m bot ARGS` run until it exits: its code, standard output and error."""
+    process = await _spawn(env, cwd, *args, stdout=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), wait_s)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
 
 
 @contextlib.asynccontextmanager
