@@ -27,9 +27,9 @@ from storage.db import write
 from storage.models import FsmRecord, Meeting, OutboxMessage, ProcessedUpdate
 from tests.conftest import World, build_world
 from tests.support.bot_client import FakeUser
+from tests.support.payloads import payload_classes
 from tests.support.recording_session import network_error, retry_after
 from tests.support.steps.onboarding import create_invite, join
-from tests.unit.test_callback_ranges import payload_classes
 
 
 async def _person(world: World, uid: int, role: str, name: str) -> FakeUser:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from storage.migrate import upgrade
-from tests.storage.test_migrations import _on
+from tests.support.database import inspect_on
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -68,9 +68,9 @@ async def test_cl9_migration_0009_makes_the_existing_members_an_initial_act(
     gives one initial act, with no number and date, whose members are exactly those three;
     the secretariat officer, who is not a member, is not in it."""
     await asyncio.to_thread(upgrade, any_db_url, "0008")
-    await _on(any_db_url, _seed_at_0008)
+    await inspect_on(any_db_url, _seed_at_0008)
     await asyncio.to_thread(upgrade, any_db_url)
-    acts, members = await _on(any_db_url, _acts_and_members)
+    acts, members = await inspect_on(any_db_url, _acts_and_members)
     assert len(acts) == 1
     act_id, group_id, kind, number, signed_on = acts[0]
     assert (group_id, kind, number, signed_on) == (1, "order", None, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,22 +25,13 @@ from sqlalchemy.pool import NullPool
 
 from storage.migrate import alembic_config, downgrade, upgrade
 from storage.models import Base
+from tests.support.database import inspect_on
 
 T = TypeVar("T")
 
 # Index facts that matter for behaviour: which columns, whether unique, and (for the
 # partial indexes that hold cl. 7 and "one current membership") the WHERE predicate.
 IndexFacts = dict[str, tuple[tuple[str, ...], bool, str | None]]
-
-
-async def _on(url: str, fn: Callable[[Connection], T]) -> T:
-    """Runs a synchronous inspection function on a short-lived connection."""
-    engine = create_async_engine(url, poolclass=NullPool)
-    try:
-        async with engine.connect() as conn:
-            return await conn.run_sync(fn)
-    finally:
-        await engine.dispose()
 
 
 def _head(url: str) -> str:
@@ -109,26 +100,26 @@ async def test_upgrade_downgrade_upgrade_round_trip(any_db_url: str) -> None:
 
     # storage.migrate runs Alembic with its own event loop, so it must leave ours alone.
     await asyncio.to_thread(upgrade, any_db_url)
-    assert await _on(any_db_url, _tables) == model_tables | {"alembic_version"}
-    assert await _on(any_db_url, _versions) == [head]
+    assert await inspect_on(any_db_url, _tables) == model_tables | {"alembic_version"}
+    assert await inspect_on(any_db_url, _versions) == [head]
 
     await asyncio.to_thread(downgrade, any_db_url)
     # Alembic keeps its bookkeeping table, empty: the database is at "base", nothing else.
-    assert await _on(any_db_url, _tables) == {"alembic_version"}
-    assert await _on(any_db_url, _versions) == []
+    assert await inspect_on(any_db_url, _tables) == {"alembic_version"}
+    assert await inspect_on(any_db_url, _versions) == []
 
     await asyncio.to_thread(upgrade, any_db_url)
-    assert await _on(any_db_url, _tables) == model_tables | {"alembic_version"}
-    assert await _on(any_db_url, _versions) == [head]
+    assert await inspect_on(any_db_url, _tables) == model_tables | {"alembic_version"}
+    assert await inspect_on(any_db_url, _versions) == [head]
     # The reinstall is a complete schema, not a partial one left by the rollback.
-    assert await _on(any_db_url, _differences) == []
+    assert await inspect_on(any_db_url, _differences) == []
 
 
 async def test_upgrade_is_idempotent(any_db_url: str) -> None:
     """The bot upgrades on every start; a second start on a current database is a no-op."""
     await asyncio.to_thread(upgrade, any_db_url)
     await asyncio.to_thread(upgrade, any_db_url)
-    assert await _on(any_db_url, _versions) == [_head(any_db_url)]
+    assert await inspect_on(any_db_url, _versions) == [_head(any_db_url)]
 
 
 async def test_models_and_migrations_agree(any_db_url: str) -> None:
@@ -141,7 +132,7 @@ async def test_models_and_migrations_agree(any_db_url: str) -> None:
     the next test compares them separately.
     """
     await asyncio.to_thread(upgrade, any_db_url)
-    assert await _on(any_db_url, _differences) == []
+    assert await inspect_on(any_db_url, _differences) == []
 
 
 async def test_partial_index_predicates_match_models(any_db_url: str, reference_url: str) -> None:
@@ -160,8 +151,8 @@ async def test_partial_index_predicates_match_models(any_db_url: str, reference_
     finally:
         await engine.dispose()
 
-    migrated = await _on(any_db_url, _index_facts)
-    expected = await _on(reference_url, _index_facts)
+    migrated = await inspect_on(any_db_url, _index_facts)
+    expected = await inspect_on(reference_url, _index_facts)
     assert migrated == expected
     # Guard against a vacuous pass: the partial indexes really carry a predicate.
     assert migrated["uq_membership_single_holder"][2] is not None

@@ -86,3 +86,19 @@ def test_roles_are_compared_only_in_the_domain() -> None:
         if _is_role_comparison(node)
     ]
     assert offenders == []
+
+
+def test_test_modules_share_steps_through_support_only() -> None:
+    """A test module imports shared steps and data from `tests.support` (or its folder's
+    conftest), never from another test module: a test's helpers stay private to it."""
+    offenders = [
+        f"{_where(path, node)} {node.module}"
+        for path, tree in _modules("tests")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and node.module is not None
+        and node.module.startswith("tests.")
+        and not node.module.startswith("tests.support")
+        and not node.module.endswith("conftest")
+    ]
+    assert offenders == []

@@ -14,14 +14,7 @@ from hypothesis import strategies as st
 
 from bot import callbacks
 from bot.callbacks import MAX_ID, MeetingCb, Payload, VoteCb
-
-
-def payload_classes() -> list[type[Payload]]:
-    return [
-        obj
-        for _, obj in inspect.getmembers(callbacks, inspect.isclass)
-        if issubclass(obj, Payload) and obj is not Payload
-    ]
+from tests.support.payloads import payload_classes
 
 
 def test_every_payload_class_decodes_through_the_range_check() -> None:

@@ -30,7 +30,7 @@ from bot.domain.protocol import (
     protocol_number,
     version_hash,
 )
-from tests.unit.test_protocol_rules import make_content
+from tests.support.protocol_content import make_content
 
 REQUESTED = datetime(2026, 12, 25, 18, 0, tzinfo=UTC)
 DURING = REQUESTED + timedelta(days=1)
