@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain import fields
+
 # Constraint names are fixed so that migrations can drop and alter them on every backend,
 # including SQLite's batch mode, which needs named constraints.
 NAMING_CONVENTION = {
@@ -66,7 +68,7 @@ class WorkingGroup(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(fields.GROUP_NAME.column))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id"))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
@@ -80,7 +82,7 @@ class StructuralUnit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(fields.UNIT_NAME.column))
     created_at: Mapped[datetime]
     archived_at: Mapped[datetime | None]
 
@@ -92,7 +94,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    full_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(fields.PERSON_NAME.column))
     telegram_name: Mapped[str] = mapped_column(String(200))
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
@@ -162,7 +164,7 @@ class CompositionAct(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
     # order (приказ) or directive (распоряжение)
     kind: Mapped[str] = mapped_column(String(16))
-    number: Mapped[str | None] = mapped_column(String(50))
+    number: Mapped[str | None] = mapped_column(String(fields.ACT_NUMBER.column))
     signed_on: Mapped[date | None]
     # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
     document: Mapped[dict[str, Any] | None]
@@ -178,7 +180,7 @@ class Invite(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
     role: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
-    full_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(fields.PERSON_NAME.column))
     # The roster row this invite connects: a member of the composition who has not yet
     # joined the bot. None for an invite that creates its own roster row.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -308,7 +310,7 @@ class StoredFile(Base):
     __tablename__ = "stored_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_name: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(fields.FILE_NAME.column))
     mime_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -322,10 +324,10 @@ class Meeting(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(fields.MEETING_TITLE.column))
     format: Mapped[str] = mapped_column(String(16))
-    place: Mapped[str | None] = mapped_column(String(300))
-    link: Mapped[str | None] = mapped_column(String(500))
+    place: Mapped[str | None] = mapped_column(String(fields.MEETING_PLACE.column))
+    link: Mapped[str | None] = mapped_column(String(fields.MEETING_LINK.column))
     starts_at: Mapped[datetime]
     # scheduled, open, closed, cancelled
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
@@ -376,7 +378,7 @@ class MeetingGuest(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     # Name and organisation as the inviter typed them; this is what the protocol lists.
-    full_name: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(fields.GUEST_NAME.column))
     created_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -393,7 +395,7 @@ class AgendaItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     position: Mapped[int]
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(fields.ITEM_TITLE.column))
     speaker: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     document: Mapped[dict[str, Any] | None]
@@ -402,7 +404,7 @@ class AgendaItem(Base):
     # proposed, included, rejected, voting, not_included
     status: Mapped[str] = mapped_column(String(16))
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    reject_reason: Mapped[str | None] = mapped_column(String(fields.AGENDA_REASON.column))
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     # The vote on an additional item, recorded when it closes (cl. 13, 14).
@@ -540,7 +542,7 @@ class Rsvp(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     answer: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(String(fields.ABSENCE_REASON.column))
     answered_at: Mapped[datetime]
 
 
@@ -584,7 +586,7 @@ class Recording(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     file_id: Mapped[str | None] = mapped_column(String(200))
     file_unique_id: Mapped[str | None] = mapped_column(String(100))
-    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(fields.FILE_NAME.column))
     mime_type: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int | None] = mapped_column(BigInteger)
     duration: Mapped[int | None]
@@ -663,7 +665,7 @@ class RegisterEntry(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     # A milestone belongs to its project's roadmap.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("register_entry.id"))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(fields.REGISTER_TITLE.column))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     due: Mapped[date | None]
@@ -741,7 +743,7 @@ class AgendaOffer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(fields.ITEM_TITLE.column))
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
