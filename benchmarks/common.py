@@ -7,13 +7,18 @@ puts the root on sys.path before importing this module.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import logging
 import math
+import os
+import shutil
 import signal
 import statistics
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -24,8 +29,10 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.clock import FrozenClock
 from bot.config import Settings
@@ -87,6 +94,91 @@ def quiet_logging() -> ProblemCounter:
 
 def sqlite_url(directory: Path, name: str) -> str:
     return f"sqlite+aiosqlite:///{directory / name}"
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help=(
+            "a PostgreSQL server to measure on, e.g. postgresql+asyncpg://postgres@127.0.0.1/postgres:"
+            " fresh databases are created on it for the run and dropped after;"
+            " default: SQLite files in a temporary folder"
+        ),
+    )
+
+
+def engine_name(server_url: str | None) -> str:
+    return "sqlite" if not server_url else make_url(server_url).get_backend_name()
+
+
+class Databases:
+    """Fresh databases for one run, on the engine the operator chose.
+
+    Without a server URL, SQLite files in a temporary folder; with a PostgreSQL URL, new
+    databases on that server (the URL's own database is only used to create and drop them),
+    so the bot and its baseline meet the same engine with the same settings.
+    """
+
+    def __init__(self, server_url: str | None, directory: Path) -> None:
+        self.server_url = server_url
+        self.directory = directory
+        self.created: list[str] = []
+
+    def _admin(self) -> AsyncEngine:
+        assert self.server_url is not None
+        return create_async_engine(
+            self.server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+
+    async def new(self, name: str, *, template: str | None = None) -> str:
+        """A URL of an empty database called `name` (or a copy of `template`, made earlier
+        by this object: the state at that moment, as a file copy would be)."""
+        if self.server_url is None:
+            if template is not None:
+                copy_sqlite(self.directory / f"{template}.db", self.directory / f"{name}.db")
+            return sqlite_url(self.directory, f"{name}.db")
+        database = f"wg_bench_{os.getpid()}_{name}"
+        clause = f' TEMPLATE "wg_bench_{os.getpid()}_{template}"' if template else ""
+        admin = self._admin()
+        try:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                await conn.execute(text(f'CREATE DATABASE "{database}"{clause}'))
+        finally:
+            await admin.dispose()
+        self.created.append(database)
+        url = make_url(self.server_url).set(database=database)
+        return url.render_as_string(hide_password=False)
+
+    async def drop_all(self) -> None:
+        if self.server_url is None or not self.created:
+            return
+        admin = self._admin()
+        try:
+            async with admin.connect() as conn:
+                for database in self.created:
+                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        finally:
+            await admin.dispose()
+
+
+@contextlib.asynccontextmanager
+async def databases(server_url: str | None) -> AsyncIterator[Databases]:
+    with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
+        made = Databases(server_url, Path(tmp))
+        try:
+            yield made
+        finally:
+            await made.drop_all()
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A SQLite database with its WAL files, copied while nothing writes to it."""
+    for suffix in ("", "-wal", "-shm"):
+        extra = Path(f"{source}{suffix}")
+        if extra.exists():
+            shutil.copyfile(extra, Path(f"{target}{suffix}"))
 
 
 def make_settings(db_url: str) -> Settings:

@@ -13,7 +13,7 @@ machine is shared and noisy. `--profile` adds, after the measurement, a per-kind
 latency and database work and a wall-clock sample of where the pipeline's time goes.
 
 The last line is machine-readable:
-    RESULT pipeline_ups=<n> baseline_ups=<n> ratio=<x> p99_ms=<x>
+    RESULT engine=<sqlite|postgresql> pipeline_ups=<n> baseline_ups=<n> ratio=<x> p99_ms=<x>
 
     python benchmarks/pipeline.py --scenario burst [--voters N] [--window S]
                                   [--pattern uniform|waves] [--live-chat] [--profile [TOP]]
@@ -30,7 +30,7 @@ lock, the Vote rows of the item (each member exactly once, with the choice press
 answer every press got, and errors logged, "database is locked" counted apart.
 `--profile` then feeds more votes one at a time and shows where one vote's time goes.
 Last line:
-    RESULT votes=<n> recorded=<n> p99_ms=<x> locked_errors=<n>
+    RESULT engine=<e> votes=<n> recorded=<n> p99_ms=<x> locked_errors=<n>
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ import math
 import random
 import secrets
 import statistics
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -77,15 +76,17 @@ from benchmarks.common import (
     UpdateFactory,
     WallSampler,
     WriteLockTimer,
+    add_database_argument,
     build_app,
+    databases,
     dispatcher_feeder,
+    engine_name,
     exception_chain,
     feed_timed,
     percentile,
     quiet_logging,
     record_text,
     seed_roster,
-    sqlite_url,
     summarize,
 )
 from bot.callbacks import LangCb, MembersCb, MenuCb, VoteCb
@@ -292,11 +293,10 @@ def split(total: int, parts: int) -> list[int]:
 
 async def run(args: argparse.Namespace) -> int:
     problems = quiet_logging()
-    with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
-        directory = Path(tmp)
-        world = await build_app(sqlite_url(directory, "bot.db"))
+    async with databases(args.database_url) as made:
+        world = await build_app(await made.new("bot"))
         roster = await seed_roster(world, members=args.members)
-        baseline_db = Database(sqlite_url(directory, "baseline.db"))
+        baseline_db = Database(await made.new("baseline"))
         try:
             baseline_dp = await build_baseline(baseline_db)
             factory = UpdateFactory(world.bot, first_update_id=1_000_000)
@@ -345,7 +345,8 @@ async def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
     ratio = ours.ups / theirs.ups
     print(
-        f"RESULT pipeline_ups={ours.ups:.0f} baseline_ups={theirs.ups:.0f} "
+        f"RESULT engine={engine_name(args.database_url)} "
+        f"pipeline_ups={ours.ups:.0f} baseline_ups={theirs.ups:.0f} "
         f"ratio={ratio:.3f} p99_ms={ours.p99:.2f}"
     )
     return 0
@@ -775,8 +776,8 @@ async def profile_votes(
 
 async def run_burst(args: argparse.Namespace) -> int:
     problems = quiet_logging()
-    with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
-        world = await build_app(sqlite_url(Path(tmp), "bot.db"))
+    async with databases(args.database_url) as made:
+        world = await build_app(await made.new("bot"))
         locks = WriteLockTimer(world.db.engine)
         try:
             seeding = time.perf_counter()
@@ -864,7 +865,8 @@ async def run_burst(args: argparse.Namespace) -> int:
     for line in profile_lines:
         print(line)
     print(
-        f"RESULT votes={n} recorded={check.recorded} p99_ms={p99:.1f} locked_errors={check.locked}"
+        f"RESULT engine={engine_name(args.database_url)} votes={n} recorded={check.recorded} "
+        f"p99_ms={p99:.1f} locked_errors={check.locked}"
     )
     return 0
 
@@ -911,6 +913,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="after measuring, profile (mixed: extra pipeline rounds; burst: votes one at a "
         "time) and show TOP lines of our code",
     )
+    add_database_argument(parser)
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.updates < args.rounds or args.warmup < 0 or args.members < 8:
         parser.error("need --rounds >= 1, --updates >= --rounds, --warmup >= 0, --members >= 8")

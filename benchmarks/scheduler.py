@@ -51,7 +51,7 @@ behind it (with today's ~200 reminders/s the whole hand-off takes about N / 200 
 `--tasks`, `--meetings` and `--window` shorten it.
 
 The last line is machine-readable:
-    RESULT restore_s=<x> lag_p50_s=<x> lag_p99_s=<x>
+    RESULT engine=<e> restore_s=<x> lag_p50_s=<x> lag_p99_s=<x>
 """
 
 from __future__ import annotations
@@ -69,8 +69,6 @@ import bisect
 import contextlib
 import math
 import secrets
-import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -90,10 +88,12 @@ from benchmarks.common import (
     GROUP_NAME,
     ProblemCounter,
     SqlCounter,
+    add_database_argument,
+    databases,
+    engine_name,
     make_settings,
     percentile,
     quiet_logging,
-    sqlite_url,
 )
 from bot.clock import SystemClock
 from bot.context import AppContext
@@ -243,13 +243,6 @@ async def seed(url: str, args: argparse.Namespace) -> Seeded:
         # the copy below and the restart both start from a plain database file.
         await db.dispose()
     return Seeded(window_start, window_end, args.tasks, len(ROSTER), time.perf_counter() - started)
-
-
-def copy_database(source: Path, target: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        extra = Path(f"{source}{suffix}")
-        if extra.exists():
-            shutil.copyfile(extra, Path(f"{target}{suffix}"))
 
 
 # ---------------------------------------------------------------------------
@@ -761,18 +754,18 @@ def print_report(
 
 async def run(args: argparse.Namespace) -> int:
     problems = quiet_logging()
-    with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
-        directory = Path(tmp)
-        url = sqlite_url(directory, "bot.db")
-        copy_url = sqlite_url(directory, "copy.db")
+    async with databases(args.database_url) as made:
+        url = await made.new("bot")
         seeded = await seed(url, args)
-        copy_database(directory / "bot.db", directory / "copy.db")
+        # The baseline starts from the same seeded state (its own copy: ours changes it).
+        copy_url = await made.new("copy", template="bot")
         ours = await restart_and_run(url, seeded)
         base = await run_baseline(copy_url, seeded, args.lead)
         backlog = await run_backlog(copy_url) if args.backlog else None
     healthy = print_report(args, seeded, ours, base, backlog, problems)
     print(
-        f"RESULT restore_s={ours.restore_s:.3f} lag_p50_s={percentile(ours.commit_lags, 50):.3f} "
+        f"RESULT engine={engine_name(args.database_url)} restore_s={ours.restore_s:.3f} "
+        f"lag_p50_s={percentile(ours.commit_lags, 50):.3f} "
         f"lag_p99_s={percentile(ours.commit_lags, 99):.3f}"
     )
     return 0 if healthy else 1
@@ -796,6 +789,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="also time the catch-up of all reminders overdue after downtime (slow today)",
     )
+    add_database_argument(parser)
     args = parser.parse_args(argv)
     if args.tasks < 1 or args.meetings < 1 or args.window <= 0 or args.lead < 0:
         parser.error("need --tasks >= 1, --meetings >= 1, --window > 0, --lead >= 0")
