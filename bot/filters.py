@@ -110,6 +110,15 @@ def section_router(
     return r
 
 
+def on_steps(
+    r: Router, steps: Iterable[tuple[Callable[..., Any], State]], *content: Filter
+) -> None:
+    """Each dialog step's handler, for messages in its state that pass `content` (text, a
+    document, anything but a command)."""
+    for handler, state in steps:
+        r.message.register(handler, StateFilter(state), *content)
+
+
 # A button's handler, the values of its payload's field that it takes, and the dialog step
 # it belongs to (None: any step, or none).
 Press = tuple[Callable[..., Any], str | Collection[str], State | None]

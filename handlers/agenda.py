@@ -3,16 +3,17 @@ approval, and votes on additional items (cl. 13)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import AgendaCb, VoteCb
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
 from bot.domain.agenda import Choice
-from bot.filters import Inline, NotCommand, on_presses, on_section, private_router
+from bot.filters import Inline, NotCommand, on_presses, on_section, on_steps, private_router
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.agenda import UndecidedProposals
@@ -27,19 +28,18 @@ async def _show_card(ctx: Ctx, meeting_id: int) -> None:
     await ctx.show(*views.agenda_card(ctx.t, await ctx.agenda.agenda(ctx.actor, meeting_id)))
 
 
-async def _current_meeting(ctx: Ctx) -> int | None:
-    """The meeting the agenda is being prepared for; None after saying there is none."""
+async def _for_current(ctx: Ctx, then: Callable[[Ctx, int], Awaitable[None]]) -> None:
+    """`then` for the meeting the agenda is being prepared for, or a word that there is
+    none."""
     meeting = await ctx.meetings.current(ctx.actor)
     if meeting is None:
         await ctx.show(ctx.t("agenda.no_meeting"))
-        return None
-    return meeting.id
+        return
+    await then(ctx, meeting.id)
 
 
 async def agenda_current(event: Message | CallbackQuery, ctx: Ctx) -> None:
-    meeting = await _current_meeting(ctx)
-    if meeting is not None:
-        await _show_card(ctx, meeting)
+    await _for_current(ctx, _show_card)
 
 
 async def agenda_refresh(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
@@ -48,9 +48,7 @@ async def agenda_refresh(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx
 
 # Proposals from members
 async def propose_command(message: Message, ctx: Ctx) -> None:
-    meeting = await _current_meeting(ctx)
-    if meeting is not None:
-        await _start_proposal(ctx, meeting)
+    await _for_current(ctx, _start_proposal)
 
 
 async def propose_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
@@ -310,15 +308,19 @@ def router() -> Router:
     r = private_router("agenda")
     on_section(r, agenda_current, "agenda")
     r.message.register(propose_command, Command("propose"))
-    for step, state, content in (
-        (proposal_title, ProposalDialog.title, Inline(F.text)),
-        (proposal_description, ProposalDialog.description, Inline(F.text)),
-        (proposal_document, ProposalDialog.document, NotCommand()),
-        (reject_reason, RejectDialog.reason, Inline(F.text)),
-        (add_item_title, AgendaItemDialog.title, Inline(F.text)),
-        (item_materials, AgendaItemDialog.materials, NotCommand()),
-    ):
-        r.message.register(step, StateFilter(state), content)
+    typed = (
+        (proposal_title, ProposalDialog.title),
+        (proposal_description, ProposalDialog.description),
+        (reject_reason, RejectDialog.reason),
+        (add_item_title, AgendaItemDialog.title),
+    )
+    on_steps(r, typed, Inline(F.text))
+    # Steps that take a document too: anything but a command
+    attached = (
+        (proposal_document, ProposalDialog.document),
+        (item_materials, AgendaItemDialog.materials),
+    )
+    on_steps(r, attached, NotCommand())
     on_presses(
         r,
         AgendaCb,

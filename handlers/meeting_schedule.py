@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import MeetingCb, NewMeetingCb
 from bot.dialogs import MeetingDialog, RescheduleDialog, VenueDialog
 from bot.domain.meetings import MeetingFormat
-from bot.filters import on_presses, private_router
+from bot.filters import on_presses, on_steps, private_router
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
@@ -258,14 +258,14 @@ def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = private_router("meeting_schedule")
     r.message.register(new_meeting, Command("newmeeting"))
-    for step, state in (
+    steps = (
         (meeting_title, MeetingDialog.title),
         (meeting_venue, MeetingDialog.venue),
         (meeting_when, MeetingDialog.when),
         (meeting_moved, RescheduleDialog.when),
         (meeting_venue_changed, VenueDialog.text),
-    ):
-        r.message.register(step, StateFilter(state), dialog_text())
+    )
+    on_steps(r, steps, dialog_text())
     on_presses(
         r,
         NewMeetingCb,

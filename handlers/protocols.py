@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import MeetingCb, ProtocolCb
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
 from bot.domain.protocol import TaskLine
-from bot.filters import Inline, on_buttons, on_presses, on_section, private_router
+from bot.filters import Inline, on_buttons, on_presses, on_section, on_steps, private_router
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.services.protocols.consent import check_may_call_conciliation
@@ -268,15 +267,15 @@ def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
     r = private_router("protocols")
     on_section(r, protocols_list, "protocols")
-    for step, state in (
+    steps = (
         (item_heard, ProtocolItemDialog.heard),
         (item_spoke, ProtocolItemDialog.spoke),
         (item_decided, ProtocolItemDialog.decided),
         (item_tasks, ProtocolItemDialog.tasks),
         (objection_reason, ObjectionDialog.reason),
         (conciliation_when, ConciliationDialog.when),
-    ):
-        r.message.register(step, StateFilter(state), Inline(F.text))
+    )
+    on_steps(r, steps, Inline(F.text))
     r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
     on_presses(r, ProtocolCb, [(item_no_tasks, "notasks", ProtocolItemDialog.tasks)])
     on_buttons(r, ProtocolCb, BUTTONS)
