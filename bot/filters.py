@@ -78,13 +78,18 @@ def private_router(name: str, *message_filters: Filter) -> Router:
 
 
 def on_section(
-    r: Router, handler: Callable[..., Any], section: str, *, slash: str | None = None
+    r: Router,
+    handler: Callable[..., Any],
+    section: str,
+    *,
+    slash: str | None = None,
+    button: Callable[..., Any] | None = None,
 ) -> None:
     """A section's entry: its command (/meetings) and its button of the main menu, both to
-    one handler taking `Message | CallbackQuery`. The command is the section's name unless
-    `slash` names it."""
+    one handler taking `Message | CallbackQuery` unless `button` has its own. The command
+    is the section's name unless `slash` names it."""
     r.message.register(handler, Command(slash or section))
-    r.callback_query.register(handler, MenuCb.filter(F.section == section))
+    r.callback_query.register(button or handler, MenuCb.filter(F.section == section))
 
 
 def section_router(
@@ -102,11 +107,7 @@ def section_router(
     for «Invitations»); the button's handler is by default the command's."""
     r = private_router(name, HasCapability(capability))
     r.callback_query.filter(HasCapability(capability))
-    if button is None:
-        on_section(r, command, section, slash=slash)
-    else:
-        r.message.register(command, Command(slash or section))
-        r.callback_query.register(button, MenuCb.filter(F.section == section))
+    on_section(r, command, section, slash=slash, button=button)
     return r
 
 
