@@ -116,3 +116,22 @@ class TaskReportDialog(StatesGroup):
     comment = State()
     file = State()
     confirm = State()
+
+
+class ActDialog(StatesGroup):
+    """An act of the composition (cl. 9): its kind, number, date of signing, file."""
+
+    kind = State()
+    number = State()
+    signed_on = State()
+    document = State()
+    confirm = State()
+
+
+class IncludeDialog(StatesGroup):
+    """A member included by an act: name, role, unit, confirmation."""
+
+    full_name = State()
+    role = State()
+    unit = State()
+    confirm = State()

@@ -3,12 +3,13 @@ resolved without a thread hop."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
@@ -68,6 +69,29 @@ class NotCommand(Filter):
         return not (isinstance(text, str) and text.startswith("/"))
 
 
+def private_router(name: str, *message_filters: Filter) -> Router:
+    """A router whose messages are taken in private chats only, and only when the further
+    filters pass; its buttons may still be pressed under a card in a group's chat."""
+    r = Router(name=name)
+    r.message.filter(private_chat(), *message_filters)
+    return r
+
+
+def on_section(
+    r: Router,
+    handler: Callable[..., Any],
+    section: str,
+    *,
+    slash: str | None = None,
+    button: Callable[..., Any] | None = None,
+) -> None:
+    """A section's entry: its command (/meetings) and its button of the main menu, both to
+    one handler taking `Message | CallbackQuery` unless `button` has its own. The command
+    is the section's name unless `slash` names it."""
+    r.message.register(handler, Command(slash or section))
+    r.callback_query.register(button or handler, MenuCb.filter(F.section == section))
+
+
 def section_router(
     name: str,
     capability: Capability,
@@ -81,12 +105,34 @@ def section_router(
     chats) and its buttons (wherever the card is), both only for those who have it. The
     command's name is the section's (/members, «Members») unless `slash` names it (/invite
     for «Invitations»); the button's handler is by default the command's."""
-    r = Router(name=name)
-    r.message.filter(private_chat(), HasCapability(capability))
+    r = private_router(name, HasCapability(capability))
     r.callback_query.filter(HasCapability(capability))
-    r.message.register(command, Command(slash or section))
-    r.callback_query.register(button or command, MenuCb.filter(F.section == section))
+    on_section(r, command, section, slash=slash, button=button)
     return r
+
+
+def on_steps(
+    r: Router, steps: Iterable[tuple[Callable[..., Any], State]], *content: Filter
+) -> None:
+    """Each dialog step's handler, for messages in its state that pass `content` (text, a
+    document, anything but a command)."""
+    for handler, state in steps:
+        r.message.register(handler, StateFilter(state), *content)
+
+
+# A button's handler, the values of its payload's field that it takes, and the dialog step
+# it belongs to (None: any step, or none).
+Press = tuple[Callable[..., Any], str | Collection[str], State | None]
+
+
+def on_presses(
+    r: Router, payload: type[CallbackData], presses: Iterable[Press], *, field: str = "action"
+) -> None:
+    """Registers each handler for its values of the payload's `field`, in its dialog step."""
+    for handler, values, step in presses:
+        wanted = {values} if isinstance(values, str) else set(values)
+        steps = [StateFilter(step)] if step is not None else []
+        r.callback_query.register(handler, payload.filter(getattr(F, field).in_(wanted)), *steps)
 
 
 def on_buttons(
@@ -97,5 +143,4 @@ def on_buttons(
     field: str = "action",
 ) -> None:
     """One handler per value of the payload's `field` (its action, a menu's section)."""
-    for value, handler in handlers.items():
-        r.callback_query.register(handler, payload.filter(getattr(F, field) == value))
+    on_presses(r, payload, ((h, value, None) for value, h in handlers.items()), field=field)

@@ -11,7 +11,7 @@ from aiogram.types import Message
 
 from bot.dialogs import AbsenceDialog
 from bot.domain.dates import DateErrorCode, DateInputError, local_instant, parse_local_date
-from bot.filters import private_chat
+from bot.filters import private_router
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from handlers.asking import ask_again
@@ -49,8 +49,7 @@ async def absence_period(message: Message, ctx: Ctx) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="absence")
-    r.message.filter(private_chat())
+    r = private_router("absence")
     r.message.register(absence_command, Command("absence"))
     r.message.register(absence_period, StateFilter(AbsenceDialog.period), dialog_text())
     return r

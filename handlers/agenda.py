@@ -3,16 +3,17 @@ approval, and votes on additional items (cl. 13)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import AgendaCb, MenuCb, VoteCb
+from bot.callbacks import AgendaCb, VoteCb
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
 from bot.domain.agenda import Choice
-from bot.filters import Inline, NotCommand, private_chat
+from bot.filters import Inline, NotCommand, on_presses, on_section, on_steps, private_router
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.agenda import UndecidedProposals
@@ -20,26 +21,25 @@ from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import agenda as views
 from handlers.asking import ask_again
+from handlers.pressed import pressed
 
 
 async def _show_card(ctx: Ctx, meeting_id: int) -> None:
     await ctx.show(*views.agenda_card(ctx.t, await ctx.agenda.agenda(ctx.actor, meeting_id)))
 
 
-async def agenda_command(message: Message, ctx: Ctx) -> None:
-    meeting = await ctx.meetings.current(ctx.actor)
-    if meeting is None:
-        await ctx.say("agenda.no_meeting")
-        return
-    await _show_card(ctx, meeting.id)
-
-
-async def agenda_button(query: CallbackQuery, ctx: Ctx) -> None:
+async def _for_current(ctx: Ctx, then: Callable[[Ctx, int], Awaitable[None]]) -> None:
+    """`then` for the meeting the agenda is being prepared for, or a word that there is
+    none."""
     meeting = await ctx.meetings.current(ctx.actor)
     if meeting is None:
         await ctx.show(ctx.t("agenda.no_meeting"))
         return
-    await _show_card(ctx, meeting.id)
+    await then(ctx, meeting.id)
+
+
+async def agenda_current(event: Message | CallbackQuery, ctx: Ctx) -> None:
+    await _for_current(ctx, _show_card)
 
 
 async def agenda_refresh(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
@@ -48,11 +48,7 @@ async def agenda_refresh(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx
 
 # Proposals from members
 async def propose_command(message: Message, ctx: Ctx) -> None:
-    meeting = await ctx.meetings.current(ctx.actor)
-    if meeting is None:
-        await ctx.say("agenda.no_meeting")
-        return
-    await _start_proposal(ctx, meeting.id)
+    await _for_current(ctx, _start_proposal)
 
 
 async def propose_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
@@ -277,10 +273,7 @@ async def close_vote(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) ->
 
 async def cast_vote(query: CallbackQuery, callback_data: VoteCb, ctx: Ctx) -> None:
     """In a private chat or in the group's chat, the vote is the presser's own."""
-    if callback_data.choice not in {c.value for c in Choice}:
-        await ctx.toast("errors.stale", alert=True)
-        return
-    choice = Choice(callback_data.choice)
+    choice = pressed(Choice, callback_data.choice)
     outcome = await ctx.votes.submit(
         ctx.actor,
         callback_data.item,
@@ -312,41 +305,40 @@ def _result(t: Translator, included: bool, basis: Any) -> str:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="agenda")
-    r.message.filter(private_chat())
-    r.message.register(agenda_command, Command("agenda"))
+    r = private_router("agenda")
+    on_section(r, agenda_current, "agenda")
     r.message.register(propose_command, Command("propose"))
-    r.message.register(proposal_title, StateFilter(ProposalDialog.title), Inline(F.text))
-    r.message.register(
-        proposal_description, StateFilter(ProposalDialog.description), Inline(F.text)
+    typed = (
+        (proposal_title, ProposalDialog.title),
+        (proposal_description, ProposalDialog.description),
+        (reject_reason, RejectDialog.reason),
+        (add_item_title, AgendaItemDialog.title),
     )
-    r.message.register(proposal_document, StateFilter(ProposalDialog.document), NotCommand())
-    r.message.register(reject_reason, StateFilter(RejectDialog.reason), Inline(F.text))
-    r.message.register(add_item_title, StateFilter(AgendaItemDialog.title), Inline(F.text))
-    r.message.register(item_materials, StateFilter(AgendaItemDialog.materials), NotCommand())
-    r.callback_query.register(agenda_refresh, AgendaCb.filter(F.action == "show"))
-    r.callback_query.register(agenda_button, MenuCb.filter(F.section == "agenda"))
-    r.callback_query.register(propose_button, AgendaCb.filter(F.action == "propose"))
-    r.callback_query.register(
-        proposal_skip, AgendaCb.filter(F.action == "skip"), StateFilter(ProposalDialog.description)
+    on_steps(r, typed, Inline(F.text))
+    # Steps that take a document too: anything but a command
+    attached = (
+        (proposal_document, ProposalDialog.document),
+        (item_materials, AgendaItemDialog.materials),
     )
-    r.callback_query.register(
-        proposal_skip, AgendaCb.filter(F.action == "skip"), StateFilter(ProposalDialog.document)
+    on_steps(r, attached, NotCommand())
+    on_presses(
+        r,
+        AgendaCb,
+        (
+            (agenda_refresh, "show", None),
+            (propose_button, "propose", None),
+            (proposal_skip, "skip", ProposalDialog.description),
+            (proposal_skip, "skip", ProposalDialog.document),
+            (include_proposal, "inc", None),
+            (reject_proposal, "rej", None),
+            (reject_without_reason, "noreason", RejectDialog.reason),
+            (approve_agenda, "approve", None),
+            (move_item, {"up", "down"}, None),
+            (add_item_button, "add", None),
+            (materials_done, "done", AgendaItemDialog.materials),
+            (start_vote, "vote", None),
+            (close_vote, "close", None),
+        ),
     )
-    r.callback_query.register(include_proposal, AgendaCb.filter(F.action == "inc"))
-    r.callback_query.register(reject_proposal, AgendaCb.filter(F.action == "rej"))
-    r.callback_query.register(
-        reject_without_reason,
-        AgendaCb.filter(F.action == "noreason"),
-        StateFilter(RejectDialog.reason),
-    )
-    r.callback_query.register(approve_agenda, AgendaCb.filter(F.action == "approve"))
-    r.callback_query.register(move_item, AgendaCb.filter(F.action.in_({"up", "down"})))
-    r.callback_query.register(add_item_button, AgendaCb.filter(F.action == "add"))
-    r.callback_query.register(
-        materials_done, AgendaCb.filter(F.action == "done"), StateFilter(AgendaItemDialog.materials)
-    )
-    r.callback_query.register(start_vote, AgendaCb.filter(F.action == "vote"))
-    r.callback_query.register(close_vote, AgendaCb.filter(F.action == "close"))
     r.callback_query.register(cast_vote, VoteCb.filter())
     return r

@@ -3,12 +3,13 @@ check-out, the QR code itself, the live message and closing."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.callbacks import MeetingCb
 from bot.documents.qr import checkin_qr_png
+from bot.filters import on_buttons
 from bot.services.attendance import Presence
 from bot.update_context import Ctx
 from bot.views import meetings as views
@@ -83,9 +84,15 @@ def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many.
     The QR code's deep link is a /start variant: `handlers.onboarding` routes it here."""
     r = Router(name="attendance")
-    r.callback_query.register(meeting_start, MeetingCb.filter(F.action == "start"))
-    r.callback_query.register(meeting_check_in, MeetingCb.filter(F.action == "checkin"))
-    r.callback_query.register(meeting_check_out, MeetingCb.filter(F.action == "leave"))
-    r.callback_query.register(meeting_qr, MeetingCb.filter(F.action == "qr"))
-    r.callback_query.register(meeting_close, MeetingCb.filter(F.action == "close"))
+    on_buttons(
+        r,
+        MeetingCb,
+        {
+            "start": meeting_start,
+            "checkin": meeting_check_in,
+            "leave": meeting_check_out,
+            "qr": meeting_qr,
+            "close": meeting_close,
+        },
+    )
     return r

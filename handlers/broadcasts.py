@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
-from aiogram.fsm.state import State
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import BroadcastCb, MenuCb
 from bot.dialogs import BroadcastDialog
 from bot.domain.roles import Capability
-from bot.filters import HasCapability, Inline, NotCommand, private_chat
+from bot.filters import (
+    HasCapability,
+    Inline,
+    NotCommand,
+    Press,
+    on_presses,
+    on_section,
+    private_router,
+)
 from bot.services.broadcasts import Audience, Draft, Progress
+from bot.services.errors import NotFound
 from bot.update_context import Ctx
 from bot.views.broadcasts import (
     HISTORY_PAGE,
@@ -27,19 +33,10 @@ from bot.views.broadcasts import (
     unit_menu,
 )
 from handlers.asking import ask_again
-
-Handler = Callable[..., Awaitable[None]]
-
-
-async def broadcast_command(message: Message, ctx: Ctx) -> None:
-    await _ask_content(ctx)
+from handlers.pressed import pressed
 
 
-async def broadcast_button(query: CallbackQuery, ctx: Ctx) -> None:
-    await _ask_content(ctx)
-
-
-async def _ask_content(ctx: Ctx) -> None:
+async def broadcast_start(event: Message | CallbackQuery, ctx: Ctx) -> None:
     await ctx.state.clear()
     await ctx.state.set_state(BroadcastDialog.content)
     await ctx.show(ctx.t("broadcasts.ask_content"))
@@ -67,10 +64,7 @@ async def broadcast_content(message: Message, ctx: Ctx) -> None:
 
 
 async def broadcast_audience(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
-    chosen = await _chosen(ctx, callback_data)
-    if chosen is None:
-        return
-    draft, audience = chosen
+    draft, audience = await _chosen(ctx, callback_data)
     t = ctx.t
     if audience is Audience.UNIT and callback_data.action == "aud":
         await ctx.show(*unit_menu(t, await ctx.roster.units(ctx.actor)))
@@ -91,10 +85,7 @@ async def broadcast_audience(query: CallbackQuery, callback_data: BroadcastCb, c
 
 
 async def broadcast_confirm(query: CallbackQuery, callback_data: BroadcastCb, ctx: Ctx) -> None:
-    chosen = await _chosen(ctx, callback_data)
-    if chosen is None:
-        return
-    draft, audience = chosen
+    draft, audience = await _chosen(ctx, callback_data)
     message = ctx.message
     card = (message.chat.id, message.message_id) if message is not None else None
     broadcast = await ctx.broadcasts.start(
@@ -117,13 +108,10 @@ async def broadcast_not_content(message: Message, ctx: Ctx) -> None:
     await ask_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
 
 
-async def deliveries_command(message: Message, ctx: Ctx) -> None:
-    await _show_history(ctx, 0)
-
-
 async def deliveries_page(
-    query: CallbackQuery, callback_data: BroadcastCb | MenuCb, ctx: Ctx
+    event: Message | CallbackQuery, ctx: Ctx, callback_data: BroadcastCb | MenuCb | None = None
 ) -> None:
+    """/deliveries and the menu's button open the first page; a page's buttons the others."""
     await _show_history(ctx, callback_data.page if isinstance(callback_data, BroadcastCb) else 0)
 
 
@@ -137,41 +125,35 @@ async def _show_history(ctx: Ctx, page: int) -> None:
     await ctx.show(*history_card(ctx.t, items[:HISTORY_PAGE], page, len(items) > HISTORY_PAGE))
 
 
-async def _chosen(ctx: Ctx, callback_data: BroadcastCb) -> tuple[Draft, Audience] | None:
-    """The draft of this dialog and the audience pressed; None after an alert when the
+async def _chosen(ctx: Ctx, callback_data: BroadcastCb) -> tuple[Draft, Audience]:
+    """The draft of this dialog and the audience pressed; refused (an alert) when the
     dialog has been lost or the button is not one of ours."""
     data = await ctx.state.get_data()
-    audience = next((a for a in Audience if a.value == callback_data.audience), None)
-    if ("text" not in data and "document" not in data) or audience is None:
-        await ctx.toast("errors.stale", alert=True)
-        return None
-    return Draft(text=data.get("text"), document=data.get("document")), audience
+    if "text" not in data and "document" not in data:
+        raise NotFound("errors.stale")
+    draft = Draft(text=data.get("text"), document=data.get("document"))
+    return draft, pressed(Audience, callback_data.audience)
 
 
 # Presses in the broadcast dialog and on the delivery cards: handler, actions, dialog step.
-PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
+PRESSES: tuple[Press, ...] = (
     (broadcast_audience, {"aud", "unit"}, BroadcastDialog.audience),
-    (broadcast_confirm, {"confirm"}, BroadcastDialog.audience),
-    (broadcast_cancel, {"cancel"}, None),
-    (deliveries_page, {"hist"}, None),
-    (delivery_report, {"open"}, None),
+    (broadcast_confirm, "confirm", BroadcastDialog.audience),
+    (broadcast_cancel, "cancel", None),
+    (deliveries_page, "hist", None),
+    (delivery_report, "open", None),
 )
 
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="broadcasts")
-    r.message.filter(private_chat(), HasCapability(Capability.BROADCAST))
+    r = private_router("broadcasts", HasCapability(Capability.BROADCAST))
     r.callback_query.filter(HasCapability(Capability.BROADCAST))
-    r.message.register(broadcast_command, Command("broadcast"))
-    r.message.register(deliveries_command, Command("deliveries"))
+    on_section(r, broadcast_start, "broadcast")
+    on_section(r, deliveries_page, "deliveries")
     r.message.register(
         broadcast_content, StateFilter(BroadcastDialog.content), Inline(F.text | F.document)
     )
     r.message.register(broadcast_not_content, StateFilter(BroadcastDialog.content), NotCommand())
-    r.callback_query.register(broadcast_button, MenuCb.filter(F.section == "broadcast"))
-    r.callback_query.register(deliveries_page, MenuCb.filter(F.section == "deliveries"))
-    for handler, actions, step in PRESSES:
-        steps = [StateFilter(step)] if step is not None else []
-        r.callback_query.register(handler, BroadcastCb.filter(F.action.in_(actions)), *steps)
+    on_presses(r, BroadcastCb, PRESSES)
     return r

@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import LangCb, MenuCb
-from bot.filters import on_buttons, private_chat
+from bot.filters import on_buttons, private_router
 from bot.menu_commands import apply_person_commands
 from bot.update_context import Ctx
 from bot.views.menu import help_text, language_picker, main_menu, menu_text
@@ -49,8 +49,7 @@ async def language_chosen(query: CallbackQuery, callback_data: LangCb, ctx: Ctx)
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="common")
-    r.message.filter(private_chat())
+    r = private_router("common")
     for command, handler in {
         "help": help_command,
         "menu": menu_command,

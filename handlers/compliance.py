@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.filters import private_chat
+from bot.filters import private_router
 from bot.update_context import Ctx
 from bot.views import meetings as views
 
@@ -17,7 +17,6 @@ async def compliance_command(message: Message, ctx: Ctx) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="compliance")
-    r.message.filter(private_chat())
+    r = private_router("compliance")
     r.message.register(compliance_command, Command("compliance"))
     return r

@@ -12,14 +12,15 @@ from datetime import date
 from typing import Any, TypeVar
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
-from aiogram.fsm.state import State, StatesGroup
+from aiogram.filters import StateFilter
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import CompositionCb, MenuCb
+from bot.callbacks import CompositionCb
+from bot.dialogs import ActDialog, IncludeDialog
 from bot.domain.files import file_problem
 from bot.domain.roles import Capability, Role, Standing
-from bot.filters import HasCapability, Inline, NotCommand, private_chat
+from bot.filters import Inline, NotCommand, section_router
 from bot.menu_commands import apply_person_commands
 from bot.services.errors import InvalidInput, NeedsConfirmation
 from bot.services.invites import INVITE_PREFIX
@@ -50,21 +51,6 @@ ACT_FILE_MAX_MB = 20
 Question = tuple[str, Any]
 Handler = Callable[..., Awaitable[None]]
 _T = TypeVar("_T")
-
-
-class ActDialog(StatesGroup):
-    kind = State()
-    number = State()
-    signed_on = State()
-    document = State()
-    confirm = State()
-
-
-class IncludeDialog(StatesGroup):
-    full_name = State()
-    role = State()
-    unit = State()
-    confirm = State()
 
 
 async def _again(ctx: Ctx, reason: str, question: Question) -> None:
@@ -337,11 +323,9 @@ def _on(r: Router, handler: Handler, actions: str | set[str], *states: State) ->
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="composition")
-    r.message.filter(private_chat(), HasCapability(Capability.MANAGE_ROSTER))
-    r.callback_query.filter(HasCapability(Capability.MANAGE_ROSTER))
-    r.message.register(composition_list, Command("composition"))
-    r.callback_query.register(composition_list, MenuCb.filter(F.section == "composition"))
+    r = section_router(
+        "composition", Capability.MANAGE_ROSTER, section="composition", command=composition_list
+    )
     _on(r, composition_list, "list")
     _on(r, act_open, "act")
     _on(r, act_file, "file")

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import RESTRICTED_PREFIXES
 from bot.domain.commands import COMMAND_AUDIENCE, may_use
 from bot.domain.roles import Capability
-from bot.filters import Inline, private_chat
+from bot.filters import Inline, private_router
 from bot.update_context import Ctx
 from bot.views.menu import holders_text
 
@@ -45,8 +45,7 @@ async def stale_button(query: CallbackQuery, ctx: Ctx) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="fallback")
-    r.message.filter(private_chat())
+    r = private_router("fallback")
     r.message.register(command_fallback, Inline(F.text.startswith("/")))
     r.message.register(text_fallback)
     r.callback_query.register(stale_button)

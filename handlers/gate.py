@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.filters import InRoster, private_chat
+from bot.filters import InRoster, private_router
 from bot.update_context import Ctx
 from handlers.guests import guest_buttons
 
@@ -25,8 +25,7 @@ async def outsider_button(query: CallbackQuery, ctx: Ctx) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="gate")
-    r.message.filter(private_chat(), ~InRoster())
+    r = private_router("gate", ~InRoster())
     r.callback_query.filter(~InRoster())
     guest_buttons(r)  # guests of a meeting are outside the roster too (cl. 16 а)
     r.message.register(outsider_message)

@@ -10,7 +10,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot.callbacks import GuestCb
 from bot.dialogs import GuestDialog
 from bot.domain.roles import Capability
-from bot.filters import HasCapability, Inline, NotCommand, private_chat
+from bot.filters import HasCapability, Inline, NotCommand, private_router
 from bot.middlewares import telegram_name
 from bot.services.errors import InvalidInput
 from bot.services.guests import GUEST_PREFIX
@@ -130,9 +130,8 @@ def router() -> Router:
     """The organisers' side: the meeting's guests, inviting and revoking. Guests themselves
     are outside the roster, so their buttons are served by the gate (`guest_buttons`).
     A fresh router per dispatcher."""
-    r = Router(name="guests")
     organiser = HasCapability(Capability.INVITE_GUESTS)
-    r.message.filter(private_chat(), organiser)
+    r = private_router("guests", organiser)
     r.callback_query.filter(organiser)
     r.message.register(guest_name, StateFilter(GuestDialog.full_name), Inline(F.text))
     r.message.register(guest_name_not_text, StateFilter(GuestDialog.full_name), NotCommand())

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import MeetingCb, MenuCb
+from bot.callbacks import MeetingCb
 from bot.dialogs import RsvpReasonDialog
 from bot.domain.meetings import Rsvp
-from bot.filters import private_chat
+from bot.filters import on_buttons, on_section, private_router
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import meetings as views
 from handlers.asking import ask_again
 from handlers.meeting_input import dialog_text
+from handlers.pressed import pressed
 
 
 async def show_card(ctx: Ctx, meeting_id: int) -> None:
@@ -23,11 +24,8 @@ async def show_card(ctx: Ctx, meeting_id: int) -> None:
     await ctx.show(*views.card(ctx.t, await ctx.meetings.card_state(ctx.actor, meeting_id)))
 
 
-async def meetings_command(message: Message, ctx: Ctx) -> None:
-    await ctx.show(*views.listing(ctx.t, await ctx.meetings.listing_stats(ctx.actor)))
-
-
-async def meetings_list(query: CallbackQuery, ctx: Ctx) -> None:
+async def meetings_list(event: Message | CallbackQuery, ctx: Ctx) -> None:
+    """/meetings, the menu's «Meetings» and a card's way back to the list."""
     await ctx.show(*views.listing(ctx.t, await ctx.meetings.listing_stats(ctx.actor)))
 
 
@@ -36,10 +34,7 @@ async def meeting_card(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx)
 
 
 async def meeting_rsvp(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
-    if callback_data.arg not in {r.value for r in Rsvp}:
-        await ctx.toast("errors.stale", alert=True)
-        return
-    answer = Rsvp(callback_data.arg)
+    answer = pressed(Rsvp, callback_data.arg)
     await ctx.meetings.rsvp(ctx.actor, callback_data.meeting, answer)
     await ctx.toast("meetings.rsvp_saved", answer=ctx.t.plain(views.RSVP_KEYS[answer]))
     if answer is Rsvp.ABSENT and ctx.message is not None:
@@ -69,13 +64,17 @@ async def meeting_answers(query: CallbackQuery, callback_data: MeetingCb, ctx: C
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="meeting_card")
-    r.message.filter(private_chat())
-    r.message.register(meetings_command, Command("meetings"))
+    r = private_router("meeting_card")
+    on_section(r, meetings_list, "meetings")
     r.message.register(rsvp_reason, StateFilter(RsvpReasonDialog.reason), dialog_text())
-    r.callback_query.register(meetings_list, MenuCb.filter(F.section == "meetings"))
-    r.callback_query.register(meetings_list, MeetingCb.filter(F.action == "list"))
-    r.callback_query.register(meeting_card, MeetingCb.filter(F.action == "card"))
-    r.callback_query.register(meeting_rsvp, MeetingCb.filter(F.action == "rsvp"))
-    r.callback_query.register(meeting_answers, MeetingCb.filter(F.action == "answers"))
+    on_buttons(
+        r,
+        MeetingCb,
+        {
+            "list": meetings_list,
+            "card": meeting_card,
+            "rsvp": meeting_rsvp,
+            "answers": meeting_answers,
+        },
+    )
     return r

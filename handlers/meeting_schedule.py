@@ -6,14 +6,14 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram import Router
+from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import MeetingCb, NewMeetingCb
 from bot.dialogs import MeetingDialog, RescheduleDialog, VenueDialog
 from bot.domain.meetings import MeetingFormat
-from bot.filters import private_chat
+from bot.filters import on_presses, on_steps, private_router
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
@@ -23,6 +23,7 @@ from bot.views import meetings as views
 from handlers.asking import ask_again, future_moment
 from handlers.meeting_card import show_card
 from handlers.meeting_input import dialog_text
+from handlers.pressed import pressed
 from storage.repositories.meetings import MeetingView
 
 TIMES = ["09:00", "10:00", "11:00", "12:00", "14:00", "15:00", "16:00", "17:00"]
@@ -52,12 +53,10 @@ async def meeting_title(message: Message, ctx: Ctx) -> None:
 
 
 async def meeting_format(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
-    if callback_data.arg not in {f.value for f in MeetingFormat}:
-        await ctx.toast("errors.stale", alert=True)
-        return
-    await ctx.state.update_data(format=callback_data.arg)
+    chosen = pressed(MeetingFormat, callback_data.arg)
+    await ctx.state.update_data(format=chosen.value)
     await ctx.state.set_state(MeetingDialog.venue)
-    if callback_data.arg == MeetingFormat.IN_PERSON.value:
+    if chosen is MeetingFormat.IN_PERSON:
         await ctx.show(ctx.t("meetings.ask_place"))
     else:
         skip = button(ctx.t("invites.skip_name"), NewMeetingCb(action="nolink"))
@@ -257,35 +256,37 @@ async def _ask(ctx: Ctx, state: Any, meeting_id: int, question: str) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="meeting_schedule")
-    r.message.filter(private_chat())
+    r = private_router("meeting_schedule")
     r.message.register(new_meeting, Command("newmeeting"))
-    r.message.register(meeting_title, StateFilter(MeetingDialog.title), dialog_text())
-    r.message.register(meeting_venue, StateFilter(MeetingDialog.venue), dialog_text())
-    r.message.register(meeting_when, StateFilter(MeetingDialog.when), dialog_text())
-    r.message.register(meeting_moved, StateFilter(RescheduleDialog.when), dialog_text())
-    r.message.register(meeting_venue_changed, StateFilter(VenueDialog.text), dialog_text())
-    r.callback_query.register(
-        meeting_format, NewMeetingCb.filter(F.action == "fmt"), StateFilter(MeetingDialog.title)
+    steps = (
+        (meeting_title, MeetingDialog.title),
+        (meeting_venue, MeetingDialog.venue),
+        (meeting_when, MeetingDialog.when),
+        (meeting_moved, RescheduleDialog.when),
+        (meeting_venue_changed, VenueDialog.text),
     )
-    r.callback_query.register(
-        meeting_no_link, NewMeetingCb.filter(F.action == "nolink"), StateFilter(MeetingDialog.venue)
+    on_steps(r, steps, dialog_text())
+    on_presses(
+        r,
+        NewMeetingCb,
+        (
+            (meeting_format, "fmt", MeetingDialog.title),
+            (meeting_no_link, "nolink", MeetingDialog.venue),
+            (meeting_day, "day", MeetingDialog.when),
+            (meeting_time, "time", MeetingDialog.when),
+            (meeting_kind, "kind", MeetingDialog.confirm),
+        ),
     )
-    r.callback_query.register(
-        meeting_day, NewMeetingCb.filter(F.action == "day"), StateFilter(MeetingDialog.when)
+    on_presses(
+        r,
+        MeetingCb,
+        (
+            (meeting_confirm, "create", MeetingDialog.confirm),
+            (meeting_drop, "drop", None),
+            (meeting_cancel_ask, "cancel", None),
+            (meeting_cancel, "cancel_ok", None),
+            (meeting_move, "move", None),
+            (meeting_venue_ask, "venue", None),
+        ),
     )
-    r.callback_query.register(
-        meeting_time, NewMeetingCb.filter(F.action == "time"), StateFilter(MeetingDialog.when)
-    )
-    r.callback_query.register(
-        meeting_kind, NewMeetingCb.filter(F.action == "kind"), StateFilter(MeetingDialog.confirm)
-    )
-    r.callback_query.register(
-        meeting_confirm, MeetingCb.filter(F.action == "create"), StateFilter(MeetingDialog.confirm)
-    )
-    r.callback_query.register(meeting_drop, MeetingCb.filter(F.action == "drop"))
-    r.callback_query.register(meeting_cancel_ask, MeetingCb.filter(F.action == "cancel"))
-    r.callback_query.register(meeting_cancel, MeetingCb.filter(F.action == "cancel_ok"))
-    r.callback_query.register(meeting_move, MeetingCb.filter(F.action == "move"))
-    r.callback_query.register(meeting_venue_ask, MeetingCb.filter(F.action == "venue"))
     return r

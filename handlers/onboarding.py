@@ -7,7 +7,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.domain.roles import Capability, Standing
-from bot.filters import private_chat
+from bot.filters import private_router
 from bot.menu_commands import apply_person_commands
 from bot.middlewares import telegram_name
 from bot.services.guests import GUEST_PREFIX
@@ -50,8 +50,7 @@ async def start(message: Message, ctx: Ctx) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="onboarding")
-    r.message.filter(private_chat())
+    r = private_router("onboarding")
     r.message.register(
         start_with_invite, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX))
     )

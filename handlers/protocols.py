@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
 from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import MeetingCb, MenuCb, ProtocolCb
+from bot.callbacks import MeetingCb, ProtocolCb
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
 from bot.domain.protocol import TaskLine
-from bot.filters import Inline, private_chat
+from bot.filters import Inline, on_buttons, on_presses, on_section, on_steps, private_router
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.services.protocols.consent import check_may_call_conciliation
@@ -27,11 +26,7 @@ async def _show_card(ctx: Ctx, protocol_id: int) -> None:
     await ctx.show(*views.card(ctx.t, await ctx.protocols.state(ctx.actor, protocol_id)))
 
 
-async def protocols_command(message: Message, ctx: Ctx) -> None:
-    await ctx.show(*views.listing(ctx.t, await ctx.protocols.listing(ctx.actor)))
-
-
-async def protocols_button(query: CallbackQuery, ctx: Ctx) -> None:
+async def protocols_list(event: Message | CallbackQuery, ctx: Ctx) -> None:
     await ctx.show(*views.listing(ctx.t, await ctx.protocols.listing(ctx.actor)))
 
 
@@ -270,25 +265,18 @@ BUTTONS: dict[str, Callable[..., Awaitable[None]]] = {
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="protocols")
-    r.message.filter(private_chat())
-    r.message.register(protocols_command, Command("protocols"))
-    for step, state in (
+    r = private_router("protocols")
+    on_section(r, protocols_list, "protocols")
+    steps = (
         (item_heard, ProtocolItemDialog.heard),
         (item_spoke, ProtocolItemDialog.spoke),
         (item_decided, ProtocolItemDialog.decided),
         (item_tasks, ProtocolItemDialog.tasks),
         (objection_reason, ObjectionDialog.reason),
         (conciliation_when, ConciliationDialog.when),
-    ):
-        r.message.register(step, StateFilter(state), Inline(F.text))
-    r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
-    r.callback_query.register(protocols_button, MenuCb.filter(F.section == "protocols"))
-    r.callback_query.register(
-        item_no_tasks,
-        ProtocolCb.filter(F.action == "notasks"),
-        StateFilter(ProtocolItemDialog.tasks),
     )
-    for action, handler in BUTTONS.items():
-        r.callback_query.register(handler, ProtocolCb.filter(F.action == action))
+    on_steps(r, steps, Inline(F.text))
+    r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
+    on_presses(r, ProtocolCb, [(item_no_tasks, "notasks", ProtocolItemDialog.tasks)])
+    on_buttons(r, ProtocolCb, BUTTONS)
     return r

@@ -16,7 +16,7 @@ from aiogram.types import Audio, CallbackQuery, Document, Message, Voice
 from bot.callbacks import MeetingCb
 from bot.dialogs import RecordingDialog
 from bot.domain.meetings import can_download, is_audio
-from bot.filters import NotCommand, private_chat
+from bot.filters import NotCommand, private_router
 from bot.update_context import Ctx
 from handlers.asking import ask_again
 from handlers.meeting_input import dialog_text
@@ -111,8 +111,7 @@ async def recording_reference(message: Message, ctx: Ctx) -> None:
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="recording")
-    r.message.filter(private_chat())
+    r = private_router("recording")
     r.message.register(recording_file, StateFilter(RecordingDialog.file), NotCommand())
     r.message.register(recording_reference, StateFilter(RecordingDialog.reference), dialog_text())
     r.callback_query.register(recording_ask, MeetingCb.filter(F.action == "rec"))

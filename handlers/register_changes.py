@@ -13,11 +13,12 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterChangeDialog
 from bot.domain.registers import NOTE_MAX
+from bot.filters import private_router
 from bot.services.errors import InvalidInput, NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
 from handlers.register_steps import again, ask_basis, decision_named, optional_id
-from handlers.registers import on_button, on_typed, register_router, show_card
+from handlers.registers import on_button, on_typed, show_card
 from storage.repositories.registers import EntryView
 
 
@@ -107,7 +108,7 @@ async def change_basis(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx
 
 
 def router() -> Router:
-    r = register_router("register_changes")
+    r = private_router("register_changes")
     on_typed(r, change_note, RegisterChangeDialog.note)
     on_button(r, status_start, "status")
     on_button(r, status_chosen, "setst")

@@ -14,12 +14,13 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterDialog
 from bot.domain.registers import TITLE_MAX, ProjectKind, Register
+from bot.filters import private_router
 from bot.services.errors import InvalidInput
 from bot.services.registers import Draft
 from bot.update_context import Ctx
 from bot.views import registers as views
 from handlers.register_steps import again, decision_named, optional_id
-from handlers.registers import on_button, on_typed, register_named, register_router, show_card
+from handlers.registers import on_button, on_typed, register_named, show_card
 
 
 def _title_question(data: dict[str, Any]) -> str:
@@ -140,7 +141,7 @@ async def add_cancel(query: CallbackQuery, ctx: Ctx) -> None:
 
 
 def router() -> Router:
-    r = register_router("register_entry")
+    r = private_router("register_entry")
     on_typed(r, add_title, RegisterDialog.title)
     on_button(r, add_start, "add")
     on_button(r, add_milestone_start, "addms")

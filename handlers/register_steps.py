@@ -12,10 +12,11 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterChangeDialog, RegisterDialog
+from bot.filters import private_router
 from bot.services.errors import InvalidInput, NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
-from handlers.registers import on_button, on_typed, register_router
+from handlers.registers import on_button, on_typed
 
 
 def optional_id(arg: str) -> int | None:
@@ -88,7 +89,7 @@ async def basis_page(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) 
 
 
 def router() -> Router:
-    r = register_router("register_steps")
+    r = private_router("register_steps")
     on_typed(r, typed_due, RegisterDialog.due, RegisterChangeDialog.due)
     on_button(r, unit_page, "upage", RegisterDialog.unit, RegisterChangeDialog.unit)
     on_button(r, person_page, "ppage", RegisterDialog.responsible, RegisterChangeDialog.responsible)

@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, RegisterCb
 from bot.domain.registers import Register
-from bot.filters import private_chat, typed_text
+from bot.filters import private_router, typed_text
 from bot.services.errors import NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
@@ -32,14 +32,6 @@ SECTIONS: dict[str, Register] = {
 
 
 Handler = Callable[..., Awaitable[None]]
-
-
-def register_router(name: str) -> Router:
-    """A fresh router of the registers (a router can belong to one dispatcher only, and
-    tests build many); their messages are read in private chats only."""
-    r = Router(name=name)
-    r.message.filter(private_chat())
-    return r
 
 
 def on_typed(r: Router, handler: Handler, *states: State) -> None:
@@ -89,7 +81,7 @@ async def open_card(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) -
 
 
 def router() -> Router:
-    r = register_router("registers")
+    r = private_router("registers")
     r.message.register(register_command, Command(*SECTIONS))
     r.callback_query.register(menu_section, MenuCb.filter(F.section.in_(set(SECTIONS))))
     on_button(r, list_page, "list")

@@ -3,12 +3,10 @@ secretariat and the chair."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
-from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.callbacks import MenuCb, ReportCb
@@ -16,7 +14,7 @@ from bot.dialogs import ReportDialog
 from bot.domain.files import file_problem
 from bot.domain.quarters import is_late
 from bot.domain.roles import Capability
-from bot.filters import HasCapability, NotCommand, private_chat
+from bot.filters import HasCapability, NotCommand, Press, on_buttons, on_presses, private_router
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
@@ -26,18 +24,9 @@ from bot.views import reporting as views
 
 # --- representatives: /report ------------------------------------------------------------
 
-Handler = Callable[..., Awaitable[None]]
 
-
-async def report_command(message: Message, ctx: Ctx) -> None:
-    await _show_mine(ctx)
-
-
-async def report_button(query: CallbackQuery, ctx: Ctx) -> None:
-    await _show_mine(ctx)
-
-
-async def _show_mine(ctx: Ctx) -> None:
+async def report_mine(event: Message | CallbackQuery, ctx: Ctx) -> None:
+    """/report and the menu's «Report»: the obligations of the representative's unit."""
     unit_id, unit, rows = await ctx.reporting.obligations(ctx.actor)
     now = ctx.app.clock.now()
     await ctx.show(
@@ -193,11 +182,8 @@ async def _show_overview(ctx: Ctx, cycle_id: int | None) -> None:
     await ctx.show(views.cycle_card(ctx.t, state), views.cycle_card_keyboard(ctx.t, state))
 
 
-async def reports_command(message: Message, ctx: Ctx) -> None:
-    await _show_overview(ctx, None)
-
-
-async def reports_button(query: CallbackQuery, ctx: Ctx) -> None:
+async def reports_overview(event: Message | CallbackQuery, ctx: Ctx) -> None:
+    """/reports and the menu's «Reports»: the current cycle."""
     await _show_overview(ctx, None)
 
 
@@ -234,33 +220,29 @@ async def summary_docx(query: CallbackQuery, callback_data: ReportCb, ctx: Ctx) 
 
 
 # Presses on reporting's cards and in the submission dialog: handler, actions, dialog step.
-PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
-    (submit_button, {"submit"}, None),
-    (more_skipped, {"skip"}, ReportDialog.more),
-    (confirmed, {"confirm"}, ReportDialog.confirm),
-    (cancelled, {"cancel"}, ReportDialog.confirm),
-    (cycle_card, {"cycle"}, None),
-    (cycles_list, {"list"}, None),
-    (unit_card, {"unit"}, None),
-    (unit_file, {"file"}, None),
-    (summary_docx, {"docx"}, None),
+PRESSES: tuple[Press, ...] = (
+    (submit_button, "submit", None),
+    (more_skipped, "skip", ReportDialog.more),
+    (confirmed, "confirm", ReportDialog.confirm),
+    (cancelled, "cancel", ReportDialog.confirm),
+    (cycle_card, "cycle", None),
+    (cycles_list, "list", None),
+    (unit_card, "unit", None),
+    (unit_file, "file", None),
+    (summary_docx, "docx", None),
 )
 
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="reporting")
-    r.message.filter(private_chat())
+    r = private_router("reporting")
     # Others fall through to the fallback router, which says who may use the command.
-    r.message.register(report_command, Command("report"), HasCapability(Capability.SUBMIT_REPORT))
-    r.message.register(reports_command, Command("reports"), HasCapability(Capability.VIEW_REPORTS))
+    r.message.register(report_mine, Command("report"), HasCapability(Capability.SUBMIT_REPORT))
+    r.message.register(reports_overview, Command("reports"), HasCapability(Capability.VIEW_REPORTS))
     # A representative asking for /reports gets what concerns them: their unit's obligations.
-    r.message.register(report_command, Command("reports"), HasCapability(Capability.SUBMIT_REPORT))
+    r.message.register(report_mine, Command("reports"), HasCapability(Capability.SUBMIT_REPORT))
     r.message.register(content_given, StateFilter(ReportDialog.content), NotCommand())
     r.message.register(more_given, StateFilter(ReportDialog.more), NotCommand())
-    r.callback_query.register(report_button, MenuCb.filter(F.section == "report"))
-    r.callback_query.register(reports_button, MenuCb.filter(F.section == "reports"))
-    for handler, actions, step in PRESSES:
-        steps = [StateFilter(step)] if step is not None else []
-        r.callback_query.register(handler, ReportCb.filter(F.action.in_(actions)), *steps)
+    on_buttons(r, MenuCb, {"report": report_mine, "reports": reports_overview}, field="section")
+    on_presses(r, ReportCb, PRESSES)
     return r

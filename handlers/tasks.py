@@ -3,33 +3,25 @@ and the secretariat setting an owner the protocol's text did not name clearly.""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
-from aiogram.fsm.state import State
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import MenuCb, TaskCb
+from bot.callbacks import TaskCb
 from bot.dialogs import TaskReportDialog
 from bot.domain.tasks import REPORT_MAX, Scope
-from bot.filters import NotCommand, private_chat
+from bot.filters import NotCommand, Press, on_presses, on_section, private_router
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import tasks as views
 
 SCOPES = {scope.value: scope for scope in Scope}
 
-Handler = Callable[..., Awaitable[None]]
-
 
 # Lists and cards
-async def tasks_command(message: Message, ctx: Ctx) -> None:
-    await ctx.show(*views.listing(ctx.t, await ctx.tasks.listing(ctx.actor, Scope.MY), 0))
-
-
-async def tasks_button(query: CallbackQuery, ctx: Ctx) -> None:
+async def tasks_mine(event: Message | CallbackQuery, ctx: Ctx) -> None:
     await ctx.show(*views.listing(ctx.t, await ctx.tasks.listing(ctx.actor, Scope.MY), 0))
 
 
@@ -155,14 +147,14 @@ async def assign_owner(query: CallbackQuery, callback_data: TaskCb, ctx: Ctx) ->
 
 
 # Presses on tasks' cards and in the report dialog: handler, actions, dialog step (if any).
-PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
+PRESSES: tuple[Press, ...] = (
     (tasks_page, set(SCOPES), None),
-    (task_card, {"card"}, None),
-    (report_start, {"report"}, None),
-    (report_skip, {"skip"}, TaskReportDialog.file),
-    (report_confirm, {"confirm"}, TaskReportDialog.confirm),
-    (report_cancel, {"cancel"}, TaskReportDialog.confirm),
-    (assign_menu, {"assign"}, None),
+    (task_card, "card", None),
+    (report_start, "report", None),
+    (report_skip, "skip", TaskReportDialog.file),
+    (report_confirm, "confirm", TaskReportDialog.confirm),
+    (report_cancel, "cancel", TaskReportDialog.confirm),
+    (assign_menu, "assign", None),
     (assign_picker, {"units", "people"}, None),
     (assign_owner, {"setu", "setp"}, None),
 )
@@ -170,13 +162,9 @@ PRESSES: tuple[tuple[Handler, set[str], State | None], ...] = (
 
 def router() -> Router:
     """A fresh router: a router can belong to one dispatcher only, and tests build many."""
-    r = Router(name="tasks")
-    r.message.filter(private_chat())
-    r.message.register(tasks_command, Command("tasks"))
+    r = private_router("tasks")
+    on_section(r, tasks_mine, "tasks")
     r.message.register(report_comment, StateFilter(TaskReportDialog.comment), NotCommand())
     r.message.register(report_file, StateFilter(TaskReportDialog.file), NotCommand())
-    r.callback_query.register(tasks_button, MenuCb.filter(F.section == "tasks"))
-    for handler, actions, step in PRESSES:
-        steps = [StateFilter(step)] if step is not None else []
-        r.callback_query.register(handler, TaskCb.filter(F.action.in_(actions)), *steps)
+    on_presses(r, TaskCb, PRESSES)
     return r
