@@ -3,12 +3,9 @@ button), check-out, presence and quorum, the live message, and closing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.agenda import Choice, Tally, tally
 from bot.domain.meetings import (
     DEFAULT_OPEN_EARLY,
@@ -22,6 +19,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import Capability, Role
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.guests import guest_contacts
 from bot.services.meetings import MeetingService
@@ -54,24 +52,17 @@ class Presence:
     presiding_role: Role | None = None
 
 
-class AttendanceService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        meetings: MeetingService,
-        notifier: Notifier,
-        open_early: timedelta = DEFAULT_OPEN_EARLY,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.meetings = meetings
-        self.notifier = notifier
-        # How long before its start a meeting may be opened (MEETING_OPEN_EARLY_MINUTES).
-        self.open_early = open_early
-        self.repo = meetings.repo
-        self.roster = meetings.roster
+@dataclass(eq=False)
+class AttendanceService(Service):
+    _: KW_ONLY
+    meetings: MeetingService
+    notifier: Notifier
+    # How long before its start a meeting may be opened (MEETING_OPEN_EARLY_MINUTES).
+    open_early: timedelta = DEFAULT_OPEN_EARLY
+
+    def __post_init__(self) -> None:
+        self.repo = self.meetings.repo
+        self.roster = self.meetings.roster
 
     async def _in_status(self, actor: Actor, meeting_id: int, status: str) -> MeetingView:
         meeting = await self.meetings.load(actor.group_id, meeting_id)

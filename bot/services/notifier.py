@@ -9,14 +9,12 @@ only if its change commits, and the sender is woken after that commit (storage.d
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.i18n import Translator
+from bot.services.base import Service
 from bot.services.outbox import Envelope, Markup, enqueue
 from storage.dto import PersonView
 
@@ -62,21 +60,12 @@ class Delivery:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class Notifier:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        translator: Callable[[str], Translator],
-        default_locale: str,
-        renderers: Mapping[str, Renderer],
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.translator = translator
-        self.default_locale = default_locale
-        self.renderers = renderers
+@dataclass(eq=False)
+class Notifier(Service):
+    _: KW_ONLY
+    translator: Callable[[str], Translator]
+    default_locale: str
+    renderers: Mapping[str, Renderer]
 
     def render(self, notice: Notice, locale: str | None = None) -> Rendered:
         """The notice in `locale` (the group's language when none is given)."""
