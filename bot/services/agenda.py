@@ -471,14 +471,8 @@ class AgendaService(Service):
             if chat is not None:
                 envelopes.append(self.notifier.to_chat(chat[0], ballot, key=f"vote:{item_id}:chat"))
             await self.notifier.send(envelopes)
-            presence = await self.attendance.presence(actor.group_id, meeting.id)
-            await self.attendance.refresh_live(meeting, presence, now)
-            await Auditor(self.session, actor, now)(
-                "vote_started",
-                "agenda_item",
-                item_id,
-                present=presence.present_members,
-                quorum=presence.quorum,
+            presence = await self.attendance.after_change(
+                actor, meeting, now, "vote_started", "agenda_item", item_id
             )
         return item, presence
 
