@@ -24,8 +24,8 @@ from bot.clock import Clock
 from bot.delivery.limits import RateLimiter
 from bot.delivery.policy import Outcome, decide
 from bot.services.outbox import record
+from bot.services.roster import Auditor
 from storage.db import Database, read, write
-from storage.repositories.audit import AuditRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.outbox import OutboxRepository, OutboxRow
 
@@ -155,15 +155,8 @@ class Sender:
             now = self.clock.now()
             row = await OutboxRepository(session).claim(now, self.limiter.busy_chats())
             if row is not None:
-                await AuditRepository(session).record(
-                    at=now,
-                    group_id=None,
-                    actor_telegram_id=None,
-                    actor_person_id=None,
-                    action="delivery_sending",
-                    object_type="outbox",
-                    object_id=row.id,
-                    details={"key": row.key, "attempt": row.attempts},
+                await Auditor(session, None, now)(
+                    "delivery_sending", "outbox", row.id, key=row.key, attempt=row.attempts
                 )
         if row is None:
             return False

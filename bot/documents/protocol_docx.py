@@ -99,10 +99,7 @@ def render_protocol(
     if not _HASH.fullmatch(version_hash) and (signed or version_hash):
         raise ValueError("version_hash must be 64 lowercase hex digits (SHA-256)")
 
-    doc = Document()
-    _drop_thumbnail(doc)
-    _set_defaults(doc)
-    _set_page(doc.sections[0], draft=not signed)
+    doc = _new_document(draft=not signed)
     _set_properties(doc, content, version_hash, signed=signed)
 
     _heading(doc, content)
@@ -118,17 +115,7 @@ def render_protocol(
         _run(paragraph, "Не выразили позицию в срок: ", bold=True)
         _run(paragraph, ", ".join(_clean(name).strip() for name in silent))
     _signature(doc, content, signed_by, signed_on)
-    if version_hash:
-        _paragraph(
-            doc,
-            f"Версия документа: SHA-256 {version_hash}",
-            size=SMALL_FONT_SIZE,
-            space_before=Pt(24),
-        )
-
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _reproducible_zip(buffer.getvalue())
+    return _finished(doc, f"Версия документа: SHA-256 {version_hash}" if version_hash else None)
 
 
 def protocol_filename(number: str, meeting_date: date) -> str:
@@ -152,6 +139,25 @@ def protocol_filename(number: str, meeting_date: date) -> str:
 
 
 # --- document set-up -------------------------------------------------------------------
+
+
+def _new_document(*, draft: bool) -> DocxDocument:
+    """An empty A4 document in the protocol's fonts and margins (the summary's too)."""
+    doc = Document()
+    _drop_thumbnail(doc)
+    _set_defaults(doc)
+    _set_page(doc.sections[0], draft=draft)
+    return doc
+
+
+def _finished(doc: DocxDocument, last_line: str | None) -> bytes:
+    """The document's bytes, after its small closing line when there is one; the same
+    content always gives the same bytes."""
+    if last_line is not None:
+        _paragraph(doc, last_line, size=SMALL_FONT_SIZE, space_before=Pt(24))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _reproducible_zip(buffer.getvalue())
 
 
 def _drop_thumbnail(doc: DocxDocument) -> None:
@@ -236,23 +242,48 @@ def _page_number(paragraph: Paragraph) -> None:
 def _set_properties(
     doc: DocxDocument, content: ProtocolContent, version_hash: str, *, signed: bool
 ) -> None:
-    props = doc.core_properties
-    # From the meeting date, never the clock: the same version renders the same file.
-    stamp = datetime(
-        content.meeting_date.year, content.meeting_date.month, content.meeting_date.day, tzinfo=UTC
+    _set_core(
+        doc,
+        title=f"Протокол № {content.number} от {_dmy(content.meeting_date)}",
+        group_name=content.group_name,
+        body_name=content.body_name,
+        day=content.meeting_date,
+        category="Протокол заседания",
+        status="Подписан" if signed else "Проект",
+        # dc:identifier lets an EDMS read the version without parsing the text.
+        identifier=f"SHA-256 {version_hash}" if version_hash else "",
     )
-    props.title = _clean(f"Протокол № {content.number} от {_dmy(content.meeting_date)}")
-    props.subject = _clean(content.group_name)
-    props.author = _clean(content.body_name)
-    props.last_modified_by = _clean(content.body_name)
+
+
+def _set_core(
+    doc: DocxDocument,
+    *,
+    title: str,
+    group_name: str,
+    body_name: str,
+    day: date,
+    category: str,
+    status: str | None = None,
+    identifier: str | None = None,
+) -> None:
+    """The document's properties. Stamped with `day` (the meeting's, the summary's), never
+    the clock, so that the same content renders the same file; the properties are set in
+    one order, which is the order they are written in."""
+    props = doc.core_properties
+    stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    props.title = _clean(title)
+    props.subject = _clean(group_name)
+    props.author = _clean(body_name)
+    props.last_modified_by = _clean(body_name)
     props.created = stamp
     props.modified = stamp
     props.revision = 1
     props.language = LANGUAGE
-    props.category = "Протокол заседания"
-    props.content_status = "Подписан" if signed else "Проект"
-    # dc:identifier lets an EDMS read the version without parsing the text.
-    props.identifier = f"SHA-256 {version_hash}" if version_hash else ""
+    props.category = category
+    if status is not None:
+        props.content_status = status
+    if identifier is not None:
+        props.identifier = identifier
     props.comments = ""
     props.keywords = ""
 

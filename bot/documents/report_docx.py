@@ -6,28 +6,23 @@ the same way: the same arguments give the same bytes.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from bot.documents.protocol_docx import (
-    LANGUAGE,
     SMALL_FONT_SIZE,
-    _clean,
     _dmy,
-    _drop_thumbnail,
+    _finished,
     _lines,
+    _new_document,
     _paragraph,
-    _reproducible_zip,
     _run,
-    _set_defaults,
-    _set_page,
+    _set_core,
 )
 from bot.domain.quarters import Standing
 
@@ -65,23 +60,15 @@ def summary_filename(year: int, quarter: int) -> str:
 
 
 def render_summary(content: SummaryContent) -> bytes:
-    doc = Document()
-    _drop_thumbnail(doc)
-    _set_defaults(doc)
-    _set_page(doc.sections[0], draft=False)
-    props = doc.core_properties
-    stamp = datetime(content.made_on.year, content.made_on.month, content.made_on.day, tzinfo=UTC)
-    props.title = _clean(summary_filename(content.year, content.quarter).removesuffix(".docx"))
-    props.subject = _clean(content.group_name)
-    props.author = _clean(content.body_name)
-    props.last_modified_by = _clean(content.body_name)
-    props.created = stamp
-    props.modified = stamp
-    props.revision = 1
-    props.language = LANGUAGE
-    props.category = "Ежеквартальная сводная информация"
-    props.comments = ""
-    props.keywords = ""
+    doc = _new_document(draft=False)
+    _set_core(
+        doc,
+        title=summary_filename(content.year, content.quarter).removesuffix(".docx"),
+        group_name=content.group_name,
+        body_name=content.body_name,
+        day=content.made_on,
+        category="Ежеквартальная сводная информация",
+    )
 
     _paragraph(doc, content.body_name, align=WD_ALIGN_PARAGRAPH.CENTER)
     title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(12))
@@ -138,12 +125,4 @@ def render_summary(content: SummaryContent) -> bytes:
         if line.file_name:
             _paragraph(doc, f"Приложение: {line.file_name}", indent=True, size=SMALL_FONT_SIZE)
 
-    _paragraph(
-        doc,
-        f"Сформировано {_dmy(content.made_on)}.",
-        size=SMALL_FONT_SIZE,
-        space_before=Pt(24),
-    )
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _reproducible_zip(buffer.getvalue())
+    return _finished(doc, f"Сформировано {_dmy(content.made_on)}.")

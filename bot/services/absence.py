@@ -3,12 +3,9 @@ reached, by the secretariat; the deputy acts meanwhile."""
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.meetings import (
     absence_recorded_as,
     may_record_absence,
@@ -16,6 +13,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed
 from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor
@@ -24,16 +22,14 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.roster import RosterRepository
 
 
-class AbsenceService:
-    def __init__(
-        self, session: AsyncSession, clock: Clock, tz: ZoneInfo, *, notifier: Notifier
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        self.notifier = notifier
-        self.repo = MeetingRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class AbsenceService(ZonedService):
+    _: KW_ONLY
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.repo = MeetingRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     @staticmethod
     def check_recorder(actor: Actor) -> None:

@@ -3,13 +3,10 @@ additional items put to the vote of the members present."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.agenda import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -34,6 +31,7 @@ from bot.domain.meetings import Absence, quorum_needed
 from bot.domain.roles import Capability, Role
 from bot.services.actor import Actor
 from bot.services.attendance import AttendanceService, Presence
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.guests import guest_contacts
 from bot.services.meetings import MeetingService
@@ -91,22 +89,15 @@ def clean_title(raw: str) -> str:
     return title
 
 
-class AgendaService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        meetings: MeetingService,
-        attendance: AttendanceService,
-        notifier: Notifier,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.meetings = meetings
-        self.attendance = attendance
-        self.notifier = notifier
-        self.repo = AgendaRepository(session)
+@dataclass(eq=False)
+class AgendaService(Service):
+    _: KW_ONLY
+    meetings: MeetingService
+    attendance: AttendanceService
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.repo = AgendaRepository(self.session)
 
     async def agenda(self, actor: Actor, meeting_id: int) -> AgendaState:
         """The meeting, its items, the agenda version, approval and who presides now."""
@@ -480,14 +471,8 @@ class AgendaService:
             if chat is not None:
                 envelopes.append(self.notifier.to_chat(chat[0], ballot, key=f"vote:{item_id}:chat"))
             await self.notifier.send(envelopes)
-            presence = await self.attendance.presence(actor.group_id, meeting.id)
-            await self.attendance.refresh_live(meeting, presence, now)
-            await Auditor(self.session, actor, now)(
-                "vote_started",
-                "agenda_item",
-                item_id,
-                present=presence.present_members,
-                quorum=presence.quorum,
+            presence = await self.attendance.after_change(
+                actor, meeting, now, "vote_started", "agenda_item", item_id
             )
         return item, presence
 

@@ -3,12 +3,10 @@ button), check-out, presence and quorum, the live message, and closing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.agenda import Choice, Tally, tally
 from bot.domain.meetings import (
     DEFAULT_OPEN_EARLY,
@@ -22,6 +20,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import Capability, Role
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.guests import guest_contacts
 from bot.services.meetings import MeetingService
@@ -54,24 +53,17 @@ class Presence:
     presiding_role: Role | None = None
 
 
-class AttendanceService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        meetings: MeetingService,
-        notifier: Notifier,
-        open_early: timedelta = DEFAULT_OPEN_EARLY,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.meetings = meetings
-        self.notifier = notifier
-        # How long before its start a meeting may be opened (MEETING_OPEN_EARLY_MINUTES).
-        self.open_early = open_early
-        self.repo = meetings.repo
-        self.roster = meetings.roster
+@dataclass(eq=False)
+class AttendanceService(Service):
+    _: KW_ONLY
+    meetings: MeetingService
+    notifier: Notifier
+    # How long before its start a meeting may be opened (MEETING_OPEN_EARLY_MINUTES).
+    open_early: timedelta = DEFAULT_OPEN_EARLY
+
+    def __post_init__(self) -> None:
+        self.repo = self.meetings.repo
+        self.roster = self.meetings.roster
 
     async def _in_status(self, actor: Actor, meeting_id: int, status: str) -> MeetingView:
         meeting = await self.meetings.load(actor.group_id, meeting_id)
@@ -177,17 +169,12 @@ class AttendanceService:
                 raise NotAllowed("meetings.checkin_members_only")
             meeting = await self._in_status(actor, meeting_id, "open")
             first = await self.repo.check_in(meeting_id, actor.person_id, mode, now)
-            presence = await self.presence(actor.group_id, meeting_id)
             if first:
-                await self.refresh_live(meeting, presence, now)
-                await Auditor(self.session, actor, now)(
-                    "checked_in",
-                    "meeting",
-                    meeting_id,
-                    mode=mode,
-                    present=presence.present_members,
-                    quorum=presence.quorum,
+                presence = await self.after_change(
+                    actor, meeting, now, "checked_in", "meeting", meeting_id, mode=mode
                 )
+            else:
+                presence = await self.presence(actor.group_id, meeting_id)
         return meeting, presence, first
 
     async def check_out(self, actor: Actor, meeting_id: int) -> Presence:
@@ -199,14 +186,8 @@ class AttendanceService:
             meeting = await self._in_status(actor, meeting_id, "open")
             if not await self.repo.check_out(meeting_id, actor.person_id, now):
                 raise InvalidInput("meetings.not_checked_in")
-            presence = await self.presence(actor.group_id, meeting_id)
-            await self.refresh_live(meeting, presence, now)
-            await Auditor(self.session, actor, now)(
-                "checked_out",
-                "meeting",
-                meeting_id,
-                present=presence.present_members,
-                quorum=presence.quorum,
+            presence = await self.after_change(
+                actor, meeting, now, "checked_out", "meeting", meeting_id
             )
         return presence
 
@@ -219,6 +200,31 @@ class AttendanceService:
         if meeting is None or meeting.group_id != actor.group_id:
             raise NotFound("meetings.unknown_checkin")
         return await self.check_in(actor, meeting.id, "in_person")
+
+    async def after_change(
+        self,
+        actor: Actor,
+        meeting: MeetingView,
+        now: datetime,
+        action: str,
+        object_type: str,
+        object_id: int,
+        **details: Any,
+    ) -> Presence:
+        """After a change to who is present or to what is being voted on, inside the
+        caller's transaction: every live message shows the presence it left, and the
+        change is audited with the count and the quorum."""
+        presence = await self.presence(actor.group_id, meeting.id)
+        await self.refresh_live(meeting, presence, now)
+        await Auditor(self.session, actor, now)(
+            action,
+            object_type,
+            object_id,
+            **details,
+            present=presence.present_members,
+            quorum=presence.quorum,
+        )
+        return presence
 
     async def refresh_live(self, meeting: MeetingView, presence: Presence, now: datetime) -> None:
         """Every live message of the meeting is edited in place to the new presence."""
@@ -263,15 +269,10 @@ class AttendanceService:
                 presiding_person_id=closing.presiding.person.id if closing.presiding else None,
             )
             meeting = await self.meetings.load(actor.group_id, meeting_id)
-            presence = await self.presence(actor.group_id, meeting_id)
-            await self.refresh_live(meeting, presence, now)
-            await Auditor(self.session, actor, now)(
-                "meeting_closed",
-                "meeting",
-                meeting_id,
-                present=presence.present_members,
-                quorum=presence.quorum,
-                presiding=presence.presiding.person.id if presence.presiding else None,
+            # Closing changes nobody's presence: who presided is as counted just before.
+            presiding = closing.presiding.person.id if closing.presiding else None
+            await self.after_change(
+                actor, meeting, now, "meeting_closed", "meeting", meeting_id, presiding=presiding
             )
         return meeting
 

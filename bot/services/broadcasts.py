@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.delivery.policy import FINAL, Status, fold_statuses
 from bot.domain.broadcasts import Audience, in_audience
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.notifier import Delivery, Notice, Notifier
 from bot.services.outbox import Envelope, enqueue_edit
@@ -77,13 +75,13 @@ def progress_of(lines: list[DeliveryLine]) -> Progress:
     )
 
 
-class BroadcastService:
-    def __init__(self, session: AsyncSession, clock: Clock, notifier: Notifier) -> None:
-        self.session = session
-        self.clock = clock
-        self.notifier = notifier
-        self.repo = BroadcastRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class BroadcastService(Service):
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.repo = BroadcastRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     async def recipients(
         self, actor: Actor, audience: Audience, unit_id: int | None

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.roster import Auditor
 from storage.db import write
 from storage.repositories.roster import RosterRepository
 
 
-class ChatService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
-        self.session = session
-        self.clock = clock
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class ChatService(Service):
+    def __post_init__(self) -> None:
+        self.roster = RosterRepository(self.session)
 
     async def link(self, actor: Actor, chat_id: int, title: str | None) -> None:
         """The chat id comes from the message the button is in, never from its payload."""

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.meetings import (
     MonthVerdict,
     last_months,
@@ -19,6 +15,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import NotAllowed
 from storage.db import read, write
 from storage.repositories.due import DueRepository
@@ -33,12 +30,10 @@ class MonthRow:
     held: int
 
 
-class ComplianceService:
-    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        self.repo = MeetingRepository(session)
+@dataclass(eq=False)
+class ComplianceService(ZonedService):
+    def __post_init__(self) -> None:
+        self.repo = MeetingRepository(self.session)
 
     async def plan(self, group_id: int) -> None:
         """This month's warnings and verdict as due tasks; planning twice adds nothing."""

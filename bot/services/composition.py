@@ -7,13 +7,10 @@ the initial act that the migration made for a roster which existed before acts w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.composition import (
     ActDetails,
     ActKind,
@@ -27,6 +24,7 @@ from bot.domain.composition import (
 from bot.domain.dates import DateInputError, parse_local_date
 from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
 from bot.services.roster import Auditor
 from storage.db import read, write
@@ -46,13 +44,11 @@ def _included_role(role: Role) -> Role:
         raise _invalid(bad) from bad
 
 
-class CompositionService:
-    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        self.repo = CompositionRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class CompositionService(ZonedService):
+    def __post_init__(self) -> None:
+        self.repo = CompositionRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     def _today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()

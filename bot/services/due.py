@@ -11,12 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.meetings import (
     ReminderFate,
     is_late,
@@ -28,6 +25,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.protocol import Objection, position_settled
 from bot.domain.roles import Capability
+from bot.services.base import ZonedService
 from bot.services.notifier import Delivery, Notice, Notifier, Rendered
 from bot.services.outbox import Envelope
 from bot.services.roster import Auditor
@@ -52,23 +50,15 @@ REMINDER = Delivery(kind="reminder")
 DueHandler = Callable[["DueService", DueView], Awaitable[tuple[str, str | None]]]
 
 
-class DueService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        tz: ZoneInfo,
-        *,
-        notifier: Notifier,
-        handlers: Mapping[str, DueHandler] | None = None,
-    ) -> None:
-        self.session = session
-        self.handlers = dict(handlers or {})
-        self.clock = clock
-        self.tz = tz
-        self.notifier = notifier
-        self.meetings = MeetingRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class DueService(ZonedService):
+    _: KW_ONLY
+    notifier: Notifier
+    handlers: Mapping[str, DueHandler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.meetings = MeetingRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     async def run(self) -> int:
         """Claims what is due and hands it to the outbox, a small batch per transaction, so

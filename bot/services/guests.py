@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.domain.guests import (
     GUEST_NAME_MAX_LENGTH,
     GuestLinkState,
@@ -20,6 +19,7 @@ from bot.domain.guests import (
 from bot.domain.roles import Capability
 from bot.i18n import Translator
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.invites import CODE_RE, Newcomer
 from bot.services.notifier import Notice, Notifier
@@ -84,20 +84,15 @@ def to_guests(
     ]
 
 
-class GuestService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        notifier: Notifier,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.notifier = notifier
-        self.guests = GuestRepository(session)
-        self.meetings = MeetingRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class GuestService(Service):
+    _: KW_ONLY
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.guests = GuestRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     async def _meeting(self, actor: Actor, meeting_id: int) -> MeetingView:
         meeting = await self.meetings.get(actor.group_id, meeting_id)

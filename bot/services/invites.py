@@ -7,13 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.invites import InviteState, invite_state
 from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
 from bot.domain.roster import has_single_holder, is_roster_role, lacks_unit
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
 from bot.services.roster import Auditor, existing
 from storage.db import read, write
@@ -56,13 +54,13 @@ def _state(invite: InviteView, now: datetime) -> InviteState:
     )
 
 
-class InviteService:
-    def __init__(self, session: AsyncSession, clock: Clock, ttl: timedelta) -> None:
-        self.session = session
-        self.clock = clock
-        self.ttl = ttl
-        self.invites = InviteRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class InviteService(Service):
+    ttl: timedelta
+
+    def __post_init__(self) -> None:
+        self.invites = InviteRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     async def create(
         self,

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.documents.ics import (
     MeetingInvite,
     cancellation_ics,
@@ -32,6 +29,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.roster import Auditor
 from storage.db import read, write
@@ -97,13 +95,11 @@ def meeting_calendar(
     return ics_filename(meeting.title, meeting.starts_at.astimezone(tz).date()), content
 
 
-class MeetingService:
-    def __init__(self, session: AsyncSession, clock: Clock, tz: ZoneInfo) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        self.repo = MeetingRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class MeetingService(ZonedService):
+    def __post_init__(self) -> None:
+        self.repo = MeetingRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     # Who may set a meeting (cl. 13)
     async def require_scheduler(self, actor: Actor) -> None:

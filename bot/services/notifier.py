@@ -9,14 +9,12 @@ only if its change commits, and the sender is woken after that commit (storage.d
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.i18n import Translator
+from bot.services.base import Service
 from bot.services.outbox import Envelope, Markup, enqueue
 from storage.dto import PersonView
 
@@ -61,22 +59,30 @@ class Delivery:
     broadcast_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def envelope(
+        self, rendered: Rendered, *, key: str, chat_id: int, person_id: int | None = None
+    ) -> Envelope:
+        """The rendered notice as one message to `chat_id`, travelling this way."""
+        return Envelope(
+            key=key,
+            kind=self.kind,
+            chat_id=chat_id,
+            person_id=person_id,
+            text=rendered.text,
+            document=self.document,
+            keyboard=rendered.keyboard,
+            not_before=self.not_before,
+            broadcast_id=self.broadcast_id,
+            extra=self.extra,
+        )
 
-class Notifier:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        translator: Callable[[str], Translator],
-        default_locale: str,
-        renderers: Mapping[str, Renderer],
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.translator = translator
-        self.default_locale = default_locale
-        self.renderers = renderers
+
+@dataclass(eq=False)
+class Notifier(Service):
+    _: KW_ONLY
+    translator: Callable[[str], Translator]
+    default_locale: str
+    renderers: Mapping[str, Renderer]
 
     def render(self, notice: Notice, locale: str | None = None) -> Rendered:
         """The notice in `locale` (the group's language when none is given)."""
@@ -101,10 +107,7 @@ class Notifier:
         """One message in the person's language, keyed `{key}:{person id}`; none if they
         cannot be reached. The key's shape is the same whichever way someone is reached
         (member, guest, delegate), so news reaching one person two ways is sent once."""
-        if person.telegram_id is None:
-            return []
-        rendered = self.render(notice, person.locale(self.default_locale))
-        return [self._envelope(person, rendered, key, delivery)]
+        return self.to_people([person], notice, key=key, delivery=delivery)
 
     def to_people(
         self,
@@ -130,24 +133,15 @@ class Notifier:
             locale = person.locale(self.default_locale)
             if locale not in renders:
                 renders[locale] = self.render(notice, locale)
-            envelopes.append(self._envelope(person, renders[locale], key, delivery))
+            envelopes.append(
+                delivery.envelope(
+                    renders[locale],
+                    key=f"{key}:{person.id}",
+                    chat_id=person.telegram_id,
+                    person_id=person.id,
+                )
+            )
         return envelopes
-
-    @staticmethod
-    def _envelope(person: PersonView, rendered: Rendered, key: str, delivery: Delivery) -> Envelope:
-        assert person.telegram_id is not None
-        return Envelope(
-            key=f"{key}:{person.id}",
-            kind=delivery.kind,
-            chat_id=person.telegram_id,
-            person_id=person.id,
-            text=rendered.text,
-            document=delivery.document,
-            keyboard=rendered.keyboard,
-            not_before=delivery.not_before,
-            broadcast_id=delivery.broadcast_id,
-            extra=delivery.extra,
-        )
 
     def to_chat(
         self,
@@ -160,18 +154,7 @@ class Notifier:
     ) -> Envelope:
         """A group chat (or anyone by chat id) reads the notice in `locale`, by default the
         group's language; `key` is used as it is."""
-        rendered = self.render(notice, locale)
-        return Envelope(
-            key=key,
-            kind=delivery.kind,
-            chat_id=chat_id,
-            text=rendered.text,
-            document=delivery.document,
-            keyboard=rendered.keyboard,
-            not_before=delivery.not_before,
-            broadcast_id=delivery.broadcast_id,
-            extra=delivery.extra,
-        )
+        return delivery.envelope(self.render(notice, locale), key=key, chat_id=chat_id)
 
     async def send(self, envelopes: list[Envelope]) -> int:
         """Writes the rows inside the caller's write transaction."""

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.policy import Decision, Status
 from bot.delivery.split import CAPTION_LIMIT, MESSAGE_LIMIT, split_text
-from storage.repositories.audit import AuditRepository
+from bot.services.roster import Auditor
 from storage.repositories.outbox import OutboxRepository, OutboxRow
 
 
@@ -164,20 +164,14 @@ async def record(
         also_blocked = await repo.block_chat(row.chat_id, now, error or "blocked")
         if row.person_id is not None:
             await repo.mark_person_blocked(row.person_id, now)
-    audit = AuditRepository(session)
+    audit = Auditor(session, None, now)
     for row_id in [row.id, *also_blocked]:
-        await audit.record(
-            at=now,
-            group_id=None,
-            actor_telegram_id=None,
-            actor_person_id=None,
-            action=f"delivery_{decision.status.value}",
-            object_type="outbox",
-            object_id=row_id,
-            details={
-                "key": row.key,
-                "kind": row.kind,
-                "attempt": row.attempts,
-                **({"error": error[:300]} if error else {}),
-            },
+        await audit(
+            f"delivery_{decision.status.value}",
+            "outbox",
+            row_id,
+            key=row.key,
+            kind=row.kind,
+            attempt=row.attempts,
+            **({"error": error[:300]} if error else {}),
         )

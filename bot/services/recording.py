@@ -3,11 +3,11 @@ or, when the bot cannot download it, by where it is kept and its checksum."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import KW_ONLY, dataclass
 
-from bot.clock import Clock
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed
 from bot.services.meetings import MeetingService
 from bot.services.roster import Auditor
@@ -15,12 +15,13 @@ from storage.db import read, write
 from storage.repositories.meetings import RecordingView
 
 
-class RecordingService:
-    def __init__(self, session: AsyncSession, clock: Clock, *, meetings: MeetingService) -> None:
-        self.session = session
-        self.clock = clock
-        self.meetings = meetings
-        self.repo = meetings.repo
+@dataclass(eq=False)
+class RecordingService(Service):
+    _: KW_ONLY
+    meetings: MeetingService
+
+    def __post_init__(self) -> None:
+        self.repo = self.meetings.repo
 
     @staticmethod
     def check_keeper(actor: Actor) -> None:

@@ -3,14 +3,10 @@ secretariat keeps them; a change made by a decision links to that protocol item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.dates import DateInputError, parse_local_date
 from bot.domain.registers import (
     DOCUMENT_KINDS,
@@ -29,6 +25,7 @@ from bot.domain.registers import (
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor, sort_members
@@ -130,25 +127,18 @@ def is_project(entry: EntryView) -> bool:
     return entry.register == Register.PROJECTS.value and entry.kind == ProjectKind.PROJECT.value
 
 
-class RegisterService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        tz: ZoneInfo,
-        *,
-        notifier: Notifier,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        # Texts that outlive the update (a change's note) are written in the group's
-        # language; a refusal's dates are told in the reader's.
-        self.notifier = notifier
-        self.repo = RegisterRepository(session)
-        self.roster = RosterRepository(session)
-        self.protocols = ProtocolRepository(session)
-        self.meetings = MeetingRepository(session)
+@dataclass(eq=False)
+class RegisterService(ZonedService):
+    _: KW_ONLY
+    # Texts that outlive the update (a change's note) are written in the group's
+    # language; a refusal's dates are told in the reader's.
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.repo = RegisterRepository(self.session)
+        self.roster = RosterRepository(self.session)
+        self.protocols = ProtocolRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
 
     # Who may do what
     @staticmethod

@@ -17,13 +17,9 @@ handles the due tasks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.documents.report_docx import (
     SummaryContent,
     SummaryLine,
@@ -43,6 +39,7 @@ from bot.domain.quarters import (
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.roster import Auditor
 from storage.db import read, write
@@ -108,25 +105,16 @@ def obliged(unit: UnitRow, cycle: CycleView) -> bool:
     return unit.archived_at is None or unit.archived_at > cycle.opened_at
 
 
-class ReportingService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        tz: ZoneInfo,
-        *,
-        deadline_days: int = 10,
-        body_name: str = "",
-        group_name: str = "",
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        self.deadline_days = deadline_days
-        self.body_name = body_name
-        self.group_name = group_name
-        self.repo = ReportingRepository(session)
-        self.roster = RosterRepository(session)
+@dataclass(eq=False)
+class ReportingService(ZonedService):
+    _: KW_ONLY
+    deadline_days: int = 10
+    body_name: str = ""
+    group_name: str = ""
+
+    def __post_init__(self) -> None:
+        self.repo = ReportingRepository(self.session)
+        self.roster = RosterRepository(self.session)
 
     # --- planning ------------------------------------------------------------------------
 

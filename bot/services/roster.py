@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.domain.composition import CompositionRuleError, check_extra_roles
 from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
 from bot.domain.roster import (
@@ -21,6 +20,7 @@ from bot.domain.roster import (
 )
 from bot.i18n import SUPPORTED
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
 from storage.db import Database, read, write
 from storage.dto import MemberView, UnitView
@@ -79,12 +79,11 @@ class Auditor:
         )
 
 
-class RosterService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
-        self.session = session
-        self.clock = clock
-        self.repo = RosterRepository(session)
-        self.acts = CompositionRepository(session)
+@dataclass(eq=False)
+class RosterService(Service):
+    def __post_init__(self) -> None:
+        self.repo = RosterRepository(self.session)
+        self.acts = CompositionRepository(self.session)
 
     # Reading
     async def members(self, actor: Actor) -> list[MemberView]:

@@ -4,12 +4,9 @@ concerned is told with a calendar file, and the reminders are planned."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.domain.meetings import (
     DEFAULT_REMINDER_OFFSETS,
     MeetingFormat,
@@ -18,6 +15,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.roles import Capability, clean_name
 from bot.services.actor import Actor
+from bot.services.base import Service
 from bot.services.errors import InvalidInput
 from bot.services.guests import guest_contacts
 from bot.services.meetings import MeetingService, meeting_calendar
@@ -52,20 +50,14 @@ def _check_venue(fmt: MeetingFormat, place: str | None, link: str | None) -> Non
         raise InvalidInput("meetings.place_too_long", max=PLACE_MAX)
 
 
-class SchedulingService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        *,
-        meetings: MeetingService,
-        notifier: Notifier,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.meetings = meetings
-        self.notifier = notifier
-        self.repo = meetings.repo
+@dataclass(eq=False)
+class SchedulingService(Service):
+    _: KW_ONLY
+    meetings: MeetingService
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.repo = self.meetings.repo
 
     def check_draft(self, draft: MeetingDraft) -> MeetingDraft:
         title = clean_name(draft.title) if len(draft.title) <= TITLE_MAX else None

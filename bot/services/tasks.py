@@ -11,14 +11,13 @@ restart and nothing is sent twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.domain.files import file_problem
 from bot.domain.protocol import ItemRecord
 from bot.domain.tasks import (
@@ -34,6 +33,7 @@ from bot.domain.tasks import (
     sees_all,
 )
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.notifier import Delivery, Notice, Notifier
 from bot.services.roster import Auditor
@@ -147,22 +147,14 @@ def _order(info: TaskInfo) -> tuple[int, date, int]:
     return (STATE_ORDER[info.state], info.task.deadline or date.max, info.task.id)
 
 
-class TaskService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        tz: ZoneInfo,
-        *,
-        notifier: Notifier,
-        file_max_mb: int,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.tz = tz
-        self.notifier = notifier
-        self.file_max_mb = file_max_mb
-        self.repo = TaskRepository(session)
+@dataclass(eq=False)
+class TaskService(ZonedService):
+    _: KW_ONLY
+    notifier: Notifier
+    file_max_mb: int
+
+    def __post_init__(self) -> None:
+        self.repo = TaskRepository(self.session)
 
     async def listing(self, actor: Actor, scope: Scope) -> TaskList:
         """One's own tasks for everyone in the roster; all tasks by state for those who

@@ -7,11 +7,7 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import Clock
 from bot.documents.protocol_docx import protocol_filename, render_protocol
 from bot.domain.meetings import Absence, MeetingFormat, chair_absent
 from bot.domain.protocol import (
@@ -35,6 +31,7 @@ from bot.domain.protocol import (
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.base import ZonedService
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor
@@ -84,11 +81,8 @@ def is_person(person_id: int | None, other: int | None) -> bool:
     return person_id is not None and person_id == other
 
 
-@dataclass
-class ProtocolRecord:
-    session: AsyncSession
-    clock: Clock
-    tz: ZoneInfo
+@dataclass(eq=False)
+class ProtocolRecord(ZonedService):
     _: KW_ONLY
     notifier: Notifier
     body_name: str
