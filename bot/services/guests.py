@@ -4,7 +4,6 @@ and materials, and nothing of the roster. Guests never count for quorum and neve
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +16,11 @@ from bot.domain.guests import (
     guest_link_state,
 )
 from bot.domain.roles import Capability
-from bot.i18n import Translator
 from bot.services.actor import Actor
 from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.invites import CODE_RE, Newcomer
 from bot.services.notifier import Notice, Notifier
-from bot.services.outbox import Envelope
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.repositories.agenda import AgendaRepository, ItemView
@@ -58,30 +55,6 @@ class GuestVisit:
 async def guest_contacts(session: AsyncSession, meeting_id: int) -> list[GuestContact]:
     """The meeting's guests who accepted and were not revoked: who else hears of it."""
     return (await GuestRepository(session).contacts([meeting_id])).get(meeting_id, [])
-
-
-def to_guests(
-    guests: list[GuestContact],
-    *,
-    key: str,
-    kind: str,
-    render: Callable[[str], Translator],
-    default_locale: str,
-    text: Callable[[Translator], str],
-) -> list[Envelope]:
-    """Kept for bot.services.due alone, until its reminders go through the Notifier
-    (`notifier.to_people(guests, notice, key=...)`, which keys rows the same way)."""
-    return [
-        Envelope(
-            key=f"{key}:{guest.person.id}",
-            kind=kind,
-            chat_id=guest.person.telegram_id,
-            person_id=guest.person.id,
-            text=text(render(guest.person.locale(default_locale))),
-        )
-        for guest in guests
-        if guest.person.telegram_id is not None
-    ]
 
 
 @dataclass(eq=False)
