@@ -23,7 +23,7 @@ from typing import Any, Self, TypeVar
 from aiohttp import web
 
 from tests.support.telegram_model import (
-    NOT_MODIFIED,
+    Chats,
     Failures,
     FakeUser,
     TelegramRejects,
@@ -152,11 +152,8 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._serials = itertools.count(1)
         self._open_callbacks: set[str] = set()
-        self._users: dict[int, FakeUser] = {}
-        self._chats: dict[int, JsonDict] = {}
-        self._messages: dict[int, dict[int, JsonDict]] = {}
-        self._raw_texts: dict[tuple[int, int], str] = {}
-        self._message_ids: dict[int, itertools.count[int]] = {}
+        # The chats and messages, kept by the same rules as RecordingSession's.
+        self.chats = Chats()
         self._files: dict[str, StoredFile] = {}
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._faults: Failures[TelegramRejects] = Failures()
@@ -341,59 +338,26 @@ class FakeTelegram:
 
     # ------------------------------------------------------------ chats, messages
 
-    def _chat(self, chat_id: int) -> JsonDict:
-        if chat_id in self._chats:
-            return dict(self._chats[chat_id])
-        if chat_id > 0:
-            user = self._users.get(chat_id)
-            return user.private_chat() if user else {"id": chat_id, "type": "private"}
-        # Supergroup and channel ids look like -100xxxxxxxxxx; short ones are basic groups.
-        kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
-        return {"id": chat_id, "type": kind, "title": f"Chat {chat_id}"}
-
     def _chat_id(self, params: JsonDict) -> int:
-        value = params.get("chat_id")
-        if value is None or value == "":
-            raise TelegramRejects(400, "Bad Request: chat_id is empty")
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        for chat in self._chats.values():
-            if chat.get("username") and f"@{chat['username']}" == value:
-                return int(chat["id"])
-        raise TelegramRejects(400, "Bad Request: chat not found")
+        return self.chats.resolve(params.get("chat_id"))
 
-    def _next_message_id(self, chat_id: int) -> int:
-        # One counter per chat shared by users and the bot, as in real private chats.
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
-
-    def _store_bot_message(self, params: JsonDict, content: JsonDict, raw: str) -> JsonDict:
-        chat_id, markup = self._chat_id(params), _inline_markup(params)
-        message: JsonDict = {
-            "message_id": self._next_message_id(chat_id),
-            "from": self.bot_user,
-            "chat": self._chat(chat_id),
-            "date": int(time.time()),
-            **content,
-        }
-        if markup is not None:
-            message["reply_markup"] = markup
-        self._messages.setdefault(chat_id, {})[message["message_id"]] = message
-        self._raw_texts[chat_id, message["message_id"]] = raw
+    def _post(self, params: JsonDict, content: JsonDict, raw: str) -> JsonDict:
+        if (markup := _inline_markup(params)) is not None:
+            content["reply_markup"] = markup
+        message = self.chats.post(
+            self._chat_id(params), content, sender=self.bot_user, date=int(time.time()), raw=raw
+        )
         return _copy(message)
 
-    def _find_message(self, params: JsonDict, missing: str) -> tuple[int, JsonDict]:
-        chat_id = self._chat_id(params)
-        message = self._messages.get(chat_id, {}).get(params.get("message_id", -1))
-        if message is None:
-            raise TelegramRejects(400, f"Bad Request: {missing}")
-        return chat_id, message
-
-    def _apply_edit(self, message: JsonDict, markup: JsonDict | None, **changes: Any) -> JsonDict:
-        # Like Telegram, an edit that omits reply_markup removes the inline keyboard.
-        message.pop("reply_markup", None)
-        message.update(changes, edit_date=int(time.time()))
-        if markup is not None:
-            message["reply_markup"] = markup
+    def _edit(self, params: JsonDict, changes: JsonDict, raw: str | None = None) -> JsonDict:
+        message = self.chats.edit(
+            self._chat_id(params),
+            int(params.get("message_id") or 0),
+            changes,
+            markup=_inline_markup(params),
+            date=int(time.time()),
+            raw=raw,
+        )
         return _copy(message)
 
     # -------------------------------------------------------------------- methods
@@ -469,7 +433,7 @@ class FakeTelegram:
     async def _send_message(self, params: JsonDict, files: FileMap) -> JsonDict:
         raw = str(params.get("text") or "")
         text = _visible(raw, params.get("parse_mode"))
-        return self._store_bot_message(params, {"text": text}, raw)
+        return self._post(params, {"text": text}, raw)
 
     def _media_sender(self, kind: str) -> Handler:
         async def handler(params: JsonDict, files: FileMap) -> JsonDict:
@@ -479,7 +443,7 @@ class FakeTelegram:
             }
             if raw := str(params.get("caption") or ""):
                 content["caption"] = _visible(raw, params.get("parse_mode"), is_caption=True)
-            return self._store_bot_message(params, content, raw)
+            return self._post(params, content, raw)
 
         return handler
 
@@ -518,26 +482,16 @@ class FakeTelegram:
     async def _edit_message_text(self, params: JsonDict, files: FileMap) -> JsonDict | bool:
         raw = str(params.get("text") or "")
         text = _visible(raw, params.get("parse_mode"))
-        markup = _inline_markup(params)
         if params.get("inline_message_id"):
+            _inline_markup(params)
             return True  # inline messages are not stored; Telegram answers plain true too
-        chat_id, message = self._find_message(params, "message to edit not found")
-        if "text" not in message:
-            raise TelegramRejects(400, "Bad Request: there is no text in the message to edit")
-        key = (chat_id, message["message_id"])
-        if self._raw_texts.get(key) == raw and message.get("reply_markup") == markup:
-            raise TelegramRejects(400, NOT_MODIFIED)
-        self._raw_texts[key] = raw
-        return self._apply_edit(message, markup, text=text)
+        return self._edit(params, {"text": text}, raw)
 
     async def _edit_message_reply_markup(self, params: JsonDict, files: FileMap) -> Any:
-        markup = _inline_markup(params)
         if params.get("inline_message_id"):
+            _inline_markup(params)
             return True
-        _, message = self._find_message(params, "message to edit not found")
-        if message.get("reply_markup") == markup:
-            raise TelegramRejects(400, NOT_MODIFIED)
-        return self._apply_edit(message, markup)
+        return self._edit(params, {})
 
     async def _answer_callback_query(self, params: JsonDict, files: FileMap) -> bool:
         query_id = str(params.get("callback_query_id") or "")
@@ -547,8 +501,7 @@ class FakeTelegram:
         return True
 
     async def _delete_message(self, params: JsonDict, files: FileMap) -> bool:
-        chat_id, message = self._find_message(params, "message to delete not found")
-        del self._messages[chat_id][message["message_id"]]
+        self.chats.delete(self._chat_id(params), [int(params.get("message_id") or 0)])
         return True
 
     async def _get_chat(self, params: JsonDict, files: FileMap) -> JsonDict:
@@ -564,7 +517,7 @@ class FakeTelegram:
             False,
         )
         return {
-            **self._chat(self._chat_id(params)),
+            **self.chats.chat(self._chat_id(params)),
             "accent_color_id": 0,
             "max_reaction_count": 11,
             "accepted_gift_types": gifts,
@@ -620,7 +573,7 @@ class FakeTelegram:
         language_code: str | None = "ru",
     ) -> FakeUser:
         user = FakeUser(id, first_name, last_name, username, language_code)
-        self._users[id] = user
+        self.chats.register(user.private_chat())
         return user
 
     def _queue(self, payload: JsonDict) -> int:
@@ -631,12 +584,13 @@ class FakeTelegram:
         return update_id
 
     def _user_message(self, user: FakeUser, chat: JsonDict | None, content: JsonDict) -> int:
-        self._users.setdefault(user.id, user)
-        if chat is not None:
-            self._chats[int(chat["id"])] = dict(chat)
-        chat = dict(chat) if chat is not None else user.private_chat()
+        if chat is None:
+            chat = user.private_chat()
+            self.chats.register(chat, replace=False)
+        else:
+            self.chats.register(chat)
         message = {
-            "message_id": self._next_message_id(int(chat["id"])),
+            "message_id": self.chats.next_message_id(int(chat["id"])),
             "from": user.as_dict(),
             "chat": chat,
             "date": int(time.time()),
@@ -711,7 +665,7 @@ class FakeTelegram:
             chat_id, message_id = int(data["chat"]["id"]), int(data["message_id"])
         else:
             chat_id, message_id = data
-        if (stored := self._messages.get(chat_id, {}).get(message_id)) is None:
+        if (stored := self.chats.message(chat_id, message_id)) is None:
             raise AssertionError(f"the bot has no message {message_id} in chat {chat_id}")
         return stored
 
@@ -747,8 +701,7 @@ class FakeTelegram:
 
     def messages(self, chat_id: int) -> list[JsonDict]:
         """Bot messages still present in the chat, oldest first, in their latest state."""
-        stored = self._messages.get(chat_id, {})
-        return [_copy(stored[key]) for key in sorted(stored)]
+        return _copy(self.chats.messages(chat_id))
 
     def last_message(self, chat_id: int) -> JsonDict:
         if not (messages := self.messages(chat_id)):

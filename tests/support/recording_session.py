@@ -65,9 +65,12 @@ from aiogram.types import (
     Video,
     Voice,
 )
+from pydantic import BaseModel
 
 from tests.support.telegram_model import (
+    Chats,
     Failures,
+    JsonDict,
     TelegramRejects,
     check_inline_keyboard,
     visible_text,
@@ -239,12 +242,8 @@ class RecordingSession(BaseSession):
         self._file_paths: dict[str, str] = {}  # file_id -> file_path for GetFile
         self._failures: Failures[tuple[MethodSelector, ExceptionFactory]] = Failures()
         self._responders: list[tuple[MethodSelector, Responder]] = []
-        self._chats: dict[int, Chat] = {}
-        self._username_chats: dict[str, int] = {}
-        self._messages: dict[int, dict[int, Message]] = {}
-        self._deleted: dict[int, set[int]] = {}
-        self._last_touched: dict[int, int] = {}
-        self._last_message_id: dict[int, int] = {}
+        # The chats and messages, kept by the same rules as FakeTelegram's.
+        self.chats = Chats(short_group_ids_are_supergroups=True)
         self._reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = {}
         self._file_counter = 0
         self._known_methods = _known_method_names()
@@ -333,37 +332,26 @@ class RecordingSession(BaseSession):
         self.requests.clear()
         self.failed.clear()
         self._failures.clear()
-        self._messages.clear()
-        self._deleted.clear()
-        self._last_touched.clear()
+        self.chats.forget_messages()
         self._reply_keyboards.clear()
 
     def messages(self, chat_id: int | str, *, include_deleted: bool = False) -> list[Message]:
         """Latest state of the messages the bot sent to a chat, oldest first."""
-        key = self.resolve_chat_id(chat_id)
-        deleted = self._deleted.get(key, set())
-        stored = self._messages.get(key, {})
-        return [
-            message
-            for message_id, message in sorted(stored.items())
-            if include_deleted or message_id not in deleted
-        ]
+        stored = self.chats.messages(self.resolve_chat_id(chat_id), include_deleted=include_deleted)
+        return [Message.model_validate(message) for message in stored]
 
     def message(self, chat_id: int | str, message_id: int) -> Message | None:
         key = self.resolve_chat_id(chat_id)
-        return self._messages.get(key, {}).get(message_id)
+        found = self.chats.message(key, message_id, include_deleted=True)
+        return Message.model_validate(found) if found is not None else None
 
     def is_deleted(self, chat_id: int | str, message_id: int) -> bool:
-        return message_id in self._deleted.get(self.resolve_chat_id(chat_id), set())
+        return self.chats.is_deleted(self.resolve_chat_id(chat_id), message_id)
 
     def last_message(self, chat_id: int | str) -> Message | None:
         """The bot message in the chat that was most recently sent or edited."""
-        key = self.resolve_chat_id(chat_id)
-        message_id = self._last_touched.get(key)
-        if message_id is None or self.is_deleted(key, message_id):
-            alive = self.messages(key)
-            return alive[-1] if alive else None
-        return self._messages[key][message_id]
+        found = self.chats.last_touched(self.resolve_chat_id(chat_id))
+        return Message.model_validate(found) if found is not None else None
 
     def reply_keyboard(self, chat_id: int | str) -> ReplyKeyboardMarkup | None:
         """The custom reply keyboard the bot currently shows in the chat."""
@@ -375,34 +363,17 @@ class RecordingSession(BaseSession):
     # ---- chats, ids and files (shared with BotClient) ---------------------
 
     def register_chat(self, chat: Chat) -> None:
-        self._chats[chat.id] = chat
+        self.chats.register(chat.model_dump(exclude_none=True))
 
     def resolve_chat_id(self, chat_id: int | str) -> int:
-        if isinstance(chat_id, int):
-            return chat_id
-        if chat_id.lstrip("-").isdigit():
-            return int(chat_id)
-        # "@channel" style targets get a stable fake id so state can be keyed by int.
-        username = chat_id.removeprefix("@").lower()
-        if username not in self._username_chats:
-            fake_id = -1_000_000_000_000 - len(self._username_chats) - 1
-            self._username_chats[username] = fake_id
-            self.register_chat(Chat(id=fake_id, type="channel", username=username))
-        return self._username_chats[username]
+        return self.chats.resolve(chat_id)
 
     def chat(self, chat_id: int | str) -> Chat:
-        key = self.resolve_chat_id(chat_id)
-        if key in self._chats:
-            return self._chats[key]
-        if key > 0:
-            return Chat(id=key, type="private", first_name=f"User {key}")
-        return Chat(id=key, type="supergroup", title=f"Test group {key}")
+        return Chat.model_validate(self.chats.chat(self.resolve_chat_id(chat_id)))
 
     def next_message_id(self, chat_id: int | str) -> int:
         """Allocate a message id; user and bot messages share one sequence per chat."""
-        key = self.resolve_chat_id(chat_id)
-        self._last_message_id[key] = self._last_message_id.get(key, 0) + 1
-        return self._last_message_id[key]
+        return self.chats.next_message_id(self.resolve_chat_id(chat_id))
 
     def new_file_ids(self) -> tuple[str, str]:
         self._file_counter += 1
@@ -417,7 +388,7 @@ class RecordingSession(BaseSession):
         return path
 
     def bot_user(self, bot: Bot) -> User:
-        return User(id=bot.id, is_bot=True, first_name=BOT_FIRST_NAME, username=BOT_USERNAME)
+        return User.model_validate(_bot_user(bot))
 
     # ---- internals -----------------------------------------------------------
 
@@ -436,13 +407,12 @@ class RecordingSession(BaseSession):
             f"RecordingSession has no content for {url!r}; registered: {sorted(self.files)}"
         )
 
-    def _now(self) -> datetime:
+    def _date(self) -> int:
         moment = self.now()
         if moment.tzinfo is None:
             raise ValueError("RecordingSession.now() must return an aware datetime")
-        # Telegram dates are whole seconds; keeping them so makes stored messages
-        # equal to what a JSON round trip (e.g. Dispatcher.feed_update) produces.
-        return moment.astimezone(UTC).replace(microsecond=0)
+        # Telegram dates are whole unix seconds.
+        return int(moment.timestamp())
 
     def _respond(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         for selector, responder in self._responders:
@@ -483,33 +453,23 @@ class RecordingSession(BaseSession):
         text: str | None = None,
         caption: str | None = None,
     ) -> Message:
-        chat_id = self.resolve_chat_id(method.chat_id)
+        chat_id = self._chat_of(method, method.chat_id)
         markup = method.reply_markup
-        if self.validate:
-            if text is not None:
-                self._check_text(bot, method, text, is_caption=False)
-            if caption is not None:
-                self._check_text(bot, method, caption, is_caption=True)
-            self._check_markup(method, markup)
-
-        fields: dict[str, Any] = {"text": text, "caption": caption}
+        self._check(bot, method, text=text, caption=caption, markup=markup)
+        content: JsonDict = {"text": text} if text is not None else {}
+        if caption is not None:
+            content["caption"] = caption
         if isinstance(method, _SEND_WITH_MEDIA):
-            fields.update(self._media_fields(method))
+            content.update({key: _json(value) for key, value in self._media_fields(method).items()})
         if isinstance(markup, InlineKeyboardMarkup):
-            fields["reply_markup"] = markup
+            content["reply_markup"] = _json(markup)
         elif isinstance(markup, ReplyKeyboardMarkup):
             self._reply_keyboards[chat_id] = markup
         elif isinstance(markup, ReplyKeyboardRemove):
             self._reply_keyboards[chat_id] = None
-
-        message = Message(
-            message_id=self.next_message_id(chat_id),
-            date=self._now(),
-            chat=self.chat(chat_id),
-            from_user=self.bot_user(bot),
-            **fields,
+        message = self.chats.post(
+            chat_id, content, sender=_bot_user(bot), date=self._date(), raw=text or caption or ""
         )
-        self._store(chat_id, message)
         return _bound(message, bot)
 
     def _edit(
@@ -520,81 +480,48 @@ class RecordingSession(BaseSession):
         text: str | None = None,
         caption: str | None = None,
     ) -> Message | bool:
-        if self.validate:
-            if text is not None:
-                self._check_text(bot, method, text, is_caption=False)
-            if caption is not None:
-                self._check_text(bot, method, caption, is_caption=True)
-            self._check_markup(method, method.reply_markup)
+        self._check(bot, method, text=text, caption=caption, markup=method.reply_markup)
         if method.inline_message_id is not None:
             # Inline-mode messages are not stored anywhere the bot can see.
             return True
         if method.chat_id is None or method.message_id is None:
             raise _bad_request(method, "Bad Request: message identifier is not specified")
-
-        chat_id = self.resolve_chat_id(method.chat_id)
-        current = self.message(chat_id, method.message_id)
-        if current is not None and self.is_deleted(chat_id, method.message_id):
-            raise _bad_request(method, "Bad Request: message to edit not found")
-        if current is None:
-            # The test did not route this message through the session (e.g. a
-            # hand-built message in a forged callback): accept the edit.
-            current = Message(
-                message_id=method.message_id,
-                date=self._now(),
-                chat=self.chat(chat_id),
-                from_user=self.bot_user(bot),
-                text="" if isinstance(method, EditMessageText) else None,
-            )
-            self._last_message_id[chat_id] = max(
-                self._last_message_id.get(chat_id, 0), method.message_id
-            )
-
-        update: dict[str, Any] = {
-            # Telegram drops the inline keyboard when an edit omits reply_markup,
-            # so a missing markup is copied as None rather than kept.
-            "reply_markup": method.reply_markup,
-            # Unlike Message.date, edit_date is typed as a plain unix int in aiogram.
-            "edit_date": int(self._now().timestamp()),
-        }
-        if isinstance(method, EditMessageText) and text is not None:
-            if self.validate and current.text is None:
-                raise _bad_request(method, "Bad Request: there is no text in the message to edit")
-            update["text"] = text
+        changes: JsonDict = {}
+        raw: str | None = None
+        if isinstance(method, EditMessageText):
+            changes["text"] = raw = text
         elif isinstance(method, EditMessageCaption):
-            update["caption"] = caption
-
-        if self.validate and _same_content(current, update):
-            raise _bad_request(
-                method,
-                "Bad Request: message is not modified: specified new message content and "
-                "reply markup are exactly the same as a current content and reply markup "
-                "of the message",
+            changes["caption"], raw = caption, caption or ""
+        markup = method.reply_markup
+        try:
+            edited = self.chats.edit(
+                self._chat_of(method, method.chat_id),
+                method.message_id,
+                changes,
+                markup=_json(markup) if isinstance(markup, InlineKeyboardMarkup) else None,
+                date=self._date(),
+                raw=raw,
+                sender=_bot_user(bot),
+                strict=self.validate,
             )
-        # model_copy(update=...) would skip validation; a wrong type must fail here.
-        edited = Message.model_validate(current.model_dump() | update)
-        self._store(chat_id, edited)
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
         return _bound(edited, bot)
 
     def _delete(
         self, method: TelegramMethod[Any], chat_id: int | str, message_ids: list[int]
     ) -> bool:
-        key = self.resolve_chat_id(chat_id)
-        deleted = self._deleted.setdefault(key, set())
-        # Only messages known to be gone are rejected: the bot may legitimately
-        # delete user messages this session never saw.
-        if (
-            self.validate
-            and message_ids
-            and all(message_id in deleted for message_id in message_ids)
-        ):
-            raise _bad_request(method, "Bad Request: message to delete not found")
-        deleted.update(message_ids)
+        try:
+            self.chats.delete(self._chat_of(method, chat_id), message_ids, strict=self.validate)
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
         return True
 
-    def _store(self, chat_id: int, message: Message) -> None:
-        self._messages.setdefault(chat_id, {})[message.message_id] = message
-        self._last_touched[chat_id] = message.message_id
+    def _chat_of(self, method: TelegramMethod[Any], chat_id: int | str) -> int:
+        try:
+            return self.resolve_chat_id(chat_id)
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
 
     def _media_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
         if isinstance(method, SendDocument):
@@ -684,23 +611,28 @@ class RecordingSession(BaseSession):
 
     # ---- Telegram-side validation -----------------------------------------
 
-    def _check_text(
-        self, bot: Bot, method: TelegramMethod[Any], text: str, *, is_caption: bool
+    def _check(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        *,
+        text: str | None,
+        caption: str | None,
+        markup: object,
     ) -> None:
-        entities = getattr(method, "caption_entities" if is_caption else "entities", None)
+        if not self.validate:
+            return
         parse_mode = getattr(method, "parse_mode", None)
         if isinstance(parse_mode, Default):
             parse_mode = bot.default[parse_mode.name]
         try:
-            visible_text(text, parse_mode, is_caption=is_caption, has_entities=bool(entities))
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
-
-    def _check_markup(self, method: TelegramMethod[Any], markup: object) -> None:
-        if not isinstance(markup, InlineKeyboardMarkup):
-            return
-        try:
-            check_inline_keyboard(markup.model_dump(exclude_none=True))
+            for value, is_caption in ((text, False), (caption, True)):
+                if value is None:
+                    continue
+                entities = getattr(method, "caption_entities" if is_caption else "entities", None)
+                visible_text(value, parse_mode, is_caption=is_caption, has_entities=bool(entities))
+            if isinstance(markup, InlineKeyboardMarkup):
+                check_inline_keyboard(_json(markup))
         except TelegramRejects as exc:
             raise _bad_request(method, exc.description) from None
 
@@ -708,30 +640,27 @@ class RecordingSession(BaseSession):
         return f"<RecordingSession requests={len(self.requests)} failed={len(self.failed)}>"
 
 
-def _bound(message: Message, bot: Bot) -> Message:
-    # Re-validating with the bot in context binds every nested object too, the
-    # same way aiogram's real response parsing does, so shortcuts on the
-    # returned message (and its chat, reply_markup, ...) work.
-    return Message.model_validate(message.model_dump(), context={"bot": bot})
+def _bound(message: JsonDict, bot: Bot) -> Message:
+    # Validating with the bot in context binds every nested object too, the same way
+    # aiogram's real response parsing does, so shortcuts on the returned message (and
+    # its chat, reply_markup, ...) work.
+    return Message.model_validate(message, context={"bot": bot})
+
+
+def _bot_user(bot: Bot) -> JsonDict:
+    return {"id": bot.id, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
+
+
+def _json(value: Any) -> Any:
+    """An aiogram object (or a list of them) as Bot API JSON."""
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
 
 
 def _unique_id_for(file_id: str) -> str:
     # crc32 rather than hash(): str hashes change between interpreter runs.
     return f"AgAD{zlib.crc32(file_id.encode()):010d}"
-
-
-def _same_content(current: Message, update: dict[str, Any]) -> bool:
-    for key, new_value in update.items():
-        if key == "edit_date":
-            continue
-        old_value = getattr(current, key)
-        if isinstance(old_value, InlineKeyboardMarkup):
-            old_value = old_value.model_dump()
-        if isinstance(new_value, InlineKeyboardMarkup):
-            new_value = new_value.model_dump()
-        if old_value != new_value:
-            return False
-    return True
 
 
 def _bad_request(method: TelegramMethod[Any], message: str) -> TelegramBadRequest:

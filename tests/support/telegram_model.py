@@ -321,3 +321,186 @@ class Failures(Generic[P]):
         if any(rule.remaining is None for rule in self._rules):
             return -1
         return sum(rule.remaining or 0 for rule in self._rules)
+
+
+# ------------------------------------------------------------------ chats and messages
+
+NOT_FOUND_TO_EDIT = "message to edit not found"
+NOT_FOUND_TO_DELETE = "message to delete not found"
+# Supergroup and channel ids look like -100xxxxxxxxxx; short ones are basic groups.
+_SUPERGROUP_IDS_BELOW = -1_000_000_000_000
+
+
+@dataclass
+class _Posted:
+    message: JsonDict
+    # The text or caption as the bot sent it (markup included): what "not modified" compares.
+    raw: str
+
+
+class Chats:
+    """Telegram's record of the chats the bot is in, kept once for both fakes.
+
+    Messages are Bot API JSON dicts (Telegram's wire format is what both fakes have in
+    common); the store hands out its own dicts, so a fake copies one before it lets it go.
+    Users' and the bot's messages share one id sequence per chat, as in private chats; only
+    the bot's are kept, and an id handed out but not kept is a user's message.
+
+    ``strict=False`` on a call accepts what Telegram would refuse (a dispatcher test may
+    switch validation off, or press a button on a message it built by hand).
+    """
+
+    def __init__(self, *, short_group_ids_are_supergroups: bool = False) -> None:
+        # Dispatcher tests have always named supergroups with short ids (-100500).
+        self._short_supergroups = short_group_ids_are_supergroups
+        self._chats: dict[int, JsonDict] = {}
+        self._posted: dict[int, dict[int, _Posted]] = {}
+        self._deleted: dict[int, set[int]] = {}
+        self._last_id: dict[int, int] = {}
+        self._last_touched: dict[int, int] = {}
+
+    # ---- chats
+
+    def register(self, chat: JsonDict, *, replace: bool = True) -> None:
+        if replace or int(chat["id"]) not in self._chats:
+            self._chats[int(chat["id"])] = dict(chat)
+
+    def chat(self, chat_id: int) -> JsonDict:
+        """The Bot API ``Chat``: as registered, else what Telegram's ids make of it."""
+        if chat_id in self._chats:
+            return dict(self._chats[chat_id])
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+        super_ = self._short_supergroups or chat_id <= _SUPERGROUP_IDS_BELOW
+        return {
+            "id": chat_id,
+            "type": "supergroup" if super_ else "group",
+            "title": f"Test group {chat_id}",
+        }
+
+    def resolve(self, value: object) -> int:
+        """The chat a ``chat_id`` parameter names (an id or "@username")."""
+        if value is None or value == "":
+            raise bad_request("chat_id is empty")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value)
+        if text.lstrip("-").isdigit():
+            return int(text)
+        wanted = text.removeprefix("@").lower()
+        for chat_id, chat in self._chats.items():
+            if str(chat.get("username", "")).lower() == wanted:
+                return chat_id
+        raise bad_request("chat not found")
+
+    # ---- message ids
+
+    def next_message_id(self, chat_id: int) -> int:
+        self._last_id[chat_id] = self._last_id.get(chat_id, 0) + 1
+        return self._last_id[chat_id]
+
+    # ---- what the bot does
+
+    def post(
+        self, chat_id: int, content: JsonDict, *, sender: JsonDict, date: int, raw: str = ""
+    ) -> JsonDict:
+        """A new bot message in the chat, with ``content`` (text or media, caption,
+        ``reply_markup``)."""
+        message: JsonDict = {
+            "message_id": self.next_message_id(chat_id),
+            "from": sender,
+            "chat": self.chat(chat_id),
+            "date": date,
+            **content,
+        }
+        self._keep(chat_id, _Posted(message, raw))
+        return message
+
+    def edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        changes: JsonDict,
+        *,
+        markup: JsonDict | None,
+        date: int,
+        raw: str | None = None,
+        sender: JsonDict | None = None,
+        strict: bool = True,
+    ) -> JsonDict:
+        """Edit a bot message: ``changes`` replace its text or caption (``raw`` is it as
+        sent); like Telegram, an edit without ``markup`` removes the inline keyboard."""
+        if message_id in self._deleted.get(chat_id, set()):
+            raise bad_request(NOT_FOUND_TO_EDIT)
+        posted = self._posted.get(chat_id, {}).get(message_id)
+        if posted is None:
+            if strict:
+                known = message_id <= self._last_id.get(chat_id, 0)
+                raise bad_request("message can't be edited" if known else NOT_FOUND_TO_EDIT)
+            # A message the test built by hand: taken to be the bot's, as it is now.
+            stub: JsonDict = {"message_id": message_id, "chat": self.chat(chat_id), "date": date}
+            if sender is not None:
+                stub["from"] = sender
+            if "text" in changes:
+                stub["text"] = ""
+            posted = _Posted(stub, "")
+            self._last_id[chat_id] = max(self._last_id.get(chat_id, 0), message_id)
+        message = posted.message
+        if strict and "text" in changes and "text" not in message:
+            raise bad_request("there is no text in the message to edit")
+        new_raw = posted.raw if raw is None else raw
+        if strict and new_raw == posted.raw and message.get("reply_markup") == markup:
+            raise TelegramRejects(400, NOT_MODIFIED)
+        edited = {key: value for key, value in message.items() if key != "reply_markup"}
+        edited.update(changes, edit_date=date)
+        if markup is not None:
+            edited["reply_markup"] = markup
+        self._keep(chat_id, _Posted(edited, new_raw))
+        return edited
+
+    def delete(self, chat_id: int, message_ids: list[int], *, strict: bool = True) -> None:
+        """Delete messages (the bot's or users'); refused when none of them is there."""
+        deleted = self._deleted.setdefault(chat_id, set())
+        last_id = self._last_id.get(chat_id, 0)
+        present = [i for i in message_ids if i not in deleted and 0 < i <= last_id]
+        if strict and not present:
+            raise bad_request(NOT_FOUND_TO_DELETE)
+        deleted.update(message_ids)
+
+    def _keep(self, chat_id: int, posted: _Posted) -> None:
+        message_id = int(posted.message["message_id"])
+        self._posted.setdefault(chat_id, {})[message_id] = posted
+        self._last_touched[chat_id] = message_id
+
+    # ---- reading
+
+    def message(
+        self, chat_id: int, message_id: int, *, include_deleted: bool = False
+    ) -> JsonDict | None:
+        posted = self._posted.get(chat_id, {}).get(message_id)
+        if posted is None or (not include_deleted and self.is_deleted(chat_id, message_id)):
+            return None
+        return posted.message
+
+    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[JsonDict]:
+        """The bot's messages in the chat, oldest first, in their latest state."""
+        posted = self._posted.get(chat_id, {})
+        deleted = set() if include_deleted else self._deleted.get(chat_id, set())
+        return [posted[key].message for key in sorted(posted) if key not in deleted]
+
+    def is_deleted(self, chat_id: int, message_id: int) -> bool:
+        return message_id in self._deleted.get(chat_id, set())
+
+    def last_touched(self, chat_id: int) -> JsonDict | None:
+        """The bot's message most recently sent or edited in the chat and still there."""
+        message_id = self._last_touched.get(chat_id)
+        if message_id is not None and (found := self.message(chat_id, message_id)):
+            return found
+        alive = self.messages(chat_id)
+        return alive[-1] if alive else None
+
+    def forget_messages(self) -> None:
+        """Drop every message; chats and id sequences stay, as on Telegram."""
+        self._posted.clear()
+        self._deleted.clear()
+        self._last_touched.clear()
