@@ -33,7 +33,7 @@ from aiogram.types import (
 )
 
 from tests.support.recording_session import RecordingSession
-from tests.support.telegram_model import FakeUser
+from tests.support.telegram_model import FakeUser, StoredFile, media_object
 
 __all__ = ["BotClient", "ChatRef", "FakeUser"]
 
@@ -209,14 +209,8 @@ class BotClient:
         chat_id: int | None = None,
     ) -> list[TelegramMethod[Any]]:
         """Upload a document; ``content`` makes it downloadable via bot.download()."""
-        file_id, unique_id = self._new_file(content)
-        document = Document(
-            file_id=file_id,
-            file_unique_id=unique_id,
-            file_name=file_name,
-            mime_type=mime_type,
-            file_size=len(content) if content is not None else file_size,
-        )
+        stored = self._new_file("document", content, file_name, mime_type, file_size)
+        document = Document.model_validate(media_object("document", stored, {}))
         update = self.message_update(
             user, None, chat_id=chat_id, document=document, caption=caption
         )
@@ -236,17 +230,9 @@ class BotClient:
         content: bytes | None = None,
         chat_id: int | None = None,
     ) -> list[TelegramMethod[Any]]:
-        file_id, unique_id = self._new_file(content)
-        audio = Audio(
-            file_id=file_id,
-            file_unique_id=unique_id,
-            duration=duration,
-            title=title,
-            performer=performer,
-            file_name=file_name,
-            mime_type=mime_type,
-            file_size=len(content) if content is not None else file_size,
-        )
+        stored = self._new_file("audio", content, file_name, mime_type, file_size)
+        details = {"duration": duration, "title": title, "performer": performer}
+        audio = Audio.model_validate(media_object("audio", stored, details))
         update = self.message_update(user, None, chat_id=chat_id, audio=audio, caption=caption)
         return await self.feed(update)
 
@@ -260,14 +246,8 @@ class BotClient:
         content: bytes | None = None,
         chat_id: int | None = None,
     ) -> list[TelegramMethod[Any]]:
-        file_id, unique_id = self._new_file(content)
-        voice = Voice(
-            file_id=file_id,
-            file_unique_id=unique_id,
-            duration=duration,
-            mime_type=mime_type,
-            file_size=len(content) if content is not None else file_size,
-        )
+        stored = self._new_file("voice", content, None, mime_type, file_size)
+        voice = Voice.model_validate(media_object("voice", stored, {"duration": duration}))
         update = self.message_update(user, None, chat_id=chat_id, voice=voice)
         return await self.feed(update)
 
@@ -408,8 +388,19 @@ class BotClient:
             raise ValueError("BotClient's now() must return an aware datetime")
         return moment.astimezone(UTC)
 
-    def _new_file(self, content: bytes | None) -> tuple[str, str]:
-        file_id, unique_id = self.session.new_file_ids()
-        if content is not None:
-            self.session.add_file(file_id, content)
-        return file_id, unique_id
+    def _new_file(
+        self,
+        kind: str,
+        content: bytes | None,
+        file_name: str | None,
+        mime_type: str,
+        file_size: int,
+    ) -> StoredFile:
+        # Every file a user sends is Telegram's to serve; ``content`` makes it downloadable.
+        return self.session.file_store.new(
+            kind,
+            content,
+            file_name=file_name,
+            mime_type=mime_type,
+            file_size=len(content) if content is not None else file_size,
+        )

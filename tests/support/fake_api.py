@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import itertools
 import json
-import mimetypes
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -26,8 +25,11 @@ from tests.support.telegram_model import (
     Chats,
     Failures,
     FakeUser,
+    Files,
+    StoredFile,
     TelegramRejects,
     check_inline_keyboard,
+    media_object,
     visible_text,
 )
 
@@ -48,7 +50,6 @@ _STRING_PARAMS = frozenset({
 # fmt: on
 _SENDERS = frozenset({"sendmessage", "senddocument", "sendphoto", "sendaudio", "sendvoice"})
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
-_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice"}
 _OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
@@ -85,17 +86,6 @@ class Call:
 
 
 MessageRef = JsonDict | Call | tuple[int, int]
-
-
-@dataclass
-class StoredFile:
-    file_id: str
-    file_unique_id: str
-    file_path: str
-    content: bytes | None
-    file_size: int
-    file_name: str | None = None
-    mime_type: str | None = None
 
 
 def _copy(data: T) -> T:
@@ -154,7 +144,7 @@ class FakeTelegram:
         self._open_callbacks: set[str] = set()
         # The chats and messages, kept by the same rules as RecordingSession's.
         self.chats = Chats()
-        self._files: dict[str, StoredFile] = {}
+        self.file_store = Files()
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._faults: Failures[TelegramRejects] = Failures()
         self._delays: dict[str, float] = {}
@@ -316,7 +306,7 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.json_response(TelegramRejects(401, "Unauthorized").payload(), status=401)
         path = request.match_info["path"]
-        stored = next((f for f in self._files.values() if f.file_path == path), None)
+        stored = self.file_store.at(path)
         if stored is None or stored.content is None:
             return web.json_response(TelegramRejects(404, "Not Found").payload(), status=404)
         return web.Response(body=stored.content, content_type="application/octet-stream")
@@ -438,46 +428,13 @@ class FakeTelegram:
     def _media_sender(self, kind: str) -> Handler:
         async def handler(params: JsonDict, files: FileMap) -> JsonDict:
             self._chat_id(params)  # a bad chat is reported before anything about the file
-            content: JsonDict = {
-                kind: self._media_object(kind, self._media_file(kind, params, files), params)
-            }
+            stored = self.file_store.sent(kind, params.get(kind), files.get(kind))
+            content: JsonDict = {kind: media_object(kind, stored, params)}
             if raw := str(params.get("caption") or ""):
                 content["caption"] = _visible(raw, params.get("parse_mode"), is_caption=True)
             return self._post(params, content, raw)
 
         return handler
-
-    def _media_file(self, kind: str, params: JsonDict, files: FileMap) -> StoredFile:
-        if kind in files:
-            name, data = files[kind]
-            return self.add_file(f"{kind}-{next(self._serials)}", data, file_name=name)
-        ref = params.get(kind)
-        if isinstance(ref, str) and ref in self._files:
-            return self._files[ref]
-        if isinstance(ref, str) and ref.startswith(("http://", "https://")):
-            name = ref.rsplit("/", 1)[-1]
-            return self.add_file(f"{kind}-{next(self._serials)}", None, file_name=name)
-        if ref is None:
-            raise TelegramRejects(400, f"Bad Request: there is no {kind} in the request")
-        raise TelegramRejects(400, "Bad Request: wrong file identifier/HTTP URL specified")
-
-    def _media_object(self, kind: str, stored: StoredFile, params: JsonDict) -> Any:
-        obj: JsonDict = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": stored.file_size,
-        }
-        if kind == "photo":
-            return [{**obj, "width": 320, "height": 240}]
-        if kind in ("audio", "voice"):
-            obj["duration"] = int(params.get("duration") or 0)
-        if kind != "voice" and stored.file_name is not None:
-            obj["file_name"] = stored.file_name
-        if stored.mime_type is not None:
-            obj["mime_type"] = stored.mime_type
-        if kind == "audio":
-            obj.update({k: params[k] for k in ("title", "performer") if params.get(k)})
-        return obj
 
     async def _edit_message_text(self, params: JsonDict, files: FileMap) -> JsonDict | bool:
         raw = str(params.get("text") or "")
@@ -524,17 +481,7 @@ class FakeTelegram:
         }
 
     async def _get_file(self, params: JsonDict, files: FileMap) -> JsonDict:
-        stored = self._files.get(str(params.get("file_id") or ""))
-        if stored is None:
-            raise TelegramRejects(400, "Bad Request: invalid file_id")
-        if stored.file_size > 20 * 1024 * 1024:  # the Bot API download limit
-            raise TelegramRejects(400, "Bad Request: file is too big")
-        return {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": stored.file_size,
-            "file_path": stored.file_path,
-        }
+        return self.file_store.get_file(params.get("file_id"))
 
     # ------------------------------------------------------- test side: playing users
 
@@ -548,21 +495,9 @@ class FakeTelegram:
         file_size: int | None = None,
     ) -> StoredFile:
         """Make ``file_id`` known to getFile and, when content is given, downloadable."""
-        mime_type = mime_type or (mimetypes.guess_type(file_name)[0] if file_name else None)
-        suffix = mimetypes.guess_extension(mime_type or "") or ""
-        serial = next(self._serials)
-        folder = _FOLDERS.get(file_id.split("-", 1)[0], "documents")
-        stored = StoredFile(
-            file_id=file_id,
-            file_unique_id=f"AgAD{serial:06d}",
-            file_path=f"{folder}/file_{serial}{suffix}",
-            content=content,
-            file_size=file_size if file_size is not None else len(content or b""),
-            file_name=file_name,
-            mime_type=mime_type,
+        return self.file_store.add(
+            file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
-        self._files[file_id] = stored
-        return stored
 
     def user(
         self,
@@ -623,7 +558,7 @@ class FakeTelegram:
             file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
         extra = {"caption": caption} if caption else {}
-        document = self._media_object("document", stored, {})
+        document = media_object("document", stored, {})
         return self._user_message(user, chat, {"document": document, **extra})
 
     async def send_audio(
@@ -641,7 +576,7 @@ class FakeTelegram:
         stored = self.add_file(
             file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
-        audio = self._media_object("audio", stored, {"duration": duration})
+        audio = media_object("audio", stored, {"duration": duration})
         return self._user_message(user, chat, {"audio": audio})
 
     async def send_voice(
@@ -656,7 +591,7 @@ class FakeTelegram:
         chat: JsonDict | None = None,
     ) -> int:
         stored = self.add_file(file_id, content, mime_type=mime_type, file_size=file_size)
-        voice = self._media_object("voice", stored, {"duration": duration})
+        voice = media_object("voice", stored, {"duration": duration})
         return self._user_message(user, chat, {"voice": voice})
 
     def _resolve(self, message: MessageRef) -> JsonDict:

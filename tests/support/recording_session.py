@@ -14,7 +14,6 @@ switch that off.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,29 +49,25 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
-    Animation,
-    Audio,
     Chat,
-    Document,
     File,
     InlineKeyboardMarkup,
     InputFile,
     Message,
-    PhotoSize,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     User,
-    Video,
-    Voice,
 )
 from pydantic import BaseModel
 
 from tests.support.telegram_model import (
     Chats,
     Failures,
+    Files,
     JsonDict,
     TelegramRejects,
     check_inline_keyboard,
+    media_object,
     visible_text,
 )
 
@@ -100,7 +95,16 @@ ExceptionFactory = Callable[[TelegramMethod[Any]], BaseException]
 MethodSelector = type[TelegramMethod[Any]] | str
 Responder = Callable[[TelegramMethod[Any]], Any]
 
+_MEDIA_KINDS: dict[type[TelegramMethod[Any]], str] = {
+    SendDocument: "document",
+    SendPhoto: "photo",
+    SendAudio: "audio",
+    SendVoice: "voice",
+    SendVideo: "video",
+    SendAnimation: "animation",
+}
 _SEND_WITH_MEDIA = (SendDocument, SendPhoto, SendAudio, SendVoice, SendVideo, SendAnimation)
+_MEDIA_DETAILS = ("duration", "width", "height", "title", "performer")
 _SendMethod = (
     SendMessage | SendDocument | SendPhoto | SendAudio | SendVoice | SendVideo | SendAnimation
 )
@@ -237,15 +241,15 @@ class RecordingSession(BaseSession):
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self.requests: list[TelegramMethod[Any]] = []
         self.failed: list[FailedRequest] = []
-        # Bytes served by stream_content(), keyed by full URL or by file_path.
+        # The files Telegram holds, kept as FakeTelegram keeps them; ``files`` adds bytes
+        # that stream_content() serves at other URLs (full URL or path).
+        self.file_store = Files()
         self.files: dict[str, bytes] = {}
-        self._file_paths: dict[str, str] = {}  # file_id -> file_path for GetFile
         self._failures: Failures[tuple[MethodSelector, ExceptionFactory]] = Failures()
         self._responders: list[tuple[MethodSelector, Responder]] = []
         # The chats and messages, kept by the same rules as FakeTelegram's.
         self.chats = Chats(short_group_ids_are_supergroups=True)
         self._reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = {}
-        self._file_counter = 0
         self._known_methods = _known_method_names()
 
     # ---- BaseSession interface -------------------------------------------
@@ -375,17 +379,9 @@ class RecordingSession(BaseSession):
         """Allocate a message id; user and bot messages share one sequence per chat."""
         return self.chats.next_message_id(self.resolve_chat_id(chat_id))
 
-    def new_file_ids(self) -> tuple[str, str]:
-        self._file_counter += 1
-        number = self._file_counter
-        return f"BQACAgIAAxkBAAI{number:06d}fake", f"AgAD{number:06d}"
-
     def add_file(self, file_id: str, content: bytes, file_path: str | None = None) -> str:
         """Make ``bot.get_file(file_id)`` + ``bot.download...`` return ``content``."""
-        path = file_path or f"documents/{file_id}"
-        self._file_paths[file_id] = path
-        self.files[path] = content
-        return path
+        return self.file_store.add(file_id, content, file_path=file_path).file_path
 
     def bot_user(self, bot: Bot) -> User:
         return User.model_validate(_bot_user(bot))
@@ -398,6 +394,8 @@ class RecordingSession(BaseSession):
             raise found[1](method)
 
     def _lookup_file(self, url: str) -> bytes:
+        if (stored := self.file_store.at(url)) is not None and stored.content is not None:
+            return stored.content
         if url in self.files:
             return self.files[url]
         for key, content in self.files.items():
@@ -460,7 +458,7 @@ class RecordingSession(BaseSession):
         if caption is not None:
             content["caption"] = caption
         if isinstance(method, _SEND_WITH_MEDIA):
-            content.update({key: _json(value) for key, value in self._media_fields(method).items()})
+            content.update(self._media(method))
         if isinstance(markup, InlineKeyboardMarkup):
             content["reply_markup"] = _json(markup)
         elif isinstance(markup, ReplyKeyboardMarkup):
@@ -523,91 +521,26 @@ class RecordingSession(BaseSession):
         except TelegramRejects as exc:
             raise _bad_request(method, exc.description) from None
 
-    def _media_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
-        if isinstance(method, SendDocument):
-            file_id, unique_id, name, size = self._file_ref(method.document)
-            return {
-                "document": Document(
-                    file_id=file_id, file_unique_id=unique_id, file_name=name, file_size=size
-                )
-            }
-        if isinstance(method, SendPhoto):
-            file_id, unique_id, _, size = self._file_ref(method.photo)
-            photo = PhotoSize(
-                file_id=file_id, file_unique_id=unique_id, width=1280, height=720, file_size=size
-            )
-            return {"photo": [photo]}
-        if isinstance(method, SendAudio):
-            file_id, unique_id, name, size = self._file_ref(method.audio)
-            audio = Audio(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                duration=method.duration or 0,
-                performer=method.performer,
-                title=method.title,
-                file_name=name,
-                file_size=size,
-            )
-            return {"audio": audio}
-        if isinstance(method, SendVoice):
-            file_id, unique_id, _, size = self._file_ref(method.voice)
-            voice = Voice(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                duration=method.duration or 0,
-                file_size=size,
-            )
-            return {"voice": voice}
-        if isinstance(method, SendVideo):
-            file_id, unique_id, name, size = self._file_ref(method.video)
-            video = Video(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                width=method.width or 1280,
-                height=method.height or 720,
-                duration=method.duration or 0,
-                file_name=name,
-                file_size=size,
-            )
-            return {"video": video}
-        if isinstance(method, SendAnimation):
-            file_id, unique_id, name, size = self._file_ref(method.animation)
-            animation = Animation(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                width=method.width or 320,
-                height=method.height or 240,
-                duration=method.duration or 0,
-                file_name=name,
-                file_size=size,
-            )
-            return {"animation": animation}
-        return {}
-
-    def _file_ref(self, value: InputFile | str) -> tuple[str, str, str | None, int | None]:
-        """(file_id, file_unique_id, file_name, file_size) for an outgoing file."""
+    def _media(self, method: _SendMethod) -> JsonDict:
+        kind = _MEDIA_KINDS[type(method)]
+        value = getattr(method, kind)
+        upload: tuple[str | None, bytes | None] | None = None
         if isinstance(value, InputFile):
-            file_id, unique_id = self.new_file_ids()
-            data = getattr(value, "data", None)  # only BufferedInputFile knows its size
-            size = len(data) if isinstance(data, bytes) else None
-            return file_id, unique_id, value.filename, size
-        if value.startswith(("http://", "https://")):
-            file_id, unique_id = self.new_file_ids()
-            return file_id, unique_id, value.rsplit("/", 1)[-1] or None, None
-        # Re-sending an existing file_id: Telegram keeps the id.
-        return value, _unique_id_for(value), None, None
+            data = getattr(value, "data", None)  # only BufferedInputFile knows its bytes
+            upload = (value.filename, data if isinstance(data, bytes) else None)
+        try:
+            stored = self.file_store.sent(kind, value, upload, strict=self.validate)
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
+        details = {key: getattr(method, key, None) for key in _MEDIA_DETAILS}
+        return {kind: media_object(kind, stored, details)}
 
     def _get_file(self, bot: Bot, method: GetFile) -> File:
-        path = self._file_paths.get(method.file_id)
-        if path is None:
-            raise _bad_request(method, "Bad Request: invalid file_id")
-        content = self.files.get(path)
-        return File(
-            file_id=method.file_id,
-            file_unique_id=_unique_id_for(method.file_id),
-            file_size=len(content) if content is not None else None,
-            file_path=path,
-        ).as_(bot)
+        try:
+            found = self.file_store.get_file(method.file_id)
+        except TelegramRejects as exc:
+            raise _bad_request(method, exc.description) from None
+        return File.model_validate(found, context={"bot": bot})
 
     # ---- Telegram-side validation -----------------------------------------
 
@@ -656,11 +589,6 @@ def _json(value: Any) -> Any:
     if isinstance(value, list):
         return [_json(item) for item in value]
     return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
-
-
-def _unique_id_for(file_id: str) -> str:
-    # crc32 rather than hash(): str hashes change between interpreter runs.
-    return f"AgAD{zlib.crc32(file_id.encode()):010d}"
 
 
 def _bad_request(method: TelegramMethod[Any], message: str) -> TelegramBadRequest:

@@ -10,6 +10,8 @@ with the same words.
 from __future__ import annotations
 
 import html
+import itertools
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -504,3 +506,131 @@ class Chats:
         self._posted.clear()
         self._deleted.clear()
         self._last_touched.clear()
+
+
+# ------------------------------------------------------------------------------ files
+
+# Telegram's download limit for bots.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice"}
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes | None
+    file_size: int
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+class Files:
+    """The files Telegram holds, kept once for both fakes: found by ``file_id``
+    (getFile, a send by id) or by path (a download)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, StoredFile] = {}
+        self._serials = itertools.count(1)
+
+    def add(
+        self,
+        file_id: str,
+        content: bytes | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        file_size: int | None = None,
+        file_path: str | None = None,
+    ) -> StoredFile:
+        """Make ``file_id`` known to getFile and, when content is given, downloadable."""
+        mime_type = mime_type or (mimetypes.guess_type(file_name)[0] if file_name else None)
+        suffix = mimetypes.guess_extension(mime_type or "") or ""
+        serial = next(self._serials)
+        folder = _FOLDERS.get(file_id.split("-", 1)[0], "documents")
+        stored = StoredFile(
+            file_id=file_id,
+            file_unique_id=f"AgAD{serial:06d}",
+            file_path=file_path or f"{folder}/file_{serial}{suffix}",
+            content=content,
+            file_size=file_size if file_size is not None else len(content or b""),
+            file_name=file_name,
+            mime_type=mime_type,
+        )
+        self._by_id[file_id] = stored
+        return stored
+
+    def new(self, kind: str, content: bytes | None, **details: Any) -> StoredFile:
+        """A file under a fresh id (``kind`` names its folder, as on Telegram)."""
+        return self.add(f"{kind}-{next(self._serials)}", content, **details)
+
+    def get(self, file_id: str) -> StoredFile | None:
+        return self._by_id.get(file_id)
+
+    def at(self, path: str) -> StoredFile | None:
+        """The file a download URL ends with."""
+        for stored in self._by_id.values():
+            if path == stored.file_path or path.endswith("/" + stored.file_path):
+                return stored
+        return None
+
+    def sent(
+        self,
+        kind: str,
+        ref: object,
+        upload: tuple[str | None, bytes | None] | None,
+        *,
+        strict: bool = True,
+    ) -> StoredFile:
+        """The file a send* call names: an upload (name, bytes), a known file_id or a URL."""
+        if upload is not None:
+            name, data = upload
+            return self.new(kind, data, file_name=name)
+        if isinstance(ref, str) and (known := self.get(ref)) is not None:
+            return known
+        if isinstance(ref, str) and ref.startswith(("http://", "https://")):
+            return self.new(kind, None, file_name=ref.rsplit("/", 1)[-1] or None)
+        if ref is None:
+            raise bad_request(f"there is no {kind} in the request")
+        if strict or not isinstance(ref, str):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return self.add(ref, None)
+
+    def get_file(self, file_id: object) -> JsonDict:
+        """The Bot API ``File`` getFile answers."""
+        stored = self.get(str(file_id or ""))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        if stored.file_size > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            "file_path": stored.file_path,
+        }
+
+
+def media_object(kind: str, stored: StoredFile, params: JsonDict) -> Any:
+    """The Bot API object (``Document``, a ``PhotoSize`` list, ...) of a sent file;
+    ``params`` are the send call's (duration, title, ...)."""
+    obj: JsonDict = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": stored.file_size,
+    }
+    if kind == "photo":
+        return [{**obj, "width": 320, "height": 240}]
+    if kind in ("audio", "voice", "video", "animation"):
+        obj["duration"] = int(params.get("duration") or 0)
+    if kind in ("video", "animation"):
+        obj["width"] = int(params.get("width") or 320)
+        obj["height"] = int(params.get("height") or 240)
+    if kind != "voice" and stored.file_name is not None:
+        obj["file_name"] = stored.file_name
+    if stored.mime_type is not None:
+        obj["mime_type"] = stored.mime_type
+    if kind == "audio":
+        obj.update({k: params[k] for k in ("title", "performer") if params.get(k)})
+    return obj
