@@ -243,12 +243,12 @@ class RecordingSession(BaseSession):
         self.failed: list[FailedRequest] = []
         # The files Telegram holds, kept as FakeTelegram keeps them; ``files`` adds bytes
         # that stream_content() serves at other URLs (full URL or path).
-        self.file_store = Files()
+        self.file_store = Files(unseen_files_exist=True)
         self.files: dict[str, bytes] = {}
         self._failures: Failures[tuple[MethodSelector, ExceptionFactory]] = Failures()
         self._responders: list[tuple[MethodSelector, Responder]] = []
         # The chats and messages, kept by the same rules as FakeTelegram's.
-        self.chats = Chats(short_group_ids_are_supergroups=True)
+        self.chats = Chats(short_group_ids_are_supergroups=True, unseen_messages_exist=True)
         self._reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = {}
         self._known_methods = _known_method_names()
 
@@ -529,7 +529,7 @@ class RecordingSession(BaseSession):
             data = getattr(value, "data", None)  # only BufferedInputFile knows its bytes
             upload = (value.filename, data if isinstance(data, bytes) else None)
         try:
-            stored = self.file_store.sent(kind, value, upload, strict=self.validate)
+            stored = self.file_store.sent(kind, value, upload)
         except TelegramRejects as exc:
             raise _bad_request(method, exc.description) from None
         details = {key: getattr(method, key, None) for key in _MEDIA_DETAILS}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import mimetypes
 import re
 from collections.abc import Callable
@@ -348,13 +349,18 @@ class Chats:
     Users' and the bot's messages share one id sequence per chat, as in private chats; only
     the bot's are kept, and an id handed out but not kept is a user's message.
 
-    ``strict=False`` on a call accepts what Telegram would refuse (a dispatcher test may
-    switch validation off, or press a button on a message it built by hand).
+    ``unseen_messages_exist``: a message the store never saw is taken to be the bot's (a
+    dispatcher test's session is born with its bot, so a bot restarted in a test meets a
+    fresh one, and a test may press a button on a message it built by hand).
+    ``strict=False`` on a call accepts what Telegram would refuse (validation switched off).
     """
 
-    def __init__(self, *, short_group_ids_are_supergroups: bool = False) -> None:
+    def __init__(
+        self, *, short_group_ids_are_supergroups: bool = False, unseen_messages_exist: bool = False
+    ) -> None:
         # Dispatcher tests have always named supergroups with short ids (-100500).
         self._short_supergroups = short_group_ids_are_supergroups
+        self._unseen_exist = unseen_messages_exist
         self._chats: dict[int, JsonDict] = {}
         self._posted: dict[int, dict[int, _Posted]] = {}
         self._deleted: dict[int, set[int]] = {}
@@ -436,10 +442,9 @@ class Chats:
             raise bad_request(NOT_FOUND_TO_EDIT)
         posted = self._posted.get(chat_id, {}).get(message_id)
         if posted is None:
-            if strict:
+            if not self._unseen_exist:
                 known = message_id <= self._last_id.get(chat_id, 0)
                 raise bad_request("message can't be edited" if known else NOT_FOUND_TO_EDIT)
-            # A message the test built by hand: taken to be the bot's, as it is now.
             stub: JsonDict = {"message_id": message_id, "chat": self.chat(chat_id), "date": date}
             if sender is not None:
                 stub["from"] = sender
@@ -463,7 +468,7 @@ class Chats:
     def delete(self, chat_id: int, message_ids: list[int], *, strict: bool = True) -> None:
         """Delete messages (the bot's or users'); refused when none of them is there."""
         deleted = self._deleted.setdefault(chat_id, set())
-        last_id = self._last_id.get(chat_id, 0)
+        last_id = math.inf if self._unseen_exist else self._last_id.get(chat_id, 0)
         present = [i for i in message_ids if i not in deleted and 0 < i <= last_id]
         if strict and not present:
             raise bad_request(NOT_FOUND_TO_DELETE)
@@ -528,9 +533,11 @@ class StoredFile:
 
 class Files:
     """The files Telegram holds, kept once for both fakes: found by ``file_id``
-    (getFile, a send by id) or by path (a download)."""
+    (getFile, a send by id) or by path (a download). ``unseen_files_exist``: a file_id
+    never seen here is taken to be Telegram's (see ``Chats``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, unseen_files_exist: bool = False) -> None:
+        self._unseen_exist = unseen_files_exist
         self._by_id: dict[str, StoredFile] = {}
         self._serials = itertools.count(1)
 
@@ -580,8 +587,6 @@ class Files:
         kind: str,
         ref: object,
         upload: tuple[str | None, bytes | None] | None,
-        *,
-        strict: bool = True,
     ) -> StoredFile:
         """The file a send* call names: an upload (name, bytes), a known file_id or a URL."""
         if upload is not None:
@@ -593,7 +598,7 @@ class Files:
             return self.new(kind, None, file_name=ref.rsplit("/", 1)[-1] or None)
         if ref is None:
             raise bad_request(f"there is no {kind} in the request")
-        if strict or not isinstance(ref, str):
+        if not self._unseen_exist or not isinstance(ref, str):
             raise bad_request("wrong file identifier/HTTP URL specified")
         return self.add(ref, None)
 
