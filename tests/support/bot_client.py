@@ -33,7 +33,7 @@ from aiogram.types import (
 )
 
 from tests.support.recording_session import RecordingSession
-from tests.support.telegram_model import FakeUser, StoredFile, media_object
+from tests.support.telegram_model import FakeUser, StoredFile, media_object, text_content
 
 __all__ = ["BotClient", "ChatRef", "FakeUser"]
 
@@ -44,11 +44,6 @@ ChatRef = FakeUser | int
 
 def _chat_id(chat: ChatRef) -> int:
     return chat.id if isinstance(chat, FakeUser) else chat
-
-
-def _utf16_len(text: str) -> int:
-    # Telegram measures entity offsets/lengths in UTF-16 code units.
-    return len(text.encode("utf-16-le")) // 2
 
 
 Buttons = list[list[tuple[str, str | None]]]
@@ -130,10 +125,8 @@ class BotClient:
     ) -> Update:
         """An Update carrying a message from ``user``; ``content`` adds Message fields."""
         chat = self.session.chat(chat_id) if chat_id is not None else user.as_chat()
-        entities: list[MessageEntity] | None = None
-        if text is not None and text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            entities = [MessageEntity(type="bot_command", offset=0, length=_utf16_len(command))]
+        marked = text_content(text).get("entities", []) if text is not None else []
+        entities = [MessageEntity.model_validate(entity) for entity in marked] or None
         message = Message(
             message_id=self.session.next_message_id(chat.id),
             date=self._aware_now(),

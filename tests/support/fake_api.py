@@ -30,6 +30,7 @@ from tests.support.telegram_model import (
     TelegramRejects,
     check_inline_keyboard,
     media_object,
+    text_content,
     visible_text,
 )
 
@@ -535,12 +536,7 @@ class FakeTelegram:
 
     async def send_text(self, user: FakeUser, text: str, chat: JsonDict | None = None) -> int:
         """Queue a text message from ``user`` (private chat unless a group chat is given)."""
-        content: JsonDict = {"text": text}
-        if text.startswith("/"):
-            # Telegram marks the command word; offsets and lengths count UTF-16 code units.
-            length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._user_message(user, chat, content)
+        return self._user_message(user, chat, text_content(text))
 
     async def send_document(
         self,

@@ -175,15 +175,9 @@ class FailedRequest:
 
 
 def _known_method_names() -> set[str]:
-    names: set[str] = set()
-    for name in dir(aiogram_methods):
-        obj = getattr(aiogram_methods, name)
-        if isinstance(obj, type) and issubclass(obj, TelegramMethod) and obj is not TelegramMethod:
-            names.add(obj.__name__.lower())
-            api_name = obj.__dict__.get("__api_method__")
-            if isinstance(api_name, str):
-                names.add(api_name.lower())
-    return names
+    return {
+        name.lower() for cls in _method_classes() for name in (cls.__name__, cls.__api_method__)
+    }
 
 
 def _selector_matches(selector: MethodSelector, method: TelegramMethod[Any]) -> bool:
@@ -267,7 +261,11 @@ class RecordingSession(BaseSession):
     ) -> TelegramType:
         try:
             self._raise_injected_failure(method)
-            result = self._respond(bot, method)
+            try:
+                result = self._respond(bot, method)
+            except TelegramRejects as exc:
+                # What the fake Telegram refuses reaches the bot as aiogram's own error.
+                raise _bad_request(method, exc.description) from None
         except BaseException as exc:  # injected CancelledError etc. must be recorded too
             self.failed.append(FailedRequest(method=method, exception=exc))
             raise
@@ -429,9 +427,9 @@ class RecordingSession(BaseSession):
         if isinstance(method, EditMessageReplyMarkup):
             return self._edit(bot, method)
         if isinstance(method, DeleteMessage):
-            return self._delete(method, method.chat_id, [method.message_id])
+            return self._delete(method.chat_id, [method.message_id])
         if isinstance(method, DeleteMessages):
-            return self._delete(method, method.chat_id, method.message_ids)
+            return self._delete(method.chat_id, method.message_ids)
         if isinstance(method, GetFile):
             return self._get_file(bot, method)
         if method.__returning__ is bool:
@@ -451,7 +449,7 @@ class RecordingSession(BaseSession):
         text: str | None = None,
         caption: str | None = None,
     ) -> Message:
-        chat_id = self._chat_of(method, method.chat_id)
+        chat_id = self.resolve_chat_id(method.chat_id)
         markup = method.reply_markup
         self._check(bot, method, text=text, caption=caption, markup=markup)
         content: JsonDict = {"text": text} if text is not None else {}
@@ -491,35 +489,21 @@ class RecordingSession(BaseSession):
         elif isinstance(method, EditMessageCaption):
             changes["caption"], raw = caption, caption or ""
         markup = method.reply_markup
-        try:
-            edited = self.chats.edit(
-                self._chat_of(method, method.chat_id),
-                method.message_id,
-                changes,
-                markup=_json(markup) if isinstance(markup, InlineKeyboardMarkup) else None,
-                date=self._date(),
-                raw=raw,
-                sender=_bot_user(bot),
-                strict=self.validate,
-            )
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
+        edited = self.chats.edit(
+            self.resolve_chat_id(method.chat_id),
+            method.message_id,
+            changes,
+            markup=_json(markup) if isinstance(markup, InlineKeyboardMarkup) else None,
+            date=self._date(),
+            raw=raw,
+            sender=_bot_user(bot),
+            strict=self.validate,
+        )
         return _bound(edited, bot)
 
-    def _delete(
-        self, method: TelegramMethod[Any], chat_id: int | str, message_ids: list[int]
-    ) -> bool:
-        try:
-            self.chats.delete(self._chat_of(method, chat_id), message_ids, strict=self.validate)
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
+    def _delete(self, chat_id: int | str, message_ids: list[int]) -> bool:
+        self.chats.delete(self.resolve_chat_id(chat_id), message_ids, strict=self.validate)
         return True
-
-    def _chat_of(self, method: TelegramMethod[Any], chat_id: int | str) -> int:
-        try:
-            return self.resolve_chat_id(chat_id)
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
 
     def _media(self, method: _SendMethod) -> JsonDict:
         kind = _MEDIA_KINDS[type(method)]
@@ -528,18 +512,12 @@ class RecordingSession(BaseSession):
         if isinstance(value, InputFile):
             data = getattr(value, "data", None)  # only BufferedInputFile knows its bytes
             upload = (value.filename, data if isinstance(data, bytes) else None)
-        try:
-            stored = self.file_store.sent(kind, value, upload)
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
+        stored = self.file_store.sent(kind, value, upload)
         details = {key: getattr(method, key, None) for key in _MEDIA_DETAILS}
         return {kind: media_object(kind, stored, details)}
 
     def _get_file(self, bot: Bot, method: GetFile) -> File:
-        try:
-            found = self.file_store.get_file(method.file_id)
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
+        found = self.file_store.get_file(method.file_id)
         return File.model_validate(found, context={"bot": bot})
 
     # ---- Telegram-side validation -----------------------------------------
@@ -558,16 +536,13 @@ class RecordingSession(BaseSession):
         parse_mode = getattr(method, "parse_mode", None)
         if isinstance(parse_mode, Default):
             parse_mode = bot.default[parse_mode.name]
-        try:
-            for value, is_caption in ((text, False), (caption, True)):
-                if value is None:
-                    continue
-                entities = getattr(method, "caption_entities" if is_caption else "entities", None)
-                visible_text(value, parse_mode, is_caption=is_caption, has_entities=bool(entities))
-            if isinstance(markup, InlineKeyboardMarkup):
-                check_inline_keyboard(_json(markup))
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
+        for value, is_caption in ((text, False), (caption, True)):
+            if value is None:
+                continue
+            entities = getattr(method, "caption_entities" if is_caption else "entities", None)
+            visible_text(value, parse_mode, is_caption=is_caption, has_entities=bool(entities))
+        if isinstance(markup, InlineKeyboardMarkup):
+            check_inline_keyboard(_json(markup))
 
     def __repr__(self) -> str:
         return f"<RecordingSession requests={len(self.requests)} failed={len(self.failed)}>"

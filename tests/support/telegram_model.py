@@ -115,6 +115,16 @@ class FakeUser:
         return Chat.model_validate(self.private_chat())
 
 
+def text_content(text: str) -> JsonDict:
+    """What a user's text message carries: Telegram marks a leading command word."""
+    content: JsonDict = {"text": text}
+    if text.startswith("/"):
+        # Offsets and lengths count UTF-16 code units.
+        length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return content
+
+
 # ---------------------------------------------------------- what the bot may send
 
 # Tags accepted by Bot API "HTML" parse mode.
