@@ -2,9 +2,9 @@
 
 ``RecordingSession`` (dispatcher tests: a recording aiogram session) and ``FakeTelegram``
 (e2e tests: a Bot API server over HTTP) answer the bot the way Telegram would; the people,
-the rules Telegram enforces on what the bot sends (HTML, lengths, buttons) and the
-bookkeeping of injected failures live here once, so both levels reject the same things
-with the same words.
+the rules Telegram enforces on what the bot sends (HTML, lengths, buttons), the chats with
+their messages (sent, edited, deleted), the files, and the bookkeeping of injected failures
+live here once, so both levels keep and reject the same things with the same words.
 """
 
 from __future__ import annotations
