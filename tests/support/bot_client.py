@@ -33,7 +33,7 @@ from aiogram.types import (
 )
 
 from tests.support.recording_session import RecordingSession
-from tests.support.telegram_model import FakeUser
+from tests.support.telegram_model import FakeUser, StoredFile, media_object, text_content
 
 __all__ = ["BotClient", "ChatRef", "FakeUser"]
 
@@ -44,11 +44,6 @@ ChatRef = FakeUser | int
 
 def _chat_id(chat: ChatRef) -> int:
     return chat.id if isinstance(chat, FakeUser) else chat
-
-
-def _utf16_len(text: str) -> int:
-    # Telegram measures entity offsets/lengths in UTF-16 code units.
-    return len(text.encode("utf-16-le")) // 2
 
 
 Buttons = list[list[tuple[str, str | None]]]
@@ -130,10 +125,8 @@ class BotClient:
     ) -> Update:
         """An Update carrying a message from ``user``; ``content`` adds Message fields."""
         chat = self.session.chat(chat_id) if chat_id is not None else user.as_chat()
-        entities: list[MessageEntity] | None = None
-        if text is not None and text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            entities = [MessageEntity(type="bot_command", offset=0, length=_utf16_len(command))]
+        marked = text_content(text).get("entities", []) if text is not None else []
+        entities = [MessageEntity.model_validate(entity) for entity in marked] or None
         message = Message(
             message_id=self.session.next_message_id(chat.id),
             date=self._aware_now(),
@@ -209,14 +202,8 @@ class BotClient:
         chat_id: int | None = None,
     ) -> list[TelegramMethod[Any]]:
         """Upload a document; ``content`` makes it downloadable via bot.download()."""
-        file_id, unique_id = self._new_file(content)
-        document = Document(
-            file_id=file_id,
-            file_unique_id=unique_id,
-            file_name=file_name,
-            mime_type=mime_type,
-            file_size=len(content) if content is not None else file_size,
-        )
+        stored = self._new_file("document", content, file_name, mime_type, file_size)
+        document = Document.model_validate(media_object("document", stored, {}))
         update = self.message_update(
             user, None, chat_id=chat_id, document=document, caption=caption
         )
@@ -236,17 +223,9 @@ class BotClient:
         content: bytes | None = None,
         chat_id: int | None = None,
     ) -> list[TelegramMethod[Any]]:
-        file_id, unique_id = self._new_file(content)
-        audio = Audio(
-            file_id=file_id,
-            file_unique_id=unique_id,
-            duration=duration,
-            title=title,
-            performer=performer,
-            file_name=file_name,
-            mime_type=mime_type,
-            file_size=len(content) if content is not None else file_size,
-        )
+        stored = self._new_file("audio", content, file_name, mime_type, file_size)
+        details = {"duration": duration, "title": title, "performer": performer}
+        audio = Audio.model_validate(media_object("audio", stored, details))
         update = self.message_update(user, None, chat_id=chat_id, audio=audio, caption=caption)
         return await self.feed(update)
 
@@ -260,14 +239,8 @@ class BotClient:
         content: bytes | None = None,
         chat_id: int | None = None,
     ) -> list[TelegramMethod[Any]]:
-        file_id, unique_id = self._new_file(content)
-        voice = Voice(
-            file_id=file_id,
-            file_unique_id=unique_id,
-            duration=duration,
-            mime_type=mime_type,
-            file_size=len(content) if content is not None else file_size,
-        )
+        stored = self._new_file("voice", content, None, mime_type, file_size)
+        voice = Voice.model_validate(media_object("voice", stored, {"duration": duration}))
         update = self.message_update(user, None, chat_id=chat_id, voice=voice)
         return await self.feed(update)
 
@@ -408,8 +381,19 @@ class BotClient:
             raise ValueError("BotClient's now() must return an aware datetime")
         return moment.astimezone(UTC)
 
-    def _new_file(self, content: bytes | None) -> tuple[str, str]:
-        file_id, unique_id = self.session.new_file_ids()
-        if content is not None:
-            self.session.add_file(file_id, content)
-        return file_id, unique_id
+    def _new_file(
+        self,
+        kind: str,
+        content: bytes | None,
+        file_name: str | None,
+        mime_type: str,
+        file_size: int,
+    ) -> StoredFile:
+        # Every file a user sends is Telegram's to serve; ``content`` makes it downloadable.
+        return self.session.file_store.new(
+            kind,
+            content,
+            file_name=file_name,
+            mime_type=mime_type,
+            file_size=len(content) if content is not None else file_size,
+        )

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import itertools
 import json
-import mimetypes
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -23,11 +22,15 @@ from typing import Any, Self, TypeVar
 from aiohttp import web
 
 from tests.support.telegram_model import (
-    NOT_MODIFIED,
+    Chats,
     Failures,
     FakeUser,
+    Files,
+    StoredFile,
     TelegramRejects,
     check_inline_keyboard,
+    media_object,
+    text_content,
     visible_text,
 )
 
@@ -48,7 +51,6 @@ _STRING_PARAMS = frozenset({
 # fmt: on
 _SENDERS = frozenset({"sendmessage", "senddocument", "sendphoto", "sendaudio", "sendvoice"})
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
-_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice"}
 _OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
@@ -85,17 +87,6 @@ class Call:
 
 
 MessageRef = JsonDict | Call | tuple[int, int]
-
-
-@dataclass
-class StoredFile:
-    file_id: str
-    file_unique_id: str
-    file_path: str
-    content: bytes | None
-    file_size: int
-    file_name: str | None = None
-    mime_type: str | None = None
 
 
 def _copy(data: T) -> T:
@@ -152,12 +143,9 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._serials = itertools.count(1)
         self._open_callbacks: set[str] = set()
-        self._users: dict[int, FakeUser] = {}
-        self._chats: dict[int, JsonDict] = {}
-        self._messages: dict[int, dict[int, JsonDict]] = {}
-        self._raw_texts: dict[tuple[int, int], str] = {}
-        self._message_ids: dict[int, itertools.count[int]] = {}
-        self._files: dict[str, StoredFile] = {}
+        # The chats and messages, kept by the same rules as RecordingSession's.
+        self.chats = Chats()
+        self.file_store = Files()
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._faults: Failures[TelegramRejects] = Failures()
         self._delays: dict[str, float] = {}
@@ -319,7 +307,7 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.json_response(TelegramRejects(401, "Unauthorized").payload(), status=401)
         path = request.match_info["path"]
-        stored = next((f for f in self._files.values() if f.file_path == path), None)
+        stored = self.file_store.at(path)
         if stored is None or stored.content is None:
             return web.json_response(TelegramRejects(404, "Not Found").payload(), status=404)
         return web.Response(body=stored.content, content_type="application/octet-stream")
@@ -341,59 +329,26 @@ class FakeTelegram:
 
     # ------------------------------------------------------------ chats, messages
 
-    def _chat(self, chat_id: int) -> JsonDict:
-        if chat_id in self._chats:
-            return dict(self._chats[chat_id])
-        if chat_id > 0:
-            user = self._users.get(chat_id)
-            return user.private_chat() if user else {"id": chat_id, "type": "private"}
-        # Supergroup and channel ids look like -100xxxxxxxxxx; short ones are basic groups.
-        kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
-        return {"id": chat_id, "type": kind, "title": f"Chat {chat_id}"}
-
     def _chat_id(self, params: JsonDict) -> int:
-        value = params.get("chat_id")
-        if value is None or value == "":
-            raise TelegramRejects(400, "Bad Request: chat_id is empty")
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        for chat in self._chats.values():
-            if chat.get("username") and f"@{chat['username']}" == value:
-                return int(chat["id"])
-        raise TelegramRejects(400, "Bad Request: chat not found")
+        return self.chats.resolve(params.get("chat_id"))
 
-    def _next_message_id(self, chat_id: int) -> int:
-        # One counter per chat shared by users and the bot, as in real private chats.
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
-
-    def _store_bot_message(self, params: JsonDict, content: JsonDict, raw: str) -> JsonDict:
-        chat_id, markup = self._chat_id(params), _inline_markup(params)
-        message: JsonDict = {
-            "message_id": self._next_message_id(chat_id),
-            "from": self.bot_user,
-            "chat": self._chat(chat_id),
-            "date": int(time.time()),
-            **content,
-        }
-        if markup is not None:
-            message["reply_markup"] = markup
-        self._messages.setdefault(chat_id, {})[message["message_id"]] = message
-        self._raw_texts[chat_id, message["message_id"]] = raw
+    def _post(self, params: JsonDict, content: JsonDict, raw: str) -> JsonDict:
+        if (markup := _inline_markup(params)) is not None:
+            content["reply_markup"] = markup
+        message = self.chats.post(
+            self._chat_id(params), content, sender=self.bot_user, date=int(time.time()), raw=raw
+        )
         return _copy(message)
 
-    def _find_message(self, params: JsonDict, missing: str) -> tuple[int, JsonDict]:
-        chat_id = self._chat_id(params)
-        message = self._messages.get(chat_id, {}).get(params.get("message_id", -1))
-        if message is None:
-            raise TelegramRejects(400, f"Bad Request: {missing}")
-        return chat_id, message
-
-    def _apply_edit(self, message: JsonDict, markup: JsonDict | None, **changes: Any) -> JsonDict:
-        # Like Telegram, an edit that omits reply_markup removes the inline keyboard.
-        message.pop("reply_markup", None)
-        message.update(changes, edit_date=int(time.time()))
-        if markup is not None:
-            message["reply_markup"] = markup
+    def _edit(self, params: JsonDict, changes: JsonDict, raw: str | None = None) -> JsonDict:
+        message = self.chats.edit(
+            self._chat_id(params),
+            int(params.get("message_id") or 0),
+            changes,
+            markup=_inline_markup(params),
+            date=int(time.time()),
+            raw=raw,
+        )
         return _copy(message)
 
     # -------------------------------------------------------------------- methods
@@ -469,75 +424,32 @@ class FakeTelegram:
     async def _send_message(self, params: JsonDict, files: FileMap) -> JsonDict:
         raw = str(params.get("text") or "")
         text = _visible(raw, params.get("parse_mode"))
-        return self._store_bot_message(params, {"text": text}, raw)
+        return self._post(params, {"text": text}, raw)
 
     def _media_sender(self, kind: str) -> Handler:
         async def handler(params: JsonDict, files: FileMap) -> JsonDict:
             self._chat_id(params)  # a bad chat is reported before anything about the file
-            content: JsonDict = {
-                kind: self._media_object(kind, self._media_file(kind, params, files), params)
-            }
+            stored = self.file_store.sent(kind, params.get(kind), files.get(kind))
+            content: JsonDict = {kind: media_object(kind, stored, params)}
             if raw := str(params.get("caption") or ""):
                 content["caption"] = _visible(raw, params.get("parse_mode"), is_caption=True)
-            return self._store_bot_message(params, content, raw)
+            return self._post(params, content, raw)
 
         return handler
-
-    def _media_file(self, kind: str, params: JsonDict, files: FileMap) -> StoredFile:
-        if kind in files:
-            name, data = files[kind]
-            return self.add_file(f"{kind}-{next(self._serials)}", data, file_name=name)
-        ref = params.get(kind)
-        if isinstance(ref, str) and ref in self._files:
-            return self._files[ref]
-        if isinstance(ref, str) and ref.startswith(("http://", "https://")):
-            name = ref.rsplit("/", 1)[-1]
-            return self.add_file(f"{kind}-{next(self._serials)}", None, file_name=name)
-        if ref is None:
-            raise TelegramRejects(400, f"Bad Request: there is no {kind} in the request")
-        raise TelegramRejects(400, "Bad Request: wrong file identifier/HTTP URL specified")
-
-    def _media_object(self, kind: str, stored: StoredFile, params: JsonDict) -> Any:
-        obj: JsonDict = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": stored.file_size,
-        }
-        if kind == "photo":
-            return [{**obj, "width": 320, "height": 240}]
-        if kind in ("audio", "voice"):
-            obj["duration"] = int(params.get("duration") or 0)
-        if kind != "voice" and stored.file_name is not None:
-            obj["file_name"] = stored.file_name
-        if stored.mime_type is not None:
-            obj["mime_type"] = stored.mime_type
-        if kind == "audio":
-            obj.update({k: params[k] for k in ("title", "performer") if params.get(k)})
-        return obj
 
     async def _edit_message_text(self, params: JsonDict, files: FileMap) -> JsonDict | bool:
         raw = str(params.get("text") or "")
         text = _visible(raw, params.get("parse_mode"))
-        markup = _inline_markup(params)
         if params.get("inline_message_id"):
+            _inline_markup(params)
             return True  # inline messages are not stored; Telegram answers plain true too
-        chat_id, message = self._find_message(params, "message to edit not found")
-        if "text" not in message:
-            raise TelegramRejects(400, "Bad Request: there is no text in the message to edit")
-        key = (chat_id, message["message_id"])
-        if self._raw_texts.get(key) == raw and message.get("reply_markup") == markup:
-            raise TelegramRejects(400, NOT_MODIFIED)
-        self._raw_texts[key] = raw
-        return self._apply_edit(message, markup, text=text)
+        return self._edit(params, {"text": text}, raw)
 
     async def _edit_message_reply_markup(self, params: JsonDict, files: FileMap) -> Any:
-        markup = _inline_markup(params)
         if params.get("inline_message_id"):
+            _inline_markup(params)
             return True
-        _, message = self._find_message(params, "message to edit not found")
-        if message.get("reply_markup") == markup:
-            raise TelegramRejects(400, NOT_MODIFIED)
-        return self._apply_edit(message, markup)
+        return self._edit(params, {})
 
     async def _answer_callback_query(self, params: JsonDict, files: FileMap) -> bool:
         query_id = str(params.get("callback_query_id") or "")
@@ -547,8 +459,7 @@ class FakeTelegram:
         return True
 
     async def _delete_message(self, params: JsonDict, files: FileMap) -> bool:
-        chat_id, message = self._find_message(params, "message to delete not found")
-        del self._messages[chat_id][message["message_id"]]
+        self.chats.delete(self._chat_id(params), [int(params.get("message_id") or 0)])
         return True
 
     async def _get_chat(self, params: JsonDict, files: FileMap) -> JsonDict:
@@ -564,24 +475,14 @@ class FakeTelegram:
             False,
         )
         return {
-            **self._chat(self._chat_id(params)),
+            **self.chats.chat(self._chat_id(params)),
             "accent_color_id": 0,
             "max_reaction_count": 11,
             "accepted_gift_types": gifts,
         }
 
     async def _get_file(self, params: JsonDict, files: FileMap) -> JsonDict:
-        stored = self._files.get(str(params.get("file_id") or ""))
-        if stored is None:
-            raise TelegramRejects(400, "Bad Request: invalid file_id")
-        if stored.file_size > 20 * 1024 * 1024:  # the Bot API download limit
-            raise TelegramRejects(400, "Bad Request: file is too big")
-        return {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": stored.file_size,
-            "file_path": stored.file_path,
-        }
+        return self.file_store.get_file(params.get("file_id"))
 
     # ------------------------------------------------------- test side: playing users
 
@@ -595,21 +496,9 @@ class FakeTelegram:
         file_size: int | None = None,
     ) -> StoredFile:
         """Make ``file_id`` known to getFile and, when content is given, downloadable."""
-        mime_type = mime_type or (mimetypes.guess_type(file_name)[0] if file_name else None)
-        suffix = mimetypes.guess_extension(mime_type or "") or ""
-        serial = next(self._serials)
-        folder = _FOLDERS.get(file_id.split("-", 1)[0], "documents")
-        stored = StoredFile(
-            file_id=file_id,
-            file_unique_id=f"AgAD{serial:06d}",
-            file_path=f"{folder}/file_{serial}{suffix}",
-            content=content,
-            file_size=file_size if file_size is not None else len(content or b""),
-            file_name=file_name,
-            mime_type=mime_type,
+        return self.file_store.add(
+            file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
-        self._files[file_id] = stored
-        return stored
 
     def user(
         self,
@@ -620,7 +509,7 @@ class FakeTelegram:
         language_code: str | None = "ru",
     ) -> FakeUser:
         user = FakeUser(id, first_name, last_name, username, language_code)
-        self._users[id] = user
+        self.chats.register(user.private_chat())
         return user
 
     def _queue(self, payload: JsonDict) -> int:
@@ -631,12 +520,13 @@ class FakeTelegram:
         return update_id
 
     def _user_message(self, user: FakeUser, chat: JsonDict | None, content: JsonDict) -> int:
-        self._users.setdefault(user.id, user)
-        if chat is not None:
-            self._chats[int(chat["id"])] = dict(chat)
-        chat = dict(chat) if chat is not None else user.private_chat()
+        if chat is None:
+            chat = user.private_chat()
+            self.chats.register(chat, replace=False)
+        else:
+            self.chats.register(chat)
         message = {
-            "message_id": self._next_message_id(int(chat["id"])),
+            "message_id": self.chats.next_message_id(int(chat["id"])),
             "from": user.as_dict(),
             "chat": chat,
             "date": int(time.time()),
@@ -646,12 +536,7 @@ class FakeTelegram:
 
     async def send_text(self, user: FakeUser, text: str, chat: JsonDict | None = None) -> int:
         """Queue a text message from ``user`` (private chat unless a group chat is given)."""
-        content: JsonDict = {"text": text}
-        if text.startswith("/"):
-            # Telegram marks the command word; offsets and lengths count UTF-16 code units.
-            length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._user_message(user, chat, content)
+        return self._user_message(user, chat, text_content(text))
 
     async def send_document(
         self,
@@ -669,7 +554,7 @@ class FakeTelegram:
             file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
         extra = {"caption": caption} if caption else {}
-        document = self._media_object("document", stored, {})
+        document = media_object("document", stored, {})
         return self._user_message(user, chat, {"document": document, **extra})
 
     async def send_audio(
@@ -687,7 +572,7 @@ class FakeTelegram:
         stored = self.add_file(
             file_id, content, file_name=file_name, mime_type=mime_type, file_size=file_size
         )
-        audio = self._media_object("audio", stored, {"duration": duration})
+        audio = media_object("audio", stored, {"duration": duration})
         return self._user_message(user, chat, {"audio": audio})
 
     async def send_voice(
@@ -702,7 +587,7 @@ class FakeTelegram:
         chat: JsonDict | None = None,
     ) -> int:
         stored = self.add_file(file_id, content, mime_type=mime_type, file_size=file_size)
-        voice = self._media_object("voice", stored, {"duration": duration})
+        voice = media_object("voice", stored, {"duration": duration})
         return self._user_message(user, chat, {"voice": voice})
 
     def _resolve(self, message: MessageRef) -> JsonDict:
@@ -711,7 +596,7 @@ class FakeTelegram:
             chat_id, message_id = int(data["chat"]["id"]), int(data["message_id"])
         else:
             chat_id, message_id = data
-        if (stored := self._messages.get(chat_id, {}).get(message_id)) is None:
+        if (stored := self.chats.message(chat_id, message_id)) is None:
             raise AssertionError(f"the bot has no message {message_id} in chat {chat_id}")
         return stored
 
@@ -747,8 +632,7 @@ class FakeTelegram:
 
     def messages(self, chat_id: int) -> list[JsonDict]:
         """Bot messages still present in the chat, oldest first, in their latest state."""
-        stored = self._messages.get(chat_id, {})
-        return [_copy(stored[key]) for key in sorted(stored)]
+        return _copy(self.chats.messages(chat_id))
 
     def last_message(self, chat_id: int) -> JsonDict:
         if not (messages := self.messages(chat_id)):

@@ -14,7 +14,6 @@ switch that off.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,26 +49,25 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
-    Animation,
-    Audio,
     Chat,
-    Document,
     File,
     InlineKeyboardMarkup,
     InputFile,
     Message,
-    PhotoSize,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     User,
-    Video,
-    Voice,
 )
+from pydantic import BaseModel
 
 from tests.support.telegram_model import (
+    Chats,
     Failures,
+    Files,
+    JsonDict,
     TelegramRejects,
     check_inline_keyboard,
+    media_object,
     visible_text,
 )
 
@@ -97,7 +95,16 @@ ExceptionFactory = Callable[[TelegramMethod[Any]], BaseException]
 MethodSelector = type[TelegramMethod[Any]] | str
 Responder = Callable[[TelegramMethod[Any]], Any]
 
+_MEDIA_KINDS: dict[type[TelegramMethod[Any]], str] = {
+    SendDocument: "document",
+    SendPhoto: "photo",
+    SendAudio: "audio",
+    SendVoice: "voice",
+    SendVideo: "video",
+    SendAnimation: "animation",
+}
 _SEND_WITH_MEDIA = (SendDocument, SendPhoto, SendAudio, SendVoice, SendVideo, SendAnimation)
+_MEDIA_DETAILS = ("duration", "width", "height", "title", "performer")
 _SendMethod = (
     SendMessage | SendDocument | SendPhoto | SendAudio | SendVoice | SendVideo | SendAnimation
 )
@@ -168,15 +175,9 @@ class FailedRequest:
 
 
 def _known_method_names() -> set[str]:
-    names: set[str] = set()
-    for name in dir(aiogram_methods):
-        obj = getattr(aiogram_methods, name)
-        if isinstance(obj, type) and issubclass(obj, TelegramMethod) and obj is not TelegramMethod:
-            names.add(obj.__name__.lower())
-            api_name = obj.__dict__.get("__api_method__")
-            if isinstance(api_name, str):
-                names.add(api_name.lower())
-    return names
+    return {
+        name.lower() for cls in _method_classes() for name in (cls.__name__, cls.__api_method__)
+    }
 
 
 def _selector_matches(selector: MethodSelector, method: TelegramMethod[Any]) -> bool:
@@ -234,19 +235,15 @@ class RecordingSession(BaseSession):
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self.requests: list[TelegramMethod[Any]] = []
         self.failed: list[FailedRequest] = []
-        # Bytes served by stream_content(), keyed by full URL or by file_path.
+        # The files Telegram holds, kept as FakeTelegram keeps them; ``files`` adds bytes
+        # that stream_content() serves at other URLs (full URL or path).
+        self.file_store = Files(unseen_files_exist=True)
         self.files: dict[str, bytes] = {}
-        self._file_paths: dict[str, str] = {}  # file_id -> file_path for GetFile
         self._failures: Failures[tuple[MethodSelector, ExceptionFactory]] = Failures()
         self._responders: list[tuple[MethodSelector, Responder]] = []
-        self._chats: dict[int, Chat] = {}
-        self._username_chats: dict[str, int] = {}
-        self._messages: dict[int, dict[int, Message]] = {}
-        self._deleted: dict[int, set[int]] = {}
-        self._last_touched: dict[int, int] = {}
-        self._last_message_id: dict[int, int] = {}
+        # The chats and messages, kept by the same rules as FakeTelegram's.
+        self.chats = Chats(short_group_ids_are_supergroups=True, unseen_messages_exist=True)
         self._reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = {}
-        self._file_counter = 0
         self._known_methods = _known_method_names()
 
     # ---- BaseSession interface -------------------------------------------
@@ -264,7 +261,11 @@ class RecordingSession(BaseSession):
     ) -> TelegramType:
         try:
             self._raise_injected_failure(method)
-            result = self._respond(bot, method)
+            try:
+                result = self._respond(bot, method)
+            except TelegramRejects as exc:
+                # What the fake Telegram refuses reaches the bot as aiogram's own error.
+                raise _bad_request(method, exc.description) from None
         except BaseException as exc:  # injected CancelledError etc. must be recorded too
             self.failed.append(FailedRequest(method=method, exception=exc))
             raise
@@ -333,37 +334,26 @@ class RecordingSession(BaseSession):
         self.requests.clear()
         self.failed.clear()
         self._failures.clear()
-        self._messages.clear()
-        self._deleted.clear()
-        self._last_touched.clear()
+        self.chats.forget_messages()
         self._reply_keyboards.clear()
 
     def messages(self, chat_id: int | str, *, include_deleted: bool = False) -> list[Message]:
         """Latest state of the messages the bot sent to a chat, oldest first."""
-        key = self.resolve_chat_id(chat_id)
-        deleted = self._deleted.get(key, set())
-        stored = self._messages.get(key, {})
-        return [
-            message
-            for message_id, message in sorted(stored.items())
-            if include_deleted or message_id not in deleted
-        ]
+        stored = self.chats.messages(self.resolve_chat_id(chat_id), include_deleted=include_deleted)
+        return [Message.model_validate(message) for message in stored]
 
     def message(self, chat_id: int | str, message_id: int) -> Message | None:
         key = self.resolve_chat_id(chat_id)
-        return self._messages.get(key, {}).get(message_id)
+        found = self.chats.message(key, message_id, include_deleted=True)
+        return Message.model_validate(found) if found is not None else None
 
     def is_deleted(self, chat_id: int | str, message_id: int) -> bool:
-        return message_id in self._deleted.get(self.resolve_chat_id(chat_id), set())
+        return self.chats.is_deleted(self.resolve_chat_id(chat_id), message_id)
 
     def last_message(self, chat_id: int | str) -> Message | None:
         """The bot message in the chat that was most recently sent or edited."""
-        key = self.resolve_chat_id(chat_id)
-        message_id = self._last_touched.get(key)
-        if message_id is None or self.is_deleted(key, message_id):
-            alive = self.messages(key)
-            return alive[-1] if alive else None
-        return self._messages[key][message_id]
+        found = self.chats.last_touched(self.resolve_chat_id(chat_id))
+        return Message.model_validate(found) if found is not None else None
 
     def reply_keyboard(self, chat_id: int | str) -> ReplyKeyboardMarkup | None:
         """The custom reply keyboard the bot currently shows in the chat."""
@@ -375,49 +365,24 @@ class RecordingSession(BaseSession):
     # ---- chats, ids and files (shared with BotClient) ---------------------
 
     def register_chat(self, chat: Chat) -> None:
-        self._chats[chat.id] = chat
+        self.chats.register(chat.model_dump(exclude_none=True))
 
     def resolve_chat_id(self, chat_id: int | str) -> int:
-        if isinstance(chat_id, int):
-            return chat_id
-        if chat_id.lstrip("-").isdigit():
-            return int(chat_id)
-        # "@channel" style targets get a stable fake id so state can be keyed by int.
-        username = chat_id.removeprefix("@").lower()
-        if username not in self._username_chats:
-            fake_id = -1_000_000_000_000 - len(self._username_chats) - 1
-            self._username_chats[username] = fake_id
-            self.register_chat(Chat(id=fake_id, type="channel", username=username))
-        return self._username_chats[username]
+        return self.chats.resolve(chat_id)
 
     def chat(self, chat_id: int | str) -> Chat:
-        key = self.resolve_chat_id(chat_id)
-        if key in self._chats:
-            return self._chats[key]
-        if key > 0:
-            return Chat(id=key, type="private", first_name=f"User {key}")
-        return Chat(id=key, type="supergroup", title=f"Test group {key}")
+        return Chat.model_validate(self.chats.chat(self.resolve_chat_id(chat_id)))
 
     def next_message_id(self, chat_id: int | str) -> int:
         """Allocate a message id; user and bot messages share one sequence per chat."""
-        key = self.resolve_chat_id(chat_id)
-        self._last_message_id[key] = self._last_message_id.get(key, 0) + 1
-        return self._last_message_id[key]
-
-    def new_file_ids(self) -> tuple[str, str]:
-        self._file_counter += 1
-        number = self._file_counter
-        return f"BQACAgIAAxkBAAI{number:06d}fake", f"AgAD{number:06d}"
+        return self.chats.next_message_id(self.resolve_chat_id(chat_id))
 
     def add_file(self, file_id: str, content: bytes, file_path: str | None = None) -> str:
         """Make ``bot.get_file(file_id)`` + ``bot.download...`` return ``content``."""
-        path = file_path or f"documents/{file_id}"
-        self._file_paths[file_id] = path
-        self.files[path] = content
-        return path
+        return self.file_store.add(file_id, content, file_path=file_path).file_path
 
     def bot_user(self, bot: Bot) -> User:
-        return User(id=bot.id, is_bot=True, first_name=BOT_FIRST_NAME, username=BOT_USERNAME)
+        return User.model_validate(_bot_user(bot))
 
     # ---- internals -----------------------------------------------------------
 
@@ -427,6 +392,8 @@ class RecordingSession(BaseSession):
             raise found[1](method)
 
     def _lookup_file(self, url: str) -> bytes:
+        if (stored := self.file_store.at(url)) is not None and stored.content is not None:
+            return stored.content
         if url in self.files:
             return self.files[url]
         for key, content in self.files.items():
@@ -436,13 +403,12 @@ class RecordingSession(BaseSession):
             f"RecordingSession has no content for {url!r}; registered: {sorted(self.files)}"
         )
 
-    def _now(self) -> datetime:
+    def _date(self) -> int:
         moment = self.now()
         if moment.tzinfo is None:
             raise ValueError("RecordingSession.now() must return an aware datetime")
-        # Telegram dates are whole seconds; keeping them so makes stored messages
-        # equal to what a JSON round trip (e.g. Dispatcher.feed_update) produces.
-        return moment.astimezone(UTC).replace(microsecond=0)
+        # Telegram dates are whole unix seconds.
+        return int(moment.timestamp())
 
     def _respond(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         for selector, responder in self._responders:
@@ -461,9 +427,9 @@ class RecordingSession(BaseSession):
         if isinstance(method, EditMessageReplyMarkup):
             return self._edit(bot, method)
         if isinstance(method, DeleteMessage):
-            return self._delete(method, method.chat_id, [method.message_id])
+            return self._delete(method.chat_id, [method.message_id])
         if isinstance(method, DeleteMessages):
-            return self._delete(method, method.chat_id, method.message_ids)
+            return self._delete(method.chat_id, method.message_ids)
         if isinstance(method, GetFile):
             return self._get_file(bot, method)
         if method.__returning__ is bool:
@@ -485,31 +451,21 @@ class RecordingSession(BaseSession):
     ) -> Message:
         chat_id = self.resolve_chat_id(method.chat_id)
         markup = method.reply_markup
-        if self.validate:
-            if text is not None:
-                self._check_text(bot, method, text, is_caption=False)
-            if caption is not None:
-                self._check_text(bot, method, caption, is_caption=True)
-            self._check_markup(method, markup)
-
-        fields: dict[str, Any] = {"text": text, "caption": caption}
+        self._check(bot, method, text=text, caption=caption, markup=markup)
+        content: JsonDict = {"text": text} if text is not None else {}
+        if caption is not None:
+            content["caption"] = caption
         if isinstance(method, _SEND_WITH_MEDIA):
-            fields.update(self._media_fields(method))
+            content.update(self._media(method))
         if isinstance(markup, InlineKeyboardMarkup):
-            fields["reply_markup"] = markup
+            content["reply_markup"] = _json(markup)
         elif isinstance(markup, ReplyKeyboardMarkup):
             self._reply_keyboards[chat_id] = markup
         elif isinstance(markup, ReplyKeyboardRemove):
             self._reply_keyboards[chat_id] = None
-
-        message = Message(
-            message_id=self.next_message_id(chat_id),
-            date=self._now(),
-            chat=self.chat(chat_id),
-            from_user=self.bot_user(bot),
-            **fields,
+        message = self.chats.post(
+            chat_id, content, sender=_bot_user(bot), date=self._date(), raw=text or caption or ""
         )
-        self._store(chat_id, message)
         return _bound(message, bot)
 
     def _edit(
@@ -520,218 +476,94 @@ class RecordingSession(BaseSession):
         text: str | None = None,
         caption: str | None = None,
     ) -> Message | bool:
-        if self.validate:
-            if text is not None:
-                self._check_text(bot, method, text, is_caption=False)
-            if caption is not None:
-                self._check_text(bot, method, caption, is_caption=True)
-            self._check_markup(method, method.reply_markup)
+        self._check(bot, method, text=text, caption=caption, markup=method.reply_markup)
         if method.inline_message_id is not None:
             # Inline-mode messages are not stored anywhere the bot can see.
             return True
         if method.chat_id is None or method.message_id is None:
             raise _bad_request(method, "Bad Request: message identifier is not specified")
-
-        chat_id = self.resolve_chat_id(method.chat_id)
-        current = self.message(chat_id, method.message_id)
-        if current is not None and self.is_deleted(chat_id, method.message_id):
-            raise _bad_request(method, "Bad Request: message to edit not found")
-        if current is None:
-            # The test did not route this message through the session (e.g. a
-            # hand-built message in a forged callback): accept the edit.
-            current = Message(
-                message_id=method.message_id,
-                date=self._now(),
-                chat=self.chat(chat_id),
-                from_user=self.bot_user(bot),
-                text="" if isinstance(method, EditMessageText) else None,
-            )
-            self._last_message_id[chat_id] = max(
-                self._last_message_id.get(chat_id, 0), method.message_id
-            )
-
-        update: dict[str, Any] = {
-            # Telegram drops the inline keyboard when an edit omits reply_markup,
-            # so a missing markup is copied as None rather than kept.
-            "reply_markup": method.reply_markup,
-            # Unlike Message.date, edit_date is typed as a plain unix int in aiogram.
-            "edit_date": int(self._now().timestamp()),
-        }
-        if isinstance(method, EditMessageText) and text is not None:
-            if self.validate and current.text is None:
-                raise _bad_request(method, "Bad Request: there is no text in the message to edit")
-            update["text"] = text
+        changes: JsonDict = {}
+        raw: str | None = None
+        if isinstance(method, EditMessageText):
+            changes["text"] = raw = text
         elif isinstance(method, EditMessageCaption):
-            update["caption"] = caption
-
-        if self.validate and _same_content(current, update):
-            raise _bad_request(
-                method,
-                "Bad Request: message is not modified: specified new message content and "
-                "reply markup are exactly the same as a current content and reply markup "
-                "of the message",
-            )
-        # model_copy(update=...) would skip validation; a wrong type must fail here.
-        edited = Message.model_validate(current.model_dump() | update)
-        self._store(chat_id, edited)
+            changes["caption"], raw = caption, caption or ""
+        markup = method.reply_markup
+        edited = self.chats.edit(
+            self.resolve_chat_id(method.chat_id),
+            method.message_id,
+            changes,
+            markup=_json(markup) if isinstance(markup, InlineKeyboardMarkup) else None,
+            date=self._date(),
+            raw=raw,
+            sender=_bot_user(bot),
+            strict=self.validate,
+        )
         return _bound(edited, bot)
 
-    def _delete(
-        self, method: TelegramMethod[Any], chat_id: int | str, message_ids: list[int]
-    ) -> bool:
-        key = self.resolve_chat_id(chat_id)
-        deleted = self._deleted.setdefault(key, set())
-        # Only messages known to be gone are rejected: the bot may legitimately
-        # delete user messages this session never saw.
-        if (
-            self.validate
-            and message_ids
-            and all(message_id in deleted for message_id in message_ids)
-        ):
-            raise _bad_request(method, "Bad Request: message to delete not found")
-        deleted.update(message_ids)
+    def _delete(self, chat_id: int | str, message_ids: list[int]) -> bool:
+        self.chats.delete(self.resolve_chat_id(chat_id), message_ids, strict=self.validate)
         return True
 
-    def _store(self, chat_id: int, message: Message) -> None:
-        self._messages.setdefault(chat_id, {})[message.message_id] = message
-        self._last_touched[chat_id] = message.message_id
-
-    def _media_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
-        if isinstance(method, SendDocument):
-            file_id, unique_id, name, size = self._file_ref(method.document)
-            return {
-                "document": Document(
-                    file_id=file_id, file_unique_id=unique_id, file_name=name, file_size=size
-                )
-            }
-        if isinstance(method, SendPhoto):
-            file_id, unique_id, _, size = self._file_ref(method.photo)
-            photo = PhotoSize(
-                file_id=file_id, file_unique_id=unique_id, width=1280, height=720, file_size=size
-            )
-            return {"photo": [photo]}
-        if isinstance(method, SendAudio):
-            file_id, unique_id, name, size = self._file_ref(method.audio)
-            audio = Audio(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                duration=method.duration or 0,
-                performer=method.performer,
-                title=method.title,
-                file_name=name,
-                file_size=size,
-            )
-            return {"audio": audio}
-        if isinstance(method, SendVoice):
-            file_id, unique_id, _, size = self._file_ref(method.voice)
-            voice = Voice(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                duration=method.duration or 0,
-                file_size=size,
-            )
-            return {"voice": voice}
-        if isinstance(method, SendVideo):
-            file_id, unique_id, name, size = self._file_ref(method.video)
-            video = Video(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                width=method.width or 1280,
-                height=method.height or 720,
-                duration=method.duration or 0,
-                file_name=name,
-                file_size=size,
-            )
-            return {"video": video}
-        if isinstance(method, SendAnimation):
-            file_id, unique_id, name, size = self._file_ref(method.animation)
-            animation = Animation(
-                file_id=file_id,
-                file_unique_id=unique_id,
-                width=method.width or 320,
-                height=method.height or 240,
-                duration=method.duration or 0,
-                file_name=name,
-                file_size=size,
-            )
-            return {"animation": animation}
-        return {}
-
-    def _file_ref(self, value: InputFile | str) -> tuple[str, str, str | None, int | None]:
-        """(file_id, file_unique_id, file_name, file_size) for an outgoing file."""
+    def _media(self, method: _SendMethod) -> JsonDict:
+        kind = _MEDIA_KINDS[type(method)]
+        value = getattr(method, kind)
+        upload: tuple[str | None, bytes | None] | None = None
         if isinstance(value, InputFile):
-            file_id, unique_id = self.new_file_ids()
-            data = getattr(value, "data", None)  # only BufferedInputFile knows its size
-            size = len(data) if isinstance(data, bytes) else None
-            return file_id, unique_id, value.filename, size
-        if value.startswith(("http://", "https://")):
-            file_id, unique_id = self.new_file_ids()
-            return file_id, unique_id, value.rsplit("/", 1)[-1] or None, None
-        # Re-sending an existing file_id: Telegram keeps the id.
-        return value, _unique_id_for(value), None, None
+            data = getattr(value, "data", None)  # only BufferedInputFile knows its bytes
+            upload = (value.filename, data if isinstance(data, bytes) else None)
+        stored = self.file_store.sent(kind, value, upload)
+        details = {key: getattr(method, key, None) for key in _MEDIA_DETAILS}
+        return {kind: media_object(kind, stored, details)}
 
     def _get_file(self, bot: Bot, method: GetFile) -> File:
-        path = self._file_paths.get(method.file_id)
-        if path is None:
-            raise _bad_request(method, "Bad Request: invalid file_id")
-        content = self.files.get(path)
-        return File(
-            file_id=method.file_id,
-            file_unique_id=_unique_id_for(method.file_id),
-            file_size=len(content) if content is not None else None,
-            file_path=path,
-        ).as_(bot)
+        found = self.file_store.get_file(method.file_id)
+        return File.model_validate(found, context={"bot": bot})
 
     # ---- Telegram-side validation -----------------------------------------
 
-    def _check_text(
-        self, bot: Bot, method: TelegramMethod[Any], text: str, *, is_caption: bool
+    def _check(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        *,
+        text: str | None,
+        caption: str | None,
+        markup: object,
     ) -> None:
-        entities = getattr(method, "caption_entities" if is_caption else "entities", None)
+        if not self.validate:
+            return
         parse_mode = getattr(method, "parse_mode", None)
         if isinstance(parse_mode, Default):
             parse_mode = bot.default[parse_mode.name]
-        try:
-            visible_text(text, parse_mode, is_caption=is_caption, has_entities=bool(entities))
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
-
-    def _check_markup(self, method: TelegramMethod[Any], markup: object) -> None:
-        if not isinstance(markup, InlineKeyboardMarkup):
-            return
-        try:
-            check_inline_keyboard(markup.model_dump(exclude_none=True))
-        except TelegramRejects as exc:
-            raise _bad_request(method, exc.description) from None
+        for value, is_caption in ((text, False), (caption, True)):
+            if value is None:
+                continue
+            entities = getattr(method, "caption_entities" if is_caption else "entities", None)
+            visible_text(value, parse_mode, is_caption=is_caption, has_entities=bool(entities))
+        if isinstance(markup, InlineKeyboardMarkup):
+            check_inline_keyboard(_json(markup))
 
     def __repr__(self) -> str:
         return f"<RecordingSession requests={len(self.requests)} failed={len(self.failed)}>"
 
 
-def _bound(message: Message, bot: Bot) -> Message:
-    # Re-validating with the bot in context binds every nested object too, the
-    # same way aiogram's real response parsing does, so shortcuts on the
-    # returned message (and its chat, reply_markup, ...) work.
-    return Message.model_validate(message.model_dump(), context={"bot": bot})
+def _bound(message: JsonDict, bot: Bot) -> Message:
+    # Validating with the bot in context binds every nested object too, the same way
+    # aiogram's real response parsing does, so shortcuts on the returned message (and
+    # its chat, reply_markup, ...) work.
+    return Message.model_validate(message, context={"bot": bot})
 
 
-def _unique_id_for(file_id: str) -> str:
-    # crc32 rather than hash(): str hashes change between interpreter runs.
-    return f"AgAD{zlib.crc32(file_id.encode()):010d}"
+def _bot_user(bot: Bot) -> JsonDict:
+    return {"id": bot.id, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
 
 
-def _same_content(current: Message, update: dict[str, Any]) -> bool:
-    for key, new_value in update.items():
-        if key == "edit_date":
-            continue
-        old_value = getattr(current, key)
-        if isinstance(old_value, InlineKeyboardMarkup):
-            old_value = old_value.model_dump()
-        if isinstance(new_value, InlineKeyboardMarkup):
-            new_value = new_value.model_dump()
-        if old_value != new_value:
-            return False
-    return True
+def _json(value: Any) -> Any:
+    """An aiogram object (or a list of them) as Bot API JSON."""
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
 
 
 def _bad_request(method: TelegramMethod[Any], message: str) -> TelegramBadRequest:

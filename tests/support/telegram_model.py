@@ -2,14 +2,17 @@
 
 ``RecordingSession`` (dispatcher tests: a recording aiogram session) and ``FakeTelegram``
 (e2e tests: a Bot API server over HTTP) answer the bot the way Telegram would; the people,
-the rules Telegram enforces on what the bot sends (HTML, lengths, buttons) and the
-bookkeeping of injected failures live here once, so both levels reject the same things
-with the same words.
+the rules Telegram enforces on what the bot sends (HTML, lengths, buttons), the chats with
+their messages (sent, edited, deleted), the files, and the bookkeeping of injected failures
+live here once, so both levels keep and reject the same things with the same words.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
+import math
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,6 +113,16 @@ class FakeUser:
 
     def as_chat(self) -> Chat:
         return Chat.model_validate(self.private_chat())
+
+
+def text_content(text: str) -> JsonDict:
+    """What a user's text message carries: Telegram marks a leading command word."""
+    content: JsonDict = {"text": text}
+    if text.startswith("/"):
+        # Offsets and lengths count UTF-16 code units.
+        length = len(text.split(maxsplit=1)[0].encode("utf-16-le")) // 2
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return content
 
 
 # ---------------------------------------------------------- what the bot may send
@@ -321,3 +334,318 @@ class Failures(Generic[P]):
         if any(rule.remaining is None for rule in self._rules):
             return -1
         return sum(rule.remaining or 0 for rule in self._rules)
+
+
+# ------------------------------------------------------------------ chats and messages
+
+NOT_FOUND_TO_EDIT = "message to edit not found"
+NOT_FOUND_TO_DELETE = "message to delete not found"
+# Supergroup and channel ids look like -100xxxxxxxxxx; short ones are basic groups.
+_SUPERGROUP_IDS_BELOW = -1_000_000_000_000
+
+
+@dataclass
+class _Posted:
+    message: JsonDict
+    # The text or caption as the bot sent it (markup included): what "not modified" compares.
+    raw: str
+
+
+class Chats:
+    """Telegram's record of the chats the bot is in, kept once for both fakes.
+
+    Messages are Bot API JSON dicts (Telegram's wire format is what both fakes have in
+    common); the store hands out its own dicts, so a fake copies one before it lets it go.
+    Users' and the bot's messages share one id sequence per chat, as in private chats; only
+    the bot's are kept, and an id handed out but not kept is a user's message.
+
+    ``unseen_messages_exist``: a message the store never saw is taken to be the bot's (a
+    dispatcher test's session is born with its bot, so a bot restarted in a test meets a
+    fresh one, and a test may press a button on a message it built by hand).
+    ``strict=False`` on a call accepts what Telegram would refuse (validation switched off).
+    """
+
+    def __init__(
+        self, *, short_group_ids_are_supergroups: bool = False, unseen_messages_exist: bool = False
+    ) -> None:
+        # Dispatcher tests have always named supergroups with short ids (-100500).
+        self._short_supergroups = short_group_ids_are_supergroups
+        self._unseen_exist = unseen_messages_exist
+        self._chats: dict[int, JsonDict] = {}
+        self._posted: dict[int, dict[int, _Posted]] = {}
+        self._deleted: dict[int, set[int]] = {}
+        self._last_id: dict[int, int] = {}
+        self._last_touched: dict[int, int] = {}
+
+    # ---- chats
+
+    def register(self, chat: JsonDict, *, replace: bool = True) -> None:
+        if replace or int(chat["id"]) not in self._chats:
+            self._chats[int(chat["id"])] = dict(chat)
+
+    def chat(self, chat_id: int) -> JsonDict:
+        """The Bot API ``Chat``: as registered, else what Telegram's ids make of it."""
+        if chat_id in self._chats:
+            return dict(self._chats[chat_id])
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+        super_ = self._short_supergroups or chat_id <= _SUPERGROUP_IDS_BELOW
+        return {
+            "id": chat_id,
+            "type": "supergroup" if super_ else "group",
+            "title": f"Test group {chat_id}",
+        }
+
+    def resolve(self, value: object) -> int:
+        """The chat a ``chat_id`` parameter names (an id or "@username")."""
+        if value is None or value == "":
+            raise bad_request("chat_id is empty")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value)
+        if text.lstrip("-").isdigit():
+            return int(text)
+        wanted = text.removeprefix("@").lower()
+        for chat_id, chat in self._chats.items():
+            if str(chat.get("username", "")).lower() == wanted:
+                return chat_id
+        raise bad_request("chat not found")
+
+    # ---- message ids
+
+    def next_message_id(self, chat_id: int) -> int:
+        self._last_id[chat_id] = self._last_id.get(chat_id, 0) + 1
+        return self._last_id[chat_id]
+
+    # ---- what the bot does
+
+    def post(
+        self, chat_id: int, content: JsonDict, *, sender: JsonDict, date: int, raw: str = ""
+    ) -> JsonDict:
+        """A new bot message in the chat, with ``content`` (text or media, caption,
+        ``reply_markup``)."""
+        message: JsonDict = {
+            "message_id": self.next_message_id(chat_id),
+            "from": sender,
+            "chat": self.chat(chat_id),
+            "date": date,
+            **content,
+        }
+        self._keep(chat_id, _Posted(message, raw))
+        return message
+
+    def edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        changes: JsonDict,
+        *,
+        markup: JsonDict | None,
+        date: int,
+        raw: str | None = None,
+        sender: JsonDict | None = None,
+        strict: bool = True,
+    ) -> JsonDict:
+        """Edit a bot message: ``changes`` replace its text or caption (``raw`` is it as
+        sent); like Telegram, an edit without ``markup`` removes the inline keyboard."""
+        if message_id in self._deleted.get(chat_id, set()):
+            raise bad_request(NOT_FOUND_TO_EDIT)
+        posted = self._posted.get(chat_id, {}).get(message_id)
+        if posted is None:
+            if not self._unseen_exist:
+                known = message_id <= self._last_id.get(chat_id, 0)
+                raise bad_request("message can't be edited" if known else NOT_FOUND_TO_EDIT)
+            stub: JsonDict = {"message_id": message_id, "chat": self.chat(chat_id), "date": date}
+            if sender is not None:
+                stub["from"] = sender
+            if "text" in changes:
+                stub["text"] = ""
+            posted = _Posted(stub, "")
+            self._last_id[chat_id] = max(self._last_id.get(chat_id, 0), message_id)
+        message = posted.message
+        if strict and "text" in changes and "text" not in message:
+            raise bad_request("there is no text in the message to edit")
+        new_raw = posted.raw if raw is None else raw
+        if strict and new_raw == posted.raw and message.get("reply_markup") == markup:
+            raise TelegramRejects(400, NOT_MODIFIED)
+        edited = {key: value for key, value in message.items() if key != "reply_markup"}
+        edited.update(changes, edit_date=date)
+        if markup is not None:
+            edited["reply_markup"] = markup
+        self._keep(chat_id, _Posted(edited, new_raw))
+        return edited
+
+    def delete(self, chat_id: int, message_ids: list[int], *, strict: bool = True) -> None:
+        """Delete messages (the bot's or users'); refused when none of them is there."""
+        deleted = self._deleted.setdefault(chat_id, set())
+        last_id = math.inf if self._unseen_exist else self._last_id.get(chat_id, 0)
+        present = [i for i in message_ids if i not in deleted and 0 < i <= last_id]
+        if strict and not present:
+            raise bad_request(NOT_FOUND_TO_DELETE)
+        deleted.update(message_ids)
+
+    def _keep(self, chat_id: int, posted: _Posted) -> None:
+        message_id = int(posted.message["message_id"])
+        self._posted.setdefault(chat_id, {})[message_id] = posted
+        self._last_touched[chat_id] = message_id
+
+    # ---- reading
+
+    def message(
+        self, chat_id: int, message_id: int, *, include_deleted: bool = False
+    ) -> JsonDict | None:
+        posted = self._posted.get(chat_id, {}).get(message_id)
+        if posted is None or (not include_deleted and self.is_deleted(chat_id, message_id)):
+            return None
+        return posted.message
+
+    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[JsonDict]:
+        """The bot's messages in the chat, oldest first, in their latest state."""
+        posted = self._posted.get(chat_id, {})
+        deleted = set() if include_deleted else self._deleted.get(chat_id, set())
+        return [posted[key].message for key in sorted(posted) if key not in deleted]
+
+    def is_deleted(self, chat_id: int, message_id: int) -> bool:
+        return message_id in self._deleted.get(chat_id, set())
+
+    def last_touched(self, chat_id: int) -> JsonDict | None:
+        """The bot's message most recently sent or edited in the chat and still there."""
+        message_id = self._last_touched.get(chat_id)
+        if message_id is not None and (found := self.message(chat_id, message_id)):
+            return found
+        alive = self.messages(chat_id)
+        return alive[-1] if alive else None
+
+    def forget_messages(self) -> None:
+        """Drop every message; chats and id sequences stay, as on Telegram."""
+        self._posted.clear()
+        self._deleted.clear()
+        self._last_touched.clear()
+
+
+# ------------------------------------------------------------------------------ files
+
+# Telegram's download limit for bots.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+_FOLDERS = {"document": "documents", "photo": "photos", "audio": "music", "voice": "voice"}
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes | None
+    file_size: int
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+class Files:
+    """The files Telegram holds, kept once for both fakes: found by ``file_id``
+    (getFile, a send by id) or by path (a download). ``unseen_files_exist``: a file_id
+    never seen here is taken to be Telegram's (see ``Chats``)."""
+
+    def __init__(self, *, unseen_files_exist: bool = False) -> None:
+        self._unseen_exist = unseen_files_exist
+        self._by_id: dict[str, StoredFile] = {}
+        self._serials = itertools.count(1)
+
+    def add(
+        self,
+        file_id: str,
+        content: bytes | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        file_size: int | None = None,
+        file_path: str | None = None,
+    ) -> StoredFile:
+        """Make ``file_id`` known to getFile and, when content is given, downloadable."""
+        mime_type = mime_type or (mimetypes.guess_type(file_name)[0] if file_name else None)
+        suffix = mimetypes.guess_extension(mime_type or "") or ""
+        serial = next(self._serials)
+        folder = _FOLDERS.get(file_id.split("-", 1)[0], "documents")
+        stored = StoredFile(
+            file_id=file_id,
+            file_unique_id=f"AgAD{serial:06d}",
+            file_path=file_path or f"{folder}/file_{serial}{suffix}",
+            content=content,
+            file_size=file_size if file_size is not None else len(content or b""),
+            file_name=file_name,
+            mime_type=mime_type,
+        )
+        self._by_id[file_id] = stored
+        return stored
+
+    def new(self, kind: str, content: bytes | None, **details: Any) -> StoredFile:
+        """A file under a fresh id (``kind`` names its folder, as on Telegram)."""
+        return self.add(f"{kind}-{next(self._serials)}", content, **details)
+
+    def get(self, file_id: str) -> StoredFile | None:
+        return self._by_id.get(file_id)
+
+    def at(self, path: str) -> StoredFile | None:
+        """The file a download URL ends with."""
+        for stored in self._by_id.values():
+            if path == stored.file_path or path.endswith("/" + stored.file_path):
+                return stored
+        return None
+
+    def sent(
+        self,
+        kind: str,
+        ref: object,
+        upload: tuple[str | None, bytes | None] | None,
+    ) -> StoredFile:
+        """The file a send* call names: an upload (name, bytes), a known file_id or a URL."""
+        if upload is not None:
+            name, data = upload
+            return self.new(kind, data, file_name=name)
+        if isinstance(ref, str) and (known := self.get(ref)) is not None:
+            return known
+        if isinstance(ref, str) and ref.startswith(("http://", "https://")):
+            return self.new(kind, None, file_name=ref.rsplit("/", 1)[-1] or None)
+        if ref is None:
+            raise bad_request(f"there is no {kind} in the request")
+        if not self._unseen_exist or not isinstance(ref, str):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return self.add(ref, None)
+
+    def get_file(self, file_id: object) -> JsonDict:
+        """The Bot API ``File`` getFile answers."""
+        stored = self.get(str(file_id or ""))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        if stored.file_size > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            "file_path": stored.file_path,
+        }
+
+
+def media_object(kind: str, stored: StoredFile, params: JsonDict) -> Any:
+    """The Bot API object (``Document``, a ``PhotoSize`` list, ...) of a sent file;
+    ``params`` are the send call's (duration, title, ...)."""
+    obj: JsonDict = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": stored.file_size,
+    }
+    if kind == "photo":
+        return [{**obj, "width": 320, "height": 240}]
+    if kind in ("audio", "voice", "video", "animation"):
+        obj["duration"] = int(params.get("duration") or 0)
+    if kind in ("video", "animation"):
+        obj["width"] = int(params.get("width") or 320)
+        obj["height"] = int(params.get("height") or 240)
+    if kind != "voice" and stored.file_name is not None:
+        obj["file_name"] = stored.file_name
+    if stored.mime_type is not None:
+        obj["mime_type"] = stored.mime_type
+    if kind == "audio":
+        obj.update({k: params[k] for k in ("title", "performer") if params.get(k)})
+    return obj
