@@ -125,6 +125,8 @@ ITEM_DESCRIPTION = TextField("item_description", 2000, multiline=True)
 AGENDA_REASON = TextField("agenda_reason", 500, multiline=True)
 # The protocol: СЛУШАЛИ, ВЫСТУПИЛИ, РЕШИЛИ, an objection.
 PROTOCOL_TEXT = TextField("protocol_text", 4000, multiline=True)
+# Who a protocol's task is given to, as the secretariat wrote it.
+TASK_OWNER = TextField("task_owner", 300)
 # Registers, tasks, quarterly reports, the composition act.
 REGISTER_TITLE = TextField("register_title", 300)
 REGISTER_NOTE = TextField("register_note", 2000, multiline=True)
