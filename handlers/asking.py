@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import Document, InlineKeyboardMarkup, Message
 
+from bot.domain import fields
 from bot.domain.dates import DateInputError, parse_local_datetime
 from bot.domain.fields import FieldError, TextField, TextProblem
 from bot.update_context import Ctx
@@ -54,11 +55,13 @@ async def field_answer(
     *,
     markup: InlineKeyboardMarkup | None = None,
     empty: str | None = None,
+    refused: str | None = None,
     **params: Any,
 ) -> str | None:
     """The message's text as `field` takes it (invisible characters removed, within its
     limit); None after the field's refusal and the same question, which states the limit.
-    `empty` is the dialog's own reason for nothing visible, where it reads better."""
+    Where it reads better, the dialog gives its own reason: `empty` for nothing visible,
+    `refused` for either problem (it names the limit too)."""
     params = {"max": field.max_length, **params}
     raw = await text_answer(ctx, message, question, markup=markup, **params)
     if raw is None:
@@ -66,7 +69,9 @@ async def field_answer(
     try:
         return field.clean(raw)
     except FieldError as bad:
-        reason = empty if empty is not None and bad.problem is TextProblem.EMPTY else bad.key
+        reason = refused or bad.key
+        if empty is not None and bad.problem is TextProblem.EMPTY:
+            reason = empty
         await ask_again(ctx, reason, question, markup=markup, said=bad.params, **params)
         return None
 
@@ -80,3 +85,12 @@ async def future_moment(ctx: Ctx, typed: str, question: str) -> datetime | None:
     except DateInputError as bad:
         await ask_again(ctx, f"dates.{bad.code.value}", question)
         return None
+
+
+def attached(document: Document) -> dict[str, Any]:
+    """A sent document as a dialog keeps it: its id, and its name fit for storage
+    (Telegram gives names up to 255 characters; shortened with the extension kept)."""
+    return {
+        "file_id": document.file_id,
+        "file_name": fields.file_name(document.file_name, "document"),
+    }
