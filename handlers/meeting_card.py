@@ -55,7 +55,9 @@ async def rsvp_reason(message: Message, ctx: Ctx) -> None:
     try:
         await ctx.meetings.rsvp(ctx.actor, meeting_id, Rsvp.ABSENT, reason)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, question, **bad.params)
+        await ask_again(
+            ctx, bad.key, question, said=bad.params, max=fields.ABSENCE_REASON.max_length
+        )
         return
     await ctx.state.clear()
     await ctx.say("meetings.reason_saved")

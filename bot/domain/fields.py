@@ -135,6 +135,8 @@ REPORT_TEXT = TextField("report_text", 3500, multiline=True)
 ACT_NUMBER = TextField("act_number", 50)
 # A broadcast goes out as it was typed, in one message with its heading.
 BROADCAST_TEXT = TextField("broadcast_text", 3500, multiline=True)
+# A document's caption: Telegram takes 1,024 characters, the heading comes first.
+BROADCAST_CAPTION = TextField("broadcast_caption", 900, multiline=True)
 
 
 def file_name(raw: str | None, default: str) -> str:
