@@ -181,3 +181,69 @@ async def test_a_too_long_heard_is_refused_at_its_own_step(world: World) -> None
     assert version.items["1"]["heard"] == "Докладчик по вопросу 1"
     assert version.items["1"]["spoke"] == "Член 0"
     assert version.items["1"]["decided"] == "Одобрить проект стандарта."
+
+
+async def _joined(world: World, uid: int, role: str, name: str) -> FakeUser:
+    user = world.client.user(uid, name, language_code="ru")
+    await join(world, user, await create_invite(world, world.admin(), role, name=name))
+    return user
+
+
+async def test_a_broadcast_of_the_longest_text_fits_telegram_and_a_longer_one_is_refused(
+    world: World,
+) -> None:
+    """#14 finding 8: a broadcast of 4,096 characters was accepted and its preview card,
+    edited to 4,196, refused by Telegram. The text's limit leaves room for the heading
+    and the preview; the longest allowed text goes through the preview, the progress card
+    and the delivery (the fakes refuse anything longer than Telegram takes)."""
+    c = world.client
+    clerk = await _joined(world, 9401, "секретариат", "Секретарь Сидорова")
+    await _joined(world, 9402, "член рабочей группы", "Анна")
+    await c.send(clerk, "/broadcast")
+    question = c.last_text(clerk)
+    assert "не более 3500 знаков" in question and "не более 900 знаков" in question
+    await c.send(clerk, "Щ" * 4096)
+    assert c.last_text(clerk) == too_long(3500, 4096) + "\n\n" + question
+    await c.send_document(clerk, caption="П" * 1000)
+    assert c.last_text(clerk) == too_long(900, 1000) + "\n\n" + question
+    longest = "Щ" * fields.BROADCAST_TEXT.max_length
+    await c.send(clerk, longest)
+    await c.click(clerk, "Членам рабочей группы (1)")
+    assert "Предпросмотр" in c.last_text(clerk)
+    await c.click(clerk, "Подтвердить")
+    assert "Рассылка № 1: отправлено 0 из 1" in c.last_text(clerk)
+    await world.deliver()
+    anna = world.client.user(9402, "Анна", language_code="ru")
+    assert c.last_text(anna).endswith(longest)
+
+
+async def test_names_and_texts_of_zero_width_spaces_are_empty(world: World) -> None:
+    """#14 finding 3: a unit's name, a proposal's title and a person's name made only of
+    zero-width characters have nothing visible: refused with the same question."""
+    c = world.client
+    admin = world.admin()
+    await c.send(admin, "/units")
+    await c.click(admin, "Добавить подразделение")
+    question = c.last_text(admin)
+    assert "не более 120 знаков" in question
+    await c.send(admin, ZWSP * 4)
+    assert c.last_text(admin) == (
+        "Название или ФИО должно содержать от 1 до 120 символов.\n\n" + question
+    )
+    await send_photo(world, admin)
+    assert c.last_text(admin) == TEXT_EXPECTED + "\n\n" + question
+    chair = await _chair(world)
+    await schedule_meeting(world, chair)
+    member = await _joined(world, 9403, "член рабочей группы", "Член Иванов")
+    await c.send(member, "/propose")
+    question = c.last_text(member)
+    assert "не более 200 знаков" in question
+    await c.send(member, f"{ZWSP}\u2060{ZWSP}")
+    assert c.last_text(member) == (
+        "Формулировка должна содержать от 1 до 200 символов.\n\n" + question
+    )
+    await c.send(member, "О графике приёма граждан")
+    await c.send(member, "Д" * 2001)
+    description_question = c.last_text(member).split("\n\n", 1)[1]
+    assert c.last_text(member) == too_long(2000, 2001) + "\n\n" + description_question
+    assert "не более 2000 знаков" in description_question
