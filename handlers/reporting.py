@@ -22,7 +22,7 @@ from bot.services.errors import InvalidInput
 from bot.services.reporting import check_text
 from bot.update_context import Ctx
 from bot.views import reporting as views
-from handlers.asking import ask_again
+from handlers.asking import ask_again, attached
 
 # --- representatives: /report ------------------------------------------------------------
 
@@ -61,12 +61,7 @@ async def _document(message: Message, ctx: Ctx) -> dict[str, Any] | None:
     if problem is not None:
         await ctx.say(f"files.{problem.value}", name=doc.file_name or "—", max=limit)
         return None
-    return {
-        "file_id": doc.file_id,
-        "file_name": doc.file_name or "document",
-        "mime_type": doc.mime_type,
-        "size": doc.file_size,
-    }
+    return {**attached(doc), "mime_type": doc.mime_type, "size": doc.file_size}
 
 
 REPORT_MAX = fields.REPORT_TEXT.max_length

@@ -78,7 +78,7 @@ async def report_file(message: Message, ctx: Ctx) -> None:
     await ctx.state.update_data(
         document={
             "telegram_file_id": document.file_id,
-            "file_name": document.file_name,
+            "file_name": fields.file_name(document.file_name, "document"),
             "mime_type": document.mime_type,
             "size": document.file_size,
         }
