@@ -14,7 +14,7 @@ from bot.domain.dates import DateErrorCode, DateInputError, local_instant, parse
 from bot.filters import private_router
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
-from handlers.asking import ask_again
+from handlers.asking import ask_again, text_answer
 from handlers.meeting_input import dialog_text
 
 
@@ -26,8 +26,11 @@ async def absence_command(message: Message, ctx: Ctx) -> None:
 
 
 async def absence_period(message: Message, ctx: Ctx) -> None:
+    typed = await text_answer(ctx, message, "meetings.ask_absence")
+    if typed is None:
+        return
     tz, now = ctx.app.tz, ctx.app.clock.now()
-    parts = (message.text or "").replace("—", "-").split("-")
+    parts = typed.replace("—", "-").split("-")
     try:
         if len(parts) != 2:
             raise DateInputError(DateErrorCode.FORMAT)

@@ -6,21 +6,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import AgendaCb, VoteCb
 from bot.dialogs import AgendaItemDialog, ProposalDialog, RejectDialog
+from bot.domain import fields
 from bot.domain.agenda import Choice
-from bot.filters import Inline, NotCommand, on_presses, on_section, on_steps, private_router
+from bot.filters import NotCommand, on_presses, on_section, on_steps, private_router
 from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.services.agenda import UndecidedProposals
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import agenda as views
-from handlers.asking import ask_again
+from handlers.asking import ask_again, attached, field_answer, text_answer
 from handlers.pressed import pressed
 
 
@@ -58,7 +59,7 @@ async def propose_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx
 async def _start_proposal(ctx: Ctx, meeting: int) -> None:
     await ctx.state.set_state(ProposalDialog.title)
     await ctx.state.set_data({"meeting": meeting})
-    await ctx.say("agenda.ask_title")
+    await ctx.say("agenda.ask_title", max=fields.ITEM_TITLE.max_length)
 
 
 def _skip(t: Translator) -> Any:
@@ -66,19 +67,21 @@ def _skip(t: Translator) -> Any:
 
 
 async def proposal_title(message: Message, ctx: Ctx) -> None:
-    title = " ".join((message.text or "").split())
-    if not title or len(title) > 200:
-        await ask_again(ctx, "agenda.title_invalid", "agenda.ask_title", max=200)
+    title = await field_answer(
+        ctx, message, fields.ITEM_TITLE, "agenda.ask_title", refused="agenda.title_invalid"
+    )
+    if title is None:
         return
     await ctx.state.update_data(title=title)
     await ctx.state.set_state(ProposalDialog.description)
-    await ctx.say("agenda.ask_description", _skip(ctx.t))
+    limit = fields.ITEM_DESCRIPTION.max_length
+    await ctx.say("agenda.ask_description", _skip(ctx.t), max=limit)
 
 
 async def proposal_description(message: Message, ctx: Ctx) -> None:
-    text = message.text or ""
-    if len(text) > 2000:
-        await ctx.say("agenda.description_too_long", max=2000)
+    question, skip = "agenda.ask_description", _skip(ctx.t)
+    text = await field_answer(ctx, message, fields.ITEM_DESCRIPTION, question, markup=skip)
+    if text is None:
         return
     await ctx.state.update_data(description=text)
     await ctx.state.set_state(ProposalDialog.document)
@@ -89,12 +92,7 @@ async def proposal_document(message: Message, ctx: Ctx) -> None:
     if message.document is None:
         await ctx.say("agenda.document_expected", _skip(ctx.t))
         return
-    await ctx.state.update_data(
-        document={
-            "file_id": message.document.file_id,
-            "file_name": message.document.file_name or "document",
-        }
-    )
+    await ctx.state.update_data(document=attached(message.document))
     await _submit(ctx)
 
 
@@ -138,13 +136,19 @@ async def reject_proposal(query: CallbackQuery, callback_data: AgendaCb, ctx: Ct
     await ctx.state.set_state(RejectDialog.reason)
     await ctx.state.set_data({"item": callback_data.item, "version": callback_data.version})
     await ctx.show(
-        ctx.t("agenda.ask_reason"),
-        markup([[button(ctx.t("agenda.no_reason"), AgendaCb(action="noreason"))]]),
+        ctx.t("agenda.ask_reason", max=fields.AGENDA_REASON.max_length), _no_reason(ctx.t)
     )
 
 
+def _no_reason(t: Translator) -> Any:
+    return markup([[button(t("agenda.no_reason"), AgendaCb(action="noreason"))]])
+
+
 async def reject_reason(message: Message, ctx: Ctx) -> None:
-    await _reject(ctx, message.text or None)
+    question, no_reason = "agenda.ask_reason", _no_reason(ctx.t)
+    reason = await field_answer(ctx, message, fields.AGENDA_REASON, question, markup=no_reason)
+    if reason is not None:
+        await _reject(ctx, reason)
 
 
 async def reject_without_reason(query: CallbackQuery, ctx: Ctx) -> None:
@@ -156,8 +160,9 @@ async def _reject(ctx: Ctx, reason: str | None) -> None:
     try:
         item = await ctx.agenda.decide(ctx.actor, int(data.get("item", 0)), False, reason)
     except InvalidInput as bad:
-        if bad.key == "agenda.reason_too_long":
-            await ask_again(ctx, bad.key, "agenda.ask_reason", **bad.params)
+        if bad.key == "errors.text_too_long":
+            limit = fields.AGENDA_REASON.max_length
+            await ask_again(ctx, bad.key, "agenda.ask_reason", said=bad.params, max=limit)
             return
         await ctx.state.clear()
         raise
@@ -209,20 +214,31 @@ async def add_item_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ct
     await ctx.agenda.check_holder(ctx.actor)
     await ctx.state.set_state(AgendaItemDialog.title)
     await ctx.state.set_data({"meeting": callback_data.meeting})
-    await ctx.show(ctx.t("agenda.ask_item"))
+    await ctx.show(ctx.t("agenda.ask_item", **ITEM_LIMITS))
+
+
+# The item's question names both limits: its wording and, after «;», its speaker.
+ITEM_LIMITS: dict[str, Any] = {
+    "max": fields.ITEM_TITLE.max_length,
+    "speaker_max": fields.PERSON_NAME.max_length,
+}
 
 
 async def add_item_title(message: Message, ctx: Ctx) -> None:
-    title, _, speaker = (message.text or "").partition(";")
+    typed = await text_answer(ctx, message, "agenda.ask_item", **ITEM_LIMITS)
+    if typed is None:
+        return
+    title, _, speaker = typed.partition(";")
     meeting = int((await ctx.state.get_data()).get("meeting", 0))
     try:
-        item = await ctx.agenda.add_item(ctx.actor, meeting, title, speaker.strip() or None)
+        item = await ctx.agenda.add_item(ctx.actor, meeting, title, speaker or None)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, "agenda.ask_item", **bad.params)
+        await ask_again(ctx, bad.key, "agenda.ask_item", said=bad.params, **ITEM_LIMITS)
         return
     await ctx.state.set_state(AgendaItemDialog.materials)
     await ctx.state.update_data(item=item.id)
-    await ctx.say("agenda.ask_materials", _done(ctx.t))
+    limit = fields.ITEM_DESCRIPTION.max_length
+    await ctx.say("agenda.ask_materials", _done(ctx.t), max=limit)
 
 
 def _done(t: Translator) -> Any:
@@ -232,12 +248,7 @@ def _done(t: Translator) -> Any:
 async def item_materials(message: Message, ctx: Ctx) -> None:
     """An explanation (text) and/or materials (a document) for the item just added."""
     data = await ctx.state.get_data()
-    document = None
-    if message.document is not None:
-        document = {
-            "file_id": message.document.file_id,
-            "file_name": message.document.file_name or "document",
-        }
+    document = attached(message.document) if message.document is not None else None
     text = message.text or message.caption
     if text is None and document is None:
         await ctx.say("agenda.document_expected", _done(ctx.t))
@@ -247,7 +258,10 @@ async def item_materials(message: Message, ctx: Ctx) -> None:
             ctx.actor, int(data.get("item", 0)), description=text, document=document
         )
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, "agenda.ask_materials", **bad.params)
+        limit = fields.ITEM_DESCRIPTION.max_length
+        await ask_again(
+            ctx, bad.key, "agenda.ask_materials", markup=_done(ctx.t), said=bad.params, max=limit
+        )
         return
     await ctx.say("agenda.materials_saved", _done(ctx.t))
 
@@ -314,13 +328,13 @@ def router() -> Router:
         (reject_reason, RejectDialog.reason),
         (add_item_title, AgendaItemDialog.title),
     )
-    on_steps(r, typed, Inline(F.text))
-    # Steps that take a document too: anything but a command
-    attached = (
+    # Text steps take anything but a command too: a file there is told text is expected.
+    on_steps(r, typed, NotCommand())
+    with_document = (
         (proposal_document, ProposalDialog.document),
         (item_materials, AgendaItemDialog.materials),
     )
-    on_steps(r, attached, NotCommand())
+    on_steps(r, with_document, NotCommand())
     on_presses(
         r,
         AgendaCb,

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import BroadcastCb, MenuCb
 from bot.dialogs import BroadcastDialog
+from bot.domain import fields
+from bot.domain.broadcasts import check_text
+from bot.domain.fields import FieldError
 from bot.domain.roles import Capability
 from bot.filters import (
     HasCapability,
@@ -32,27 +37,39 @@ from bot.views.broadcasts import (
     report_card,
     unit_menu,
 )
-from handlers.asking import ask_again
+from handlers.asking import ask_again, attached
 from handlers.pressed import pressed
 
 
 async def broadcast_start(event: Message | CallbackQuery, ctx: Ctx) -> None:
     await ctx.state.clear()
     await ctx.state.set_state(BroadcastDialog.content)
-    await ctx.show(ctx.t("broadcasts.ask_content"))
+    await ctx.show(ctx.t("broadcasts.ask_content", **CONTENT_LIMITS))
+
+
+# The question names both limits: a message's text, a document's caption.
+CONTENT_LIMITS: dict[str, Any] = {
+    "max": fields.BROADCAST_TEXT.max_length,
+    "caption_max": fields.BROADCAST_CAPTION.max_length,
+}
 
 
 async def broadcast_content(message: Message, ctx: Ctx) -> None:
-    document = None
-    if message.document is not None:
-        document = {
-            "file_id": message.document.file_id,
-            "file_name": message.document.file_name or "document",
-        }
-    text = message.html_text if (message.text or message.caption) else None
-    if text is None and document is None:
-        await ask_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
+    document = attached(message.document) if message.document is not None else None
+    typed = message.text or message.caption
+    if typed is None and document is None:
+        await ask_again(
+            ctx, "broadcasts.content_expected", "broadcasts.ask_content", **CONTENT_LIMITS
+        )
         return
+    if typed is not None:
+        try:
+            check_text(typed, with_document=document is not None)
+        except FieldError as bad:
+            question = "broadcasts.ask_content"
+            await ask_again(ctx, bad.key, question, said=bad.params, **CONTENT_LIMITS)
+            return
+    text = message.html_text if typed is not None else None
     await ctx.state.set_data({"text": text, "document": document})
     await ctx.state.set_state(BroadcastDialog.audience)
     counts = {
@@ -105,7 +122,7 @@ async def broadcast_cancel(query: CallbackQuery, ctx: Ctx) -> None:
 
 
 async def broadcast_not_content(message: Message, ctx: Ctx) -> None:
-    await ask_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content")
+    await ask_again(ctx, "broadcasts.content_expected", "broadcasts.ask_content", **CONTENT_LIMITS)
 
 
 async def deliveries_page(

@@ -42,6 +42,7 @@ from bot.views.composition import (
 )
 from bot.views.invites import created_card
 from bot.views.roster import extra_roles_picker, member_card, members_card
+from handlers.asking import attached
 from handlers.roster import refresh_menu
 
 # An act's scan or signed copy: the same limit as any document the bot keeps by reference.
@@ -141,12 +142,7 @@ async def act_document(message: Message, ctx: Ctx) -> None:
         reason = ctx.t(f"files.{problem.value}", name=doc.file_name or "—", max=ACT_FILE_MAX_MB)
         await _again(ctx, reason, file_question(ctx.t))
         return
-    document = {
-        "file_id": doc.file_id,
-        "file_name": doc.file_name or "document",
-        "mime_type": doc.mime_type,
-        "size": doc.file_size,
-    }
+    document = {**attached(doc), "mime_type": doc.mime_type, "size": doc.file_size}
     await ctx.state.update_data(document=document)
     await _next(ctx, ActDialog.confirm, await _act_summary(ctx))
 

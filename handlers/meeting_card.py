@@ -8,13 +8,14 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MeetingCb
 from bot.dialogs import RsvpReasonDialog
+from bot.domain import fields
 from bot.domain.meetings import Rsvp
 from bot.filters import on_buttons, on_section, private_router
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import meetings as views
-from handlers.asking import ask_again
+from handlers.asking import ask_again, field_answer
 from handlers.meeting_input import dialog_text
 from handlers.pressed import pressed
 
@@ -41,16 +42,22 @@ async def meeting_rsvp(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx)
         # The reason is optional: any other action simply leaves it out.
         await ctx.state.set_state(RsvpReasonDialog.reason)
         await ctx.state.set_data({"meeting": callback_data.meeting})
-        await ctx.say("meetings.ask_absent_reason")
+        await ctx.say("meetings.ask_absent_reason", max=fields.ABSENCE_REASON.max_length)
 
 
 async def rsvp_reason(message: Message, ctx: Ctx) -> None:
     """The optional reason of «Не смогу», asked right after the answer."""
+    question = "meetings.ask_absent_reason"
+    reason = await field_answer(ctx, message, fields.ABSENCE_REASON, question)
+    if reason is None:
+        return
     meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
     try:
-        await ctx.meetings.rsvp(ctx.actor, meeting_id, Rsvp.ABSENT, message.text or None)
+        await ctx.meetings.rsvp(ctx.actor, meeting_id, Rsvp.ABSENT, reason)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, "meetings.ask_absent_reason", **bad.params)
+        await ask_again(
+            ctx, bad.key, question, said=bad.params, max=fields.ABSENCE_REASON.max_length
+        )
         return
     await ctx.state.clear()
     await ctx.say("meetings.reason_saved")

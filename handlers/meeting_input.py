@@ -1,8 +1,9 @@
-"""Text typed in a meetings dialog.
+"""What a meetings dialog takes.
 
 The meetings' handlers were once one router, whose commands came before its dialogs; split
 by job, a dialog's router may come before the router of a command. So a dialog takes any
-text but the meetings' own commands, which still reach their handlers as they did.
+message but the meetings' own commands, which still reach their handlers as they did; a
+step that wants text refuses a file or a photo itself, with the same question.
 """
 
 from __future__ import annotations
@@ -16,4 +17,5 @@ _COMMAND = rf"^/(?:{'|'.join(MEETING_COMMANDS)})(?:@\w+)?(?:\s|$)"
 
 
 def dialog_text() -> Inline:
-    return Inline(F.text & ~F.text.regexp(_COMMAND))
+    # A message without text (a photo, a document) resolves `F.text.regexp` to None: taken.
+    return Inline(~F.text.regexp(_COMMAND))

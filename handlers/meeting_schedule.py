@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import MeetingCb, NewMeetingCb
 from bot.dialogs import MeetingDialog, RescheduleDialog, VenueDialog
+from bot.domain import fields
 from bot.domain.meetings import MeetingFormat
 from bot.filters import on_presses, on_steps, private_router
 from bot.i18n import Translator
@@ -20,7 +21,7 @@ from bot.services.errors import InvalidInput
 from bot.services.scheduling import MeetingDraft
 from bot.update_context import Ctx
 from bot.views import meetings as views
-from handlers.asking import ask_again, future_moment
+from handlers.asking import ask_again, field_answer, future_moment, text_answer
 from handlers.meeting_card import show_card
 from handlers.meeting_input import dialog_text
 from handlers.pressed import pressed
@@ -35,13 +36,12 @@ async def new_meeting(message: Message, ctx: Ctx) -> None:
     await ctx.meetings.check_may_schedule(ctx.actor)
     await ctx.state.clear()
     await ctx.state.set_state(MeetingDialog.title)
-    await ctx.say("meetings.ask_title")
+    await ctx.say("meetings.ask_title", max=fields.MEETING_TITLE.max_length)
 
 
 async def meeting_title(message: Message, ctx: Ctx) -> None:
-    title = (message.text or "").strip()
-    if not title or len(title) > 200:
-        await ask_again(ctx, "meetings.title_invalid", "meetings.ask_title", max=200)
+    title = await field_answer(ctx, message, fields.MEETING_TITLE, "meetings.ask_title")
+    if title is None:
         return
     await ctx.state.update_data(title=title)
     t = ctx.t
@@ -57,25 +57,39 @@ async def meeting_format(query: CallbackQuery, callback_data: NewMeetingCb, ctx:
     await ctx.state.update_data(format=chosen.value)
     await ctx.state.set_state(MeetingDialog.venue)
     if chosen is MeetingFormat.IN_PERSON:
-        await ctx.show(ctx.t("meetings.ask_place"))
+        await ctx.show(ctx.t("meetings.ask_place", max=fields.MEETING_PLACE.max_length))
     else:
-        skip = button(ctx.t("invites.skip_name"), NewMeetingCb(action="nolink"))
-        await ctx.show(ctx.t("meetings.ask_link"), markup([[skip]]))
+        question = ctx.t("meetings.ask_link", max=fields.MEETING_LINK.max_length)
+        await ctx.show(question, _no_link(ctx))
+
+
+def _no_link(ctx: Ctx) -> InlineKeyboardMarkup:
+    return markup([[button(ctx.t("invites.skip_name"), NewMeetingCb(action="nolink"))]])
 
 
 async def meeting_venue(message: Message, ctx: Ctx) -> None:
     data = await ctx.state.get_data()
-    text = (message.text or "").strip()
     if data.get("format") == MeetingFormat.IN_PERSON.value:
-        if not text or len(text) > 300:
-            await ask_again(ctx, "meetings.place_required", "meetings.ask_place")
+        place = await field_answer(
+            ctx,
+            message,
+            fields.MEETING_PLACE,
+            "meetings.ask_place",
+            empty="meetings.place_required",
+        )
+        if place is None:
             return
-        await ctx.state.update_data(place=text, link=None)
+        await ctx.state.update_data(place=place, link=None)
     else:
-        if not re.match(r"^https?://\S+$", text):
-            await ask_again(ctx, "meetings.link_invalid", "meetings.ask_link")
+        question, skip = "meetings.ask_link", _no_link(ctx)
+        link = await field_answer(ctx, message, fields.MEETING_LINK, question, markup=skip)
+        if link is None:
             return
-        await ctx.state.update_data(link=text, place=None)
+        if not re.match(r"^https?://\S+$", link):
+            limit = fields.MEETING_LINK.max_length
+            await ask_again(ctx, "meetings.link_invalid", question, markup=skip, max=limit)
+            return
+        await ctx.state.update_data(link=link, place=None)
     await _ask_when(ctx)
 
 
@@ -119,7 +133,9 @@ async def meeting_time(query: CallbackQuery, callback_data: NewMeetingCb, ctx: C
 
 
 async def meeting_when(message: Message, ctx: Ctx) -> None:
-    await _when_typed(ctx, message.text or "")
+    typed = await text_answer(ctx, message, "meetings.ask_when")
+    if typed is not None:
+        await _when_typed(ctx, typed)
 
 
 async def _when_typed(ctx: Ctx, typed: str) -> None:
@@ -218,16 +234,26 @@ async def meeting_cancel(query: CallbackQuery, callback_data: MeetingCb, ctx: Ct
     await show_card(ctx, callback_data.meeting)
 
 
+# The new venue's question names both limits: the meeting's format decides which applies.
+VENUE_LIMITS: dict[str, Any] = {
+    "place": fields.MEETING_PLACE.max_length,
+    "link": fields.MEETING_LINK.max_length,
+}
+
+
 async def meeting_venue_ask(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
     await _ask(ctx, VenueDialog.text, callback_data.meeting, "meetings.ask_new_venue")
 
 
 async def meeting_venue_changed(message: Message, ctx: Ctx) -> None:
+    typed = await text_answer(ctx, message, "meetings.ask_new_venue", **VENUE_LIMITS)
+    if typed is None:
+        return
     meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
     try:
-        meeting = await ctx.scheduling.change_venue(ctx.actor, meeting_id, message.text or "")
+        meeting = await ctx.scheduling.change_venue(ctx.actor, meeting_id, typed)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, "meetings.ask_new_venue", **bad.params)
+        await ask_again(ctx, bad.key, "meetings.ask_new_venue", said=bad.params, **VENUE_LIMITS)
         return
     await ctx.state.clear()
     await ctx.send(_with_facts(ctx, "meetings.venue_changed", meeting))
@@ -238,7 +264,8 @@ async def meeting_move(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx)
 
 
 async def meeting_moved(message: Message, ctx: Ctx) -> None:
-    starts = await future_moment(ctx, message.text or "", "meetings.ask_when")
+    typed = await text_answer(ctx, message, "meetings.ask_when")
+    starts = None if typed is None else await future_moment(ctx, typed, "meetings.ask_when")
     if starts is None:
         return
     meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
@@ -251,7 +278,7 @@ async def _ask(ctx: Ctx, state: Any, meeting_id: int, question: str) -> None:
     """A dialog about one meeting begins: the question replaces the card."""
     await ctx.state.set_state(state)
     await ctx.state.set_data({"meeting": meeting_id})
-    await ctx.show(ctx.t(question))
+    await ctx.show(ctx.t(question, **VENUE_LIMITS))
 
 
 def router() -> Router:

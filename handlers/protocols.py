@@ -11,15 +11,16 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 
 from bot.callbacks import MeetingCb, ProtocolCb
 from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
+from bot.domain import fields
 from bot.domain.protocol import TaskLine
-from bot.filters import Inline, on_buttons, on_presses, on_section, on_steps, private_router
+from bot.filters import NotCommand, on_buttons, on_presses, on_section, on_steps, private_router
 from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.services.protocols.consent import check_may_call_conciliation
 from bot.services.protocols.drafting import parse_tasks
 from bot.update_context import Ctx
 from bot.views import protocols as views
-from handlers.asking import ask_again, future_moment
+from handlers.asking import ask_again, field_answer, future_moment, text_answer
 
 
 async def _show_card(ctx: Ctx, protocol_id: int) -> None:
@@ -55,16 +56,30 @@ async def item_start(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) 
     await ctx.state.set_data(
         {"protocol": callback_data.protocol, "number": int(callback_data.arg or 0)}
     )
-    await ctx.show(ctx.t("protocol.ask_heard", number=callback_data.arg))
+    await ctx.show(ctx.t("protocol.ask_heard", number=callback_data.arg, max=PROTOCOL_MAX))
+
+
+# Each step checks its own text when it is typed: a refused step is asked again and the
+# answers before it are kept (UX.md), instead of a refusal after the last step.
+PROTOCOL_MAX = fields.PROTOCOL_TEXT.max_length
 
 
 async def item_heard(message: Message, ctx: Ctx) -> None:
-    skip = _button(ctx, "invites.skip_name", "skip")
-    await _next_step(ctx, ProtocolItemDialog.spoke, "protocol.ask_spoke", skip, heard=message.text)
+    number = (await ctx.state.get_data()).get("number", 0)
+    heard = await field_answer(
+        ctx, message, fields.PROTOCOL_TEXT, "protocol.ask_heard", number=number
+    )
+    if heard is not None:
+        await _next_step(ctx, ProtocolItemDialog.spoke, "protocol.ask_spoke", heard=heard)
 
 
 async def item_spoke(message: Message, ctx: Ctx) -> None:
-    await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke=message.text)
+    question, skip = _STEPS[ProtocolItemDialog.spoke]
+    spoke = await field_answer(
+        ctx, message, fields.PROTOCOL_TEXT, question, markup=_keyboard(ctx, skip)
+    )
+    if spoke is not None:
+        await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke=spoke)
 
 
 async def item_skip(query: CallbackQuery, ctx: Ctx) -> None:
@@ -73,38 +88,50 @@ async def item_skip(query: CallbackQuery, ctx: Ctx) -> None:
 
 
 async def item_decided(message: Message, ctx: Ctx) -> None:
-    if not (message.text or "").strip():
-        await ask_again(ctx, "protocol.decided_required", "protocol.ask_decided")
-        return
-    none = _button(ctx, "protocol.no_tasks", "notasks")
-    await _next_step(
-        ctx, ProtocolItemDialog.tasks, "protocol.ask_tasks", none, decided=message.text
+    decided = await field_answer(
+        ctx,
+        message,
+        fields.PROTOCOL_TEXT,
+        "protocol.ask_decided",
+        empty="protocol.decided_required",
     )
+    if decided is not None:
+        await _next_step(ctx, ProtocolItemDialog.tasks, "protocol.ask_tasks", decided=decided)
 
 
-def _button(ctx: Ctx, label: str, action: str) -> InlineKeyboardMarkup:
+# A step's question and the button under it (a label and its action), by the step.
+_STEPS: dict[State, tuple[str, tuple[str, str] | None]] = {
+    ProtocolItemDialog.spoke: ("protocol.ask_spoke", ("invites.skip_name", "skip")),
+    ProtocolItemDialog.decided: ("protocol.ask_decided", None),
+    ProtocolItemDialog.tasks: ("protocol.ask_tasks", ("protocol.no_tasks", "notasks")),
+}
+
+
+def _keyboard(ctx: Ctx, label_action: tuple[str, str] | None) -> InlineKeyboardMarkup | None:
+    if label_action is None:
+        return None
+    label, action = label_action
     return markup([[button(ctx.t(label), ProtocolCb(action=action))]])
 
 
-async def _next_step(
-    ctx: Ctx,
-    step: State,
-    question: str,
-    keyboard: InlineKeyboardMarkup | None = None,
-    **answer: str | None,
-) -> None:
-    """Keeps the answer (empty when there was no text), moves the dialog on and asks the
-    next question."""
-    await ctx.state.update_data({field: text or "" for field, text in answer.items()})
+async def _next_step(ctx: Ctx, step: State, question: str, **answer: str) -> None:
+    """Keeps the answer, moves the dialog on and asks the next question."""
+    await ctx.state.update_data(answer)
     await ctx.state.set_state(step)
-    await ctx.say(question, keyboard)
+    _, label_action = _STEPS[step]
+    await ctx.say(question, _keyboard(ctx, label_action), max=PROTOCOL_MAX)
 
 
 async def item_tasks(message: Message, ctx: Ctx) -> None:
+    question, label_action = _STEPS[ProtocolItemDialog.tasks]
+    none = _keyboard(ctx, label_action)
+    typed = await field_answer(ctx, message, fields.PROTOCOL_TEXT, question, markup=none)
+    if typed is None:
+        return
     try:
-        tasks = parse_tasks(message.text or "")
+        tasks = parse_tasks(typed)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, "protocol.ask_tasks", **bad.params)
+        await ask_again(ctx, bad.key, question, markup=none, said=bad.params, max=PROTOCOL_MAX)
         return
     await _save(ctx, tasks)
 
@@ -180,10 +207,16 @@ async def objection_item(query: CallbackQuery, callback_data: ProtocolCb, ctx: C
             "item": int(callback_data.arg or 0),
         }
     )
-    await ctx.show(ctx.t("protocol.ask_reason"))
+    await ctx.show(ctx.t("protocol.ask_reason", max=PROTOCOL_MAX))
 
 
 async def objection_reason(message: Message, ctx: Ctx) -> None:
+    question = "protocol.ask_reason"
+    reason = await field_answer(
+        ctx, message, fields.PROTOCOL_TEXT, question, empty="protocol.reason_required"
+    )
+    if reason is None:
+        return
     data = await ctx.state.get_data()
     try:
         objected = await ctx.protocol_consent.object(
@@ -191,11 +224,11 @@ async def objection_reason(message: Message, ctx: Ctx) -> None:
             int(data.get("protocol", 0)),
             int(data.get("version", -1)),
             int(data.get("item", 0)),
-            message.text or "",
+            reason,
         )
     except InvalidInput as bad:
         if bad.key == "protocol.reason_required":
-            await ask_again(ctx, bad.key, "protocol.ask_reason")
+            await ask_again(ctx, bad.key, question, max=PROTOCOL_MAX)
             return
         await ctx.state.clear()
         raise
@@ -213,7 +246,9 @@ async def conciliation_start(query: CallbackQuery, callback_data: ProtocolCb, ct
 
 
 async def conciliation_when(message: Message, ctx: Ctx) -> None:
-    starts = await future_moment(ctx, message.text or "", "protocol.ask_conciliation_when")
+    question = "protocol.ask_conciliation_when"
+    typed = await text_answer(ctx, message, question)
+    starts = None if typed is None else await future_moment(ctx, typed, question)
     if starts is None:
         return
     data = await ctx.state.get_data()
@@ -275,7 +310,7 @@ def router() -> Router:
         (objection_reason, ObjectionDialog.reason),
         (conciliation_when, ConciliationDialog.when),
     )
-    on_steps(r, steps, Inline(F.text))
+    on_steps(r, steps, NotCommand())
     r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
     on_presses(r, ProtocolCb, [(item_no_tasks, "notasks", ProtocolItemDialog.tasks)])
     on_buttons(r, ProtocolCb, BUTTONS)

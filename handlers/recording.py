@@ -18,7 +18,7 @@ from bot.dialogs import RecordingDialog
 from bot.domain.meetings import can_download, is_audio
 from bot.filters import NotCommand, private_router
 from bot.update_context import Ctx
-from handlers.asking import ask_again
+from handlers.asking import ask_again, text_answer
 from handlers.meeting_input import dialog_text
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -88,7 +88,10 @@ async def _ask_reference(ctx: Ctx, media: Audio | Voice | Document, mime: str, r
 
 
 async def recording_reference(message: Message, ctx: Ctx) -> None:
-    parts = (message.text or "").rsplit(maxsplit=1)
+    typed = await text_answer(ctx, message, "meetings.ask_reference")
+    if typed is None:
+        return
+    parts = typed.rsplit(maxsplit=1)
     if len(parts) != 2 or not SHA256_RE.match(parts[1]) or len(parts[0]) > 500:
         await ask_again(ctx, "meetings.reference_invalid", "meetings.ask_reference")
         return

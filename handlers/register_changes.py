@@ -12,11 +12,12 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterChangeDialog
-from bot.domain.registers import NOTE_MAX
+from bot.domain import fields
 from bot.filters import private_router
 from bot.services.errors import InvalidInput, NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
+from handlers.asking import text_answer
 from handlers.register_steps import again, ask_basis, decision_named, optional_id
 from handlers.registers import on_button, on_typed, show_card
 from storage.repositories.registers import EntryView
@@ -56,9 +57,15 @@ async def note_start(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) 
     await ctx.show(ctx.t("registers.ask_note", max=NOTE_MAX))
 
 
+NOTE_MAX = fields.REGISTER_NOTE.max_length
+
+
 async def change_note(message: Message, ctx: Ctx) -> None:
+    typed = await text_answer(ctx, message, "registers.ask_note", max=NOTE_MAX)
+    if typed is None:
+        return
     try:
-        text = ctx.registers.check_note(ctx.actor, message.text or "")
+        text = ctx.registers.check_note(ctx.actor, typed)
     except InvalidInput as bad:
         await again(ctx, bad, "registers.ask_note", max=NOTE_MAX)
         return

@@ -13,14 +13,18 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RegisterCb
 from bot.dialogs import RegisterDialog
-from bot.domain.registers import TITLE_MAX, ProjectKind, Register
+from bot.domain import fields
+from bot.domain.registers import ProjectKind, Register
 from bot.filters import private_router
 from bot.services.errors import InvalidInput
 from bot.services.registers import Draft
 from bot.update_context import Ctx
 from bot.views import registers as views
+from handlers.asking import text_answer
 from handlers.register_steps import again, decision_named, optional_id
 from handlers.registers import on_button, on_typed, register_named, show_card
+
+TITLE_MAX = fields.REGISTER_TITLE.max_length
 
 
 def _title_question(data: dict[str, Any]) -> str:
@@ -70,10 +74,13 @@ async def add_kind(query: CallbackQuery, callback_data: RegisterCb, ctx: Ctx) ->
 
 
 async def add_title(message: Message, ctx: Ctx) -> None:
+    question = _title_question(await ctx.state.get_data())
+    typed = await text_answer(ctx, message, question, max=TITLE_MAX)
+    if typed is None:
+        return
     try:
-        title = ctx.registers.check_title(ctx.actor, message.text or "")
+        title = ctx.registers.check_title(ctx.actor, typed)
     except InvalidInput as bad:
-        question = _title_question(await ctx.state.get_data())
         await again(ctx, bad, question, max=TITLE_MAX)
         return
     units = await ctx.registers.units(ctx.actor)

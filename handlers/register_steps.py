@@ -16,6 +16,7 @@ from bot.filters import private_router
 from bot.services.errors import InvalidInput, NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
+from handlers.asking import text_answer
 from handlers.registers import on_button, on_typed
 
 
@@ -53,10 +54,13 @@ async def typed_due(message: Message, ctx: Ctx) -> None:
     """A typed due date, of a new entry (checked against its project's) or of the entry
     being changed (against its roadmap); then the question of the decision behind it. A
     refused date is asked again with the reason."""
+    typed = await text_answer(ctx, message, "registers.ask_due")
+    if typed is None:
+        return
     data = await ctx.state.get_data()
     try:
         due = await ctx.registers.check_due(
-            ctx.actor, message.text or "", parent_id=data.get("parent"), entry_id=data.get("entry")
+            ctx.actor, typed, parent_id=data.get("parent"), entry_id=data.get("entry")
         )
     except InvalidInput as bad:
         await again(ctx, bad, "registers.ask_due")

@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, RegisterCb
 from bot.domain.registers import Register
-from bot.filters import private_router, typed_text
+from bot.filters import NotCommand, private_router
 from bot.services.errors import NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
@@ -35,9 +35,9 @@ Handler = Callable[..., Awaitable[None]]
 
 
 def on_typed(r: Router, handler: Handler, *states: State) -> None:
-    """`handler` for text typed in one of `states`; a command typed in the middle of a
-    dialog goes to its own handler instead."""
-    r.message.register(handler, StateFilter(*states), typed_text())
+    """`handler` for a message in one of `states` (it refuses a file or a photo with the
+    same question); a command typed in the middle of a dialog goes to its own handler."""
+    r.message.register(handler, StateFilter(*states), NotCommand())
 
 
 def on_button(r: Router, handler: Handler, action: str, *states: State) -> None:

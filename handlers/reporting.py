@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.callbacks import MenuCb, ReportCb
 from bot.dialogs import ReportDialog
+from bot.domain import fields
 from bot.domain.files import file_problem
 from bot.domain.quarters import is_late
 from bot.domain.roles import Capability
@@ -21,6 +22,7 @@ from bot.services.errors import InvalidInput
 from bot.services.reporting import check_text
 from bot.update_context import Ctx
 from bot.views import reporting as views
+from handlers.asking import ask_again, attached
 
 # --- representatives: /report ------------------------------------------------------------
 
@@ -59,12 +61,10 @@ async def _document(message: Message, ctx: Ctx) -> dict[str, Any] | None:
     if problem is not None:
         await ctx.say(f"files.{problem.value}", name=doc.file_name or "—", max=limit)
         return None
-    return {
-        "file_id": doc.file_id,
-        "file_name": doc.file_name or "document",
-        "mime_type": doc.mime_type,
-        "size": doc.file_size,
-    }
+    return {**attached(doc), "mime_type": doc.mime_type, "size": doc.file_size}
+
+
+REPORT_MAX = fields.REPORT_TEXT.max_length
 
 
 async def content_given(message: Message, ctx: Ctx) -> None:
@@ -76,7 +76,7 @@ async def content_given(message: Message, ctx: Ctx) -> None:
             return
         await ctx.state.update_data(document=document)
         await ctx.state.set_state(ReportDialog.more)
-        await ctx.say("reports.ask_text_after_file", _skip(t))
+        await ctx.say("reports.ask_text_after_file", _skip(t), max=REPORT_MAX)
         return
     if message.text is None:
         await ctx.send(t("reports.expected_text_or_file") + "\n\n" + views.ask_content(t, mb))
@@ -109,8 +109,9 @@ async def more_given(message: Message, ctx: Ctx) -> None:
         try:
             text = check_text(message.text)
         except InvalidInput as bad:
-            await ctx.send(
-                t(bad.key, **bad.params) + "\n\n" + t("reports.ask_text_after_file"), _skip(t)
+            question = "reports.ask_text_after_file"
+            await ask_again(
+                ctx, bad.key, question, markup=_skip(t), said=bad.params, max=REPORT_MAX
             )
             return
         await ctx.state.update_data(text=text)

@@ -11,11 +11,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import TaskCb
 from bot.dialogs import TaskReportDialog
-from bot.domain.tasks import REPORT_MAX, Scope
+from bot.domain import fields
+from bot.domain.tasks import Scope
 from bot.filters import NotCommand, Press, on_presses, on_section, private_router
 from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import tasks as views
+from handlers.asking import ask_again, text_answer
 
 SCOPES = {scope.value: scope for scope in Scope}
 
@@ -43,14 +45,18 @@ async def report_start(query: CallbackQuery, callback_data: TaskCb, ctx: Ctx) ->
     await ctx.say("tasks.ask_comment", max=REPORT_MAX)
 
 
+REPORT_MAX = fields.TASK_REPORT.max_length
+
+
 async def report_comment(message: Message, ctx: Ctx) -> None:
+    typed = await text_answer(ctx, message, "tasks.ask_comment", max=REPORT_MAX)
+    if typed is None:
+        return
     try:
-        comment = ctx.tasks.check_comment(message.text or "")
+        comment = ctx.tasks.check_comment(typed)
     except InvalidInput as bad:
         # Asked again with the reason; the question names the limit too.
-        await ctx.send(
-            ctx.t(bad.key, **bad.params) + "\n\n" + ctx.t("tasks.ask_comment", max=REPORT_MAX)
-        )
+        await ask_again(ctx, bad.key, "tasks.ask_comment", said=bad.params, max=REPORT_MAX)
         return
     data = await ctx.state.get_data()
     await ctx.state.update_data(comment=comment)
@@ -72,7 +78,7 @@ async def report_file(message: Message, ctx: Ctx) -> None:
     await ctx.state.update_data(
         document={
             "telegram_file_id": document.file_id,
-            "file_name": document.file_name,
+            "file_name": fields.file_name(document.file_name, "document"),
             "mime_type": document.mime_type,
             "size": document.file_size,
         }

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import UnitCb
 from bot.dialogs import UnitDialog
+from bot.domain import fields
 from bot.domain.roles import Capability
 from bot.filters import Inline, NotCommand, on_buttons, section_router
 from bot.keyboards import button, markup
@@ -33,7 +34,7 @@ async def unit_open(query: CallbackQuery, callback_data: UnitCb, ctx: Ctx) -> No
 async def unit_add(query: CallbackQuery, ctx: Ctx) -> None:
     await ctx.state.set_state(UnitDialog.name)
     cancel = markup([[button(ctx.t("common.cancel"), UnitCb(action="list"))]])
-    await ctx.show(ctx.t("units.ask_name"), cancel)
+    await ctx.show(ctx.t("units.ask_name", max=fields.UNIT_NAME.max_length), cancel)
 
 
 async def unit_name(message: Message, ctx: Ctx) -> None:
@@ -41,7 +42,9 @@ async def unit_name(message: Message, ctx: Ctx) -> None:
     try:
         unit = await ctx.roster.add_unit(ctx.actor, message.text)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, "units.ask_name", **bad.params)
+        await ask_again(
+            ctx, bad.key, "units.ask_name", said=bad.params, max=fields.UNIT_NAME.max_length
+        )
         return
     await ctx.state.clear()
     text, keyboard = units_card(ctx.t, await ctx.roster.units(ctx.actor))
@@ -49,7 +52,7 @@ async def unit_name(message: Message, ctx: Ctx) -> None:
 
 
 async def unit_name_not_text(message: Message, ctx: Ctx) -> None:
-    await ask_again(ctx, "errors.text_expected", "units.ask_name")
+    await ask_again(ctx, "errors.text_expected", "units.ask_name", max=fields.UNIT_NAME.max_length)
 
 
 async def unit_archive(query: CallbackQuery, callback_data: UnitCb, ctx: Ctx) -> None:

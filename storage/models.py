@@ -519,7 +519,7 @@ class Task(Base):
     protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"))
     item_number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(fields.TASK_OWNER.column))
     # The owner as the roster knows them, when the protocol's text names a person or a unit.
     owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("structural_unit.id"))

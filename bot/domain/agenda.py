@@ -11,9 +11,6 @@ from enum import StrEnum
 from bot.domain.meetings import Absence, has_quorum
 from bot.domain.roles import Role, holds_member_role
 
-TITLE_MAX = 200
-DESCRIPTION_MAX = 2000
-
 
 class Choice(StrEnum):
     FOR = "for"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 
+from bot.domain import fields
+from bot.domain.fields import FieldError, TextField, TextProblem
 from bot.domain.roles import Role, holds_member_role
 
 
@@ -32,3 +34,18 @@ def in_audience(
     if audience is Audience.EVERYONE:
         return bool(roles - {Role.GUEST})
     return False
+
+
+def text_field(with_document: bool) -> TextField:
+    """A broadcast's text is a message of its own, or a document's caption."""
+    return fields.BROADCAST_CAPTION if with_document else fields.BROADCAST_TEXT
+
+
+def check_text(typed: str, *, with_document: bool) -> None:
+    """The text as the secretariat typed it goes out unchanged (its formatting kept), so
+    its own length counts, not the folded one: with the heading it must fit the message
+    (4,096) or the caption (1,024) Telegram takes. Nothing visible is empty."""
+    field = text_field(with_document)
+    field.clean(typed)
+    if len(typed) > field.max_length:
+        raise FieldError(field, TextProblem.TOO_LONG, len(typed))

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from bot.domain import fields
+from bot.domain.fields import FieldError
 from bot.domain.roles import EXTRA_ROLES, MEMBER_ROLES, ROLE_ORDER, SINGLE_HOLDER_ROLES, Role
-
-NUMBER_MAX_LENGTH = 50
 
 
 class ActKind(StrEnum):
@@ -56,10 +56,10 @@ class ActDetails:
 
 def clean_number(raw: str) -> str:
     """An act's number as typed («12-р», «№ 45»), without the sign and folded spaces."""
-    number = " ".join(raw.replace("№", " ").split())
-    if not number or len(number) > NUMBER_MAX_LENGTH:
-        raise CompositionRuleError(CompositionError.NUMBER_INVALID)
-    return number
+    try:
+        return fields.ACT_NUMBER.clean(raw.replace("№", " "))
+    except FieldError:
+        raise CompositionRuleError(CompositionError.NUMBER_INVALID) from None
 
 
 def check_signed_on(signed_on: date, today: date) -> date:

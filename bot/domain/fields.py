@@ -125,6 +125,8 @@ ITEM_DESCRIPTION = TextField("item_description", 2000, multiline=True)
 AGENDA_REASON = TextField("agenda_reason", 500, multiline=True)
 # The protocol: СЛУШАЛИ, ВЫСТУПИЛИ, РЕШИЛИ, an objection.
 PROTOCOL_TEXT = TextField("protocol_text", 4000, multiline=True)
+# Who a protocol's task is given to, as the secretariat wrote it.
+TASK_OWNER = TextField("task_owner", 300)
 # Registers, tasks, quarterly reports, the composition act.
 REGISTER_TITLE = TextField("register_title", 300)
 REGISTER_NOTE = TextField("register_note", 2000, multiline=True)
@@ -133,6 +135,8 @@ REPORT_TEXT = TextField("report_text", 3500, multiline=True)
 ACT_NUMBER = TextField("act_number", 50)
 # A broadcast goes out as it was typed, in one message with its heading.
 BROADCAST_TEXT = TextField("broadcast_text", 3500, multiline=True)
+# A document's caption: Telegram takes 1,024 characters, the heading comes first.
+BROADCAST_CAPTION = TextField("broadcast_caption", 900, multiline=True)
 
 
 def file_name(raw: str | None, default: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-# Name and organisation in one line, as protocols list invited guests.
-GUEST_NAME_MAX_LENGTH = 200
+from bot.domain import fields
+from bot.domain.roles import clean_name
+
 # A meeting has guests while it is ahead or under way; closed or cancelled, it is over.
 GUEST_MEETING_STATUSES: tuple[str, ...] = ("scheduled", "open")
 
@@ -39,8 +40,7 @@ def accepts_guests(meeting_status: str) -> bool:
 
 
 def clean_guest_name(raw: str) -> str | None:
-    """Spaces folded; None when empty or longer than a protocol's line allows."""
-    name = " ".join(raw.split())
-    if not name or len(name) > GUEST_NAME_MAX_LENGTH:
-        return None
-    return name
+    """Name and organisation in one line, as protocols list invited guests: invisible
+    characters removed, spaces folded; None when nothing visible is left or it is longer
+    than a protocol's line allows."""
+    return clean_name(raw, fields.GUEST_NAME)

@@ -17,8 +17,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-TITLE_MAX = 300
-NOTE_MAX = 2000
+from bot.domain import fields
+from bot.domain.fields import FieldError, TextField, TextProblem
 
 
 class Register(StrEnum):
@@ -112,24 +112,24 @@ def check_kind(register: Register, kind: str | None) -> str | None:
     return kind
 
 
+def _clean(field: TextField, raw: str, empty: Problem, too_long: Problem) -> str:
+    try:
+        return field.clean(raw)
+    except FieldError as bad:
+        if bad.problem is TextProblem.EMPTY:
+            raise RegisterRuleError(empty) from None
+        raise RegisterRuleError(too_long, **bad.params) from None
+
+
 def clean_title(raw: str) -> str:
-    """A title with whitespace folded, 1 to TITLE_MAX characters."""
-    title = " ".join(raw.split())
-    if not title:
-        raise RegisterRuleError(Problem.TITLE_EMPTY)
-    if len(title) > TITLE_MAX:
-        raise RegisterRuleError(Problem.TITLE_TOO_LONG, max=TITLE_MAX, length=len(title))
-    return title
+    """A title as `fields.REGISTER_TITLE` takes it: whitespace folded, something visible,
+    within its limit."""
+    return _clean(fields.REGISTER_TITLE, raw, Problem.TITLE_EMPTY, Problem.TITLE_TOO_LONG)
 
 
 def clean_note(raw: str) -> str:
-    """A progress note keeps its lines; only the ends are trimmed."""
-    note = raw.strip()
-    if not note:
-        raise RegisterRuleError(Problem.NOTE_EMPTY)
-    if len(note) > NOTE_MAX:
-        raise RegisterRuleError(Problem.NOTE_TOO_LONG, max=NOTE_MAX, length=len(note))
-    return note
+    """A progress note keeps its lines (`fields.REGISTER_NOTE`)."""
+    return _clean(fields.REGISTER_NOTE, raw, Problem.NOTE_EMPTY, Problem.NOTE_TOO_LONG)
 
 
 def check_due(

@@ -7,6 +7,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain import fields
+from bot.domain.fields import FieldError, TextField
+
 
 class Role(StrEnum):
     CHAIR = "chair"
@@ -38,8 +41,6 @@ ROLE_ORDER: tuple[Role, ...] = (
 
 # Roles that the roster hands out; guests are invited to one meeting, not to the roster.
 ROSTER_ROLES: tuple[Role, ...] = tuple(r for r in ROLE_ORDER if r is not Role.GUEST)
-
-NAME_MAX_LENGTH = 120
 
 
 class Capability(StrEnum):
@@ -161,9 +162,10 @@ def demoted_role(role: Role) -> Role:
     return Role.MEMBER if role in SINGLE_HOLDER_ROLES else role
 
 
-def clean_name(raw: str) -> str | None:
-    """A person's or unit's name with spaces folded, or None when empty or too long."""
-    name = " ".join(raw.split())
-    if not name or len(name) > NAME_MAX_LENGTH:
+def clean_name(raw: str, field: TextField = fields.PERSON_NAME) -> str | None:
+    """A person's name (or, with `fields.UNIT_NAME`, a unit's) as stored: invisible
+    characters removed, spaces folded; None when nothing visible is left or it is too long."""
+    try:
+        return field.clean(raw)
+    except FieldError:
         return None
-    return name

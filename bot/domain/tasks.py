@@ -11,13 +11,14 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain import fields
 from bot.domain.dates import local_instant
+from bot.domain.fields import FieldError, TextProblem
 from bot.domain.roles import Role, Standing
 
 DEFAULT_REMINDER_DAYS: tuple[int, ...] = (7, 1)
 # Reminders and the escalation come at the start of a working day in the group's zone.
 NOTICE_HOUR = 10
-REPORT_MAX = 2000
 
 
 class TaskState(StrEnum):
@@ -149,11 +150,11 @@ def is_owner(
 
 
 def report_problem(comment: str) -> ReportProblem | None:
-    text = comment.strip()
-    if not text:
-        return ReportProblem.EMPTY
-    if len(text) > REPORT_MAX:
-        return ReportProblem.TOO_LONG
+    """What is wrong with a completion report's comment (`fields.TASK_REPORT`), if anything."""
+    try:
+        fields.TASK_REPORT.clean(comment)
+    except FieldError as bad:
+        return ReportProblem.EMPTY if bad.problem is TextProblem.EMPTY else ReportProblem.TOO_LONG
     return None
 
 

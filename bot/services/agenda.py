@@ -7,9 +7,8 @@ from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain import fields
 from bot.domain.agenda import (
-    DESCRIPTION_MAX,
-    TITLE_MAX,
     Basis,
     Choice,
     HolderRefusal,
@@ -32,7 +31,7 @@ from bot.domain.roles import Capability, Role
 from bot.services.actor import Actor
 from bot.services.attendance import AttendanceService, Presence
 from bot.services.base import Service
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked, checked_optional
 from bot.services.guests import guest_contacts
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notice, Notifier
@@ -42,8 +41,6 @@ from storage.db import read, write
 from storage.dto import MemberView
 from storage.repositories.agenda import AgendaRepository, Approval, ItemView
 from storage.repositories.meetings import MeetingView
-
-REASON_MAX = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +77,6 @@ class UndecidedProposals(InvalidInput):
     def __init__(self, items: list[ItemView]) -> None:
         super().__init__("agenda.undecided_proposals", count=len(items))
         self.items = items
-
-
-def clean_title(raw: str) -> str:
-    title = " ".join(raw.split())
-    if not title or len(title) > TITLE_MAX:
-        raise InvalidInput("agenda.title_invalid", max=TITLE_MAX)
-    return title
 
 
 @dataclass(eq=False)
@@ -183,9 +173,8 @@ class AgendaService(Service):
     async def add_item(
         self, actor: Actor, meeting_id: int, title: str, speaker: str | None
     ) -> ItemView:
-        title = clean_title(title)
-        if speaker is not None and len(speaker) > TITLE_MAX:
-            raise InvalidInput("agenda.title_invalid", max=TITLE_MAX)
+        title = checked(fields.ITEM_TITLE, title)
+        speaker = checked_optional(fields.PERSON_NAME, speaker)
         now = self.clock.now()
         async with write(self.session):
             await self._chair(actor)
@@ -217,8 +206,7 @@ class AgendaService(Service):
         document: dict[str, Any] | None = None,
     ) -> ItemView:
         """The chair adds an explanation or materials to an item of the draft agenda."""
-        if description is not None and len(description) > DESCRIPTION_MAX:
-            raise InvalidInput("agenda.description_too_long", max=DESCRIPTION_MAX)
+        description = checked_optional(fields.ITEM_DESCRIPTION, description)
         now = self.clock.now()
         async with write(self.session):
             await self._chair(actor)
@@ -270,9 +258,8 @@ class AgendaService(Service):
         """A member's proposal; after approval or at the meeting it is an additional item."""
         if actor.person_id is None or not actor.is_member:
             raise NotAllowed("agenda.members_propose")
-        title = clean_title(title)
-        if description is not None and len(description) > DESCRIPTION_MAX:
-            raise InvalidInput("agenda.description_too_long", max=DESCRIPTION_MAX)
+        title = checked(fields.ITEM_TITLE, title)
+        description = checked_optional(fields.ITEM_DESCRIPTION, description)
         now = self.clock.now()
         async with write(self.session):
             meeting = await self.meetings.load(actor.group_id, meeting_id)
@@ -323,8 +310,7 @@ class AgendaService(Service):
         self, actor: Actor, item_id: int, include: bool, reason: str | None
     ) -> ItemView:
         """The chair includes or rejects a proposal; the proposer learns the outcome."""
-        if reason is not None and len(reason) > REASON_MAX:
-            raise InvalidInput("agenda.reason_too_long", max=REASON_MAX)
+        reason = checked_optional(fields.AGENDA_REASON, reason)
         now = self.clock.now()
         async with write(self.session):
             acting = await self._chair(actor)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.domain import fields
 from bot.domain.composition import (
     ActDetails,
     ActKind,
@@ -22,7 +23,7 @@ from bot.domain.composition import (
     replaces_holder,
 )
 from bot.domain.dates import DateInputError, parse_local_date
-from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
+from bot.domain.roles import Capability, Role, clean_name, demoted_role
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
@@ -34,7 +35,8 @@ from storage.repositories.roster import RosterRepository
 
 
 def _invalid(error: CompositionRuleError) -> InvalidInput:
-    return InvalidInput(f"composition.{error.code.value}")
+    # The number's refusal names its limit, as its question does.
+    return InvalidInput(f"composition.{error.code.value}", max=fields.ACT_NUMBER.max_length)
 
 
 def _included_role(role: Role) -> Role:
@@ -100,7 +102,7 @@ class CompositionService(ZonedService):
         actor.require(Capability.MANAGE_ROSTER)
         name = clean_name(raw)
         if name is None:
-            raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
+            raise InvalidInput("errors.name_invalid", max=fields.PERSON_NAME.max_length)
         return name
 
     def check_member_role(self, actor: Actor, raw: str) -> Role:
@@ -188,7 +190,7 @@ class CompositionService(ZonedService):
         _included_role(role)
         name = clean_name(full_name)
         if name is None:
-            raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
+            raise InvalidInput("errors.name_invalid", max=fields.PERSON_NAME.max_length)
         now = self.clock.now()
         async with write(self.session):
             act = await self._act(actor.group_id, act_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.fields import FieldError, TextField
+
 
 class ServiceError(Exception):
     """A refusal with a locale key and its parameters; nothing was changed."""
@@ -28,3 +30,19 @@ class InvalidInput(ServiceError):
 
 class NeedsConfirmation(ServiceError):
     """The change replaces someone or reaches many people; ask first, then call again."""
+
+
+def checked(field: TextField, raw: str) -> str:
+    """`field.clean(raw)` as a service refuses it: the field's own key and limit."""
+    try:
+        return field.clean(raw)
+    except FieldError as bad:
+        raise InvalidInput(bad.key, **bad.params) from None
+
+
+def checked_optional(field: TextField, raw: str | None) -> str | None:
+    """As `checked`; nothing visible typed is None."""
+    try:
+        return field.clean_optional(raw)
+    except FieldError as bad:
+        raise InvalidInput(bad.key, **bad.params) from None

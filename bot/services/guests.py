@@ -8,8 +8,8 @@ from dataclasses import KW_ONLY, dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import fields
 from bot.domain.guests import (
-    GUEST_NAME_MAX_LENGTH,
     GuestLinkState,
     accepts_guests,
     clean_guest_name,
@@ -95,7 +95,7 @@ class GuestService(Service):
         actor.require(Capability.INVITE_GUESTS)
         name = clean_guest_name(full_name)
         if name is None:
-            raise InvalidInput("guests.name_invalid", max=GUEST_NAME_MAX_LENGTH)
+            raise InvalidInput("guests.name_invalid", max=fields.GUEST_NAME.max_length)
         now = self.clock.now()
         async with write(self.session):
             meeting = await self._meeting(actor, meeting_id)

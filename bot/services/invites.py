@@ -7,8 +7,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain import fields
 from bot.domain.invites import InviteState, invite_state
-from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
+from bot.domain.roles import Capability, Role, clean_name, demoted_role
 from bot.domain.roster import has_single_holder, is_roster_role, lacks_unit
 from bot.services.actor import Actor
 from bot.services.base import Service
@@ -78,7 +79,7 @@ class InviteService(Service):
         if full_name is not None:
             name = clean_name(full_name)
             if name is None:
-                raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
+                raise InvalidInput("errors.name_invalid", max=fields.PERSON_NAME.max_length)
         if lacks_unit(role, unit_id):
             raise InvalidInput("roster.unit_required")
         now = self.clock.now()

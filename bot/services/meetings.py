@@ -19,6 +19,7 @@ from bot.documents.ics import (
     invitation_ics,
     meeting_uid,
 )
+from bot.domain import fields
 from bot.domain.meetings import (
     Absence,
     Rsvp,
@@ -30,7 +31,7 @@ from bot.domain.meetings import (
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked_optional
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
@@ -38,7 +39,6 @@ from storage.repositories.meetings import MeetingRepository, MeetingView, Record
 from storage.repositories.roster import RosterRepository
 
 MEETING_LENGTH = timedelta(hours=2)  # for calendars; the regulation sets no length
-REASON_MAX = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +183,7 @@ class MeetingService(ZonedService):
     ) -> MeetingView:
         if actor.person_id is None or not actor.can(Capability.ATTEND_MEETINGS):
             raise NotAllowed("meetings.only_members")
-        if reason is not None and len(reason) > REASON_MAX:
-            raise InvalidInput("meetings.reason_too_long", max=REASON_MAX)
+        reason = checked_optional(fields.ABSENCE_REASON, reason)
         now = self.clock.now()
         async with write(self.session):
             meeting = await self.load(actor.group_id, meeting_id)

@@ -12,10 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import fields
 from storage.repositories.agenda import AgendaRepository
 from storage.repositories.offers import OfferRepository
-
-TITLE_MAX = 200
 
 
 async def offer(
@@ -30,7 +29,9 @@ async def offer(
     agenda. Returns the meeting it went to, or None while it waits. Runs inside the
     caller's write transaction."""
     repo = OfferRepository(session)
-    await repo.add(group_id, key, title[:TITLE_MAX], description, now)
+    # The title is the bot's own (a task's text in it): shortened, never refused.
+    title = fields.fits(title, fields.ITEM_TITLE.max_length)
+    await repo.add(group_id, key, title, description, now)
     meeting_id = await repo.next_draft_meeting(group_id, now)
     if meeting_id is None:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 
+from bot.domain import fields
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import Service
@@ -59,7 +60,8 @@ class RecordingService(Service):
                 meeting_id=meeting_id,
                 file_id=file_id,
                 file_unique_id=file_unique_id,
-                file_name=file_name,
+                # Telegram gives names up to 255 characters; stored shortened, never refused.
+                file_name=None if file_name is None else fields.file_name(file_name, "recording"),
                 mime_type=mime_type,
                 size=size,
                 duration=duration,

@@ -26,6 +26,8 @@ from bot.documents.report_docx import (
     render_summary,
     summary_filename,
 )
+from bot.domain import fields
+from bot.domain.fields import FieldError, TextProblem
 from bot.domain.quarters import (
     EditVerdict,
     Standing,
@@ -53,7 +55,6 @@ from storage.repositories.reporting import (
 )
 from storage.repositories.roster import RosterRepository
 
-TEXT_MAX = 3500
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -89,12 +90,13 @@ class UnitReport:
 
 
 def check_text(text: str) -> str:
-    """A typed report: not blank, at most TEXT_MAX characters (a longer one goes as a file)."""
-    if not text.strip():
-        raise InvalidInput("reports.empty")
-    if len(text) > TEXT_MAX:
-        raise InvalidInput("reports.too_long", max=TEXT_MAX)
-    return text.strip()
+    """A typed report as `fields.REPORT_TEXT` takes it (a longer one goes as a file)."""
+    try:
+        return fields.REPORT_TEXT.clean(text)
+    except FieldError as bad:
+        if bad.problem is TextProblem.EMPTY:
+            raise InvalidInput("reports.empty") from None
+        raise InvalidInput("reports.too_long", **bad.params) from None
 
 
 def obliged(unit: UnitRow, cycle: CycleView) -> bool:

@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import fields
 from bot.domain.composition import CompositionRuleError, check_extra_roles
-from bot.domain.roles import NAME_MAX_LENGTH, Capability, Role, clean_name, demoted_role
+from bot.domain.roles import Capability, Role, clean_name, demoted_role
 from bot.domain.roster import (
     assignment_refusal,
     has_single_holder,
@@ -277,9 +278,9 @@ class RosterService(Service):
     # Units
     async def add_unit(self, actor: Actor, raw_name: str) -> UnitView:
         actor.require(Capability.MANAGE_ROSTER)
-        name = clean_name(raw_name)
+        name = clean_name(raw_name, fields.UNIT_NAME)
         if name is None:
-            raise InvalidInput("errors.name_invalid", max=NAME_MAX_LENGTH)
+            raise InvalidInput("errors.name_invalid", max=fields.UNIT_NAME.max_length)
         now = self.clock.now()
         async with write(self.session):
             if await self.repo.unit_name_taken(actor.group_id, name):

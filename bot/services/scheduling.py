@@ -7,16 +7,17 @@ import secrets
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 
+from bot.domain import fields
 from bot.domain.meetings import (
     DEFAULT_REMINDER_OFFSETS,
     MeetingFormat,
     reminder_times,
     validate_venue,
 )
-from bot.domain.roles import Capability, clean_name
+from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import Service
-from bot.services.errors import InvalidInput
+from bot.services.errors import InvalidInput, checked, checked_optional
 from bot.services.guests import guest_contacts
 from bot.services.meetings import MeetingService, meeting_calendar
 from bot.services.notifier import Delivery, Notice, Notifier
@@ -26,9 +27,6 @@ from storage.db import write
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingView
-
-TITLE_MAX = 200
-PLACE_MAX = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +40,17 @@ class MeetingDraft:
     extraordinary: bool = False
 
 
-def _check_venue(fmt: MeetingFormat, place: str | None, link: str | None) -> None:
+def _check_venue(
+    fmt: MeetingFormat, place: str | None, link: str | None
+) -> tuple[str | None, str | None]:
+    """The place and the link as stored: each within its field's limit, then the venue's
+    rule (a place for an in-person meeting, a web link)."""
+    place = checked_optional(fields.MEETING_PLACE, place)
+    link = checked_optional(fields.MEETING_LINK, link)
     error = validate_venue(fmt, place, link)
     if error is not None:
         raise InvalidInput(f"meetings.{error.value}")
-    if place and len(place) > PLACE_MAX:
-        raise InvalidInput("meetings.place_too_long", max=PLACE_MAX)
+    return place, link
 
 
 @dataclass(eq=False)
@@ -60,15 +63,11 @@ class SchedulingService(Service):
         self.repo = self.meetings.repo
 
     def check_draft(self, draft: MeetingDraft) -> MeetingDraft:
-        title = clean_name(draft.title) if len(draft.title) <= TITLE_MAX else None
-        if title is None:
-            raise InvalidInput("meetings.title_invalid", max=TITLE_MAX)
-        _check_venue(draft.format, draft.place, draft.link)
+        title = checked(fields.MEETING_TITLE, draft.title)
+        place, link = _check_venue(draft.format, draft.place, draft.link)
         if draft.starts_at <= self.clock.now():
             raise InvalidInput("dates.past")
-        return MeetingDraft(
-            title, draft.format, draft.place, draft.link, draft.starts_at, draft.extraordinary
-        )
+        return MeetingDraft(title, draft.format, place, link, draft.starts_at, draft.extraordinary)
 
     async def create(self, actor: Actor, draft: MeetingDraft) -> MeetingView:
         draft = self.check_draft(draft)
@@ -116,9 +115,9 @@ class SchedulingService(Service):
         async with write(self.session):
             meeting = await self._scheduled(actor, meeting_id)
             fmt = MeetingFormat(meeting.format)
-            place = text.strip() if fmt is MeetingFormat.IN_PERSON else None
-            link = text.strip() if fmt is MeetingFormat.REMOTE else None
-            _check_venue(fmt, place, link)
+            place = text if fmt is MeetingFormat.IN_PERSON else None
+            link = text if fmt is MeetingFormat.REMOTE else None
+            place, link = _check_venue(fmt, place, link)
             await self.repo.update(
                 meeting_id, place=place, link=link, sequence=meeting.sequence + 1
             )

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import fields
 from bot.domain.files import file_problem
 from bot.domain.protocol import ItemRecord
 from bot.domain.tasks import (
-    REPORT_MAX,
     ReportProblem,
     Scope,
     TaskState,
@@ -232,9 +232,12 @@ class TaskService(ZonedService):
         problem = report_problem(comment)
         if problem is ReportProblem.EMPTY:
             raise InvalidInput("tasks.comment_empty")
+        text = fields.visible_text(comment, multiline=True)
         if problem is ReportProblem.TOO_LONG:
-            raise InvalidInput("tasks.comment_too_long", max=REPORT_MAX, n=len(comment.strip()))
-        return comment.strip()
+            raise InvalidInput(
+                "tasks.comment_too_long", max=fields.TASK_REPORT.max_length, n=len(text)
+            )
+        return text
 
     def check_file(self, name: str | None, size: int | None) -> None:
         problem = file_problem(name, size, self.file_max_mb)

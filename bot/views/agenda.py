@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import AgendaCb, VoteCb
+from bot.domain import fields
 from bot.domain.agenda import Choice, deputy_acts
 from bot.domain.roles import Role
 from bot.i18n import Translator
@@ -12,6 +13,7 @@ from bot.keyboards import button, markup
 from bot.services.agenda import AgendaState
 from bot.services.notifier import Rendered, Renderer
 from bot.views import meetings as meeting_views
+from bot.views.limits import joined_within
 from storage.repositories.agenda import Approval, ItemView
 from storage.repositories.meetings import MeetingView
 
@@ -20,6 +22,10 @@ CHOICE_KEYS = {
     Choice.AGAINST: "agenda.vote_against",
     Choice.ABSTAIN: "agenda.vote_abstain",
 }
+
+
+# How much of an item's explanation a card quotes.
+EXCERPT = 300
 
 
 def item_line(t: Translator, number: int, item: ItemView) -> str:
@@ -68,7 +74,9 @@ def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -
     for n, item in enumerate(included, 1):
         lines.append(item_line(t, n, item))
         if item.description:
-            lines.append(t("agenda.description", text=item.description))
+            # The card lists every item: each explanation is an excerpt, and the card
+            # keeps the lines that fit Telegram's 4,096 characters.
+            lines.append(t("agenda.description", text=fields.fits(item.description, EXCERPT)))
         if item.document:
             lines.append(t("agenda.materials", name=item.document.get("file_name") or "—"))
     waiting = [i for i in items if is_waiting(i, approved=state.approved)]
@@ -92,7 +100,7 @@ def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -
                     present=i.present_at_close or 0,
                 )
             )
-    return "\n".join(lines)
+    return joined_within(lines)
 
 
 def agenda_card(t: Translator, state: AgendaState) -> tuple[str, InlineKeyboardMarkup]:

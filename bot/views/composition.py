@@ -8,6 +8,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import CompositionCb, MembersCb
+from bot.domain import fields
 from bot.domain.composition import INCLUDED_ROLES, ActKind
 from bot.domain.roles import Role
 from bot.i18n import Translator
@@ -108,7 +109,7 @@ def kind_question(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def number_question(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    return t("composition.ask_number"), markup([cancel_row(t)])
+    return t("composition.ask_number", max=fields.ACT_NUMBER.max_length), markup([cancel_row(t)])
 
 
 def date_question(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
@@ -144,7 +145,9 @@ def act_summary(
 
 
 def name_question(t: Translator, act: CompositionActView) -> tuple[str, InlineKeyboardMarkup]:
-    return t("composition.ask_name", act=act_title(t, act)), markup([cancel_row(t)])
+    return t(
+        "composition.ask_name", act=act_title(t, act), max=fields.PERSON_NAME.max_length
+    ), markup([cancel_row(t)])
 
 
 def role_question(t: Translator, name: str) -> tuple[str, InlineKeyboardMarkup]:

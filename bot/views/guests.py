@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import GuestCb, MeetingCb
+from bot.domain import fields
 from bot.domain.guests import accepts_guests
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
@@ -62,7 +63,7 @@ def list_card(t: Translator, found: GuestList, page: int = 0) -> tuple[str, Inli
 
 
 def name_prompt(t: Translator, meeting_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    return t("guests.ask_name"), markup(
+    return t("guests.ask_name", max=fields.GUEST_NAME.max_length), markup(
         [[button(t("common.cancel"), GuestCb(action="list", meeting=meeting_id))]]
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import InviteCb
+from bot.domain import fields
 from bot.domain.roles import ROSTER_ROLES, Role
 from bot.domain.roster import needs_unit
 from bot.i18n import Translator
@@ -67,7 +68,7 @@ def unit_choice(
 
 
 def name_prompt(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    return t("invites.ask_name"), markup(
+    return t("invites.ask_name", max=fields.PERSON_NAME.max_length), markup(
         [
             [button(t("invites.skip_name"), InviteCb(action="noname"))],
             [button(t("common.cancel"), InviteCb(action="list"))],

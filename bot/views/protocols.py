@@ -9,6 +9,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ProtocolCb
+from bot.domain import fields
 from bot.domain.protocol import (
     MODES,
     ConsentEntry,
@@ -24,6 +25,7 @@ from bot.keyboards import button, markup
 from bot.services.notifier import Rendered, Renderer
 from bot.services.protocols.record import ProtocolState
 from bot.views.broadcasts import ack_keyboard
+from bot.views.limits import joined_within
 from bot.views.meetings import facts
 from storage.dto import MemberView
 from storage.repositories.meetings import MeetingView
@@ -168,10 +170,17 @@ def card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), markup(rows)
 
 
+# A card or a consent request lists every item's decision; each is quoted as an excerpt
+# so that the message stays within Telegram's 4,096 characters (the full text is the
+# protocol's document).
+DECISION_EXCERPT = 300
+# A notice quotes one objection, with a heading and a name around it.
+REASON_EXCERPT = 3500
+
+
 def summary_item(t: Translator, item: ItemRecord) -> str:
-    return t(
-        "protocol.summary_item", number=item.number, title=item.title, decided=item.decided or "—"
-    )
+    decided = fields.fits(item.decided, DECISION_EXCERPT) if item.decided else "—"
+    return t("protocol.summary_item", number=item.number, title=item.title, decided=decided)
 
 
 def _missing(check: SignatureCheck) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -256,7 +265,7 @@ def outcome_notice(t: Translator, protocol: ProtocolView, disagreement: Disagree
         f"protocol.outcome_notice_{d.status}",
         number=protocol.number,
         item=d.item_number,
-        reason=d.reason,
+        reason=fields.fits(d.reason, REASON_EXCERPT),
     )
 
 
@@ -281,14 +290,11 @@ def consent_request(
     t: Translator, protocol: ProtocolView, sha: str, items: Sequence[ItemRecord]
 ) -> Rendered:
     """A version sent for consent: its decisions, its hash, and the two answers."""
-    text = "\n".join(
-        [
-            t("protocol.consent_request", number=protocol.number),
-            "",
-            "\n".join(summary_item(t, i) for i in items),
-            "",
-            t("protocol.consent_hint", sha=sha[:12]),
-        ]
+    head = [t("protocol.consent_request", number=protocol.number), ""]
+    # The hash the members consent to is always shown, whatever the decisions' length.
+    text = joined_within(
+        [*head, *(summary_item(t, i) for i in items)],
+        ["", t("protocol.consent_hint", sha=sha[:12])],
     )
     return Rendered(text, consent_keyboard(t, protocol))
 
@@ -362,7 +368,7 @@ def objection_notice(
         number=protocol.number,
         name=name,
         item=d.item_number,
-        reason=d.reason,
+        reason=fields.fits(d.reason, REASON_EXCERPT),
     )
     return Rendered(text, conciliation_keyboard(t, d) if conciliation else None)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import ReportCb
+from bot.domain import fields
 from bot.domain.quarters import EditVerdict, Stage, Standing, may_submit
 from bot.i18n import Translator
 from bot.keyboards import button, markup
@@ -383,7 +384,7 @@ def obligations_keyboard(
 
 
 def ask_content(t: Translator, max_mb: int) -> str:
-    return t("reports.ask_content", max=3500, mb=max_mb)
+    return t("reports.ask_content", max=fields.REPORT_TEXT.max_length, mb=max_mb)
 
 
 def check_text(

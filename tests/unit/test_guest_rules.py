@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain import fields
 from bot.domain.guests import (
-    GUEST_NAME_MAX_LENGTH,
     GuestLinkState,
     clean_guest_name,
     guest_link_state,
@@ -36,8 +36,10 @@ def test_cl16a_a_guest_link_is_for_one_person_while_the_meeting_is_ahead(
 def test_guest_names_are_folded_and_bounded() -> None:
     assert clean_guest_name("  Петров   Пётр,\nАО «Сервисы» ") == "Петров Пётр, АО «Сервисы»"
     assert clean_guest_name("   ") is None
-    assert clean_guest_name("Я" * GUEST_NAME_MAX_LENGTH) == "Я" * GUEST_NAME_MAX_LENGTH
-    assert clean_guest_name("Я" * (GUEST_NAME_MAX_LENGTH + 1)) is None
+    assert (
+        clean_guest_name("Я" * fields.GUEST_NAME.max_length) == "Я" * fields.GUEST_NAME.max_length
+    )
+    assert clean_guest_name("Я" * (fields.GUEST_NAME.max_length + 1)) is None
 
 
 def test_cl16a_the_chair_deputy_and_secretariat_invite_guests_members_do_not() -> None:

@@ -7,9 +7,8 @@ from datetime import date
 
 import pytest
 
+from bot.domain import fields
 from bot.domain.registers import (
-    NOTE_MAX,
-    TITLE_MAX,
     Problem,
     Register,
     RegisterRuleError,
@@ -63,18 +62,26 @@ def test_empty_title_is_refused(raw: str) -> None:
 
 
 def test_title_of_the_maximum_length_is_kept_and_one_more_is_refused() -> None:
-    assert clean_title("а" * TITLE_MAX) == "а" * TITLE_MAX
+    assert (
+        clean_title("а" * fields.REGISTER_TITLE.max_length)
+        == "а" * fields.REGISTER_TITLE.max_length
+    )
     with pytest.raises(RegisterRuleError) as caught:
-        clean_title("а" * (TITLE_MAX + 1))
+        clean_title("а" * (fields.REGISTER_TITLE.max_length + 1))
     assert caught.value.problem is Problem.TITLE_TOO_LONG
-    assert caught.value.params == {"max": TITLE_MAX, "length": TITLE_MAX + 1}
+    assert caught.value.params == {
+        "max": fields.REGISTER_TITLE.max_length,
+        "length": fields.REGISTER_TITLE.max_length + 1,
+    }
 
 
 def test_note_keeps_its_lines_and_has_a_limit() -> None:
     assert clean_note("  первая строка\nвторая  ") == "первая строка\nвторая"
-    assert clean_note("я" * NOTE_MAX) == "я" * NOTE_MAX
+    assert (
+        clean_note("я" * fields.REGISTER_NOTE.max_length) == "я" * fields.REGISTER_NOTE.max_length
+    )
     with pytest.raises(RegisterRuleError) as too_long:
-        clean_note("я" * (NOTE_MAX + 1))
+        clean_note("я" * (fields.REGISTER_NOTE.max_length + 1))
     assert too_long.value.problem is Problem.NOTE_TOO_LONG
     assert too_long.value.params["max"] == 2000
     with pytest.raises(RegisterRuleError) as empty:

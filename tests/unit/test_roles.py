@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain import fields
 from bot.domain.commands import commands_for, may_use
 from bot.domain.roles import (
     MEMBER_ROLES,
-    NAME_MAX_LENGTH,
     ROSTER_ROLES,
     SINGLE_HOLDER_ROLES,
     Capability,
@@ -72,8 +72,8 @@ def test_commands_follow_the_role() -> None:
         ("  Иванов   Иван  Иванович ", "Иванов Иван Иванович"),
         ("", None),
         ("   \n ", None),
-        ("x" * NAME_MAX_LENGTH, "x" * NAME_MAX_LENGTH),
-        ("x" * (NAME_MAX_LENGTH + 1), None),
+        ("x" * fields.PERSON_NAME.max_length, "x" * fields.PERSON_NAME.max_length),
+        ("x" * (fields.PERSON_NAME.max_length + 1), None),
     ],
 )
 def test_names_are_trimmed_and_limited(raw: str, expected: str | None) -> None:
@@ -85,7 +85,7 @@ def test_clean_name_never_returns_blank_or_overlong(raw: str) -> None:
     name = clean_name(raw)
     if name is not None:
         assert name.strip() == name and name
-        assert len(name) <= NAME_MAX_LENGTH
+        assert len(name) <= fields.PERSON_NAME.max_length
 
 
 def test_who_may_is_told_from_the_same_table_that_decides() -> None:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain import fields
 from bot.domain.roles import Role, Standing
 from bot.domain.tasks import (
-    REPORT_MAX,
     OwnerMatch,
     ReportProblem,
     Scope,
@@ -177,8 +177,8 @@ def test_cl4d_the_owner_unit_answers_through_its_members_and_representatives() -
 def test_cl4e_a_completion_comment_is_required_and_at_most_2000_characters() -> None:
     assert report_problem("") is ReportProblem.EMPTY
     assert report_problem(" \n ") is ReportProblem.EMPTY
-    assert report_problem("я" * REPORT_MAX) is None
-    assert report_problem("я" * (REPORT_MAX + 1)) is ReportProblem.TOO_LONG
+    assert report_problem("я" * fields.TASK_REPORT.max_length) is None
+    assert report_problem("я" * (fields.TASK_REPORT.max_length + 1)) is ReportProblem.TOO_LONG
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain import fields
 from bot.domain.meetings import MeetingFormat
 from bot.domain.protocol import MODES, OUTCOMES
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked
 from bot.services.meetings import meeting_calendar
 from bot.services.notifier import Delivery, Notice
 from bot.services.outbox import Envelope
-from bot.services.protocols.drafting import TEXT_MAX
 from bot.services.protocols.record import ProtocolJob, is_person
 from storage.db import write
 from storage.dto import MemberView
@@ -95,11 +95,9 @@ class ProtocolConsent(ProtocolJob):
         """Cl. 15: an objection names the item and a reason and opens a disagreement; it goes
         to whoever considers it (the chair, or the deputy while the chair is absent) with
         the conciliation button, and to the secretariat."""
-        reason = reason.strip()
-        if not reason:
+        if not fields.visible_text(reason):
             raise InvalidInput("protocol.reason_required")
-        if len(reason) > TEXT_MAX:
-            raise InvalidInput("protocol.text_too_long", max=TEXT_MAX)
+        reason = checked(fields.PROTOCOL_TEXT, reason)
         now = self.clock.now()
         async with write(self.session):
             protocol, meeting, person, current = await self._answerable(actor, protocol_id, version)

@@ -7,18 +7,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.documents.protocol_docx import protocol_filename, render_protocol
+from bot.domain import fields
 from bot.domain.protocol import TaskLine, canonical_text, version_hash
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked, checked_optional
 from bot.services.notifier import Delivery, Notice
 from bot.services.protocols.record import DOCX_MIME, ProtocolJob, ProtocolState
 from storage.db import write
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.protocols import ProtocolView
-
-TEXT_MAX = 4000
 
 
 def parse_tasks(text: str) -> tuple[TaskLine, ...]:
@@ -37,7 +36,7 @@ def parse_tasks(text: str) -> tuple[TaskLine, ...]:
                 deadline = date(year, month, day)
             except ValueError as exc:
                 raise InvalidInput("protocol.task_format") from exc
-        tasks.append(TaskLine(parts[0], parts[1], deadline))
+        tasks.append(TaskLine(parts[0], checked(fields.TASK_OWNER, parts[1]), deadline))
     return tuple(tasks)
 
 
@@ -87,11 +86,11 @@ class ProtocolDrafting(ProtocolJob):
         """Each save is a new version with its own hash; earlier consents stay in history but
         do not count for it, and consent is asked again if it was being collected."""
         check_keeps_record(actor)
-        for text in (heard, spoke, decided):
-            if len(text) > TEXT_MAX:
-                raise InvalidInput("protocol.text_too_long", max=TEXT_MAX)
-        if not decided.strip():
+        heard = checked(fields.PROTOCOL_TEXT, heard)
+        spoke = checked_optional(fields.PROTOCOL_TEXT, spoke) or ""
+        if not fields.visible_text(decided):
             raise InvalidInput("protocol.decided_required")
+        decided = checked(fields.PROTOCOL_TEXT, decided)
         now = self.clock.now()
         async with write(self.session):
             protocol, meeting = await self.record.protocol(actor, protocol_id)
