@@ -24,7 +24,7 @@ def parse_tasks(text: str) -> tuple[TaskLine, ...]:
     """One task a line: «what; who; 31.01.2027» (the deadline may be left out)."""
     tasks = []
     for line in text.splitlines():
-        parts = [p.strip() for p in line.split(";")]
+        parts = [fields.visible_text(p) for p in line.split(";")]
         if not parts[0]:
             continue
         if len(parts) < 2 or not parts[1]:
@@ -34,7 +34,7 @@ def parse_tasks(text: str) -> tuple[TaskLine, ...]:
             try:
                 day, month, year = (int(x) for x in parts[2].split("."))
                 deadline = date(year, month, day)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:  # 31.02.2027, a year past 9999
                 raise InvalidInput("protocol.task_format") from exc
         tasks.append(TaskLine(parts[0], checked(fields.TASK_OWNER, parts[1]), deadline))
     return tuple(tasks)
