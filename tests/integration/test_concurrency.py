@@ -20,7 +20,13 @@ from bot.clock import FrozenClock
 from storage.models import AuditEntry, Meeting, Protocol, ProtocolAnswer, Rsvp
 from tests.conftest import World, build_world
 from tests.support.bot_client import FakeUser
-from tests.support.steps.meetings import at_meeting_start, open_meeting_card, schedule_meeting
+from tests.support.steps.agenda import propose_additional_item, vote_on_item
+from tests.support.steps.meetings import (
+    at_meeting_start,
+    open_meeting_card,
+    open_meeting_with,
+    schedule_meeting,
+)
 from tests.support.steps.onboarding import working_group
 from tests.support.steps.protocols import held_meeting, open_protocol, write_protocol_item
 
@@ -30,6 +36,8 @@ ALREADY_CANCELLED = "Заседание уже отменено."
 AGENDA_APPROVED_BEFORE = "Повестка дня уже утверждена."
 SIGNED = "Протокол подписан и не может быть изменён."
 ASK_MODE = "Как вы участвовали в заседании?"
+CONSENT_REQUESTED_BEFORE = "Проект протокола уже направлен на согласование"
+VOTE_CLOSED = "Голосование по этому вопросу завершено."
 
 
 @pytest.fixture
@@ -276,3 +284,45 @@ async def test_finding6_a_double_check_in_is_counted_once(any_world: World) -> N
     await _together(world, *presses)
 
     assert await _audits(world, "checked_in") == 1
+
+
+async def test_finding5_a_double_tap_sends_the_draft_for_consent_once(any_world: World) -> None:
+    """#14 finding 5 (cl. 14): «Направить на согласование» twice at once: one request, one
+    audit entry, one stored draft; the second press is told it was sent."""
+    world = any_world
+    p = await held_meeting(world)
+    await open_protocol(world, p["clerk"])
+    await write_protocol_item(world, p["clerk"], 1, "Одобрить стандарт.")
+    presses = [_press(world, p["clerk"], "Направить на согласование") for _ in range(2)]
+
+    await _together(world, *presses)
+
+    assert await _audits(world, "consent_requested") == 1
+    assert CONSENT_REQUESTED_BEFORE in " ".join(_answers(world, *presses))
+
+
+async def test_finding5_a_vote_is_started_and_closed_once(any_world: World) -> None:
+    """#14 finding 5 (cl. 13-14): the presiding person puts an additional item to the vote
+    twice at once, then closes it twice at once: one start, one result."""
+    world = any_world
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0"])
+    item = await propose_additional_item(world, p, "Дополнительный вопрос")
+    await world.client.send(p["chair"], "/agenda")
+    started = [_press(world, p["chair"], "На голосование: Дополнительный вопрос") for _ in "12"]
+
+    await _together(world, *started)
+
+    assert await _audits(world, "vote_started") == 1
+    await world.deliver()
+    await vote_on_item(world, p["m0"], item, "for")
+    await world.client.send(p["chair"], "/agenda")
+    closing = [
+        _press(world, p["chair"], "Завершить голосование: Дополнительный вопрос") for _ in "12"
+    ]
+
+    await _together(world, *closing)
+
+    assert await _audits(world, "vote_closed") == 1
+    assert VOTE_CLOSED in _answers(world, *closing)
