@@ -166,10 +166,24 @@ async def request_consent(query: CallbackQuery, callback_data: ProtocolCb, ctx: 
 
 # Members: consent and objections
 async def consent_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
-    await ctx.show(
-        ctx.t("protocol.ask_mode"),
-        views.mode_keyboard(ctx.t, callback_data.protocol, callback_data.version),
-    )
+    data = callback_data
+    try:
+        asked = await ctx.protocol_consent.ask_mode(ctx.actor, data.protocol, data.version)
+    except InvalidInput as bad:
+        await _outdated(ctx, data, bad)
+        return
+    # The question comes as a message of its own; a second press does not repeat it.
+    await ctx.toast("protocol.ask_mode_sent" if asked else "protocol.ask_mode_again")
+
+
+async def _outdated(ctx: Ctx, data: ProtocolCb, bad: InvalidInput) -> None:
+    """The text changed since the request: say so and show the current version with fresh
+    buttons. Any other refusal is shown as it is."""
+    if bad.key != "protocol.outdated_version":
+        raise bad
+    state = await ctx.protocols.state(ctx.actor, data.protocol)
+    await ctx.toast(bad.key, alert=True)
+    await ctx.show(*views.consent_request_card(ctx.t, state))
 
 
 async def consent_mode(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
@@ -177,12 +191,7 @@ async def consent_mode(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx
     try:
         await ctx.protocol_consent.consent(ctx.actor, data.protocol, data.version, data.arg)
     except InvalidInput as bad:
-        if bad.key != "protocol.outdated_version":
-            raise
-        # The text changed: say so and show the current version with fresh buttons.
-        state = await ctx.protocols.state(ctx.actor, data.protocol)
-        await ctx.toast(bad.key, alert=True)
-        await ctx.show(*views.consent_request_card(ctx.t, state))
+        await _outdated(ctx, data, bad)
         return
     await ctx.toast("protocol.consented")
     await ctx.show(ctx.t("protocol.consented"))

@@ -163,8 +163,11 @@ class AgendaService(Service):
         if approved is not None:
             raise InvalidInput("agenda.stale_decision")
 
-    async def _item(self, actor: Actor, item_id: int) -> tuple[ItemView, MeetingView]:
-        item = await self.repo.item(item_id)
+    async def _item(
+        self, actor: Actor, item_id: int, *, lock: bool = False
+    ) -> tuple[ItemView, MeetingView]:
+        """``lock``: a transition of the item; its row is locked first (see `for_update`)."""
+        item = await self.repo.item(item_id, lock=lock)
         if item is None:
             raise NotFound("errors.stale")
         meeting = await self.meetings.load(actor.group_id, item.meeting_id)
@@ -368,10 +371,12 @@ class AgendaService(Service):
         now = self.clock.now()
         async with write(self.session):
             acting = await self._chair(actor)
-            meeting = await self.meetings.load(actor.group_id, meeting_id)
-            await self.repo.lock_meeting(meeting_id)
+            # Locked first: of two presses at once, the second sees the first's approval.
+            meeting = await self.meetings.load(actor.group_id, meeting_id, lock=True)
             _, approved = await self.repo.agenda_state(meeting_id)
-            if approved is not None or meeting.status != "scheduled":
+            if approved is not None:
+                raise InvalidInput("agenda.approved_before")
+            if meeting.status != "scheduled":
                 raise InvalidInput("agenda.already_approved")
             every = await self.repo.items(meeting_id)
             # A proposal left undecided would be stranded by the approval: no longer the chair's
@@ -427,7 +432,7 @@ class AgendaService(Service):
         """The presiding person puts an additional item to the members present (cl. 13)."""
         now = self.clock.now()
         async with write(self.session):
-            item, meeting = await self._item(actor, item_id)
+            item, meeting = await self._item(actor, item_id, lock=True)
             if meeting.status != "open":
                 raise InvalidInput("meetings.not_open")
             _, approved = await self.repo.agenda_state(meeting.id)
@@ -488,7 +493,7 @@ class AgendaService(Service):
         if not vote_complete(count):
             return VoteOutcome(item, count, False, None)
         async with write(self.session):
-            item, meeting = await self._item(actor, item_id)
+            item, meeting = await self._item(actor, item_id, lock=True)
             if item.status != "voting":  # another last vote closed it meanwhile
                 count = await self.repo.tally_present(item_id, meeting.id)
                 return VoteOutcome(item, count, True, Basis(item.basis) if item.basis else None)
@@ -498,7 +503,7 @@ class AgendaService(Service):
         """The presiding person closes the vote; only while there is quorum (cl. 14)."""
         now = self.clock.now()
         async with write(self.session):
-            item, meeting = await self._item(actor, item_id)
+            item, meeting = await self._item(actor, item_id, lock=True)
             if item.status != "voting":
                 raise InvalidInput("agenda.vote_closed")
             presence = await self.attendance.presence(actor.group_id, meeting.id)

@@ -23,7 +23,7 @@ from bot.services.actor import Actor
 from bot.services.base import Service
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.guests import guest_contacts
-from bot.services.meetings import MeetingService
+from bot.services.meetings import MeetingService, refusal_for
 from bot.services.notifier import Delivery, Notice, Notifier, Rendered
 from bot.services.outbox import enqueue_edit
 from bot.services.roster import Auditor
@@ -66,11 +66,11 @@ class AttendanceService(Service):
         self.roster = self.meetings.roster
 
     async def _in_status(self, actor: Actor, meeting_id: int, status: str) -> MeetingView:
-        meeting = await self.meetings.load(actor.group_id, meeting_id)
+        """Inside a write: the meeting, locked, in `status`; else the refusal that says
+        where it is, so that the second of two presses learns the first was done."""
+        meeting = await self.meetings.load(actor.group_id, meeting_id, lock=True)
         if meeting.status != status:
-            raise InvalidInput(
-                "meetings.not_scheduled" if status == "scheduled" else "meetings.not_open"
-            )
+            raise InvalidInput(refusal_for(meeting.status, wanted=status))
         return meeting
 
     async def presence(self, group_id: int, meeting_id: int) -> Presence:

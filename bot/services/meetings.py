@@ -95,6 +95,14 @@ def meeting_calendar(
     return ics_filename(meeting.title, meeting.starts_at.astimezone(tz).date()), content
 
 
+def refusal_for(status: str, *, wanted: str) -> str:
+    """The refusal of a change that needs a meeting `wanted` but finds it `status`: a
+    meeting already opened, closed or cancelled (by another press) is named as such."""
+    if status != wanted and status in ("open", "closed", "cancelled"):
+        return f"meetings.already_{status}"
+    return "meetings.not_scheduled" if wanted == "scheduled" else "meetings.not_open"
+
+
 @dataclass(eq=False)
 class MeetingService(ZonedService):
     def __post_init__(self) -> None:
@@ -122,8 +130,9 @@ class MeetingService(ZonedService):
             return False
         return True
 
-    async def load(self, group_id: int, meeting_id: int) -> MeetingView:
-        meeting = await self.repo.get(group_id, meeting_id)
+    async def load(self, group_id: int, meeting_id: int, *, lock: bool = False) -> MeetingView:
+        """``lock``: a transition; the meeting's row is locked first (see `for_update`)."""
+        meeting = await self.repo.get(group_id, meeting_id, lock=lock)
         if meeting is None:
             raise NotFound("errors.stale")
         return meeting
@@ -186,9 +195,13 @@ class MeetingService(ZonedService):
         reason = checked_optional(fields.ABSENCE_REASON, reason)
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self.load(actor.group_id, meeting_id)
+            # Locked: two presses at once must not both see "no answer yet" (finding 6).
+            meeting = await self.load(actor.group_id, meeting_id, lock=True)
             if meeting.status != "scheduled" or not may_change_rsvp(meeting.starts_at, now):
                 raise InvalidInput("meetings.rsvp_closed")
+            if (await self.repo.rsvps(meeting_id)).get(actor.person_id) == (answer.value, reason):
+                # The same answer again (a double tap): nothing changed, nothing to audit.
+                return meeting
             await self.repo.set_rsvp(meeting_id, actor.person_id, answer.value, reason, now)
             await Auditor(self.session, actor, now)(
                 "rsvp", "meeting", meeting_id, answer=answer.value

@@ -19,7 +19,7 @@ from bot.services.actor import Actor
 from bot.services.base import Service
 from bot.services.errors import InvalidInput, checked, checked_optional
 from bot.services.guests import guest_contacts
-from bot.services.meetings import MeetingService, meeting_calendar
+from bot.services.meetings import MeetingService, meeting_calendar, refusal_for
 from bot.services.notifier import Delivery, Notice, Notifier
 from bot.services.offers import attach_pending
 from bot.services.roster import Auditor
@@ -104,9 +104,9 @@ class SchedulingService(Service):
     async def _scheduled(self, actor: Actor, meeting_id: int) -> MeetingView:
         """Inside the write: the actor may set meetings, and this one is still ahead."""
         await self.meetings.require_scheduler(actor)
-        meeting = await self.meetings.load(actor.group_id, meeting_id)
+        meeting = await self.meetings.load(actor.group_id, meeting_id, lock=True)
         if meeting.status != "scheduled":
-            raise InvalidInput("meetings.not_scheduled")
+            raise InvalidInput(refusal_for(meeting.status, wanted="scheduled"))
         return meeting
 
     async def change_venue(self, actor: Actor, meeting_id: int, text: str) -> MeetingView:

@@ -93,7 +93,9 @@ class VoteBatcher:
                 items: dict[int, ItemView | None] = {}
                 for n, ballot in enumerate(batch):
                     if ballot.item_id not in items:
-                        items[ballot.item_id] = await agenda.item(ballot.item_id)
+                        # Locked, once per item and batch: a vote closed by the presiding
+                        # person meanwhile takes no more ballots, and is not closed twice.
+                        items[ballot.item_id] = await agenda.item(ballot.item_id, lock=True)
                     item = items[ballot.item_id]
                     person = ballot.actor.person_id
                     if item is None:

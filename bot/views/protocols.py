@@ -413,6 +413,9 @@ def consent_reminder(t: Translator, p: ProtocolView) -> str:
 # The notices the protocol services send, by name (joined in bot.views.notices).
 RENDERERS: dict[str, Renderer] = {
     "protocols.consent_request": consent_request,
+    "protocols.ask_mode": lambda t, protocol, version: Rendered(
+        t("protocol.ask_mode"), mode_keyboard(t, protocol, version)
+    ),
     "protocols.objection": objection_notice,
     "protocols.conciliation": conciliation_notice,
     "protocols.outcome": outcome_notice,

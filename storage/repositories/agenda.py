@@ -21,6 +21,7 @@ from storage.models import (
     Person,
     Vote,
 )
+from storage.repositories.locking import for_update
 
 _MEMBER_ROLE_VALUES = sorted(r.value for r in MEMBER_ROLES)
 
@@ -100,8 +101,14 @@ class AgendaRepository:
         )
         return [_view(r) for r in rows]
 
-    async def item(self, item_id: int) -> ItemView | None:
-        row = await self.session.get(AgendaItem, item_id)
+    async def item(self, item_id: int, *, lock: bool = False) -> ItemView | None:
+        """``lock``: the row is locked until the transaction ends (a state transition)."""
+        if not lock:
+            row = await self.session.get(AgendaItem, item_id)
+        else:
+            row = await self.session.scalar(
+                for_update(select(AgendaItem).where(AgendaItem.id == item_id))
+            )
         return _view(row) if row else None
 
     async def next_position(self, meeting_id: int) -> int:

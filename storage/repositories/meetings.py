@@ -20,6 +20,7 @@ from storage.models import (
     Recording,
     Rsvp,
 )
+from storage.repositories.locking import for_update
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +96,12 @@ class MeetingRepository:
         await self.session.flush()
         return _view(row)
 
-    async def get(self, group_id: int, meeting_id: int) -> MeetingView | None:
-        row = await self.session.scalar(
-            select(Meeting).where(Meeting.id == meeting_id, Meeting.group_id == group_id)
-        )
+    async def get(
+        self, group_id: int, meeting_id: int, *, lock: bool = False
+    ) -> MeetingView | None:
+        """``lock``: the row is locked until the transaction ends (a state transition)."""
+        query = select(Meeting).where(Meeting.id == meeting_id, Meeting.group_id == group_id)
+        row = await self.session.scalar(for_update(query) if lock else query)
         return _view(row) if row else None
 
     async def get_many(self, meeting_ids: list[int]) -> dict[int, MeetingView]:

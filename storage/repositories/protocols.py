@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.protocol import protocol_number
 from storage.models import Disagreement, Meeting, Protocol, ProtocolAnswer, ProtocolVersion
+from storage.repositories.locking import for_update
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +106,14 @@ class ProtocolRepository:
         row = await self.session.scalar(select(Protocol).where(Protocol.meeting_id == meeting_id))
         return _protocol(row) if row else None
 
-    async def get(self, protocol_id: int) -> ProtocolView | None:
-        row = await self.session.get(Protocol, protocol_id)
+    async def get(self, protocol_id: int, *, lock: bool = False) -> ProtocolView | None:
+        """``lock``: the row is locked until the transaction ends (a state transition)."""
+        if not lock:
+            row = await self.session.get(Protocol, protocol_id)
+        else:
+            row = await self.session.scalar(
+                for_update(select(Protocol).where(Protocol.id == protocol_id))
+            )
         return _protocol(row) if row else None
 
     async def listing(self, meeting_ids: list[int]) -> list[ProtocolView]:
@@ -239,8 +246,16 @@ class ProtocolRepository:
             for d, person in rows.all()
         ]
 
-    async def disagreement(self, disagreement_id: int) -> DisagreementView | None:
-        row = await self.session.get(Disagreement, disagreement_id)
+    async def disagreement(
+        self, disagreement_id: int, *, lock: bool = False
+    ) -> DisagreementView | None:
+        """``lock``: the row is locked until the transaction ends (a state transition)."""
+        if not lock:
+            row = await self.session.get(Disagreement, disagreement_id)
+        else:
+            row = await self.session.scalar(
+                for_update(select(Disagreement).where(Disagreement.id == disagreement_id))
+            )
         if row is None:
             return None
         for view in await self.disagreements(row.protocol_id):

@@ -50,6 +50,7 @@ async def _draft_and_request(world: World, p: dict[str, FakeUser], *, items: int
 
 async def _consent(world: World, user: FakeUser, mode: str = "Очно") -> None:
     await world.client.click(user, "Подтверждаю устное согласие")
+    await world.deliver()  # the mode question comes through the outbox
     await world.client.click(user, mode)
 
 

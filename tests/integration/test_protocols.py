@@ -54,6 +54,8 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     assert not any("Согласование протокола" in t for t in c.texts(p["m2"]))
 
     await c.click(p["m0"], "Подтверждаю устное согласие")
+
+    await world.deliver()  # the mode question comes through the outbox
     await c.click(p["m0"], "Очно")
     assert "Устное согласие записано" in (c.last_text(p["m0"]) or "")
 
@@ -106,6 +108,7 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     # The old consent of M0 does not count for the new version; everyone consents again.
     for key, mode in (("m0", "Очно"), ("m1", "По видеосвязи"), ("deputy", "По аудиосвязи")):
         await c.click(p[key], "Подтверждаю устное согласие")
+        await world.deliver()  # the mode question comes through the outbox
         await c.click(p[key], mode)
     async with world.db.session() as s:
         answers = (await s.scalars(select(ProtocolAnswer))).all()
@@ -205,6 +208,7 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     await c.click(p["clerk"], "Направить на согласование")
     await world.deliver()
     await c.click(p["m0"], "Подтверждаю устное согласие")
+    await world.deliver()  # the mode question comes through the outbox
     await c.click(p["m0"], "Очно")
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")

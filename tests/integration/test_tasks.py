@@ -76,6 +76,7 @@ async def _signed(world: World, tasks: str = TASKS) -> dict[str, FakeUser]:
     await world.deliver()
     for key in ("deputy", "m0", "m1"):
         await c.click(p[key], "Подтверждаю устное согласие")
+        await world.deliver()  # the mode question comes through the outbox
         await c.click(p[key], "Очно")
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")

@@ -23,7 +23,13 @@ from storage.db import write
 from storage.dto import MemberView
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingView
-from storage.repositories.protocols import DisagreementView, ProtocolView, VersionView
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.protocols import (
+    AnswerView,
+    DisagreementView,
+    ProtocolView,
+    VersionView,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,7 @@ class ProtocolConsent(ProtocolJob):
     ) -> tuple[ProtocolView, MeetingView, int, VersionView]:
         """A member present answering the version being collected: the protocol, its
         meeting, the member's person id and that version."""
-        protocol, meeting = await self.record.protocol(actor, protocol_id)
+        protocol, meeting = await self.record.protocol(actor, protocol_id, lock=True)
         if actor.person_id is None or not actor.is_member:
             raise NotAllowed("protocol.only_present")
         if actor.person_id not in await self.meetings.attendance_history(meeting.id):
@@ -57,6 +63,14 @@ class ProtocolConsent(ProtocolJob):
         current = await self.repo.version(protocol_id, version)
         assert current is not None
         return protocol, meeting, actor.person_id, current
+
+    async def _answers_of(self, protocol_id: int, version: int, person: int) -> list[AnswerView]:
+        """The member's answers to this version, oldest first."""
+        return [
+            a
+            for a in await self.repo.answers(protocol_id)
+            if a.person_id == person and a.version == version
+        ]
 
     async def _add_answer(
         self, protocol_id: int, version: VersionView, person: int, now: datetime, **fields: Any
@@ -71,13 +85,44 @@ class ProtocolConsent(ProtocolJob):
             **fields,
         )
 
+    async def ask_mode(self, actor: Actor, protocol_id: int, version: int) -> bool:
+        """«Подтверждаю устное согласие»: the question of how the member took part (cl. 14),
+        once per answer to give. Its outbox key counts the member's answers to the version,
+        so a second press before answering sends nothing (False then), while a member who
+        answered may press again and answer anew. Refused at the press, as the answer
+        would be, when the member may not consent to this version."""
+        async with write(self.session):
+            _, _, person, _ = await self._answerable(actor, protocol_id, version)
+            given = await self._answers_of(protocol_id, version, person)
+            key = f"protocol-mode:{protocol_id}:v{version}:{person}:{len(given)}"
+            if await OutboxRepository(self.session).by_key(key) is not None:
+                return False
+            rendered = self.notifier.render(
+                Notice("protocols.ask_mode", protocol=protocol_id, version=version),
+                actor.locale,
+            )
+            envelope = Envelope(
+                key=key,
+                kind="consent",
+                chat_id=actor.telegram_id,
+                person_id=person,
+                text=rendered.text,
+                keyboard=rendered.keyboard,
+            )
+            await self.notifier.send([envelope])
+        return True
+
     async def consent(self, actor: Actor, protocol_id: int, version: int, mode: str) -> None:
-        """Cl. 14: oral consent, recorded against the exact version's hash."""
+        """Cl. 14: oral consent, recorded against the exact version's hash. The same consent
+        again (a double tap on the mode) changes nothing and is not audited again."""
         if mode not in MODES:
             raise InvalidInput("errors.stale")
         now = self.clock.now()
         async with write(self.session):
             _, _, person, current = await self._answerable(actor, protocol_id, version)
+            given = await self._answers_of(protocol_id, version, person)
+            if given and (given[-1].kind, given[-1].mode) == ("consent", mode):
+                return
             await self._add_answer(protocol_id, current, person, now, kind="consent", mode=mode)
             await self.audit(
                 actor,
@@ -161,7 +206,8 @@ class ProtocolConsent(ProtocolJob):
             raise InvalidInput("dates.past")
         now = self.clock.now()
         async with write(self.session):
-            disagreement = await self.repo.disagreement(disagreement_id)
+            # Locked first: of two presses at once, the second finds it handled.
+            disagreement = await self.repo.disagreement(disagreement_id, lock=True)
             if disagreement is None or disagreement.status != "open":
                 raise InvalidInput("protocol.disagreement_closed")
             protocol, _ = await self.record.protocol(actor, disagreement.protocol_id)
@@ -221,7 +267,7 @@ class ProtocolConsent(ProtocolJob):
             raise InvalidInput("errors.stale")
         now = self.clock.now()
         async with write(self.session):
-            disagreement = await self.repo.disagreement(disagreement_id)
+            disagreement = await self.repo.disagreement(disagreement_id, lock=True)
             if disagreement is None:
                 raise NotFound("errors.stale")
             protocol, _ = await self.record.protocol(actor, disagreement.protocol_id)

@@ -93,7 +93,7 @@ class ProtocolDrafting(ProtocolJob):
         decided = checked(fields.PROTOCOL_TEXT, decided)
         now = self.clock.now()
         async with write(self.session):
-            protocol, meeting = await self.record.protocol(actor, protocol_id)
+            protocol, meeting = await self.record.protocol(actor, protocol_id, lock=True)
             if protocol.status == "signed":
                 raise InvalidInput("protocol.signed_immutable")
             current = await self.repo.version(protocol.id, protocol.current_version)
@@ -143,9 +143,12 @@ class ProtocolDrafting(ProtocolJob):
         check_keeps_record(actor)
         now = self.clock.now()
         async with write(self.session):
-            protocol, _ = await self.record.protocol(actor, protocol_id)
+            protocol, _ = await self.record.protocol(actor, protocol_id, lock=True)
             if protocol.status == "signed":
                 raise InvalidInput("protocol.signed_immutable")
+            if protocol.status == "consent":
+                # Asked already (a second press): a new version asks again by itself.
+                raise InvalidInput("protocol.consent_requested_before")
             if protocol.current_version == 0:
                 raise InvalidInput("protocol.nothing_written")
             await self._request(actor, protocol_id, now)

@@ -138,8 +138,11 @@ class ProtocolRecord(ZonedService):
         return protocol_filename(state.protocol.number, state.content.meeting_date), content
 
     # Inside the caller's transaction
-    async def protocol(self, actor: Actor, protocol_id: int) -> tuple[ProtocolView, MeetingView]:
-        protocol = await self.repo.get(protocol_id)
+    async def protocol(
+        self, actor: Actor, protocol_id: int, *, lock: bool = False
+    ) -> tuple[ProtocolView, MeetingView]:
+        """``lock``: a transition; the protocol's row is locked first (see `for_update`)."""
+        protocol = await self.repo.get(protocol_id, lock=lock)
         if protocol is None:
             raise NotFound("errors.stale")
         meeting = await self.meetings.get(actor.group_id, protocol.meeting_id)

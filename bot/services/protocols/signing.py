@@ -57,7 +57,8 @@ class ProtocolSigning(ProtocolJob):
         version and a snapshot of everything it shows; every later copy is these bytes."""
         now = self.clock.now()
         async with write(self.session):
-            protocol, meeting = await self.record.protocol(actor, protocol_id)
+            # Locked first: the second of two presses at once finds it signed.
+            protocol, meeting = await self.record.protocol(actor, protocol_id, lock=True)
             if not is_person(actor.person_id, meeting.presiding_person_id):
                 raise NotAllowed("protocol.presiding_only")
             if (
