@@ -51,11 +51,16 @@ async def send_docx(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -
 
 # Drafting, one item at a time
 async def item_start(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    number = _number(callback_data.arg)
+    await ctx.protocol_drafts.check_item(ctx.actor, callback_data.protocol, number)
     await ctx.state.set_state(ProtocolItemDialog.heard)
-    await ctx.state.set_data(
-        {"protocol": callback_data.protocol, "number": int(callback_data.arg or 0)}
-    )
-    await ctx.show(ctx.t("protocol.ask_heard", number=callback_data.arg))
+    await ctx.state.set_data({"protocol": callback_data.protocol, "number": number})
+    await ctx.show(ctx.t("protocol.ask_heard", number=number))
+
+
+def _number(arg: str) -> int:
+    """An item's number from a button; 0 (no such item, refused) for anything forged."""
+    return int(arg) if arg.isdecimal() else 0
 
 
 async def item_heard(message: Message, ctx: Ctx) -> None:
@@ -68,8 +73,7 @@ async def item_spoke(message: Message, ctx: Ctx) -> None:
 
 
 async def item_skip(query: CallbackQuery, ctx: Ctx) -> None:
-    if await ctx.state.get_state() == ProtocolItemDialog.spoke.state:
-        await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke="")
+    await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke="")
 
 
 async def item_decided(message: Message, ctx: Ctx) -> None:
@@ -138,7 +142,29 @@ async def request_consent(query: CallbackQuery, callback_data: ProtocolCb, ctx: 
 
 
 # Members: consent and objections
+async def _answerable(ctx: Ctx, data: ProtocolCb, item: int | None = None) -> bool:
+    """Whether the presser may answer the version on the button; a button of an older
+    version shows the current one instead."""
+    try:
+        await ctx.protocol_consent.check_answerable(ctx.actor, data.protocol, data.version, item)
+    except InvalidInput as bad:
+        if bad.key != "protocol.outdated_version":
+            raise
+        await _show_current(ctx, data.protocol, bad.key)
+        return False
+    return True
+
+
+async def _show_current(ctx: Ctx, protocol_id: int, key: str) -> None:
+    """The text changed: say so and show the current version with fresh buttons."""
+    state = await ctx.protocols.state(ctx.actor, protocol_id)
+    await ctx.toast(key, alert=True)
+    await ctx.show(*views.consent_request_card(ctx.t, state))
+
+
 async def consent_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    if not await _answerable(ctx, callback_data):
+        return
     await ctx.show(
         ctx.t("protocol.ask_mode"),
         views.mode_keyboard(ctx.t, callback_data.protocol, callback_data.version),
@@ -152,16 +178,15 @@ async def consent_mode(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx
     except InvalidInput as bad:
         if bad.key != "protocol.outdated_version":
             raise
-        # The text changed: say so and show the current version with fresh buttons.
-        state = await ctx.protocols.state(ctx.actor, data.protocol)
-        await ctx.toast(bad.key, alert=True)
-        await ctx.show(*views.consent_request_card(ctx.t, state))
+        await _show_current(ctx, data.protocol, bad.key)
         return
     await ctx.toast("protocol.consented")
     await ctx.show(ctx.t("protocol.consented"))
 
 
 async def objection_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    if not await _answerable(ctx, callback_data):
+        return
     state = await ctx.protocols.state(ctx.actor, callback_data.protocol)
     await ctx.show(
         ctx.t("protocol.ask_item"),
@@ -172,13 +197,12 @@ async def objection_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx
 
 
 async def objection_item(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    item = _number(callback_data.arg)
+    if not await _answerable(ctx, callback_data, item):
+        return
     await ctx.state.set_state(ObjectionDialog.reason)
     await ctx.state.set_data(
-        {
-            "protocol": callback_data.protocol,
-            "version": callback_data.version,
-            "item": int(callback_data.arg or 0),
-        }
+        {"protocol": callback_data.protocol, "version": callback_data.version, "item": item}
     )
     await ctx.show(ctx.t("protocol.ask_reason"))
 
@@ -249,7 +273,6 @@ async def sign_confirmed(query: CallbackQuery, callback_data: ProtocolCb, ctx: C
 BUTTONS: dict[str, Callable[..., Awaitable[None]]] = {
     "card": protocol_card,
     "item": item_start,
-    "skip": item_skip,
     "request": request_consent,
     "docx": send_docx,
     "consent": consent_pressed,
@@ -277,6 +300,13 @@ def router() -> Router:
     )
     on_steps(r, steps, Inline(F.text))
     r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
-    on_presses(r, ProtocolCb, [(item_no_tasks, "notasks", ProtocolItemDialog.tasks)])
+    on_presses(
+        r,
+        ProtocolCb,
+        [
+            (item_skip, "skip", ProtocolItemDialog.spoke),
+            (item_no_tasks, "notasks", ProtocolItemDialog.tasks),
+        ],
+    )
     on_buttons(r, ProtocolCb, BUTTONS)
     return r

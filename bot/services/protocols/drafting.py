@@ -5,6 +5,7 @@ sends the current version to the members present for their consent."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.documents.protocol_docx import protocol_filename, render_protocol
 from bot.domain.protocol import TaskLine, canonical_text, version_hash
@@ -13,9 +14,10 @@ from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.notifier import Delivery, Notice
 from bot.services.protocols.record import DOCX_MIME, ProtocolJob, ProtocolState
-from storage.db import write
+from storage.db import read, write
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
+from storage.repositories.meetings import MeetingView
 from storage.repositories.protocols import ProtocolView
 
 TEXT_MAX = 4000
@@ -94,14 +96,7 @@ class ProtocolDrafting(ProtocolJob):
             raise InvalidInput("protocol.decided_required")
         now = self.clock.now()
         async with write(self.session):
-            protocol, meeting = await self.record.protocol(actor, protocol_id)
-            if protocol.status == "signed":
-                raise InvalidInput("protocol.signed_immutable")
-            current = await self.repo.version(protocol.id, protocol.current_version)
-            items = dict(current.items) if current else {}
-            content_before = await self.record.content(meeting, items)
-            if not 1 <= number <= len(content_before.items):
-                raise NotFound("errors.stale")
+            protocol, meeting, items = await self._editable_item(actor, protocol_id, number)
             items[str(number)] = {
                 "heard": heard,
                 "spoke": spoke,
@@ -139,6 +134,28 @@ class ProtocolDrafting(ProtocolJob):
             if protocol.status == "consent":
                 await self._request(actor, protocol.id, now)
             return await self.record.load(actor, protocol.id)
+
+    async def check_item(self, actor: Actor, protocol_id: int, number: int) -> None:
+        """At «Вопрос N: СЛУШАЛИ / РЕШИЛИ», before the first question: what `save_item`
+        checks again when the item is saved (#14 finding 4)."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            await self._editable_item(actor, protocol_id, number)
+
+    async def _editable_item(
+        self, actor: Actor, protocol_id: int, number: int
+    ) -> tuple[ProtocolView, MeetingView, dict[str, Any]]:
+        """Inside the caller's transaction: the protocol is not signed and has item `number`;
+        its meeting and the current version's items (a copy, to be changed)."""
+        protocol, meeting = await self.record.protocol(actor, protocol_id)
+        if protocol.status == "signed":
+            raise InvalidInput("protocol.signed_immutable")
+        current = await self.repo.version(protocol.id, protocol.current_version)
+        items = dict(current.items) if current else {}
+        content = await self.record.content(meeting, items)
+        if not 1 <= number <= len(content.items):
+            raise NotFound("errors.stale")
+        return protocol, meeting, items
 
     async def request_consent(self, actor: Actor, protocol_id: int) -> ProtocolState:
         check_keeps_record(actor)
