@@ -189,13 +189,13 @@ async def test_every_button_pressed_by_every_role_it_rules_out_is_refused_at_onc
     c = world.client
     people = await _cast(world)
     failures: list[str] = []
+    before = await _snapshot(world)
     for (prefix, action), rule in BUTTONS.items():
         data = _data(prefix, action)
         for role in ROLES:
             if not _must_refuse(rule, role):
                 continue
             user = people[role]
-            before = await _snapshot(world)
             answered = len(c.callback_answers(user))
             await c.feed(c.callback_update(user, c.last_message(user), data))
             answers = c.callback_answers(user)[answered:]
@@ -206,4 +206,5 @@ async def test_every_button_pressed_by_every_role_it_rules_out_is_refused_at_onc
             changed = [name for name in before if before[name] != after[name]]
             if changed:
                 failures.append(f"{role} {data}: changed {changed}")
+            before = after
     assert not failures, "\n".join(failures)
