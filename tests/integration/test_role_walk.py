@@ -5,9 +5,11 @@ allowed or refused at the first press with the reason — answered exactly once,
 the database changed, no dialog begun.
 
 Each button is pressed with ids of real objects (a scheduled meeting, a broadcast sent to
-the secretariat only) by every role its row rules out: a stranger always, a role without the
-row's capability, and for a guest's or an addressee's button everyone it was not made for.
-Holders of the capability are left to the feature tests: their presses change things."""
+the secretariat only) by every role its row rules out — a stranger always, a role without
+the row's capability, and for a guest's or an addressee's button everyone it was not made
+for — and must be refused. Then by every role the row allows: the press may change things
+(the feature tests say what), but it is answered exactly once, never with the
+internal-error apology, and a refusal still leaves everything as it was."""
 
 from __future__ import annotations
 
@@ -179,6 +181,48 @@ async def _cast(world: World) -> dict[str, FakeUser]:
     for user in people.values():
         await c.send(user, "/cancel")  # a message to press under, and no dialog open
     return people
+
+
+INTERNAL = "внутренней ошибки"
+
+
+async def test_every_button_pressed_by_every_role_it_allows_is_answered_once(
+    world: World,
+) -> None:
+    """#14 findings 4 and 7 for those who may press: allowed, or refused with the reason
+    and nothing changed; one answer per press. A dialog a press begins is left with
+    /cancel, so that the next press starts from no dialog."""
+    c = world.client
+    people = await _cast(world)
+    failures: list[str] = []
+    before = await _snapshot(world)
+    for (prefix, action), rule in BUTTONS.items():
+        data = _data(prefix, action)
+        for role in ROLES:
+            if _must_refuse(rule, role):
+                continue
+            user = people[role]
+            answered, said = len(c.callback_answers(user)), len(c.texts(user))
+            await c.feed(c.callback_update(user, c.last_message(user), data))
+            answers = c.callback_answers(user)[answered:]
+            after = await _snapshot(world)
+            texts = [a.text or "" for a in answers] + list(c.texts(user)[said:])
+            if len(answers) != 1 or any(INTERNAL in t for t in texts):
+                failures.append(f"{role} {data}: {[(a.text, a.show_alert) for a in answers]}")
+            elif answers[0].show_alert and after != before:
+                changed = [name for name in before if before[name] != after[name]]
+                failures.append(f"{role} {data}: refused, yet changed {changed}")
+            if await _in_dialog(world, user):
+                await c.send(user, "/cancel")
+                after = await _snapshot(world)
+            before = after
+    assert not failures, "\n".join(failures)
+
+
+async def _in_dialog(world: World, user: FakeUser) -> bool:
+    async with world.db.session() as s:
+        rows = await s.execute(text("SELECT key, state FROM fsm_record"))
+        return any(f":{user.id}:{user.id}" in key and state for key, state in rows.all())
 
 
 async def test_every_button_pressed_by_every_role_it_rules_out_is_refused_at_once(
