@@ -82,16 +82,6 @@ class CompositionCb(Payload, prefix="cp"):
     unit: int = 0
 
 
-# The capability behind each family of buttons, so that a refusal can say "not allowed"
-# rather than "stale" when the role is what is missing.
-RESTRICTED_PREFIXES: dict[str, str] = {
-    "mb": "manage_roster",
-    "iv": "manage_roster",
-    "un": "manage_roster",
-    "cp": "manage_roster",
-}
-
-
 class BroadcastCb(Payload, prefix="bc"):
     action: str
     audience: str = ""
@@ -110,9 +100,6 @@ class LinkCb(Payload, prefix="lk"):
     action: str
 
 
-RESTRICTED_PREFIXES.update({"bc": "broadcast", "lk": "link_chat"})
-
-
 class MeetingCb(Payload, prefix="mt"):
     """Meeting actions; `arg` is a short code (an RSVP answer, a format), never free text."""
 
@@ -126,9 +113,6 @@ class NewMeetingCb(Payload, prefix="nm"):
 
     action: str
     arg: str = ""
-
-
-RESTRICTED_PREFIXES.update({"nm": "schedule"})
 
 
 class AgendaCb(Payload, prefix="ag"):

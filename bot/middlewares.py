@@ -129,15 +129,12 @@ async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str
         return
     try:
         query = update.callback_query
-        if query is not None:
-            try:
-                await query.answer(t.plain(key, **params), show_alert=True)
-            except TelegramAPIError:
-                if not button_answered() or not isinstance(query.message, Message):
-                    raise
-                # The button was answered before the failure and Telegram refused a second
-                # answer: the message says it instead.
-                await query.message.answer(t(key, **params))
+        if query is not None and button_answered() and isinstance(query.message, Message):
+            # The handler answered the press before it failed: Telegram would refuse a
+            # second answer (a press is answered once), so the reason comes as a message.
+            await query.message.answer(t(key, **params))
+        elif query is not None:
+            await query.answer(t.plain(key, **params), show_alert=True)
         elif update.message is not None:
             await update.message.answer(t(key, **params))
     except TelegramAPIError:

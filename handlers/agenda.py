@@ -57,6 +57,7 @@ async def propose_button(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx
 
 
 async def _start_proposal(ctx: Ctx, meeting: int) -> None:
+    await ctx.agenda.check_may_propose(ctx.actor, meeting)
     await ctx.state.set_state(ProposalDialog.title)
     await ctx.state.set_data({"meeting": meeting})
     await ctx.say("agenda.ask_title", max=fields.ITEM_TITLE.max_length)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import RESTRICTED_PREFIXES
 from bot.domain.commands import COMMAND_AUDIENCE, may_use
-from bot.domain.roles import Capability
+from bot.domain.permissions import lacks
 from bot.filters import Inline, private_router
 from bot.update_context import Ctx
 from bot.views.menu import holders_text
@@ -35,9 +34,7 @@ async def text_fallback(message: Message, ctx: Ctx) -> None:
 async def stale_button(query: CallbackQuery, ctx: Ctx) -> None:
     # A forged payload, a button from an older card, or one this role may not press:
     # nothing to do, and nothing changes.
-    prefix = (query.data or "").split(":", 1)[0]
-    needed = RESTRICTED_PREFIXES.get(prefix)
-    if needed is not None and not ctx.actor.can(Capability(needed)):
+    if lacks(ctx.actor.standing, query.data or ""):
         await ctx.toast("errors.not_allowed", alert=True)
         return
     await ctx.toast("errors.stale", alert=True)

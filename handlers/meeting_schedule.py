@@ -217,7 +217,7 @@ def _preview_view(draft: MeetingDraft) -> MeetingView:
 
 # Changes to a scheduled meeting, from its card
 async def meeting_cancel_ask(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx) -> None:
-    meeting = await ctx.meetings.meeting(ctx.actor, callback_data.meeting)
+    meeting = await ctx.scheduling.check_change(ctx.actor, callback_data.meeting)
     await ctx.show(
         ctx.t("meetings.cancel_ask", title=meeting.title),
         views.confirm_keyboard(
@@ -275,7 +275,9 @@ async def meeting_moved(message: Message, ctx: Ctx) -> None:
 
 
 async def _ask(ctx: Ctx, state: Any, meeting_id: int, question: str) -> None:
-    """A dialog about one meeting begins: the question replaces the card."""
+    """A dialog about one meeting begins, if the person may change it: the question
+    replaces the card."""
+    await ctx.scheduling.check_change(ctx.actor, meeting_id)
     await ctx.state.set_state(state)
     await ctx.state.set_data({"meeting": meeting_id})
     await ctx.show(ctx.t(question, **VENUE_LIMITS))

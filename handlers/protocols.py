@@ -52,16 +52,21 @@ async def send_docx(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -
 
 # Drafting, one item at a time
 async def item_start(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    number = _number(callback_data.arg)
+    await ctx.protocol_drafts.check_item(ctx.actor, callback_data.protocol, number)
     await ctx.state.set_state(ProtocolItemDialog.heard)
-    await ctx.state.set_data(
-        {"protocol": callback_data.protocol, "number": int(callback_data.arg or 0)}
-    )
-    await ctx.show(ctx.t("protocol.ask_heard", number=callback_data.arg, max=PROTOCOL_MAX))
+    await ctx.state.set_data({"protocol": callback_data.protocol, "number": number})
+    await ctx.show(ctx.t("protocol.ask_heard", number=number, max=PROTOCOL_MAX))
 
 
 # Each step checks its own text when it is typed: a refused step is asked again and the
 # answers before it are kept (UX.md), instead of a refusal after the last step.
 PROTOCOL_MAX = fields.PROTOCOL_TEXT.max_length
+
+
+def _number(arg: str) -> int:
+    """An item's number from a button; 0 (no such item, refused) for anything forged."""
+    return int(arg) if arg.isdecimal() else 0
 
 
 async def item_heard(message: Message, ctx: Ctx) -> None:
@@ -83,8 +88,7 @@ async def item_spoke(message: Message, ctx: Ctx) -> None:
 
 
 async def item_skip(query: CallbackQuery, ctx: Ctx) -> None:
-    if await ctx.state.get_state() == ProtocolItemDialog.spoke.state:
-        await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke="")
+    await _next_step(ctx, ProtocolItemDialog.decided, "protocol.ask_decided", spoke="")
 
 
 async def item_decided(message: Message, ctx: Ctx) -> None:
@@ -165,6 +169,17 @@ async def request_consent(query: CallbackQuery, callback_data: ProtocolCb, ctx: 
 
 
 # Members: consent and objections
+async def _answerable(ctx: Ctx, data: ProtocolCb, item: int | None = None) -> bool:
+    """Whether the presser may answer the version on the button; a button of an older
+    version shows the current one instead."""
+    try:
+        await ctx.protocol_consent.check_answerable(ctx.actor, data.protocol, data.version, item)
+    except InvalidInput as bad:
+        await _outdated(ctx, data, bad)
+        return False
+    return True
+
+
 async def consent_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
     data = callback_data
     try:
@@ -198,6 +213,8 @@ async def consent_mode(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx
 
 
 async def objection_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    if not await _answerable(ctx, callback_data):
+        return
     state = await ctx.protocols.state(ctx.actor, callback_data.protocol)
     await ctx.show(
         ctx.t("protocol.ask_item"),
@@ -208,13 +225,12 @@ async def objection_pressed(query: CallbackQuery, callback_data: ProtocolCb, ctx
 
 
 async def objection_item(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
+    item = _number(callback_data.arg)
+    if not await _answerable(ctx, callback_data, item):
+        return
     await ctx.state.set_state(ObjectionDialog.reason)
     await ctx.state.set_data(
-        {
-            "protocol": callback_data.protocol,
-            "version": callback_data.version,
-            "item": int(callback_data.arg or 0),
-        }
+        {"protocol": callback_data.protocol, "version": callback_data.version, "item": item}
     )
     await ctx.show(ctx.t("protocol.ask_reason", max=PROTOCOL_MAX))
 
@@ -293,7 +309,6 @@ async def sign_confirmed(query: CallbackQuery, callback_data: ProtocolCb, ctx: C
 BUTTONS: dict[str, Callable[..., Awaitable[None]]] = {
     "card": protocol_card,
     "item": item_start,
-    "skip": item_skip,
     "request": request_consent,
     "docx": send_docx,
     "consent": consent_pressed,
@@ -321,6 +336,13 @@ def router() -> Router:
     )
     on_steps(r, steps, NotCommand())
     r.callback_query.register(protocol_for_meeting, MeetingCb.filter(F.action == "protocol"))
-    on_presses(r, ProtocolCb, [(item_no_tasks, "notasks", ProtocolItemDialog.tasks)])
+    on_presses(
+        r,
+        ProtocolCb,
+        [
+            (item_skip, "skip", ProtocolItemDialog.spoke),
+            (item_no_tasks, "notasks", ProtocolItemDialog.tasks),
+        ],
+    )
     on_buttons(r, ProtocolCb, BUTTONS)
     return r

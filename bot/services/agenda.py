@@ -250,6 +250,20 @@ class AgendaService(Service):
             await self.repo.bump_version(meeting.id)
             await Auditor(self.session, actor, now)("agenda_item_moved", "agenda_item", item_id)
 
+    async def check_may_propose(self, actor: Actor, meeting_id: int) -> None:
+        """Before the proposal's title is asked: what `propose` checks again when the
+        proposal is written (#14 finding 4)."""
+        _require_proposer(actor)
+        async with read(self.session):
+            await self._proposable(actor, meeting_id)
+
+    async def _proposable(self, actor: Actor, meeting_id: int) -> MeetingView:
+        """Inside the caller's transaction: the meeting exists and is not over."""
+        meeting = await self.meetings.load(actor.group_id, meeting_id)
+        if meeting.status not in ("scheduled", "open"):
+            raise InvalidInput("agenda.meeting_closed")
+        return meeting
+
     async def propose(
         self,
         actor: Actor,
@@ -259,15 +273,12 @@ class AgendaService(Service):
         document: dict[str, Any] | None,
     ) -> ItemView:
         """A member's proposal; after approval or at the meeting it is an additional item."""
-        if actor.person_id is None or not actor.is_member:
-            raise NotAllowed("agenda.members_propose")
+        _require_proposer(actor)
         title = checked(fields.ITEM_TITLE, title)
         description = checked_optional(fields.ITEM_DESCRIPTION, description)
         now = self.clock.now()
         async with write(self.session):
-            meeting = await self.meetings.load(actor.group_id, meeting_id)
-            if meeting.status not in ("scheduled", "open"):
-                raise InvalidInput("agenda.meeting_closed")
+            meeting = await self._proposable(actor, meeting_id)
             await self.repo.lock_meeting(meeting_id)
             version, approved = await self.repo.agenda_state(meeting_id)
             additional = approved is not None or meeting.status == "open"
@@ -605,3 +616,9 @@ class AgendaService(Service):
                 )
             elif ballot.status == "pending":
                 await self.repo.rewrite_unsent(ballot.key, text, None, now)
+
+
+def _require_proposer(actor: Actor) -> None:
+    """Members propose (cl. 13), chair and deputy included."""
+    if actor.person_id is None or not actor.is_member:
+        raise NotAllowed("agenda.members_propose")

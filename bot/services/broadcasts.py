@@ -11,7 +11,7 @@ from bot.domain.broadcasts import Audience, in_audience
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import Service
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.notifier import Delivery, Notice, Notifier
 from bot.services.outbox import Envelope, enqueue_edit
 from bot.services.roster import Auditor
@@ -175,12 +175,25 @@ class BroadcastService(Service):
             raise InvalidInput("gate.not_in_roster_short")
         now = self.clock.now()
         async with write(self.session):
-            if await self.repo.get(actor.group_id, broadcast_id) is None:
-                raise NotFound("errors.stale")
+            await self._require_addressee(actor, broadcast_id)
             first = await self.repo.acknowledge(subject(broadcast_id), actor.person_id, now)
             if first:
                 await Auditor(self.session, actor, now)("acknowledged", "broadcast", broadcast_id)
         return first
+
+    async def _require_addressee(self, actor: Actor, broadcast_id: int) -> None:
+        """Inside the caller's transaction: only the people a broadcast was sent to may
+        acknowledge it (#14 finding 11); a broadcast to the linked chat was sent to whoever
+        reads that chat, so anyone in the roster pressing under it counts."""
+        broadcast = await self.repo.get(actor.group_id, broadcast_id)
+        if broadcast is None:
+            raise NotFound("errors.stale")
+        if broadcast.audience == Audience.CHAT:
+            return
+        if actor.person_id is None or not await self.repo.addressed_to(
+            broadcast_id, actor.person_id
+        ):
+            raise NotAllowed("broadcasts.not_addressed")
 
     async def report(
         self, actor: Actor, broadcast_id: int

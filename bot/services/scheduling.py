@@ -23,7 +23,7 @@ from bot.services.meetings import MeetingService, meeting_calendar, refusal_for
 from bot.services.notifier import Delivery, Notice, Notifier
 from bot.services.offers import attach_pending
 from bot.services.roster import Auditor
-from storage.db import write
+from storage.db import read, write
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingView
@@ -108,6 +108,13 @@ class SchedulingService(Service):
         if meeting.status != "scheduled":
             raise InvalidInput(refusal_for(meeting.status, wanted="scheduled"))
         return meeting
+
+    async def check_change(self, actor: Actor, meeting_id: int) -> MeetingView:
+        """At the press of «Отменить заседание», «Перенести» or «Изменить ссылку», before the
+        confirmation or the question: the rule the change runs again when it is written
+        (#14 finding 4)."""
+        async with read(self.session):
+            return await self._scheduled(actor, meeting_id)
 
     async def change_venue(self, actor: Actor, meeting_id: int, text: str) -> MeetingView:
         """A new place (in person) or link (remote); everyone is told, with a new .ics."""

@@ -149,3 +149,13 @@ class BroadcastRepository:
             .on_conflict_do_nothing(index_elements=["subject", "person_id"])
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def addressed_to(self, broadcast_id: int, person_id: int) -> bool:
+        """Whether the broadcast had a delivery row for this person (it was sent to them)."""
+        found = await self.session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .where(OutboxMessage.person_id == person_id)
+            .limit(1)
+        )
+        return found is not None

@@ -213,10 +213,8 @@ async def test_proposing_for_a_closed_meeting_is_refused(world: World) -> None:
     await c.send(p["m0"], "/menu")
     menu = c.last_message(p["m0"])
     assert menu is not None and message is not None
+    # Refused at the press (issue #14 finding 4), before the title is asked.
     await c.click_data(p["m0"], menu, AgendaCb(action="propose", meeting=1).pack())
-    await c.send(p["m0"], "Поздний вопрос")
-    await c.click(p["m0"], "Пропустить")
-    await c.click(p["m0"], "Пропустить")
     assert "проведено или отменено" in c.alerts(p["m0"])[-1]
     assert await agenda_items(world) == []
     await c.send(p["m0"], "текст после отказа")

@@ -41,6 +41,19 @@ def test_plural_entries_have_every_category_the_language_needs() -> None:
                 assert needed <= set(entry), f"{locale}:{key} lacks {needed - set(entry)}"
 
 
+def test_no_text_shows_an_escape_sequence_to_the_reader() -> None:
+    """A doubled backslash in a TOML string shows the reader a backslash and a letter
+    where a line break was meant."""
+    shown = [
+        f"{locale}:{key}"
+        for locale in SUPPORTED
+        for key, entry in catalog(locale).items()
+        for form in (entry.values() if isinstance(entry, dict) else [entry])
+        if "\\n" in form or "\\t" in form
+    ]
+    assert shown == []
+
+
 def test_both_locales_use_the_same_placeholders() -> None:
     ru, en = catalog("ru"), catalog("en")
     for key, entry in ru.items():

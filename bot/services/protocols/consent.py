@@ -19,7 +19,7 @@ from bot.services.meetings import meeting_calendar
 from bot.services.notifier import Delivery, Notice
 from bot.services.outbox import Envelope
 from bot.services.protocols.record import ProtocolJob, is_person
-from storage.db import write
+from storage.db import read, write
 from storage.dto import MemberView
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingView
@@ -71,6 +71,20 @@ class ProtocolConsent(ProtocolJob):
             for a in await self.repo.answers(protocol_id)
             if a.person_id == person and a.version == version
         ]
+
+    async def check_answerable(
+        self, actor: Actor, protocol_id: int, version: int, item_number: int | None = None
+    ) -> None:
+        """At «Подтверждаю устное согласие», «Есть возражение» and an item's button, before
+        the mode or the reason is asked: only a member present may answer the version being
+        collected (#14 findings 4, 11); `consent` and `object` check it again when the
+        answer is written."""
+        async with read(self.session):
+            _, meeting, _, current = await self._answerable(actor, protocol_id, version)
+            if item_number is not None:
+                content = await self.record.content(meeting, current.items)
+                if not 1 <= item_number <= len(content.items):
+                    raise InvalidInput("protocol.no_such_item")
 
     async def _add_answer(
         self, protocol_id: int, version: VersionView, person: int, now: datetime, **fields: Any

@@ -5,6 +5,7 @@ sends the current version to the members present for their consent."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.documents.protocol_docx import protocol_filename, render_protocol
 from bot.domain import fields
@@ -14,9 +15,10 @@ from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked, checked_optional
 from bot.services.notifier import Delivery, Notice
 from bot.services.protocols.record import DOCX_MIME, ProtocolJob, ProtocolState
-from storage.db import write
+from storage.db import read, write
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
+from storage.repositories.meetings import MeetingView
 from storage.repositories.protocols import ProtocolView
 
 
@@ -93,14 +95,9 @@ class ProtocolDrafting(ProtocolJob):
         decided = checked(fields.PROTOCOL_TEXT, decided)
         now = self.clock.now()
         async with write(self.session):
-            protocol, meeting = await self.record.protocol(actor, protocol_id, lock=True)
-            if protocol.status == "signed":
-                raise InvalidInput("protocol.signed_immutable")
-            current = await self.repo.version(protocol.id, protocol.current_version)
-            items = dict(current.items) if current else {}
-            content_before = await self.record.content(meeting, items)
-            if not 1 <= number <= len(content_before.items):
-                raise NotFound("errors.stale")
+            protocol, meeting, items = await self._editable_item(
+                actor, protocol_id, number, lock=True
+            )
             items[str(number)] = {
                 "heard": heard,
                 "spoke": spoke,
@@ -138,6 +135,29 @@ class ProtocolDrafting(ProtocolJob):
             if protocol.status == "consent":
                 await self._request(actor, protocol.id, now)
             return await self.record.load(actor, protocol.id)
+
+    async def check_item(self, actor: Actor, protocol_id: int, number: int) -> None:
+        """At «Вопрос N: СЛУШАЛИ / РЕШИЛИ», before the first question: what `save_item`
+        checks again when the item is saved (#14 finding 4)."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            await self._editable_item(actor, protocol_id, number)
+
+    async def _editable_item(
+        self, actor: Actor, protocol_id: int, number: int, *, lock: bool = False
+    ) -> tuple[ProtocolView, MeetingView, dict[str, Any]]:
+        """Inside the caller's transaction: the protocol is not signed and has item `number`;
+        its meeting and the current version's items (a copy, to be changed). `lock` when the
+        caller writes: a concurrent save or signature waits for it (#14 finding 5)."""
+        protocol, meeting = await self.record.protocol(actor, protocol_id, lock=lock)
+        if protocol.status == "signed":
+            raise InvalidInput("protocol.signed_immutable")
+        current = await self.repo.version(protocol.id, protocol.current_version)
+        items = dict(current.items) if current else {}
+        content = await self.record.content(meeting, items)
+        if not 1 <= number <= len(content.items):
+            raise NotFound("errors.stale")
+        return protocol, meeting, items
 
     async def request_consent(self, actor: Actor, protocol_id: int) -> ProtocolState:
         check_keeps_record(actor)
