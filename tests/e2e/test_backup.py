@@ -43,7 +43,7 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
     async with FakeTelegram(TOKEN) as tg:
         env = bot_env(tmp_path, TELEGRAM_API_URL=tg.base_url, DATA_DIR=str(first))
         async with running(env, tmp_path) as proc:
-            await tg.wait_for(lambda c: c.method == "getUpdates", timeout=180)
+            await proc.until_polling(tg)
             admin = tg.user(ADMIN_ID, "Админ")
             chair = tg.user(9301, "Chair")
             await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Пётр Петров")
@@ -80,7 +80,7 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
 
         mark = tg.mark()
         async with running(restore_env, tmp_path) as proc:
-            await tg.wait_for(lambda c: c.method == "getUpdates", timeout=180, since=mark)
+            await proc.until_polling(tg, since=mark)
             start = tg.mark()
             await tg.send_text(chair, "/meetings")
             listing = await sent_after(tg, start, chair.id, "Заседания", wait_s=30)

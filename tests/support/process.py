@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from tests.conftest import ADMIN_ID, TOKEN
+from tests.support.fake_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +68,25 @@ class Process:
                 await self._changed.wait()
 
         await asyncio.wait_for(seen(), wait_s)
+
+    async def until_polling(
+        self, telegram: FakeTelegram, *, since: int = 0, wait_s: float = 180
+    ) -> None:
+        """Until the bot asks Telegram for updates. When it exits or stalls first, the
+        failure carries its exit code and its log, which say why."""
+        polling = asyncio.ensure_future(
+            telegram.wait_for(lambda c: c.method == "getUpdates", timeout=wait_s, since=since)
+        )
+        exited = asyncio.ensure_future(self.process.wait())
+        done, _ = await asyncio.wait({polling, exited}, return_when=asyncio.FIRST_COMPLETED)
+        exited.cancel()
+        if polling in done and polling.exception() is None:
+            return
+        polling.cancel()
+        await asyncio.sleep(0.2)  # the last lines it wrote
+        raise AssertionError(
+            f"the bot is not polling (exit code {self.process.returncode}); its log:\n{self.log}"
+        )
 
     async def exited(self, wait_s: float = 180) -> int:
         """Its exit code once it ends by itself, with all it wrote read."""
