@@ -30,7 +30,7 @@ EMPTY = "В тексте нет видимых символов. Отправь�
 
 def too_long(limit: int, length: int) -> str:
     return (
-        f"Текст длиннее допустимого: можно не более {limit} знаков, в отправленном — "
+        f"Текст длиннее допустимого: можно не более {limit} символов, в отправленном — "
         f"{length}. Сократите его и отправьте ещё раз."
     )
 
@@ -69,7 +69,7 @@ async def test_a_600_character_link_is_refused_on_both_engines(any_world: World)
     await c.send(chair, "Заседание по клиентоцентричности")
     await c.click(chair, "Дистанционное")
     question = c.last_text(chair)
-    assert "не более 500 знаков" in question
+    assert "не более 500 символов" in question
     link = "https://example.org/" + "a" * 580
     await c.send(chair, link)
     assert c.last_text(chair) == too_long(500, 600) + "\n\n" + question
@@ -118,7 +118,7 @@ async def test_a_subject_of_zero_width_spaces_is_empty(world: World, typed: str)
     chair = await _chair(world)
     await c.send(chair, "/newmeeting")
     question = c.last_text(chair)
-    assert "не более 200 знаков" in question
+    assert "не более 200 символов" in question
     await c.send(chair, typed)
     assert c.last_text(chair) == EMPTY + "\n\n" + question
     await c.send(chair, "Заседание по клиентоцентричности")
@@ -152,7 +152,7 @@ async def test_a_too_long_heard_is_refused_at_its_own_step(world: World) -> None
     await open_protocol(world, clerk)
     await c.click(clerk, "Вопрос 1: СЛУШАЛИ / РЕШИЛИ")
     heard_question = c.last_text(clerk)
-    assert "не более 4000 знаков" in heard_question
+    assert "не более 4000 символов" in heard_question
     await c.send(clerk, "С" * 4001)
     assert c.last_text(clerk) == too_long(4000, 4001) + "\n\n" + heard_question
     await c.send(clerk, "Докладчик по вопросу 1")
@@ -201,7 +201,7 @@ async def test_a_broadcast_of_the_longest_text_fits_telegram_and_a_longer_one_is
     await _joined(world, 9402, "член рабочей группы", "Анна")
     await c.send(clerk, "/broadcast")
     question = c.last_text(clerk)
-    assert "не более 3500 знаков" in question and "не более 900 знаков" in question
+    assert "не более 3500 символов" in question and "не более 900 символов" in question
     await c.send(clerk, "Щ" * 4096)
     assert c.last_text(clerk) == too_long(3500, 4096) + "\n\n" + question
     await c.send_document(clerk, caption="П" * 1000)
@@ -225,7 +225,7 @@ async def test_names_and_texts_of_zero_width_spaces_are_empty(world: World) -> N
     await c.send(admin, "/units")
     await c.click(admin, "Добавить подразделение")
     question = c.last_text(admin)
-    assert "не более 120 знаков" in question
+    assert "не более 120 символов" in question
     await c.send(admin, ZWSP * 4)
     assert c.last_text(admin) == (
         "Название или ФИО должно содержать от 1 до 120 символов.\n\n" + question
@@ -237,7 +237,7 @@ async def test_names_and_texts_of_zero_width_spaces_are_empty(world: World) -> N
     member = await _joined(world, 9403, "член рабочей группы", "Член Иванов")
     await c.send(member, "/propose")
     question = c.last_text(member)
-    assert "не более 200 знаков" in question
+    assert "не более 200 символов" in question
     await c.send(member, f"{ZWSP}\u2060{ZWSP}")
     assert c.last_text(member) == (
         "Формулировка должна содержать от 1 до 200 символов.\n\n" + question
@@ -246,4 +246,4 @@ async def test_names_and_texts_of_zero_width_spaces_are_empty(world: World) -> N
     await c.send(member, "Д" * 2001)
     description_question = c.last_text(member).split("\n\n", 1)[1]
     assert c.last_text(member) == too_long(2000, 2001) + "\n\n" + description_question
-    assert "не более 2000 знаков" in description_question
+    assert "не более 2000 символов" in description_question

@@ -260,7 +260,7 @@ async def test_cl4g_empty_too_long_wrong_type_and_too_large_are_refused(world: W
     await c.send(p["a"], "   ")
     assert c.last_text(p["a"]).startswith("Сведения пустые: нужен текст или файл.")
     await c.send(p["a"], "я" * 3501)
-    assert c.last_text(p["a"]).startswith("Текст длиннее 3500 знаков.")
+    assert c.last_text(p["a"]).startswith("Текст длиннее 3500 символов.")
     await c.send_document(p["a"], file_name="setup.exe", mime_type="application/octet-stream")
     assert any("«setup.exe» не принимается" in x for x in c.texts(p["a"])[-2:])
     await c.send_document(p["a"], file_name="Отчёт.pdf", file_size=21 * 1024 * 1024)

@@ -122,4 +122,4 @@ def test_the_refusal_names_the_limit_and_the_length_in_the_readers_language(loca
     except FieldError as error:
         text = t(error.key, **error.params)
     assert "500" in text and "501" in text
-    assert ("знаков" in text) == (locale == "ru")
+    assert ("символов" in text) == (locale == "ru")

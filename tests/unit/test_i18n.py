@@ -131,3 +131,14 @@ def test_user_text_is_escaped_and_raw_fragments_are_not() -> None:
 )
 def test_telegram_language_codes_map_to_our_locales(code: str | None, expected: str) -> None:
     assert normalize_locale(code, "ru") == expected
+
+
+def test_lengths_are_counted_in_characters_as_the_glossary_says() -> None:
+    """GLOSSARY.md: «символы», not «знаки», in every limit a question or refusal states."""
+    said = [
+        key
+        for key, entry in catalog("ru").items()
+        for form in (entry.values() if isinstance(entry, dict) else [entry])
+        if re.search(r"\bзнак(а|ов)?\b", form)
+    ]
+    assert said == []
