@@ -191,6 +191,16 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
         await w.db.dispose()
 
 
+@pytest.fixture
+async def any_world(any_db_url: str, clock: FrozenClock) -> AsyncIterator[World]:
+    """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
+    w = await build_world(any_db_url, clock)
+    try:
+        yield w
+    finally:
+        await w.db.dispose()
+
+
 INVITE_LINK = re.compile(r"https://t\.me/wg_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
 
 

@@ -8,17 +8,14 @@ locks that the transitions take."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Update
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock
 from storage.models import AuditEntry, Meeting, Protocol, ProtocolAnswer, Rsvp
-from tests.conftest import World, build_world
+from tests.conftest import World
 from tests.support.bot_client import FakeUser
 from tests.support.steps.agenda import propose_additional_item, vote_on_item
 from tests.support.steps.meetings import (
@@ -38,16 +35,6 @@ SIGNED = "Протокол подписан и не может быть изме
 ASK_MODE = "Как вы участвовали в заседании?"
 CONSENT_REQUESTED_BEFORE = "Проект протокола уже направлен на согласование"
 VOTE_CLOSED = "Голосование по этому вопросу завершено."
-
-
-@pytest.fixture
-async def any_world(any_db_url: str, clock: FrozenClock) -> AsyncIterator[World]:
-    """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
-    w = await build_world(any_db_url, clock)
-    try:
-        yield w
-    finally:
-        await w.db.dispose()
 
 
 def _press(world: World, user: FakeUser, label: str) -> Update:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -36,16 +35,6 @@ async def _person(world: World, uid: int, role: str, name: str) -> FakeUser:
     user = world.client.user(uid, name, language_code="ru")
     await join(world, user, await create_invite(world, world.admin(), role, name=name))
     return user
-
-
-@pytest.fixture
-async def any_world(any_db_url: str, clock: FrozenClock) -> AsyncIterator[World]:
-    """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
-    w = await build_world(any_db_url, clock)
-    try:
-        yield w
-    finally:
-        await w.db.dispose()
 
 
 async def test_a_meeting_title_delivered_twice_does_not_become_the_venue(any_world: World) -> None:

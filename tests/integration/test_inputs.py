@@ -8,16 +8,13 @@ is accepted or refused alike on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiogram.types import PhotoSize
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
 from bot.domain import fields
 from storage.models import Meeting, ProtocolVersion, Recording
-from tests.conftest import World, build_world
+from tests.conftest import World
 from tests.support.bot_client import FakeUser
 from tests.support.steps.meetings import at_meeting_start, open_meeting_card, schedule_meeting
 from tests.support.steps.onboarding import create_invite, join, working_group
@@ -33,16 +30,6 @@ def too_long(limit: int, length: int) -> str:
         f"Текст длиннее допустимого: можно не более {limit} символов, в отправленном — "
         f"{length}. Сократите его и отправьте ещё раз."
     )
-
-
-@pytest.fixture
-async def any_world(any_db_url: str, clock: FrozenClock) -> AsyncIterator[World]:
-    """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
-    w = await build_world(any_db_url, clock)
-    try:
-        yield w
-    finally:
-        await w.db.dispose()
 
 
 async def _chair(world: World) -> FakeUser:
