@@ -12,8 +12,7 @@ import html
 import re
 from collections.abc import Sequence
 
-MESSAGE_LIMIT = 4096
-CAPTION_LIMIT = 1024
+from bot.delivery.split import MESSAGE_LIMIT
 
 _TAG = re.compile(r"<[^>]+>")
 
