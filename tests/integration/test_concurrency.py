@@ -79,6 +79,16 @@ async def _on_card(world: World, *users: FakeUser) -> None:
         await open_meeting_card(world, user)
 
 
+async def _changed_once(
+    world: World, presses: list[Update], *, audit: str, status: str, refusal: str
+) -> None:
+    """Of the presses at once, one changed the meeting (one audit entry, the new status)
+    and another was told it had already happened."""
+    assert await _audits(world, audit) == 1
+    assert await _meeting_status(world) == status
+    assert refusal in _answers(world, *presses)
+
+
 async def test_finding5_two_people_open_the_meeting_at_once(any_world: World) -> None:
     """#14 finding 5 (cl. 12): the chair and the secretariat press «Открыть заседание»
     together: it is opened once, members are told once, the other is told it is open."""
@@ -91,9 +101,7 @@ async def test_finding5_two_people_open_the_meeting_at_once(any_world: World) ->
 
     await _together(world, *presses)
 
-    assert await _audits(world, "meeting_opened") == 1
-    assert await _meeting_status(world) == "open"
-    assert ALREADY_OPEN in _answers(world, *presses)
+    await _changed_once(world, presses, audit="meeting_opened", status="open", refusal=ALREADY_OPEN)
     await world.deliver()
     opened = [t for t in world.client.texts(p["m0"]) if "Заседание открыто" in t]
     assert len(opened) == 1, opened
@@ -116,9 +124,9 @@ async def test_finding5_the_meeting_is_closed_once(any_world: World) -> None:
 
     await _together(world, *presses)
 
-    assert await _audits(world, "meeting_closed") == 1
-    assert await _meeting_status(world) == "closed"
-    assert ALREADY_CLOSED in _answers(world, *presses)
+    await _changed_once(
+        world, presses, audit="meeting_closed", status="closed", refusal=ALREADY_CLOSED
+    )
 
 
 async def test_finding5_a_double_tap_cancels_the_meeting_once(any_world: World) -> None:
@@ -134,9 +142,9 @@ async def test_finding5_a_double_tap_cancels_the_meeting_once(any_world: World) 
 
     await _together(world, *presses)
 
-    assert await _audits(world, "meeting_cancelled") == 1
-    assert await _meeting_status(world) == "cancelled"
-    assert ALREADY_CANCELLED in _answers(world, *presses)
+    await _changed_once(
+        world, presses, audit="meeting_cancelled", status="cancelled", refusal=ALREADY_CANCELLED
+    )
     await world.deliver()
     cancelled = [t for t in world.client.texts(p["m0"]) if "Заседание отменено" in t]
     assert len(cancelled) == 1, cancelled
