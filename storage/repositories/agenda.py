@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -157,13 +158,25 @@ class AgendaRepository:
         return int(row[0]), row[1]
 
     async def set_vote(self, item_id: int, person_id: int, choice: str, now: datetime) -> None:
+        await self.set_votes([(item_id, person_id, choice)], now)
+
+    async def set_votes(self, votes: Sequence[tuple[int, int, str]], now: datetime) -> None:
+        """(item, person, choice) each, written in one statement: a member's later vote
+        replaces the earlier one. A person appears once per item in ``votes``."""
+        if not votes:
+            return
         dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(Vote).values(item_id=item_id, person_id=person_id, choice=choice, at=now)
+        statement = insert(Vote)
         await self.session.execute(
             statement.on_conflict_do_update(
-                index_elements=["item_id", "person_id"], set_={"choice": choice, "at": now}
-            )
+                index_elements=["item_id", "person_id"],
+                set_={"choice": statement.excluded.choice, "at": statement.excluded.at},
+            ),
+            [
+                {"item_id": item, "person_id": person, "choice": choice, "at": now}
+                for item, person, choice in votes
+            ],
         )
 
     async def votes(self, item_id: int) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -231,6 +232,20 @@ class MeetingRepository:
             )
         )
         return found is not None
+
+    async def present_among(self, meeting_id: int, person_ids: Iterable[int]) -> set[int]:
+        """Which of these people are checked in now: one query for a batch of votes."""
+        wanted = set(person_ids)
+        if not wanted:
+            return set()
+        rows = await self.session.scalars(
+            select(Attendance.person_id).where(
+                Attendance.meeting_id == meeting_id,
+                Attendance.person_id.in_(wanted),
+                Attendance.left_at.is_(None),
+            )
+        )
+        return set(rows)
 
     async def attendance_history(self, meeting_id: int) -> set[int]:
         """Everyone who checked in at some point, including those who left before the end."""

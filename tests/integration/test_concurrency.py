@@ -14,7 +14,16 @@ from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Update
 from sqlalchemy import func, select
 
-from storage.models import AuditEntry, Meeting, Protocol, ProtocolAnswer, Rsvp
+from bot.callbacks import VoteCb
+from storage.models import (
+    AuditEntry,
+    Meeting,
+    Person,
+    Protocol,
+    ProtocolAnswer,
+    Rsvp,
+    Vote,
+)
 from tests.conftest import World
 from tests.support.bot_client import FakeUser
 from tests.support.steps.agenda import propose_additional_item, vote_on_item
@@ -35,6 +44,7 @@ SIGNED = "Протокол подписан и не может быть изме
 ASK_MODE = "Как вы участвовали в заседании?"
 CONSENT_REQUESTED_BEFORE = "Проект протокола уже направлен на согласование"
 VOTE_CLOSED = "Голосование по этому вопросу завершено."
+ONLY_PRESENT_VOTE = "Голосуют только члены рабочей группы, отметившиеся на заседании."
 
 
 def _press(world: World, user: FakeUser, label: str) -> Update:
@@ -321,3 +331,50 @@ async def test_finding5_a_vote_is_started_and_closed_once(any_world: World) -> N
 
     assert await _audits(world, "vote_closed") == 1
     assert VOTE_CLOSED in _answers(world, *closing)
+
+
+async def test_votes_pressed_together_count_once_each(any_world: World) -> None:
+    """Cl. 13-14: members present vote on an additional item at the same moment (the votes
+    are written together in one transaction). Each counts once, a member who pressed twice
+    keeps one vote, an update delivered twice writes one vote and one audit entry, a member
+    not checked in is refused, and nobody gets the internal-error apology."""
+    world = any_world
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
+    item = await propose_additional_item(world, p, "Дополнительный вопрос")
+    await world.client.send(p["chair"], "/agenda")
+    await world.client.click(p["chair"], "На голосование: Дополнительный вопрос")
+    await world.deliver()
+    c = world.client
+
+    def vote(user: FakeUser, choice: str) -> Update:
+        message = c.last_message(user)
+        assert message is not None
+        return c.callback_update(user, message, VoteCb(item=item, choice=choice).pack())
+
+    deputy_vote = vote(p["deputy"], "against")
+    presses = [
+        vote(p["m0"], "for"),
+        vote(p["m1"], "abstain"),
+        vote(p["m1"], "abstain"),
+        deputy_vote,
+        deputy_vote,  # the same update, delivered twice
+        vote(p["m2"], "for"),  # not checked in
+    ]
+
+    await _together(world, *presses)
+
+    async with world.db.session() as s:
+        stored = dict((await s.execute(select(Vote.person_id, Vote.choice))).all())
+        names = dict((await s.execute(select(Person.id, Person.full_name))).all())
+    assert sorted((names[person], choice) for person, choice in stored.items()) == [
+        ("Заместитель Зоя", "against"),
+        ("Член 0", "for"),
+        ("Член 1", "abstain"),
+    ]
+    assert await _audits(world, "voted") == 4  # m0, m1 twice, the deputy once
+    answers = _answers(world, *presses)
+    assert not [a for a in answers if "внутренней ошибки" in a]
+    assert sum(a.startswith("Голос учтён") for a in answers) >= 4
+    assert answers.count(ONLY_PRESENT_VOTE) == 1
