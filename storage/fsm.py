@@ -15,10 +15,10 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from storage import upsert
 from storage.db import DEFERRED, Database, defer, update_session, write
 from storage.models import FsmRecord
 
@@ -155,15 +155,13 @@ class DatabaseStorage(BaseStorage):
         changes = change | {"updated_at": now}
         # An upsert, so that two first saves of one dialog at once cannot collide; only the
         # fields this update changed are set, so a concurrent step on the other field stays.
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        values = insert(FsmRecord).values(
+        values = upsert.insert(session, FsmRecord).values(
             key=name, state=changes.get("state"), data=changes.get("data", {}), updated_at=now
         )
-        upsert = values.on_conflict_do_update(
+        statement = values.on_conflict_do_update(
             index_elements=[FsmRecord.key], set_=changes
         ).returning(FsmRecord.state, FsmRecord.data)
-        saved = (await session.execute(upsert)).one()
+        saved = (await session.execute(statement)).one()
         return (saved.state, dict(saved.data))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

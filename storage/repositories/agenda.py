@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.agenda import Tally
 from bot.domain.roles import MEMBER_ROLES
+from storage import upsert
 from storage.models import (
     AgendaItem,
     Attendance,
@@ -165,9 +165,7 @@ class AgendaRepository:
         replaces the earlier one. A person appears once per item in ``votes``."""
         if not votes:
             return
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(Vote)
+        statement = upsert.insert(self.session, Vote)
         await self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["item_id", "person_id"],

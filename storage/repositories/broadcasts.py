@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import upsert
 from storage.models import Acknowledgement, Broadcast, OutboxMessage, Person
 
 
@@ -141,10 +141,8 @@ class BroadcastRepository:
 
     async def acknowledge(self, subject: str, person_id: int, now: datetime) -> bool:
         """True when this is the person's first acknowledgement of the subject."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         result = await self.session.execute(
-            insert(Acknowledgement)
+            upsert.insert(self.session, Acknowledgement)
             .values(subject=subject, person_id=person_id, at=now)
             .on_conflict_do_nothing(index_elements=["subject", "person_id"])
         )

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import upsert
 from storage.models import DueTask
 
 
@@ -32,10 +32,10 @@ class DueRepository:
         """New tasks; a key that exists already is left alone (planning twice is harmless)."""
         if not values:
             return
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         await self.session.execute(
-            insert(DueTask).values(values).on_conflict_do_nothing(index_elements=["key"])
+            upsert.insert(self.session, DueTask)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
         )
 
     async def any_due(self, now: datetime) -> bool:

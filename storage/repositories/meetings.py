@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.meetings import held_for_month
+from storage import upsert
 from storage.models import (
     Attendance,
     ChairAbsence,
@@ -83,8 +83,7 @@ def _view(m: Meeting) -> MeetingView:
 
 
 def _insert(session: AsyncSession, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return upsert.insert(session, model)
 
 
 class MeetingRepository:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import upsert
 from storage.models import AgendaOffer, Meeting
 
 
@@ -29,10 +29,8 @@ class OfferRepository:
         self, group_id: int, key: str, title: str, description: str | None, now: datetime
     ) -> bool:
         """A new offer; the same key offered again is left alone. True when it was new."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         result = await self.session.execute(
-            insert(AgendaOffer)
+            upsert.insert(self.session, AgendaOffer)
             .values(
                 group_id=group_id, key=key, title=title, description=description, created_at=now
             )

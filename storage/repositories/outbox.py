@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.delivery.policy import Status
+from storage import upsert
 from storage.db import outbox_added, roster_changed
 from storage.models import OutboxMessage, Person
 
@@ -57,9 +57,8 @@ def _row(m: OutboxMessage) -> OutboxRow:
     )
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
+def _insert(session: AsyncSession) -> Any:
+    return upsert.insert(session, OutboxMessage)
 
 
 class OutboxRepository:

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.quarters import Cycle
+from storage import upsert
 from storage.models import Membership, ReportCycle, ReportSubmission, StructuralUnit
 
 
@@ -90,14 +90,10 @@ class ReportingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _insert(self) -> Any:
-        dialect = self.session.get_bind().dialect.name
-        return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
     async def open_cycle(self, group_id: int, cycle: Cycle, now: datetime) -> CycleView | None:
         """Creates the quarter's cycle; None when it exists already (opened once only)."""
         result = await self.session.execute(
-            self._insert()(ReportCycle)
+            upsert.insert(self.session, ReportCycle)
             .values(
                 group_id=group_id,
                 year=cycle.year,
@@ -171,7 +167,7 @@ class ReportingRepository:
             "updated_at": now,
             "late": late,
         }
-        insert = self._insert()(ReportSubmission).values(**values)
+        insert = upsert.insert(self.session, ReportSubmission).values(**values)
         await self.session.execute(
             insert.on_conflict_do_update(
                 index_elements=["cycle_id", "unit_id"],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,7 +25,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.migrate import alembic_config, downgrade, upgrade
+from storage.migrate import alembic_config, downgrade, newest_revision, upgrade
 from storage.models import Base
 from tests.support.database import inspect_on
 
@@ -158,3 +160,48 @@ async def test_partial_index_predicates_match_models(any_db_url: str, reference_
     assert migrated["uq_membership_single_holder"][2] is not None
     assert "chair" in (migrated["uq_membership_single_holder"][2] or "")
     assert migrated["uq_membership_current_person"][2] is not None
+
+
+def test_revision_files_are_named_after_their_revision(tmp_path: Path) -> None:
+    """The start skips Alembic when the database is at the newest file's revision: that
+    holds only while every file is named after its revision and the newest name is the head."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'names.db'}"
+    scripts = ScriptDirectory.from_config(alembic_config(url))
+    for script in scripts.walk_revisions():
+        assert script.path is not None
+        assert Path(script.path).name.startswith(f"{script.revision}_"), script.path
+    assert newest_revision() == _head(url)
+
+
+def test_a_start_with_nothing_to_migrate_does_not_load_alembic(tmp_path: Path) -> None:
+    """Issue #15 item 9: an up-to-date database is checked with one query; a database that
+    is behind is still upgraded (and Alembic loaded for it)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'lean.db'}"
+    probe = (
+        "import asyncio, sys\n"
+        "from storage.migrate import migrate\n"
+        f"asyncio.run(migrate({url!r}))\n"
+        "print('alembic' in sys.modules)\n"
+    )
+
+    def start() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert start() == "True"  # a new database: migrated by Alembic
+    assert asyncio.run(_revision(url)) == newest_revision()
+    assert start() == "False"  # at head: nothing imported, nothing changed
+    downgrade(url, "-1")
+    assert start() == "True"  # one behind: upgraded again
+    assert asyncio.run(_revision(url)) == newest_revision()
+
+
+async def _revision(url: str) -> str | None:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            return await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    finally:
+        await engine.dispose()
