@@ -28,7 +28,14 @@ chair is present and presides but does not vote, so the vote never closes by its
 latency of each press (start to end of feed_update), waits for and holds of the write
 lock, the Vote rows of the item (each member exactly once, with the choice pressed), the
 answer every press got, and errors logged, "database is locked" counted apart.
+Before the burst, members vote on another item one at a time (`--burst-warmup`, all
+of them by default): in a meeting every member has pressed the bot's buttons before the
+vote (check-in is a press), so who they are and their dialog state are known to the
+process. `--burst-warmup 20` measures the burst right after a restart instead, when
+each first press also reads the person and their dialog state from the database.
 `--profile` then feeds more votes one at a time and shows where one vote's time goes.
+The CPU time the process spent per vote (all threads) is printed too: arrivals per
+second times that is how busy the process is, and near 100 % latency runs away.
 Last line:
     RESULT engine=<e> votes=<n> recorded=<n> p99_ms=<x> locked_errors=<n>
 """
@@ -784,7 +791,8 @@ async def run_burst(args: argparse.Namespace) -> int:
             hall = await seed_hall(world, args.voters, live_chat=args.live_chat)
             seeding = time.perf_counter() - seeding
             factory = UpdateFactory(world.bot, first_update_id=1_000_000)
-            await warm_up_votes(world, hall, factory, min(args.burst_warmup, len(hall.voters)))
+            warmup = len(hall.voters) if args.burst_warmup is None else args.burst_warmup
+            await warm_up_votes(world, hall, factory, min(warmup, len(hall.voters)))
             presses = plan_presses(hall, factory, args)
 
             world.session.reset()
@@ -793,7 +801,9 @@ async def run_burst(args: argparse.Namespace) -> int:
             counter = SqlCounter(world.db.engine)
             try:
                 gc.collect()
+                cpu = time.process_time()
                 wall, peak = await fire(dispatcher_feeder(world.dp, world.bot), presses)
+                cpu = time.process_time() - cpu
             finally:
                 counter.close()
             busy = locks.busy_seconds()
@@ -814,7 +824,7 @@ async def run_burst(args: argparse.Namespace) -> int:
     print(
         f"scenario=burst voters={n} (+ the chair: present, presiding, not voting) "
         f"window={args.window:g} s pattern={args.pattern} seed={args.seed} "
-        f"live_chat={'yes' if args.live_chat else 'no'} warm-up={args.burst_warmup} votes "
+        f"live_chat={'yes' if args.live_chat else 'no'} warm-up={warmup} votes "
         f"(seeded in {seeding:.1f} s)"
     )
     print(
@@ -831,6 +841,10 @@ async def run_burst(args: argparse.Namespace) -> int:
         f"write lock busy {busy:.2f} s of {wall:.2f} s ({100 * busy / wall:.0f} %); "
         f"per update {statements / n:.1f} SQL statements, {checkouts / n:.1f} checkouts; "
         f"{', '.join(f'{k} {v}' for k, v in counter.statements.most_common())}"
+    )
+    print(
+        f"CPU time per vote (all threads) {cpu * 1000 / n:.2f} ms: at {n / args.window:.0f} "
+        f"votes a second the process is busy {cpu / args.window * 100:.0f} % of the window"
     )
     print(f"p99 handling by second of the window, ms: {by_second(presses, args.window)}")
     print(
@@ -901,7 +915,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="link a group chat whose live meeting message every vote refreshes",
     )
     burst.add_argument(
-        "--burst-warmup", type=int, default=20, help="unmeasured votes on another item first"
+        "--burst-warmup",
+        type=int,
+        default=None,
+        help="members who vote on another item first, unmeasured (default: all; 20 = "
+        "right after a restart)",
     )
     parser.add_argument(
         "--profile",
@@ -917,7 +935,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.updates < args.rounds or args.warmup < 0 or args.members < 8:
         parser.error("need --rounds >= 1, --updates >= --rounds, --warmup >= 0, --members >= 8")
-    if args.voters < 1 or args.window <= 0 or args.burst_warmup < 0:
+    if args.voters < 1 or args.window <= 0 or (args.burst_warmup or 0) < 0:
         parser.error("need --voters >= 1, --window > 0, --burst-warmup >= 0")
     return args
 
