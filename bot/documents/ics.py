@@ -11,8 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from icalendar import STATUS, Alarm, Calendar, Event, vCalAddress, vText
+if TYPE_CHECKING:
+    from icalendar import STATUS, Event, vCalAddress
 
 PRODID = "-//wg-bot//Working group meetings//EN"
 DEFAULT_DOMAIN = "wg-bot.local"
@@ -46,6 +48,9 @@ def meeting_uid(meeting_id: int, domain: str = DEFAULT_DOMAIN) -> str:
 
 def invitation_ics(invite: MeetingInvite) -> bytes:
     """METHOD:REQUEST calendar that adds or updates the meeting in the user's calendar."""
+    # icalendar is loaded when the first file is made, not by an idle bot (issue #15 item 9).
+    from icalendar import STATUS, Alarm
+
     event = _event(invite, STATUS.CONFIRMED)
     # Relative trigger so the reminder follows the meeting if it is rescheduled.
     event.add_component(
@@ -60,6 +65,8 @@ def cancellation_ics(invite: MeetingInvite) -> bytes:
     The caller passes the SEQUENCE already raised above the last invitation sent,
     otherwise clients treat the cancellation as stale and ignore it.
     """
+    from icalendar import STATUS
+
     # No VALARM: a reminder for a cancelled meeting would only mislead.
     return _calendar("CANCEL", _event(invite, STATUS.CANCELLED))
 
@@ -98,6 +105,8 @@ def _utc(value: datetime, field: str) -> datetime:
 
 
 def _event(invite: MeetingInvite, status: STATUS) -> Event:
+    from icalendar import Event
+
     starts_at = _utc(invite.starts_at, "starts_at")
     ends_at = _utc(invite.ends_at, "ends_at")
     dtstamp = _utc(invite.dtstamp, "dtstamp")
@@ -142,6 +151,8 @@ def _description(invite: MeetingInvite) -> str | None:
 def _organizer(invite: MeetingInvite) -> vCalAddress:
     # iTIP requires ORGANIZER on REQUEST and CANCEL, and it must be a cal-address
     # (a URI); the bot has no mailbox, so use a no-reply address on the UID's domain.
+    from icalendar import vCalAddress, vText
+
     _, _, domain = invite.uid.rpartition("@")
     organizer = vCalAddress(f"mailto:noreply@{domain or DEFAULT_DOMAIN}")
     if invite.organizer_name:
@@ -152,6 +163,8 @@ def _organizer(invite: MeetingInvite) -> vCalAddress:
 def _calendar(method: str, event: Event) -> bytes:
     # Plain Calendar() rather than Calendar.new(): in icalendar 7 the latter adds a
     # random RFC 7986 UID to VCALENDAR, which would make the output non-reproducible.
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")

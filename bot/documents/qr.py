@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import struct
 
-import segno
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # ISO/IEC 18004 asks for a quiet zone of at least four modules; less makes phone
 # cameras miss the code when it is shown on a slide with other content around it.
@@ -23,6 +21,8 @@ def checkin_qr_png(url: str, *, scale: int = 8) -> bytes:
     # small; micro=False because Micro QR is unreadable by most phone cameras.
     # boost_error=False keeps the level at M: segno would otherwise silently raise
     # it whenever the same version has room, so the symbol would vary with the URL.
+    import segno  # loaded for the first QR code, not by an idle bot (issue #15 item 9)
+
     qr = segno.make(url, error="m", micro=False, boost_error=False)
     buffer = io.BytesIO()
     qr.save(buffer, kind="png", scale=scale, border=QUIET_ZONE)

@@ -1,0 +1,22 @@
+"""Issue #15 item 9: an idle bot does not load what only some actions need. The calendar
+files, QR codes and Alembic are imported when first used; `benchmarks/startup.py`
+measures what that saves."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+# Each is loaded by the action that needs it: a meeting's .ics, a check-in QR code, a
+# migration that is due.
+NOT_AT_START = ("icalendar", "segno", "alembic")
+
+
+def test_the_running_bot_imports_no_library_only_some_actions_need() -> None:
+    probe = (
+        "import sys\n"
+        "import bot.app, bot.__main__\n"
+        f"print(','.join(m for m in {NOT_AT_START!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
