@@ -198,9 +198,7 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
 
 
 @pytest.fixture
-async def any_world(
-    any_db_url: str, clock: FrozenClock, tmp_path: Path
-) -> AsyncIterator[World]:
+async def any_world(any_db_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[World]:
     """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
     w = await build_world(any_db_url, clock, data_dir=tmp_path)
     try:
