@@ -123,7 +123,9 @@ async def test_cl12_a_recording_the_disk_refuses_is_attached_with_its_checksum(
 async def _representative(world: World) -> FakeUser:
     await add_unit(world, world.admin(), UNIT)
     rep = world.client.user(9101, "Анна", language_code="ru")
-    payload = await create_invite(world, world.admin(), REP, unit_button=UNIT, name="Анна Арсеньева")
+    payload = await create_invite(
+        world, world.admin(), REP, unit_button=UNIT, name="Анна Арсеньева"
+    )
     await join(world, rep, payload)
     world.clock.set(REPORTS_OPEN)
     await world.run_jobs()
