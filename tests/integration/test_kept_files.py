@@ -111,7 +111,7 @@ async def test_cl12_a_recording_the_disk_refuses_is_attached_with_its_checksum(
     await world.client.send_audio(p["clerk"], file_name="rec.mp3", content=audio)
     said = world.client.texts(p["clerk"])[-2:]
     assert said[0] == f"✅ Аудиозапись прикреплена. SHA-256: {digest}"
-    assert said[1].startswith(f"⚠️ {NOT_KEPT} «rec.mp3» (ответ сервера: OSError)")
+    assert said[1].startswith(f"⚠️ {NOT_KEPT} «rec.mp3» (причина: OSError)")
     recording = await _recording(world)
     assert (recording.sha256, recording.kept_sha256) == (digest, None)
     assert _kept(world) == before
@@ -168,7 +168,7 @@ async def test_cl4g_a_failed_download_keeps_the_report_by_its_telegram_reference
     world.session.fail_next(GetFile, lambda m: aiohttp.ClientConnectionError("reset"))
     await _submit_file(world, rep, _payload("lost"))
     assert any(
-        text.startswith(f"⚠️ {NOT_KEPT} «Отчёт.pdf» (ответ сервера: ClientConnectionError)")
+        text.startswith(f"⚠️ {NOT_KEPT} «Отчёт.pdf» (причина: ClientConnectionError)")
         for text in world.client.texts(rep)
     )
     document = (await _submission(world)).document
