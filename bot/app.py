@@ -58,7 +58,7 @@ async def run(
         # The database went away or became read-only between the check and the migration;
         # any other error is a bug in a migration and keeps its traceback.
         raise describe_database_error(settings.database_url, exc) from None
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, files_dir=settings.files_dir)
     bot = create_bot(settings, session)
     ticker: Ticker | None = None
     sender_task: asyncio.Task[None] | None = None

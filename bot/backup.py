@@ -80,11 +80,14 @@ def _run_tool(name: str, args: list[str], env: dict[str, str]) -> None:
 
 
 def _add_files(archive: tarfile.TarFile, files_dir: Path) -> int:
+    """The kept files (storage.file_store), archived after the database copy: a file is
+    written before the row naming it commits, so every file the copy names is already
+    there. Files being written (dot-named, renamed into place when whole) are left out."""
     count = 0
     if not files_dir.is_dir():
         return 0
     for path in sorted(files_dir.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not path.name.startswith("."):
             archive.add(path, arcname=f"{FILES_MEMBER}/{path.relative_to(files_dir).as_posix()}")
             count += 1
     return count

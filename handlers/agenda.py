@@ -22,6 +22,7 @@ from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import agenda as views
 from handlers.asking import ask_again, attached, field_answer, text_answer
+from handlers.kept_files import keep_document
 from handlers.pressed import pressed
 
 
@@ -93,7 +94,8 @@ async def proposal_document(message: Message, ctx: Ctx) -> None:
     if message.document is None:
         await ctx.say("agenda.document_expected", _skip(ctx.t))
         return
-    await ctx.state.update_data(document=attached(message.document))
+    document = await keep_document(ctx, attached(message.document), message.document.file_size)
+    await ctx.state.update_data(document=document)
     await _submit(ctx)
 
 
@@ -254,6 +256,8 @@ async def item_materials(message: Message, ctx: Ctx) -> None:
     if text is None and document is None:
         await ctx.say("agenda.document_expected", _done(ctx.t))
         return
+    if document is not None and message.document is not None:
+        document = await keep_document(ctx, document, message.document.file_size)
     try:
         await ctx.agenda.describe_item(
             ctx.actor, int(data.get("item", 0)), description=text, document=document

@@ -38,6 +38,7 @@ from bot.views.broadcasts import (
     unit_menu,
 )
 from handlers.asking import ask_again, attached
+from handlers.kept_files import keep_document
 from handlers.pressed import pressed
 
 
@@ -70,6 +71,8 @@ async def broadcast_content(message: Message, ctx: Ctx) -> None:
             await ask_again(ctx, bad.key, question, said=bad.params, **CONTENT_LIMITS)
             return
     text = message.html_text if typed is not None else None
+    if document is not None and message.document is not None:
+        document = await keep_document(ctx, document, message.document.file_size)
     await ctx.state.set_data({"text": text, "document": document})
     await ctx.state.set_state(BroadcastDialog.audience)
     counts = {

@@ -43,6 +43,7 @@ from bot.views.composition import (
 from bot.views.invites import created_card
 from bot.views.roster import extra_roles_picker, member_card, members_card
 from handlers.asking import attached
+from handlers.kept_files import keep_document
 from handlers.roster import refresh_menu
 
 # An act's scan or signed copy: the same limit as any document the bot keeps by reference.
@@ -143,7 +144,7 @@ async def act_document(message: Message, ctx: Ctx) -> None:
         await _again(ctx, reason, file_question(ctx.t))
         return
     document = {**attached(doc), "mime_type": doc.mime_type, "size": doc.file_size}
-    await ctx.state.update_data(document=document)
+    await ctx.state.update_data(document=await keep_document(ctx, document, doc.file_size))
     await _next(ctx, ActDialog.confirm, await _act_summary(ctx))
 
 

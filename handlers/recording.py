@@ -3,13 +3,10 @@ is kept and its SHA-256 when the bot cannot download it."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 
-import aiohttp
 from aiogram import F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.types import Audio, CallbackQuery, Document, Message, Voice
 
@@ -19,6 +16,7 @@ from bot.domain.meetings import can_download, is_audio
 from bot.filters import NotCommand, private_router
 from bot.update_context import Ctx
 from handlers.asking import ask_again, text_answer
+from handlers.kept_files import fetch_and_keep
 from handlers.meeting_input import dialog_text
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -44,19 +42,12 @@ async def recording_file(message: Message, ctx: Ctx) -> None:
     if not can_download(size, local_api=ctx.app.settings.uses_local_api):
         await _ask_reference(ctx, media, mime, ctx.t("meetings.recording_too_big"))
         return
-    try:
-        content = await ctx.bot.download(media.file_id)
-    except (TimeoutError, TelegramAPIError, aiohttp.ClientError, OSError) as failure:
-        # The server refused or the transfer broke (a server that is not local, a file too
-        # large after all, a network fault): the recording is then kept by reference.
-        reason = (
-            failure.message if isinstance(failure, TelegramAPIError) else type(failure).__name__
-        )
-        log.warning("recording of meeting %s not downloaded: %s", meeting_id, reason)
-        failed = ctx.t("meetings.recording_download_failed", error=reason)
+    fetched = await fetch_and_keep(ctx, media.file_id, size, f"recording of meeting {meeting_id}")
+    if fetched.sha256 is None:
+        # Not downloaded after all: the recording is then kept by reference.
+        failed = ctx.t("meetings.recording_download_failed", error=fetched.failure or "—")
         await _ask_reference(ctx, media, mime, failed)
         return
-    digest = hashlib.sha256(content.read()).hexdigest() if content is not None else None
     recording = await ctx.recordings.attach(
         ctx.actor,
         meeting_id,
@@ -66,10 +57,15 @@ async def recording_file(message: Message, ctx: Ctx) -> None:
         mime_type=mime,
         size=size,
         duration=getattr(media, "duration", None),
-        sha256=digest,
+        sha256=fetched.sha256,
+        kept_sha256=fetched.sha256 if fetched.kept else None,
     )
     await ctx.state.clear()
     await ctx.say("meetings.recording_saved", sha256=recording.sha256 or "—")
+    if fetched.failure is not None:
+        # Downloaded and checksummed, but the disk refused the copy.
+        name = getattr(media, "file_name", None) or "—"
+        await ctx.say("files.not_kept", name=name, error=fetched.failure)
 
 
 async def _ask_reference(ctx: Ctx, media: Audio | Voice | Document, mime: str, reason: str) -> None:

@@ -23,6 +23,7 @@ from bot.services.reporting import check_text
 from bot.update_context import Ctx
 from bot.views import reporting as views
 from handlers.asking import ask_again, attached
+from handlers.kept_files import keep_document
 
 # --- representatives: /report ------------------------------------------------------------
 
@@ -61,7 +62,8 @@ async def _document(message: Message, ctx: Ctx) -> dict[str, Any] | None:
     if problem is not None:
         await ctx.say(f"files.{problem.value}", name=doc.file_name or "—", max=limit)
         return None
-    return {**attached(doc), "mime_type": doc.mime_type, "size": doc.file_size}
+    document = {**attached(doc), "mime_type": doc.mime_type, "size": doc.file_size}
+    return await keep_document(ctx, document, doc.file_size)
 
 
 REPORT_MAX = fields.REPORT_TEXT.max_length

@@ -18,6 +18,7 @@ from bot.services.errors import InvalidInput
 from bot.update_context import Ctx
 from bot.views import tasks as views
 from handlers.asking import ask_again, text_answer
+from handlers.kept_files import keep_document
 
 SCOPES = {scope.value: scope for scope in Scope}
 
@@ -75,14 +76,13 @@ async def report_file(message: Message, ctx: Ctx) -> None:
     except InvalidInput as bad:
         await _ask_file_again(ctx, ctx.t(bad.key, **bad.params), task_id)
         return
-    await ctx.state.update_data(
-        document={
-            "telegram_file_id": document.file_id,
-            "file_name": fields.file_name(document.file_name, "document"),
-            "mime_type": document.mime_type,
-            "size": document.file_size,
-        }
-    )
+    given = {
+        "telegram_file_id": document.file_id,
+        "file_name": fields.file_name(document.file_name, "document"),
+        "mime_type": document.mime_type,
+        "size": document.file_size,
+    }
+    await ctx.state.update_data(document=await keep_document(ctx, given, document.file_size))
     await _summary(ctx)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.file_store import FileStore
 from storage.models import ProcessedUpdate
 
 # Execution option that marks a transaction as a writer; see `_begin` below.
@@ -132,8 +133,11 @@ def ensure_sqlite_dir(url: str) -> None:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, files_dir: Path | None = None) -> None:
         self.url = url
+        # Where generated documents are kept as files too (DATA_DIR/files), besides their
+        # bytes in `stored_file`; None keeps them in the database only (tools, benchmarks).
+        self.files: FileStore | None = FileStore(files_dir) if files_dir is not None else None
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}

@@ -166,7 +166,8 @@ class CompositionAct(Base):
     kind: Mapped[str] = mapped_column(String(16))
     number: Mapped[str | None] = mapped_column(String(fields.ACT_NUMBER.column))
     signed_on: Mapped[date | None]
-    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...,
+    #  "kept_sha256": ... when the bot keeps a copy under DATA_DIR/files}
     document: Mapped[dict[str, Any] | None]
     created_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
@@ -530,7 +531,8 @@ class Task(Base):
     done_at: Mapped[datetime | None]
     done_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     report_text: Mapped[str | None] = mapped_column(Text)
-    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...,
+    #  "kept_sha256": ... when the bot keeps a copy under DATA_DIR/files}
     report_document: Mapped[dict[str, Any] | None]
 
 
@@ -593,6 +595,9 @@ class Recording(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     # For files too large to download through the cloud Bot API: where the file is kept.
     storage_ref: Mapped[str | None] = mapped_column(String(500))
+    # The SHA-256 the bot's own copy is kept under in DATA_DIR/files (storage.file_store);
+    # None when only Telegram (or the place named in storage_ref) has the file.
+    kept_sha256: Mapped[str | None] = mapped_column(String(64))
     attached_by: Mapped[int] = mapped_column(BigInteger)
     attached_at: Mapped[datetime]
 
@@ -725,7 +730,8 @@ class ReportSubmission(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("report_cycle.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("structural_unit.id"))
     text: Mapped[str | None] = mapped_column(Text)
-    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...}
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...,
+    #  "kept_sha256": ... when the bot keeps a copy under DATA_DIR/files}
     document: Mapped[dict[str, Any] | None]
     submitted_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     submitted_at: Mapped[datetime]

@@ -155,9 +155,15 @@ class World:
 
 
 async def build_world(db_url: str, clock: FrozenClock, **overrides: object) -> World:
+    if "data_dir" not in overrides:
+        # Files the bot keeps go beside the test's SQLite file, never into the project's data/.
+        parsed = make_url(db_url)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database:
+            raise ValueError("build_world needs data_dir for a database that is not a file")
+        overrides["data_dir"] = Path(parsed.database).parent
     settings = make_settings(db_url, **overrides)
     await migrate(db_url)
-    db = Database(db_url)
+    db = Database(db_url, files_dir=settings.files_dir)
     async with db.session() as s:
         group = await ensure_default_group(
             s, name="Рабочая группа", timezone=settings.timezone, now=clock.now()
@@ -192,9 +198,9 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
 
 
 @pytest.fixture
-async def any_world(any_db_url: str, clock: FrozenClock) -> AsyncIterator[World]:
+async def any_world(any_db_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[World]:
     """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
-    w = await build_world(any_db_url, clock)
+    w = await build_world(any_db_url, clock, data_dir=tmp_path)
     try:
         yield w
     finally:

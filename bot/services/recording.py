@@ -48,6 +48,7 @@ class RecordingService(Service):
         duration: int | None,
         sha256: str | None,
         storage_ref: str | None = None,
+        kept_sha256: str | None = None,
     ) -> RecordingView:
         """Cl. 12: every meeting is recorded; the secretariat attaches the file."""
         self.check_keeper(actor)
@@ -67,6 +68,7 @@ class RecordingService(Service):
                 duration=duration,
                 sha256=sha256,
                 storage_ref=storage_ref,
+                kept_sha256=kept_sha256,
                 attached_by=actor.telegram_id,
                 attached_at=now,
             )
@@ -77,6 +79,7 @@ class RecordingService(Service):
                 size=size,
                 sha256=sha256,
                 storage_ref=storage_ref,
+                kept=kept_sha256 is not None,
             )
             recording = await self.repo.recording(meeting_id)
         assert recording is not None

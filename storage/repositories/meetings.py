@@ -57,6 +57,8 @@ class RecordingView:
     sha256: str | None
     storage_ref: str | None
     attached_at: datetime
+    # The SHA-256 of the bot's own copy under DATA_DIR/files, if it keeps one.
+    kept_sha256: str | None = None
 
 
 def _view(m: Meeting) -> MeetingView:
@@ -281,6 +283,7 @@ class MeetingRepository:
             sha256=row.sha256,
             storage_ref=row.storage_ref,
             attached_at=row.attached_at,
+            kept_sha256=row.kept_sha256,
         )
 
     # Live messages
