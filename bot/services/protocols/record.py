@@ -156,9 +156,7 @@ class ProtocolRecord(ZonedService):
         absences = [Absence(s, e) for s, e in await self.meetings.absences(group_id)]
         return considering(members, chair_absent=chair_absent(absences, self.clock.now()))
 
-    async def content(
-        self, meeting: MeetingView, items: dict[str, Any], *, written_by: int | None = None
-    ) -> ProtocolContent:
+    async def content(self, meeting: MeetingView, items: dict[str, Any]) -> ProtocolContent:
         protocol = await self.repo.by_meeting(meeting.id)
         record = await self.repo.meeting_record(meeting.id)
         roster = await self.roster.members(meeting.group_id)
@@ -166,13 +164,11 @@ class ProtocolRecord(ZonedService):
         attendees_ids = await self.meetings.attendance_history(meeting.id)
         present = [m for m in members if m.person.id in attendees_ids]
         presiding = next((m for m in present if m.person.id == meeting.presiding_person_id), None)
-        # The secretariat person who was there: one who checked in, else the one who wrote
-        # the protocol, else whoever holds the role.
-        clerks = [m for m in roster if m.can(Capability.KEEP_RECORD)]
-        secretary = (
-            next((m for m in clerks if m.person.id in attendees_ids), None)
-            or next((m for m in clerks if m.person.telegram_id == written_by), None)
-            or next(iter(clerks), None)
+        # «Секретарь» in the protocol is the secretariat officer who was there (checked
+        # in); nobody is named for a meeting they did not attend.
+        secretary = next(
+            (m for m in roster if m.can(Capability.KEEP_RECORD) and m.person.id in attendees_ids),
+            None,
         )
         records = []
         rejected: list[tuple[str, InclusionVote]] = []
@@ -299,11 +295,7 @@ class ProtocolRecord(ZonedService):
                 consents=frozen,
                 **common,
             )
-        content = await self.content(
-            meeting,
-            version.items if version else {},
-            written_by=version.created_by if version else None,
-        )
+        content = await self.content(meeting, version.items if version else {})
         answers = [
             a for a in await self.repo.answers(protocol.id) if a.version == protocol.current_version
         ]
