@@ -38,6 +38,7 @@ from bot.services.roster import Auditor
 from storage.db import read
 from storage.dto import MemberView
 from storage.repositories.agenda import AgendaRepository
+from storage.repositories.audit import AuditRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.guests import GuestRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView
@@ -164,10 +165,15 @@ class ProtocolRecord(ZonedService):
         attendees_ids = await self.meetings.attendance_history(meeting.id)
         present = [m for m in members if m.person.id in attendees_ids]
         presiding = next((m for m in present if m.person.id == meeting.presiding_person_id), None)
-        # «Секретарь» in the protocol is the secretariat officer who was there (checked
-        # in); nobody is named for a meeting they did not attend.
+        # «Секретарь» is a secretariat officer who was at the meeting: one who checked in
+        # (a member who also works in the secretariat), else the officer who opened or
+        # closed it (only members check in). Nobody is named for a meeting they missed.
+        clerks = {m.person.id: m for m in roster if m.can(Capability.KEEP_RECORD)}
+        ran = await AuditRepository(self.session).actors(
+            "meeting", meeting.id, ("meeting_opened", "meeting_closed")
+        )
         secretary = next(
-            (m for m in roster if m.can(Capability.KEEP_RECORD) and m.person.id in attendees_ids),
+            (clerks[p] for p in [*sorted(attendees_ids), *ran] if p in clerks),
             None,
         )
         records = []
