@@ -119,7 +119,11 @@ def render_summary(content: SummaryContent, *, locale: str = DOCUMENT_LOCALE) ->
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(15), Mm(60), Mm(40), Mm(50))
+    table.autofit = False
+    widths = (Mm(17), Mm(58), Mm(40), Mm(50))
+    # Word lays a fixed table out by the grid, other readers by the cells: set both.
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     headers = ("summary.col_number", "summary.col_unit", "summary.col_standing", "summary.col_when")
     for cell, key, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.width = width

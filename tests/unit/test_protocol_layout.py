@@ -183,8 +183,8 @@ def test_no_wording_the_glossary_rules_out() -> None:
         ({"extraordinary": True}, f"внеочередного {HEADING}"),
         (
             {"series": "conciliation", "number": "С-1/2026"},
-            "согласительного совещания рабочей группы по вопросам внедрения принципов "
-            "клиентоцентричности",
+            "согласительного совещания по разногласиям к протоколу заседания рабочей группы "
+            "по вопросам внедрения принципов клиентоцентричности",
         ),
     ],
 )
@@ -192,7 +192,8 @@ def test_cl12_cl15_heading_names_the_kind_of_meeting(
     changes: dict[str, object], heading: str
 ) -> None:
     """Cl. 12, 15: «ПРОТОКОЛ» is followed by the group in the genitive, with
-    «внеочередного» for an extraordinary meeting, whatever the stored nominative name."""
+    «внеочередного» for an extraordinary meeting, whatever the stored nominative name; a
+    conciliation meeting is not a meeting of the group and says what it was about."""
     content = dataclasses.replace(REFERENCE, **changes)  # type: ignore[arg-type]
     lines = blocks(open_docx(render(content)))
     assert lines[1:3] == ["ПРОТОКОЛ", heading]
