@@ -5,8 +5,9 @@ below the standard's minimums (30/15/20/20 mm, the usual office practice), Times
 14 pt at single spacing, 1.25 cm first-line indent, requisites in the standard's order,
 page numbers at the top centre from the second page on.
 
-Pure, like the rest of ``bot.documents``: no clock, no I/O. The same arguments give the
-same bytes, so a file re-sent later is byte for byte the one registered in the EDMS.
+Pure, like the rest of ``bot.documents``: no clock, and no I/O but the labels, read once
+from `locales/<lang>/document.toml`. The same arguments give the same bytes, so a file
+re-sent later is byte for byte the one registered in the EDMS.
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ def protocol_filename(number: str, meeting_date: date) -> str:
     cleaned = " ".join("".join(chars).split()).strip(" .")
     if not cleaned:
         raise ValueError("protocol number must not be empty")
-    return f"Протокол № {cleaned} от {_dmy(meeting_date)}.docx"
+    name = DocumentTexts()("protocol.file_name", number=cleaned, date=_dmy(meeting_date))
+    return f"{name}.docx"
 
 
 # --- document set-up -------------------------------------------------------------------
