@@ -1,7 +1,10 @@
-"""Files the bot attaches to messages: calendar invitations and check-in QR codes.
+"""Files the bot attaches to messages: calendar invitations, check-in QR codes, and the
+protocol and quarterly summary as DOCX (``protocol_docx``, ``report_docx``, imported from
+their modules so that python-docx loads only where a document is made).
 
-Everything here is pure (no clock, no I/O) so handlers can build the bytes and
-hand them to ``BufferedInputFile`` while tests check them byte for byte.
+Everything here is pure (no clock; the documents read only their labels from `locales/`)
+so handlers can build the bytes and hand them to ``BufferedInputFile`` while tests check
+them byte for byte.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ below the standard's minimums (30/15/20/20 mm, the usual office practice), Times
 14 pt at single spacing, 1.25 cm first-line indent, requisites in the standard's order,
 page numbers at the top centre from the second page on.
 
-Pure, like the rest of ``bot.documents``: no clock, no I/O. The same arguments give the
-same bytes, so a file re-sent later is byte for byte the one registered in the EDMS.
+Pure, like the rest of ``bot.documents``: no clock, and no I/O but the labels, read once
+from `locales/<lang>/document.toml`. The same arguments give the same bytes, so a file
+re-sent later is byte for byte the one registered in the EDMS.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from docx.shared import Length, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from bot.documents.texts import DOCUMENT_LOCALE, DocumentTexts
 from bot.domain.protocol import (
     ConsentEntry,
     ConsentState,
@@ -53,9 +55,6 @@ BOTTOM_MARGIN = Mm(20)
 TEXT_WIDTH = Mm(210 - 30 - 15)
 FIRST_LINE_INDENT = Mm(12.5)
 
-DRAFT_MARK = "ПРОЕКТ"
-DOCUMENT_TYPE = "ПРОТОКОЛ"
-REMOTE_PLACE = "дистанционно (видеоконференцсвязь)"
 SIGNATURE_LINE = "_" * 16
 
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -64,6 +63,9 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 # into Telegram must not make the protocol impossible to produce. CR goes too, as it
 # does in canonical_text.
 _XML_ILLEGAL = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Where the names go in «Не выразили позицию в срок: {names}»: the label is bold, they are
+# not. A control character, so it cannot occur in the text (_clean drops them).
+_SLOT = "\x00"
 _ILLEGAL_FILENAME_CHARS = re.compile(r'[<>:"/\\|?*]')
 # Fixed ZIP entry time: zipfile would stamp every entry with the wall clock, and then
 # two renderings of one version would differ in bytes. 1980-01-01 is the ZIP epoch.
@@ -78,6 +80,7 @@ def render_protocol(
     signed_on: date | None,
     silent: Sequence[str] = (),
     consents: Sequence[ConsentEntry] = (),
+    locale: str = DOCUMENT_LOCALE,
 ) -> bytes:
     """The protocol as DOCX bytes: a draft («ПРОЕКТ») while unsigned, the final document
     once ``signed_by`` and ``signed_on`` are given.
@@ -90,6 +93,8 @@ def render_protocol(
     ``silent`` names the members present who did not answer within the consent period.
     ``consents``, when given, is the whole consent record instead (cl. 14-15): every member
     present with their one state, the silent among them.
+    ``locale``: the labels' language; Russian is the document's, English exists so that
+    the catalogue is complete in both.
     """
     if (signed_by is None) != (signed_on is None):
         raise ValueError("signed_by and signed_on go together")
@@ -99,23 +104,22 @@ def render_protocol(
     if not _HASH.fullmatch(version_hash) and (signed or version_hash):
         raise ValueError("version_hash must be 64 lowercase hex digits (SHA-256)")
 
-    doc = _new_document(draft=not signed)
-    _set_properties(doc, content, version_hash, signed=signed)
+    tx = DocumentTexts(locale)
+    doc = _new_document(tx, draft=not signed)
+    _set_properties(doc, tx, content, version_hash, signed=signed)
 
-    _heading(doc, content)
-    _participants(doc, content)
-    _agenda(doc, content.items)
-    _rejected(doc, content.rejected)
+    _heading(doc, tx, content)
+    _participants(doc, tx, content)
+    _agenda(doc, tx, content.items)
+    _rejected(doc, tx, content.rejected)
     for item in content.items:
-        _item(doc, item)
+        _item(doc, tx, item)
     if consents:
-        _consents(doc, consents)
+        _consents(doc, tx, consents)
     elif silent:
-        paragraph = _paragraph(doc, space_before=Pt(12))
-        _run(paragraph, "Не выразили позицию в срок: ", bold=True)
-        _run(paragraph, ", ".join(_clean(name).strip() for name in silent))
-    _signature(doc, content, signed_by, signed_on)
-    return _finished(doc, f"Версия документа: SHA-256 {version_hash}" if version_hash else None)
+        _silent(doc, tx, silent, space_before=Pt(18))
+    _signature(doc, tx, content, signed_by, signed_on)
+    return _finished(doc, tx("version_line", sha=version_hash) if version_hash else None)
 
 
 def protocol_filename(number: str, meeting_date: date) -> str:
@@ -135,18 +139,19 @@ def protocol_filename(number: str, meeting_date: date) -> str:
     cleaned = " ".join("".join(chars).split()).strip(" .")
     if not cleaned:
         raise ValueError("protocol number must not be empty")
-    return f"Протокол № {cleaned} от {_dmy(meeting_date)}.docx"
+    name = DocumentTexts()("protocol.file_name", number=cleaned, date=_dmy(meeting_date))
+    return f"{name}.docx"
 
 
 # --- document set-up -------------------------------------------------------------------
 
 
-def _new_document(*, draft: bool) -> DocxDocument:
+def _new_document(tx: DocumentTexts, *, draft: bool) -> DocxDocument:
     """An empty A4 document in the protocol's fonts and margins (the summary's too)."""
     doc = Document()
     _drop_thumbnail(doc)
     _set_defaults(doc)
-    _set_page(doc.sections[0], draft=draft)
+    _set_page(doc.sections[0], tx("draft_mark") if draft else None)
     return doc
 
 
@@ -201,7 +206,7 @@ def _set_defaults(doc: DocxDocument) -> None:
     doc.styles["Header"].paragraph_format.tab_stops.clear_all()
 
 
-def _set_page(section: Section, *, draft: bool) -> None:
+def _set_page(section: Section, draft_mark: str | None) -> None:
     section.page_width = PAGE_WIDTH
     section.page_height = PAGE_HEIGHT
     section.left_margin = LEFT_MARGIN
@@ -215,17 +220,17 @@ def _set_page(section: Section, *, draft: bool) -> None:
     section.different_first_page_header_footer = True
     first = section.first_page_header.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if draft:
-        _run(first, DRAFT_MARK, bold=True)
+    if draft_mark:
+        _run(first, draft_mark, bold=True)
     # The draft mark repeats on every page so no single printed page passes for final.
     other = section.header.paragraphs[0]
     other.paragraph_format.tab_stops.add_tab_stop(Mm(165 / 2), WD_TAB_ALIGNMENT.CENTER)
     other.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     _run(other, "\t")
     _page_number(other)
-    if draft:
+    if draft_mark:
         _run(other, "\t")
-        _run(other, DRAFT_MARK, bold=True)
+        _run(other, draft_mark, bold=True)
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -240,16 +245,22 @@ def _page_number(paragraph: Paragraph) -> None:
 
 
 def _set_properties(
-    doc: DocxDocument, content: ProtocolContent, version_hash: str, *, signed: bool
+    doc: DocxDocument,
+    tx: DocumentTexts,
+    content: ProtocolContent,
+    version_hash: str,
+    *,
+    signed: bool,
 ) -> None:
     _set_core(
         doc,
-        title=f"Протокол № {content.number} от {_dmy(content.meeting_date)}",
+        tx,
+        title=tx("protocol.title", number=content.number, date=tx.date(content.meeting_date)),
         group_name=content.group_name,
         body_name=content.body_name,
         day=content.meeting_date,
-        category="Протокол заседания",
-        status="Подписан" if signed else "Проект",
+        category=tx("protocol.category"),
+        status=tx("protocol.status_signed" if signed else "protocol.status_draft"),
         # dc:identifier lets an EDMS read the version without parsing the text.
         identifier=f"SHA-256 {version_hash}" if version_hash else "",
     )
@@ -257,6 +268,7 @@ def _set_properties(
 
 def _set_core(
     doc: DocxDocument,
+    tx: DocumentTexts,
     *,
     title: str,
     group_name: str,
@@ -278,7 +290,7 @@ def _set_core(
     props.created = stamp
     props.modified = stamp
     props.revision = 1
-    props.language = LANGUAGE
+    props.language = "ru-RU" if tx.locale == "ru" else "en-GB"
     props.category = category
     if status is not None:
         props.content_status = status
@@ -305,101 +317,128 @@ def _reproducible_zip(data: bytes) -> bytes:
 # --- content ---------------------------------------------------------------------------
 
 
-def _heading(doc: DocxDocument, content: ProtocolContent) -> None:
-    # Requisites 08 (organisation), 10 (document type), 11-12 (date, number), 14 (place).
+def _heading(doc: DocxDocument, tx: DocumentTexts, content: ProtocolContent) -> None:
+    # Requisites 08 (organisation), 10 (document type), 17 (heading to the text), 11-12
+    # (date, number), 14 (place).
     body = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
     # Capitals by formatting, not by str.upper(): the stored text stays as entered.
     _run(body, content.body_name, bold=True, caps=True)
-    _paragraph(doc, content.group_name, align=WD_ALIGN_PARAGRAPH.CENTER)
     title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(18))
-    _run(title, DOCUMENT_TYPE, bold=True)
-    # The heading to the text (requisite 17) names what kind of meeting it was.
+    _run(title, tx("protocol.type"), bold=True)
+    # The group's name is stored in the nominative («Рабочая группа по вопросам…»), and
+    # the heading needs the genitive: the regulation's fixed formula, never a declension
+    # guessed from whatever the name was set to.
     if content.series == "conciliation":
-        _paragraph(doc, "согласительного совещания", align=WD_ALIGN_PARAGRAPH.CENTER)
+        kind = "protocol.of_conciliation"
     elif content.extraordinary:
-        _paragraph(doc, "внеочередного заседания", align=WD_ALIGN_PARAGRAPH.CENTER)
+        kind = "protocol.of_extraordinary"
+    else:
+        kind = "protocol.of_meeting"
+    heading = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _run(heading, tx(kind), bold=True)
     # Date at the left margin and number at the right, on one line.
     line = _paragraph(doc, space_before=Pt(12))
     line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    _run(line, f"{_dmy(content.meeting_date)}\t№ {content.number}")
+    _run(line, tx("date_number", date=tx.date(content.meeting_date), number=content.number))
 
-    place = _paragraph(doc, space_before=Pt(12))
-    _run(place, "Место проведения: ")
-    _run(place, content.place if content.place is not None else REMOTE_PLACE)
+    place = content.place if content.place is not None else tx("protocol.place_remote")
+    _paragraph(doc, tx("protocol.place", place=place), space_before=Pt(12))
     hours = content.meeting_time
     if content.closed_time:
         hours = f"{content.meeting_time}–{content.closed_time}"
-    _paragraph(doc, f"Время проведения: {hours}")
+    _paragraph(doc, tx("protocol.hours", hours=hours))
 
 
-def _participants(doc: DocxDocument, content: ProtocolContent) -> None:
-    presiding = _paragraph(doc, space_before=Pt(12), align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _run(presiding, "Председательствующий", bold=True)
-    _run(presiding, f" — {content.presiding} ({content.presiding_role})")
+def _participants(doc: DocxDocument, tx: DocumentTexts, content: ProtocolContent) -> None:
+    # Left-aligned: justified, a name and a role spread across the line.
+    presiding = _paragraph(doc, space_before=Pt(12))
+    _run(presiding, tx("protocol.presiding"), bold=True)
+    who = tx("protocol.presiding_who", name=content.presiding, role=content.presiding_role)
+    _run(presiding, f" — {who}")
+    # Only a secretariat officer who attended is named: nobody signs for a meeting they
+    # did not see.
     if content.secretary:
-        secretary = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        _run(secretary, "Секретарь", bold=True)
+        secretary = _paragraph(doc)
+        _run(secretary, tx("protocol.secretary"), bold=True)
         _run(secretary, f" — {content.secretary}")
 
-    _label(doc, "Присутствовали:", space_before=Pt(12))
+    _label(doc, tx("protocol.present"), space_before=Pt(12))
     for attendee in content.attendees:
         unit = f" — {attendee.unit}" if attendee.unit else ""
-        _paragraph(doc, f"{attendee.name}{unit}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        _paragraph(doc, f"{attendee.name}{unit}")
     if content.guests:
-        _label(doc, "Приглашённые:", space_before=Pt(6))
+        _label(doc, tx("protocol.guests"), space_before=Pt(6))
         for guest in content.guests:
-            _paragraph(doc, guest, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            _paragraph(doc, guest)
 
-    verdict = "Кворум имеется" if content.quorum else "Кворум отсутствует"
     _paragraph(
         doc,
-        f"{verdict} ({content.present_members} из {content.total_members} "
-        f"{_members_genitive(content.total_members)} рабочей группы)",
+        quorum_text(tx, content.present_members, content.total_members, content.quorum),
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         space_before=Pt(12),
     )
 
 
-def _agenda(doc: DocxDocument, items: Sequence[ItemRecord]) -> None:
-    _label(doc, "Повестка дня:", space_before=Pt(12))
+def quorum_text(tx: DocumentTexts, present: int, total: int, quorum: bool) -> str:
+    """Cl. 14: «Присутствовали 4 из 5 членов рабочей группы. Кворум имеется.»"""
+    return tx(
+        "protocol.quorum_yes" if quorum else "protocol.quorum_no",
+        present=tx.plural("protocol.present_count", present),
+        total=tx.plural("protocol.of_members", total),
+    )
+
+
+def _agenda(doc: DocxDocument, tx: DocumentTexts, items: Sequence[ItemRecord]) -> None:
+    _label(doc, tx("protocol.agenda"), space_before=Pt(12))
     for item in items:
+        title = item.title
+        if item.inclusion is not None:
+            title = tx("protocol.additional", title=title)
         _paragraph(
             doc,
-            f"{item.number}. {item.title}",
+            f"{item.number}. {title}",
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
             indent=True,
         )
 
 
-def _rejected(doc: DocxDocument, rejected: Sequence[tuple[str, InclusionVote]]) -> None:
+def _rejected(
+    doc: DocxDocument, tx: DocumentTexts, rejected: Sequence[tuple[str, InclusionVote]]
+) -> None:
     # Cl. 13: an additional item the members present did not include is still on record,
     # with the vote that kept it out.
     if not rejected:
         return
-    _label(doc, "Не включены в повестку дня:", space_before=Pt(12))
+    _label(doc, tx("protocol.rejected"), space_before=Pt(12))
     for title, vote in rejected:
         heading = _paragraph(
             doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, keep_with_next=True
         )
         _run(heading, title, bold=True)
-        _paragraph(doc, inclusion_text(vote), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+        _paragraph(doc, inclusion_text(tx, vote), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
 
 
-def inclusion_text(vote: InclusionVote) -> str:
-    """«ГОЛОСОВАЛИ о включении в повестку дня: «за» — 3, …; включён простым большинством»."""
-    counts = (
-        f"ГОЛОСОВАЛИ о включении в повестку дня: «за» — {vote.votes_for}, "
-        f"«против» — {vote.against}, «воздержались» — {vote.abstain} "
-        f"(присутствовавших членов рабочей группы — {vote.present})"
+def inclusion_text(tx: DocumentTexts, vote: InclusionVote) -> str:
+    """«ГОЛОСОВАЛИ о включении в повестку дня: «за» — 3, …. Вопрос включён …»."""
+    counts = tx(
+        "protocol.inclusion_counts",
+        votes_for=vote.votes_for,
+        against=vote.against,
+        abstain=vote.abstain,
+        present=vote.present,
     )
     if not vote.included:
-        return f"{counts}. Вопрос не включён в повестку дня."
-    basis = {"consensus": " консенсусом", "majority": " простым большинством голосов"}.get(
-        vote.basis or "", ""
-    )
-    return f"{counts}. Вопрос включён в повестку дня{basis}."
+        outcome = "protocol.not_included"
+    elif vote.basis == "consensus":
+        outcome = "protocol.included_consensus"
+    elif vote.basis == "majority":
+        outcome = "protocol.included_majority"
+    else:
+        outcome = "protocol.included"
+    return f"{counts} {tx(outcome)}"
 
 
-def _item(doc: DocxDocument, item: ItemRecord) -> None:
+def _item(doc: DocxDocument, tx: DocumentTexts, item: ItemRecord) -> None:
     title = _paragraph(
         doc,
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -408,58 +447,87 @@ def _item(doc: DocxDocument, item: ItemRecord) -> None:
         keep_with_next=True,
     )
     _run(title, f"{item.number}. {item.title}", bold=True)
+    # Cl. 13: the vote that put an additional item on the agenda, under its heading.
     if item.inclusion is not None:
         _paragraph(
-            doc, inclusion_text(item.inclusion), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True
-        )
-    _block(doc, "СЛУШАЛИ:", item.heard)
-    if item.spoke.strip():
-        _block(doc, "ВЫСТУПИЛИ:", item.spoke)
-    _block(doc, "РЕШИЛИ:", item.decided)
-    for index, task in enumerate(item.tasks, start=1):
-        deadline = f", срок — {_dmy(task.deadline)}" if task.deadline else ""
-        text = _clean(task.text).strip()
-        # Do not double the full stop the secretary may already have typed.
-        stop = "" if text.endswith((".", "!", "?", "…")) else "."
-        _paragraph(
             doc,
-            f"{item.number}.{index}. {text}{stop} Ответственный: {task.owner}{deadline}.",
+            inclusion_text(tx, item.inclusion),
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
             indent=True,
         )
+    _block(doc, tx("protocol.heard"), item.heard)
+    if item.spoke.strip():
+        _block(doc, tx("protocol.spoke"), item.spoke)
+    _block(doc, tx("protocol.decided"), item.decided)
+    for index, task in enumerate(item.tasks, start=1):
+        text = _clean(task.text).strip()
+        # Do not double the full stop the secretary may already have typed.
+        if not text.endswith((".", "!", "?", "…")):
+            text += "."
+        number = f"{item.number}.{index}"
+        if task.deadline:
+            line = tx(
+                "protocol.task_due",
+                number=number,
+                text=text,
+                owner=task.owner,
+                deadline=tx.date(task.deadline),
+            )
+        else:
+            line = tx("protocol.task", number=number, text=text, owner=task.owner)
+        _paragraph(doc, line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
     if item.vote.strip():
-        _block(doc, "ГОЛОСОВАЛИ:", item.vote)
+        _block(doc, tx("protocol.voted"), item.vote)
 
 
-MODES = {"in_person": "очно", "video": "по видеосвязи", "audio": "по аудиосвязи"}
+MODES = ("in_person", "video", "audio")
 
 
-def consent_line(entry: ConsentEntry) -> str:
-    """One member's state in the consent record (cl. 14-15), after their name."""
-    mode = f" ({MODES[entry.mode]})" if entry.mode in MODES else ""
-    on = f" от {_dmy(entry.conciliation_on)}" if entry.conciliation_on else ""
-    item = f"возражение по вопросу {entry.item_number}"
+def consent_line(tx: DocumentTexts, entry: ConsentEntry) -> str:
+    """One member's state in the consent record (cl. 14-15). The silent are not here:
+    they are named together, in the words the chat uses (see ``_silent``)."""
+    mode = tx(f"protocol.mode_{entry.mode}" if entry.mode in MODES else "protocol.mode_unknown")
+    params = {
+        "name": _clean(entry.name).strip(),
+        "mode": mode,
+        "item": entry.item_number or "—",
+        "date": tx.date(entry.conciliation_on) if entry.conciliation_on else "",
+    }
+    dated = "" if entry.conciliation_on else "_undated"
     if entry.state is ConsentState.CONSENTED:
-        return f"устное согласие{mode}"
-    if entry.state is ConsentState.CHANGED:
-        return (
-            f"{item}; по итогам согласительного совещания{on} текст изменён, "
-            f"устное согласие с новой редакцией{mode}"
-        )
-    if entry.state is ConsentState.UNCHANGED:
-        return f"{item} рассмотрено на согласительном совещании{on}, текст оставлен без изменений"
-    if entry.state is ConsentState.WITHDRAWN:
-        return f"{item} отозвано заявителем"
-    return "позиция в срок, установленный для согласования, не выражена"
+        key = "consented" if entry.mode in MODES else "consented_no_mode"
+    elif entry.state is ConsentState.CHANGED:
+        key = f"changed{dated}"
+    elif entry.state is ConsentState.UNCHANGED:
+        key = f"unchanged{dated}"
+    elif entry.state is ConsentState.WITHDRAWN:
+        key = "withdrawn"
+    else:
+        raise ValueError("the silent are listed together")
+    return tx(f"protocol.{key}", **params)
 
 
-def _consents(doc: DocxDocument, consents: Sequence[ConsentEntry]) -> None:
-    _label(
-        doc, "Согласование протокола присутствовавшими членами рабочей группы:", space_before=Pt(18)
-    )
+def _consents(doc: DocxDocument, tx: DocumentTexts, consents: Sequence[ConsentEntry]) -> None:
+    _label(doc, tx("protocol.consents"), space_before=Pt(18))
     for entry in consents:
-        paragraph = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        _run(paragraph, f"{_clean(entry.name).strip()} — {consent_line(entry)}")
+        if entry.state is not ConsentState.SILENT:
+            _paragraph(doc, consent_line(tx, entry), align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    silent = [entry.name for entry in consents if entry.state is ConsentState.SILENT]
+    if silent:
+        _silent(doc, tx, silent)
+
+
+def _silent(
+    doc: DocxDocument, tx: DocumentTexts, names: Sequence[str], space_before: Length | None = None
+) -> None:
+    # «Не выразили позицию в срок: …»: one line for all of them, so no name has to be
+    # declined or given a gender.
+    paragraph = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_before=space_before)
+    before, _, after = tx("protocol.silent", names=_SLOT).partition(_SLOT)
+    _run(paragraph, before, bold=True)
+    _run(paragraph, ", ".join(_clean(name).strip() for name in names))
+    if after:
+        _run(paragraph, after)
 
 
 def _block(doc: DocxDocument, label: str, text: str) -> None:
@@ -469,7 +537,11 @@ def _block(doc: DocxDocument, label: str, text: str) -> None:
 
 
 def _signature(
-    doc: DocxDocument, content: ProtocolContent, signed_by: str | None, signed_on: date | None
+    doc: DocxDocument,
+    tx: DocumentTexts,
+    content: ProtocolContent,
+    signed_by: str | None,
+    signed_on: date | None,
 ) -> None:
     _paragraph(doc)
     _paragraph(doc)
@@ -486,12 +558,12 @@ def _signature(
         column.width = width
     for cell, width in zip((role, line, name), widths, strict=True):
         cell.width = width
-    _cell_text(role, "Председательствующий", WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_text(role, tx("protocol.presiding"), WD_ALIGN_PARAGRAPH.LEFT)
     # Unsigned: an empty line for a handwritten signature on the printed draft.
     _cell_text(line, "" if signed_by else SIGNATURE_LINE, WD_ALIGN_PARAGRAPH.CENTER)
     _cell_text(name, signed_by or content.presiding, WD_ALIGN_PARAGRAPH.RIGHT)
     if signed_on is not None:
-        _paragraph(doc, f"Дата подписания: {_dmy(signed_on)}", space_before=Pt(6))
+        _paragraph(doc, tx("protocol.signed_on", date=tx.date(signed_on)), space_before=Pt(6))
 
 
 def _zero_cell_margins(tbl: CT_Tbl) -> None:
@@ -581,8 +653,3 @@ def _lines(text: str) -> Iterable[str]:
 
 def _dmy(value: date) -> str:
     return f"{value:%d.%m.%Y}"
-
-
-def _members_genitive(count: int) -> str:
-    # «из 21 члена», but «из 5 членов», «из 11 членов».
-    return "члена" if count % 10 == 1 and count % 100 != 11 else "членов"

@@ -16,7 +16,6 @@ from docx.shared import Mm, Pt
 
 from bot.documents.protocol_docx import (
     SMALL_FONT_SIZE,
-    _dmy,
     _finished,
     _lines,
     _new_document,
@@ -24,13 +23,14 @@ from bot.documents.protocol_docx import (
     _run,
     _set_core,
 )
+from bot.documents.texts import DOCUMENT_LOCALE, DocumentTexts
 from bot.domain.quarters import Standing
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-STANDING_RU = {
-    Standing.ON_TIME: "представлена в срок",
-    Standing.LATE: "представлена с опозданием",
-    Standing.MISSING: "не представлена",
+STANDING_KEYS = {
+    Standing.ON_TIME: "summary.on_time",
+    Standing.LATE: "summary.late",
+    Standing.MISSING: "summary.missing",
 }
 
 
@@ -55,74 +55,107 @@ class SummaryContent:
     lines: Sequence[SummaryLine]
 
 
-def summary_filename(year: int, quarter: int) -> str:
-    return f"Сводная информация за {ROMAN[quarter]} квартал {year} г.docx"
+def summary_filename(year: int, quarter: int, locale: str = DOCUMENT_LOCALE) -> str:
+    """«Сводная информация за IV квартал 2026 г.docx»: the abbreviation's full stop serves
+    as the extension's, so the name has no «г..docx»."""
+    return f"{_title(DocumentTexts(locale), year, quarter).removesuffix('.')}.docx"
 
 
-def render_summary(content: SummaryContent) -> bytes:
-    doc = _new_document(draft=False)
+def _title(tx: DocumentTexts, year: int, quarter: int) -> str:
+    return tx("summary.file_name", quarter=_quarter(tx, year, quarter))
+
+
+def _quarter(tx: DocumentTexts, year: int, quarter: int) -> str:
+    return tx("summary.quarter", roman=ROMAN[quarter], year=year)
+
+
+def render_summary(content: SummaryContent, *, locale: str = DOCUMENT_LOCALE) -> bytes:
+    tx = DocumentTexts(locale)
+    doc = _new_document(tx, draft=False)
     _set_core(
         doc,
-        title=summary_filename(content.year, content.quarter).removesuffix(".docx"),
+        tx,
+        title=_title(tx, content.year, content.quarter),
         group_name=content.group_name,
         body_name=content.body_name,
         day=content.made_on,
-        category="Ежеквартальная сводная информация",
+        category=tx("summary.category"),
     )
 
-    _paragraph(doc, content.body_name, align=WD_ALIGN_PARAGRAPH.CENTER)
-    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(12))
-    _run(title, "СВОДНАЯ ИНФОРМАЦИЯ", bold=True)
-    _paragraph(
-        doc,
-        f"о ходе внедрения клиентоцентричности за {ROMAN[content.quarter]} квартал "
-        f"{content.year} г. ({content.group_name})",
-        align=WD_ALIGN_PARAGRAPH.CENTER,
+    body = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _run(body, content.body_name, bold=True, caps=True)
+    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(18))
+    _run(title, tx("summary.type"), bold=True)
+    subject = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _run(
+        subject,
+        tx("summary.subject", quarter=_quarter(tx, content.year, content.quarter)),
+        bold=True,
     )
     on_time = sum(1 for x in content.lines if x.standing is Standing.ON_TIME)
     late = sum(1 for x in content.lines if x.standing is Standing.LATE)
     missing = sum(1 for x in content.lines if x.standing is Standing.MISSING)
     _paragraph(
         doc,
-        f"Срок представления: {_dmy(content.deadline_day)}. Подразделений: "
-        f"{len(content.lines)}; представили в срок: {on_time}, с опозданием: {late}, "
-        f"не представили: {missing}.",
+        tx("summary.deadline", date=tx.date(content.deadline_day)),
         indent=True,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         space_before=Pt(12),
     )
+    _paragraph(
+        doc,
+        tx(
+            "summary.totals",
+            units=len(content.lines),
+            on_time=on_time,
+            late=late,
+            missing=missing,
+        ),
+        indent=True,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    )
+    _paragraph(doc)
 
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(10), Mm(60), Mm(50), Mm(45))
-    for cell, text, width in zip(
-        table.rows[0].cells, ("№", "Подразделение", "Статус", "Дата, кем"), widths, strict=True
-    ):
+    table.autofit = False
+    widths = (Mm(17), Mm(58), Mm(40), Mm(50))
+    # Word lays a fixed table out by the grid, other readers by the cells: set both.
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    headers = ("summary.col_number", "summary.col_unit", "summary.col_standing", "summary.col_when")
+    for cell, key, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.width = width
-        _run(cell.paragraphs[0], text, bold=True, size=Pt(12))
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(cell.paragraphs[0], tx(key), bold=True, size=Pt(12))
     for n, line in enumerate(content.lines, 1):
         who = ""
         if line.submitted_on is not None:
-            who = _dmy(line.submitted_on.date())
+            who = tx.date(line.submitted_on.date())
             if line.submitted_by:
                 who += f", {line.submitted_by}"
         cells = table.add_row().cells
-        for cell, text, width in zip(
-            cells, (str(n), line.unit, STANDING_RU[line.standing], who), widths, strict=True
-        ):
+        texts = (f"{n}.", line.unit, tx(STANDING_KEYS[line.standing]), who)
+        for cell, text, width in zip(cells, texts, widths, strict=True):
             cell.width = width
             _run(cell.paragraphs[0], text, size=Pt(12))
 
     for n, line in enumerate(content.lines, 1):
         heading = _paragraph(doc, space_before=Pt(18), keep_with_next=True)
-        _run(heading, f"{n}. {line.unit}", bold=True)
-        _run(heading, f" — {STANDING_RU[line.standing]}")
+        _run(heading, tx("summary.unit_heading", number=n, unit=line.unit), bold=True)
+        _run(heading, f" — {tx(STANDING_KEYS[line.standing])}")
         if line.standing is Standing.MISSING:
-            _paragraph(doc, "Сведения не представлены.", indent=True)
+            _paragraph(doc, tx("summary.not_submitted"), indent=True)
             continue
         for text in _lines(line.text or ""):
-            _paragraph(doc, text, indent=True)
+            _paragraph(doc, text, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if line.file_name:
-            _paragraph(doc, f"Приложение: {line.file_name}", indent=True, size=SMALL_FONT_SIZE)
+            _paragraph(
+                doc,
+                tx("summary.attachment", file=line.file_name),
+                indent=True,
+                size=SMALL_FONT_SIZE,
+            )
 
-    return _finished(doc, f"Сформировано {_dmy(content.made_on)}.")
+    return _finished(doc, tx("summary.made_on", date=tx.date(content.made_on)))

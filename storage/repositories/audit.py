@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,20 @@ class AuditRepository:
                 update_id=update_id,
             )
         )
+
+    async def actors(self, object_type: str, object_id: int, actions: Sequence[str]) -> list[int]:
+        """The people (person ids) who did one of `actions` to the object, earliest first."""
+        rows = await self.session.scalars(
+            select(AuditEntry.actor_person_id)
+            .where(
+                AuditEntry.object_type == object_type,
+                AuditEntry.object_id == object_id,
+                AuditEntry.action.in_(actions),
+                AuditEntry.actor_person_id.is_not(None),
+            )
+            .order_by(AuditEntry.id)
+        )
+        return [person for person in rows if person is not None]
 
     async def latest(self, limit: int = 50) -> list[AuditView]:
         rows = await self.session.scalars(

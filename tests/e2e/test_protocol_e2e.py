@@ -142,8 +142,9 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     assert "Заместитель Зоя" in text and "внедрить до 01.03.2027" in text
     # The consent record: the objector's objection and its outcome, not silence.
     assert (
-        "Член 1 — возражение по вопросу 1; по итогам согласительного совещания от 08.12.2026 "
-        "текст изменён, устное согласие с новой редакцией (по видеосвязи)" in text
+        "Член 1 — возражение по вопросу 1; по итогам согласительного совещания "
+        "от 8 декабря 2026 г. текст изменён, устное согласие с новой редакцией (по видеосвязи)"
+        in text
     )
     assert "Член 0 — устное согласие (очно)" in text
     assert "ПРОЕКТ" not in text

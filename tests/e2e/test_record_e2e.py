@@ -236,10 +236,10 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     assert name == "Протокол № 1-2026 от 05.12.2026.docx"
     text = "\n".join(p.text for p in Document(io.BytesIO(signed)).paragraphs)
     assert f"Председательствующий — {DEPUTY} (заместитель председателя" in text, text
-    assert "Кворум имеется (5 из 7 членов рабочей группы)" in text
+    assert "Присутствовали 5 из 7 членов рабочей группы. Кворум имеется." in text
     assert (
         "Член Борис — возражение по вопросу 1 рассмотрено на согласительном совещании "
-        "от 08.12.2026, текст оставлен без изменений" in text
+        "от 8 декабря 2026 г., текст оставлен без изменений" in text
     )
     assert "Член Борис — позиция" not in text
     assert f"{REP} — устное согласие (очно)" in text

@@ -98,7 +98,7 @@ async def test_finding1_signed_docx_is_frozen_against_later_roster_changes(world
     assert isinstance(distributed.document, BufferedInputFile)
     signed_bytes = distributed.document.data
     text = _docx_text(signed_bytes)
-    assert "Кворум имеется (3 из 5 членов рабочей группы)" in text
+    assert "Присутствовали 3 из 5 членов рабочей группы. Кворум имеется." in text
     assert "Член 0" in text
 
     # After signing: Член 2 leaves the composition, Член 0 is renamed.
@@ -134,7 +134,7 @@ async def test_finding1_quorum_total_is_the_composition_at_opening(world: World)
     card = await _deputy_card(world, p)
     assert "Присутствовали члены рабочей группы: 3 из 6 — кворум имеется" in card
     text = _docx_text(await _download(world, p["deputy"]))
-    assert "Кворум имеется (3 из 6 членов рабочей группы)" in text
+    assert "Присутствовали 3 из 6 членов рабочей группы. Кворум имеется." in text
 
 
 async def test_finding2_an_item_without_decision_blocks_signing(world: World) -> None:
@@ -185,7 +185,7 @@ async def test_finding3_settled_objection_is_recorded_with_its_outcome(world: Wo
     assert "Заместитель Зоя — устное согласие (по видеосвязи)" in text
     assert (
         "Член 1 — возражение по вопросу 2 рассмотрено на согласительном совещании от "
-        "08.12.2026, текст оставлен без изменений"
+        "8 декабря 2026 г., текст оставлен без изменений"
     ) in text
     assert "Не выразили позицию в срок" not in text
     assert "не выражена" not in text
@@ -417,7 +417,7 @@ async def test_cl13_additional_items_and_the_day_actually_held_are_in_the_protoc
     assert "не включён" in card
     await write_protocol_item(world, p["clerk"], 1, "Решение 1.")
     text = _docx_text(await _download(world, p["clerk"]))
-    assert "06.12.2026" in text
+    assert "6 декабря 2026 г.\t№ " in text
     assert "Время проведения: 10:00–11:30" in text
     assert "внеочередного заседания" in text
     assert (

@@ -145,15 +145,18 @@ def paragraph_with(doc: DocxDocument, text: str) -> Paragraph:
 
 @pytest.mark.parametrize("signed", [False, True])
 def test_requisites_in_gost_order(signed: bool) -> None:
-    """Cl. 15 / ГОСТ Р 7.0.97-2016: body, group, ПРОТОКОЛ, date and number, place, time,
-    presiding person, attendees, quorum, agenda, items, signature, version line."""
+    """Cl. 15 / ГОСТ Р 7.0.97-2016: body, ПРОТОКОЛ with the group in the genitive, date
+    and number, place, time, presiding person, attendees, quorum, agenda, items, signature,
+    version line."""
     lines = texts(render(signed=signed))
     assert lines[0] == CONTENT.body_name
-    assert lines[1] == CONTENT.group_name
+    assert lines[1] == "ПРОТОКОЛ"
+    assert lines[2] == (
+        "заседания рабочей группы по вопросам внедрения принципов клиентоцентричности"
+    )
     assert_in_order(
         lines,
-        "ПРОТОКОЛ",
-        "25.12.2026\t№ 3/2026",
+        "25 декабря 2026 г.\t№ 3/2026",
         "Место проведения: г. Москва, ул. Ильинка, д. 9, каб. 512",
         "Время проведения: 15:00",
         f"Председательствующий — {PRESIDING} (председатель рабочей группы)",
@@ -162,7 +165,7 @@ def test_requisites_in_gost_order(signed: bool) -> None:
         "Орлов Денис Андреевич — Отдел цифровых сервисов",
         "Приглашённые:",
         "Лебедев Артём Олегович — АНО «Открытый регион»",
-        "Кворум имеется (4 из 5 членов рабочей группы)",
+        "Присутствовали 4 из 5 членов рабочей группы. Кворум имеется.",
         "Повестка дня:",
         "1. О результатах опроса заявителей за IV квартал",
         "2. О графике приёма граждан в праздничные дни",
@@ -174,7 +177,7 @@ def test_requisites_in_gost_order(signed: bool) -> None:
         "РЕШИЛИ:",
         "Информацию принять к сведению.",
         "1.1. Подготовить план снижения времени ожидания. Ответственный: Орлов Д.А., "
-        "срок — 31.01.2027.",
+        "срок — 31 января 2027 г.",
         "1.2. Разместить итоги опроса на портале. Ответственный: Ким В.",
         # Item 2
         "2. О графике приёма граждан в праздничные дни",
@@ -191,18 +194,20 @@ def test_requisites_in_gost_order(signed: bool) -> None:
 
 
 def test_heading_layout() -> None:
-    """ГОСТ Р 7.0.97-2016: body name and document type centred at the top, the type in
-    bold; the body name in capitals by formatting, so its stored text is unchanged."""
+    """ГОСТ Р 7.0.97-2016: body name, document type and the heading to the text centred
+    at the top in bold; the body name in capitals by formatting, so its stored text is
+    unchanged."""
     doc = open_docx(render())
-    body, group, *_ = doc.paragraphs
+    body, title, heading, *_ = doc.paragraphs
     assert body.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert body.runs[0].font.all_caps and body.runs[0].bold
-    assert group.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    title = paragraph_with(doc, "ПРОТОКОЛ")
-    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert title.runs[0].bold
+    assert title.text == "ПРОТОКОЛ"
+    assert heading.text.startswith("заседания рабочей группы")
+    for paragraph in (title, heading):
+        assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        assert all(run.bold for run in paragraph.runs)
     # Date at the left margin, number at a right tab stop on the text's right edge.
-    line = paragraph_with(doc, "25.12.2026\t№ 3/2026")
+    line = paragraph_with(doc, "25 декабря 2026 г.\t№ 3/2026")
     (stop,) = line.paragraph_format.tab_stops
     assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT
     assert stop.position.mm == pytest.approx(165, abs=0.1)
@@ -217,10 +222,18 @@ def test_remote_meeting_place() -> None:
 @pytest.mark.parametrize(
     ("present", "total", "quorum", "line"),
     [
-        (4, 5, True, "Кворум имеется (4 из 5 членов рабочей группы)"),
-        (2, 5, False, "Кворум отсутствует (2 из 5 членов рабочей группы)"),
-        (11, 21, True, "Кворум имеется (11 из 21 члена рабочей группы)"),
-        (6, 11, True, "Кворум имеется (6 из 11 членов рабочей группы)"),
+        (4, 5, True, "Присутствовали 4 из 5 членов рабочей группы. Кворум имеется."),
+        (
+            2,
+            5,
+            False,
+            "Присутствовали 2 из 5 членов рабочей группы. Кворум отсутствует: рабочая группа "
+            "не правомочна принимать решения (п. 14 Положения).",
+        ),
+        (11, 21, True, "Присутствовали 11 из 21 члена рабочей группы. Кворум имеется."),
+        (6, 11, True, "Присутствовали 6 из 11 членов рабочей группы. Кворум имеется."),
+        (21, 41, True, "Присутствовал 21 из 41 члена рабочей группы. Кворум имеется."),
+        (12, 22, True, "Присутствовали 12 из 22 членов рабочей группы. Кворум имеется."),
     ],
 )
 def test_quorum_line(present: int, total: int, quorum: bool, line: str) -> None:
@@ -285,7 +298,9 @@ def test_signed_has_no_draft_mark_and_names_signer_and_date() -> None:
     assert "ПРОЕКТ" not in " ".join(blocks(doc))
     lines = blocks(doc)
     assert "Председательствующий |  | Волков Павел Игоревич" in lines
-    assert_in_order(lines, "Председательствующий |", "Дата подписания: 29.12.2026", "SHA-256")
+    assert_in_order(
+        lines, "Председательствующий |", "Дата подписания: 29 декабря 2026 г.", "SHA-256"
+    )
     assert doc.core_properties.content_status == "Подписан"
 
 
@@ -392,7 +407,7 @@ def test_times_new_roman_14_single_spacing() -> None:
 def test_core_properties_from_content_not_clock() -> None:
     """The EDMS reads title, subject and author; dates come from the meeting day."""
     props = open_docx(render()).core_properties
-    assert props.title == "Протокол № 3/2026 от 25.12.2026"
+    assert props.title == "Протокол № 3/2026 от 25 декабря 2026 г."
     assert props.subject == CONTENT.group_name
     assert props.author == CONTENT.body_name
     assert props.created == datetime(2026, 12, 25, tzinfo=UTC)

@@ -54,16 +54,46 @@ def _text(data: bytes) -> tuple[str, list[list[str]]]:
 
 
 def test_cl4g_summary_lists_each_unit_on_time_late_or_missing_with_its_content() -> None:
+    """Cl. 4 г: «Сводная информация о ходе внедрения принципов клиентоцентричности», the
+    glossary's terms; every paragraph in its place, dates as the chat writes them."""
     body, rows = _text(render_summary(_content()))
-    assert "СВОДНАЯ ИНФОРМАЦИЯ" in body
-    assert "IV квартал 2026 г." in body
-    assert "представили в срок: 1, с опозданием: 1, не представили: 1" in body
-    assert rows[1] == ["1", "Отдел А", "представлена в срок", "05.01.2027, Иванова Анна"]
-    assert rows[2] == ["2", "Отдел Б", "представлена с опозданием", "12.01.2027, Петров Борис"]
-    assert rows[3] == ["3", "Отдел В", "не представлена", ""]
-    assert "Проведено 3 обучения." in body and "Обновлён регламент." in body
-    assert "Приложение: Отчёт А.docx" in body
-    assert "Сведения не представлены." in body
+    assert body.split("\n") == [
+        "Министерство цифрового развития",
+        "СВОДНАЯ ИНФОРМАЦИЯ",
+        "о ходе внедрения принципов клиентоцентричности структурными подразделениями "
+        "за IV квартал 2026 г.",
+        "Срок представления — до 10 января 2027 г. включительно.",
+        "Структурных подразделений: 3; представили в срок: 1, с опозданием: 1, не представили: 1.",
+        "",
+        "1. Отдел А — представлена в срок",
+        "Проведено 3 обучения.",
+        "Обновлён регламент.",
+        "Приложение: Отчёт А.docx",
+        "2. Отдел Б — представлена с опозданием",
+        "Опрос клиентов",
+        "3. Отдел В — не представлена",
+        "Сведения не представлены.",
+        "Сформировано: 25 января 2027 г.",
+    ]
+    assert rows == [
+        [
+            "№ п/п",
+            "Структурное подразделение",
+            "Отметка о представлении",
+            "Дата представления, представитель",
+        ],
+        ["1.", "Отдел А", "представлена в срок", "5 января 2027 г., Иванова Анна"],
+        ["2.", "Отдел Б", "представлена с опозданием", "12 января 2027 г., Петров Борис"],
+        ["3.", "Отдел В", "не представлена", ""],
+    ]
+    assert "сводка" not in body.lower() and "г.." not in body
+
+
+def test_summary_labels_exist_in_english_too() -> None:
+    """The English catalogue holds every label the summary prints (same keys)."""
+    body, rows = _text(render_summary(_content(), locale="en"))
+    assert "CONSOLIDATED INFORMATION" in body
+    assert rows[1] == ["1.", "Отдел А", "submitted on time", "5 January 2027, Иванова Анна"]
 
 
 def test_same_content_gives_the_same_bytes_and_a_human_file_name() -> None:

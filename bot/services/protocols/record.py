@@ -38,6 +38,7 @@ from bot.services.roster import Auditor
 from storage.db import read
 from storage.dto import MemberView
 from storage.repositories.agenda import AgendaRepository
+from storage.repositories.audit import AuditRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.guests import GuestRepository
 from storage.repositories.meetings import MeetingRepository, MeetingView
@@ -156,9 +157,7 @@ class ProtocolRecord(ZonedService):
         absences = [Absence(s, e) for s, e in await self.meetings.absences(group_id)]
         return considering(members, chair_absent=chair_absent(absences, self.clock.now()))
 
-    async def content(
-        self, meeting: MeetingView, items: dict[str, Any], *, written_by: int | None = None
-    ) -> ProtocolContent:
+    async def content(self, meeting: MeetingView, items: dict[str, Any]) -> ProtocolContent:
         protocol = await self.repo.by_meeting(meeting.id)
         record = await self.repo.meeting_record(meeting.id)
         roster = await self.roster.members(meeting.group_id)
@@ -166,13 +165,16 @@ class ProtocolRecord(ZonedService):
         attendees_ids = await self.meetings.attendance_history(meeting.id)
         present = [m for m in members if m.person.id in attendees_ids]
         presiding = next((m for m in present if m.person.id == meeting.presiding_person_id), None)
-        # The secretariat person who was there: one who checked in, else the one who wrote
-        # the protocol, else whoever holds the role.
-        clerks = [m for m in roster if m.can(Capability.KEEP_RECORD)]
-        secretary = (
-            next((m for m in clerks if m.person.id in attendees_ids), None)
-            or next((m for m in clerks if m.person.telegram_id == written_by), None)
-            or next(iter(clerks), None)
+        # «Секретарь» is a secretariat officer who was at the meeting: one who checked in
+        # (a member who also works in the secretariat), else the officer who opened or
+        # closed it (only members check in). Nobody is named for a meeting they missed.
+        clerks = {m.person.id: m for m in roster if m.can(Capability.KEEP_RECORD)}
+        ran = await AuditRepository(self.session).actors(
+            "meeting", meeting.id, ("meeting_opened", "meeting_closed")
+        )
+        secretary = next(
+            (clerks[p] for p in [*sorted(attendees_ids), *ran] if p in clerks),
+            None,
         )
         records = []
         rejected: list[tuple[str, InclusionVote]] = []
@@ -299,11 +301,7 @@ class ProtocolRecord(ZonedService):
                 consents=frozen,
                 **common,
             )
-        content = await self.content(
-            meeting,
-            version.items if version else {},
-            written_by=version.created_by if version else None,
-        )
+        content = await self.content(meeting, version.items if version else {})
         answers = [
             a for a in await self.repo.answers(protocol.id) if a.version == protocol.current_version
         ]
