@@ -6,7 +6,6 @@ recipient."""
 
 from __future__ import annotations
 
-from bot.documents.report_docx import summary_filename
 from bot.domain.quarters import Stage, Standing, cycle_for, reminder_schedule, superseded
 from bot.domain.roles import Capability
 from bot.services.due import DueHandler, DueService
@@ -161,6 +160,8 @@ class ReportCycles:
         if cycle is None:
             return "skipped", "the cycle is closed already"
         state = await self.reporting.cycle_state(cycle)
+        from bot.documents.report_docx import summary_filename
+
         name = summary_filename(cycle.year, cycle.quarter)
         stored = await FileRepository(due.session).add(
             file_name=name, mime_type=DOCX_MIME, content=self.reporting.docx(state), now=now

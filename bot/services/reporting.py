@@ -20,12 +20,6 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
-from bot.documents.report_docx import (
-    SummaryContent,
-    SummaryLine,
-    render_summary,
-    summary_filename,
-)
 from bot.domain import fields
 from bot.domain.fields import FieldError, TextProblem
 from bot.domain.quarters import (
@@ -238,9 +232,14 @@ class ReportingService(ZonedService):
         """The summary as it stands now (final once the cycle has closed)."""
         state = await self.overview(actor, cycle_id)
         assert state is not None
+        from bot.documents.report_docx import summary_filename
+
         return summary_filename(state.cycle.year, state.cycle.quarter), self.docx(state)
 
     def docx(self, state: CycleState) -> bytes:
+        # python-docx is loaded for the first document, not by an idle bot (issue #15 item 9).
+        from bot.documents.report_docx import SummaryContent, SummaryLine, render_summary
+
         now = self.clock.now()
         return render_summary(
             SummaryContent(

@@ -1,15 +1,15 @@
-"""Issue #15 item 9: an idle bot does not load what only some actions need. The calendar
-files, QR codes and Alembic are imported when first used; `benchmarks/startup.py`
-measures what that saves."""
+"""Issue #15 item 9: an idle bot does not load what only some actions need. Documents
+(python-docx and lxml), calendar files, QR codes and Alembic are imported when first
+used; `benchmarks/startup.py` measures what that saves."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-# Each is loaded by the action that needs it: a meeting's .ics, a check-in QR code, a
-# migration that is due.
-NOT_AT_START = ("icalendar", "segno", "alembic")
+# Each is loaded by the action that needs it: a protocol or summary, a meeting's .ics, a
+# check-in QR code, a migration that is due.
+NOT_AT_START = ("docx", "lxml", "icalendar", "segno", "alembic")
 
 
 def test_the_running_bot_imports_no_library_only_some_actions_need() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.documents.protocol_docx import protocol_filename, render_protocol
 from bot.domain import fields
 from bot.domain.protocol import TaskLine, canonical_text, version_hash
 from bot.domain.roles import Capability
@@ -179,6 +178,9 @@ class ProtocolDrafting(ProtocolJob):
         await self.repo.update(protocol_id, status="consent", consent_requested_at=now)
         state = await self.record.load(actor, protocol_id)
         protocol = state.protocol
+        # python-docx is loaded for the first document, not by an idle bot (issue #15 item 9).
+        from bot.documents.protocol_docx import protocol_filename, render_protocol
+
         docx = render_protocol(
             state.content,
             version_hash=state.version.sha256 if state.version else "",

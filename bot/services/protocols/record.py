@@ -8,7 +8,6 @@ from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.documents.protocol_docx import protocol_filename, render_protocol
 from bot.domain.meetings import Absence, MeetingFormat, chair_absent
 from bot.domain.protocol import (
     DEFAULT_CONSENT_PERIOD,
@@ -127,6 +126,9 @@ class ProtocolRecord(ZonedService):
             state = await self.load(actor, protocol_id)
         signed = state.protocol.status == "signed"
         # Signed before documents were frozen: rendered as before, from the live record.
+        # python-docx is loaded for the first document, not by an idle bot (issue #15 item 9).
+        from bot.documents.protocol_docx import protocol_filename, render_protocol
+
         content = render_protocol(
             state.content,
             version_hash=state.version.sha256 if state.version else "",

@@ -8,7 +8,6 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from bot.documents.protocol_docx import protocol_filename, render_protocol
 from bot.domain.protocol import consents_to_data, content_to_data
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
@@ -70,6 +69,9 @@ class ProtocolSigning(ProtocolJob):
             state = await self._sign_checked(actor, protocol, meeting)
             assert state.version is not None
             local = now.astimezone(self.tz).date()
+            # python-docx is loaded for the first document, not by an idle bot (#15 item 9).
+            from bot.documents.protocol_docx import protocol_filename, render_protocol
+
             docx = render_protocol(
                 state.content,
                 version_hash=state.version.sha256,
