@@ -45,7 +45,7 @@ async def _group(world: World) -> dict[str, FakeUser]:
     for unit in ("Отдел А", "Отдел Б", "Отдел В"):
         await add_unit(world, world.admin(), unit)
     return {
-        "clerk": await _person(world, 9003, "секретариат", "Секретарь Сергей"),
+        "clerk": await _person(world, 9003, "сотрудник секретариата", "Секретарь Сергей"),
         "chair": await _person(world, 9001, "председатель рабочей группы", "Председатель Пётр"),
         "m0": await _person(world, 9010, "член рабочей группы", "Член Ноль"),
         "a": await _person(world, 9101, REP, "Анна Арсеньева", "Отдел А"),
@@ -226,7 +226,7 @@ async def test_cl4g_reports_card_shows_where_each_unit_stands(world: World) -> N
     await world.client.click(p["clerk"], "Открыть: Отдел А")
     assert "Сведения отдела А." in world.client.last_text(p["clerk"])
     await world.client.click(p["clerk"], "◀ К отчётному периоду")
-    await world.client.click(p["clerk"], "Сводка (DOCX)")
+    await world.client.click(p["clerk"], "Сводная информация (DOCX)")
     assert isinstance(world.session.requests[-1], SendDocument)
 
 
@@ -299,7 +299,10 @@ async def test_cl4g_only_representatives_report_and_only_the_secretariat_sees_al
     await world.client.click_data(
         p["m0"], world.client.last_message(p["m0"]), ReportCb(action="cycle", cycle=1).pack()
     )
-    assert world.client.alerts(p["m0"])[-1] == "У вас нет прав на это действие."
+    assert world.client.alerts(p["m0"])[-1] == (
+        "Это действие доступно только ролям: председатель рабочей группы, "
+        "заместитель председателя, сотрудник секретариата, администратор."
+    )
     async with world.app.db.session() as s:
         events = list(await s.scalars(select(AuditEntry.action)))
     assert "report_cycle_opened" in events

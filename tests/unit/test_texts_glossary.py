@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from bot.domain.meetings import quorum_needed
 from bot.i18n import SUPPORTED, catalog, fill, translator
 from tests.support.telegram_model import html_visible_text
 
@@ -159,3 +160,19 @@ def test_the_secretariat_as_a_person_is_named_as_one() -> None:
     officer": the role's name says so in both languages."""
     assert translator("ru", "Europe/Moscow")("roles.secretariat") == "сотрудник секретариата"
     assert translator("en", "Europe/Moscow")("roles.secretariat") == "secretariat officer"
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [
+        (5, "Присутствует 3 из 5 членов рабочей группы (кворум — не менее 3)."),
+        (21, "Присутствует 3 из 21 члена рабочей группы (кворум — не менее 11)."),
+        (3, "Присутствует 3 из 3 членов рабочей группы (кворум — не менее 2)."),
+    ],
+)
+def test_cl14_quorum_the_present_count_agrees_with_the_total(total: int, expected: str) -> None:
+    """cl. 14 quorum: «из 21 члена», «из 5 членов» — the total's case follows its number."""
+    t = translator("ru", "Europe/Moscow")
+    assert (
+        t.plural("meetings.live_present", total, present=3, needed=quorum_needed(total)) == expected
+    )
