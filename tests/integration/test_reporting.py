@@ -299,10 +299,7 @@ async def test_cl4g_only_representatives_report_and_only_the_secretariat_sees_al
     await world.client.click_data(
         p["m0"], world.client.last_message(p["m0"]), ReportCb(action="cycle", cycle=1).pack()
     )
-    assert world.client.alerts(p["m0"])[-1] == (
-        "Это действие доступно только ролям: председатель рабочей группы, "
-        "заместитель председателя, сотрудник секретариата, администратор."
-    )
+    assert world.client.alerts(p["m0"])[-1] == "У вас нет прав на это действие."
     async with world.app.db.session() as s:
         events = list(await s.scalars(select(AuditEntry.action)))
     assert "report_cycle_opened" in events
