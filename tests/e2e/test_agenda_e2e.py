@@ -16,7 +16,7 @@ from tests.support.steps.conversations import invite_and_join
 async def _propose(user: Speaker, title: str) -> Call:
     await user.sends("/propose", "Формулировка вопроса")
     await user.sends(title, "Краткое пояснение")
-    await user.presses("Пропустить", "Материалы к вопросу")
+    await user.presses("Пропустить", "Приложите материалы к вопросу")
     return await user.presses("Пропустить", title)
 
 

@@ -134,7 +134,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     gleb, vera = people["Член Глеб"], people["Член Вера"]
     await say(tg, gleb, "/propose", "Формулировка вопроса")
     await say(tg, gleb, EXTRA, "Краткое пояснение")
-    await tap(tg, gleb, "Пропустить", "Материалы к вопросу")
+    await tap(tg, gleb, "Пропустить", "Приложите материалы к вопросу")
     await tap(tg, gleb, "Пропустить", "дополнительный вопрос")
     left = await tap_for_answer(tg, gleb, "Покинуть заседание")
     assert left == "Отмечено, что вы покинули заседание. Присутствует 4 из 7."
