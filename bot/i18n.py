@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import string
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -78,6 +79,23 @@ def normalize_locale(code: str | None, default: str) -> str:
     return default
 
 
+_FORMATTER = string.Formatter()
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """`template` with its placeholders filled; a full stop right after a placeholder whose
+    value already ends in one is dropped, so that «по 3 декабря 2026 г.» or «Сидоров А. П.»
+    closing a sentence never reads «г..»."""
+    out: list[str] = []
+    for literal, field, _spec, _conversion in _FORMATTER.parse(template):
+        if literal.startswith(".") and out and out[-1].endswith("."):
+            literal = literal[1:]
+        out.append(literal)
+        if field is not None:
+            out.append(values[field])
+    return "".join(out)
+
+
 def _escape(value: Any) -> str:
     if isinstance(value, Raw):
         return value.html
@@ -98,23 +116,21 @@ class Translator:
         entry = self._catalog[key]
         if isinstance(entry, dict):
             raise KeyError(f"{key} is a plural entry; use .plural()")
-        return entry.format_map({k: _escape(v) for k, v in params.items()})
+        return fill(entry, {k: _escape(v) for k, v in params.items()})
 
     def plain(self, key: str, /, **params: Any) -> str:
         """For plain-text places (callback answers and alerts), where HTML is not parsed."""
         entry = self._catalog[key]
         if isinstance(entry, dict):
             raise KeyError(f"{key} is a plural entry; use .plural()")
-        return entry.format_map(
-            {k: str(v.html if isinstance(v, Raw) else v) for k, v in params.items()}
-        )
+        return fill(entry, {k: str(v.html if isinstance(v, Raw) else v) for k, v in params.items()})
 
     def plural(self, key: str, n: int, /, **params: Any) -> str:
         entry = self._catalog[key]
         if not isinstance(entry, dict):
             raise KeyError(f"{key} is not a plural entry")
         form = entry.get(self._babel.plural_form(n), entry["other"])
-        return form.format_map({"n": n, **{k: _escape(v) for k, v in params.items()}})
+        return fill(form, {"n": str(n), **{k: _escape(v) for k, v in params.items()}})
 
     def has(self, key: str) -> bool:
         return key in self._catalog
@@ -126,7 +142,11 @@ class Translator:
             offset = local.utcoffset() or timedelta(0)
             hours = int((offset - MOSCOW_OFFSET).total_seconds() // 3600)
             base = self("time.msk")
-            return base if hours == 0 else f"{base}{hours:+d}"
+            if hours == 0:
+                return base
+            # The customary label writes a minus sign, not a hyphen: «МСК−1» (GLOSSARY.md).
+            sign = "+" if hours > 0 else "\N{MINUS SIGN}"
+            return f"{base}{sign}{abs(hours)}"
         return format_datetime(local, "ZZZZ", locale=self.locale)
 
     def datetime(self, moment: dt.datetime) -> str:

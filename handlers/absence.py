@@ -30,7 +30,8 @@ async def absence_period(message: Message, ctx: Ctx) -> None:
     if typed is None:
         return
     tz, now = ctx.app.tz, ctx.app.clock.now()
-    parts = typed.replace("—", "-").split("-")
+    # The question shows an en dash («01.12.2026 – 10.12.2026»); any dash or hyphen is taken.
+    parts = typed.replace("—", "-").replace("–", "-").replace("\N{MINUS SIGN}", "-").split("-")
     try:
         if len(parts) != 2:
             raise DateInputError(DateErrorCode.FORMAT)

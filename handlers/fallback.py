@@ -6,7 +6,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.commands import COMMAND_AUDIENCE, may_use
-from bot.domain.permissions import lacks
+from bot.domain.permissions import rule_for
+from bot.domain.roles import Capability, can, holders
 from bot.filters import Inline, private_router
 from bot.update_context import Ctx
 from bot.views.menu import holders_text
@@ -34,8 +35,10 @@ async def text_fallback(message: Message, ctx: Ctx) -> None:
 async def stale_button(query: CallbackQuery, ctx: Ctx) -> None:
     # A forged payload, a button from an older card, or one this role may not press:
     # nothing to do, and nothing changes.
-    if lacks(ctx.actor.standing, query.data or ""):
-        await ctx.toast("errors.not_allowed", alert=True)
+    rule = rule_for(query.data or "")
+    if isinstance(rule, Capability) and not can(ctx.actor.standing, rule):
+        # UX.md: a refusal says why; for a role's limit, that is who may do it.
+        await ctx.toast("errors.role_forbidden", alert=True, who=holders_text(ctx.t, holders(rule)))
         return
     await ctx.toast("errors.stale", alert=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
@@ -38,11 +39,32 @@ async def meeting_rsvp(query: CallbackQuery, callback_data: MeetingCb, ctx: Ctx)
     answer = pressed(Rsvp, callback_data.arg)
     await ctx.meetings.rsvp(ctx.actor, callback_data.meeting, answer)
     await ctx.toast("meetings.rsvp_saved", answer=ctx.t.plain(views.RSVP_KEYS[answer]))
+    await show_answer(query, ctx, callback_data.meeting, answer)
     if answer is Rsvp.ABSENT and ctx.message is not None:
         # The reason is optional: any other action simply leaves it out.
         await ctx.state.set_state(RsvpReasonDialog.reason)
         await ctx.state.set_data({"meeting": callback_data.meeting})
         await ctx.say("meetings.ask_absent_reason", max=fields.ABSENCE_REASON.max_length)
+
+
+async def show_answer(query: CallbackQuery, ctx: Ctx, meeting_id: int, answer: Rsvp) -> None:
+    """The pressed message shows the answer given and keeps its buttons, so the answer can
+    be changed until the start: the invitation (an .ics document with a caption) is edited
+    to say it, and a card or a reminder becomes the card, which says it too."""
+    message = query.message
+    if not isinstance(message, Message) or message.caption is None:
+        await show_card(ctx, meeting_id)
+        return
+    meeting = await ctx.meetings.meeting(ctx.actor, meeting_id)
+    try:
+        await message.edit_caption(
+            caption=views.answered_invitation(ctx.t, meeting, answer),
+            reply_markup=views.rsvp_keyboard(ctx.t, meeting.id),
+        )
+    except TelegramBadRequest as exc:
+        # The same answer pressed twice changes nothing: not an error.
+        if "message is not modified" not in exc.message:
+            raise
 
 
 async def rsvp_reason(message: Message, ctx: Ctx) -> None:

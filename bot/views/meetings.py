@@ -47,6 +47,14 @@ def invitation(t: Translator, m: MeetingView, kind: str) -> str:
     return "\n".join([head, *facts(t, m)]) + tail
 
 
+def answered_invitation(t: Translator, m: MeetingView, answer: Rsvp) -> str:
+    """The invitation once answered: the same news and the answer given."""
+    # A rescheduled or changed meeting raised its calendar sequence: its news was "changed".
+    kind = "changed" if m.sequence > 0 else "new"
+    answered = t("meetings.your_answer", answer=t(RSVP_KEYS[answer]))
+    return invitation(t, m, kind) + "\n" + answered
+
+
 def guest_invitation(t: Translator, m: MeetingView, kind: str) -> str:
     """The same news for a guest (cl. 16 а), who is not asked to answer."""
     return "\n".join([t(f"meetings.notice_{kind}"), *facts(t, m), t("guests.notice_tail")])
@@ -91,17 +99,21 @@ def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
 
 
 def live(t: Translator, m: MeetingView, p: Presence) -> str:
-    state = t("meetings.live_closed") if m.status == "closed" else t("meetings.live_open")
-    lines = [state, *facts(t, m), ""]
+    # Once closed, the message is a record of what was: it speaks in the past tense.
+    closed = m.status == "closed"
+    lines = [t("meetings.live_closed") if closed else t("meetings.live_open"), *facts(t, m), ""]
     lines.append(
-        t(
-            "meetings.live_present",
+        t.plural(
+            "meetings.live_present_closed" if closed else "meetings.live_present",
+            p.total_members,
             present=p.present_members,
-            total=p.total_members,
             needed=quorum_needed(p.total_members),
         )
     )
-    lines.append(t("meetings.quorum_yes") if p.quorum else t("meetings.quorum_no"))
+    if closed:
+        lines.append(t("meetings.quorum_was") if p.quorum else t("meetings.quorum_was_not"))
+    else:
+        lines.append(t("meetings.quorum_yes") if p.quorum else t("meetings.quorum_no"))
     if p.presiding is not None:
         lines.append(
             t(
@@ -111,7 +123,9 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
             )
         )
     else:
-        lines.append(t("meetings.presiding_none"))
+        lines.append(t("meetings.presiding_none_closed" if closed else "meetings.presiding_none"))
+    if closed and p.present:
+        lines.append(t("meetings.live_attended"))
     for member in p.present:
         lines.append(t("meetings.live_line", name=member.display_name))
     if p.agenda:

@@ -197,7 +197,8 @@ def _missing(check: SignatureCheck) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def missing_reasons(t: Translator, check: SignatureCheck) -> str:
     """Why the protocol cannot be signed yet, in one line (the refusal's alert)."""
-    return ", ".join(t.plain(key, **params) for key, params in _missing(check))
+    # The card lists the reasons as bullets; one alert line joins them without the marks.
+    return "; ".join(t.plain(key, **params).removeprefix("• ") for key, params in _missing(check))
 
 
 def vote_line(t: Translator, v: InclusionVote) -> str:

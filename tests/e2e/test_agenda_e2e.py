@@ -16,7 +16,7 @@ from tests.support.steps.conversations import invite_and_join
 async def _propose(user: Speaker, title: str) -> Call:
     await user.sends("/propose", "Формулировка вопроса")
     await user.sends(title, "Краткое пояснение")
-    await user.presses("Пропустить", "Материалы к вопросу")
+    await user.presses("Пропустить", "Приложите материалы к вопросу")
     return await user.presses("Пропустить", title)
 
 
@@ -37,7 +37,7 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
     m = [tg.user(9210 + i, f"M{i}") for i in range(3)]
     await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Председатель Пётр")
     await invite_and_join(tg, admin, "заместитель председателя", deputy, "Заместитель Зоя")
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     for i, user in enumerate(m):
         await invite_and_join(tg, admin, "член рабочей группы", user, f"Член {i}")
 
@@ -62,7 +62,7 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
     await tg.message_to(m[0], "«О стандарте обслуживания» включён в повестку", since=start)
 
     start = tg.mark()
-    await _agenda_press(chair_, "Утвердить повестку", "Утверждена председателем")
+    await _agenda_press(chair_, "Утвердить повестку дня", "Утверждена председателем")
     for user in (*m, deputy, clerk):
         got = await tg.message_to(user, "Утверждена повестка дня", since=start)
         assert "1. О стандарте обслуживания" in (got.text or "")
@@ -94,7 +94,7 @@ async def test_agenda_and_additional_items_over_http(running: RunningBot) -> Non
         answers = []
         for user, choice in zip(voters, choices, strict=True):
             # The ballot itself: the previous vote's ballots are edited to its result meanwhile.
-            request = await tg.message_to(user, f"«{title}»\nВключить в повестку?", since=start)
+            request = await tg.message_to(user, f"«{title}»\nВключить в повестку дня?", since=start)
             assert "Голосование по дополнительному вопросу" in (request.text or "")
             answers.append(await _vote(Speaker(tg, user), request, choice))
             if len(answers) == 1:

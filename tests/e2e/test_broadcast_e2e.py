@@ -17,7 +17,7 @@ async def test_secretariat_broadcasts_to_three_members_who_acknowledge(
     admin = tg.user(ADMIN_ID, "Админ")
     clerk = tg.user(7301, "Clerk")
     members = [tg.user(7310 + i, f"Member{i}") for i in range(3)]
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Петрова")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Петрова")
     for i, member in enumerate(members):
         await invite_and_join(tg, admin, "член рабочей группы", member, f"Член Номер{i}")
 
@@ -64,7 +64,7 @@ async def test_broadcast_in_english_for_an_english_speaking_clerk(running: Runni
     admin = tg.user(ADMIN_ID, "Админ")
     clerk = tg.user(7320, "Clerk", language_code="en")
     member = tg.user(7321, "Member", language_code="en")
-    await invite_and_join(tg, admin, "секретариат", clerk, "Clerk Smith")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Clerk Smith")
     await invite_and_join(tg, admin, "член рабочей группы", member, "Member Jones")
     await tg.send_text(clerk, "/broadcast")
     await tg.wait_message(clerk.id, "Send the text")

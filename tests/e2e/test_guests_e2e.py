@@ -19,7 +19,7 @@ async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
     admin = tg.user(ADMIN_ID, "Админ")
     chair, clerk, member = tg.user(9401, "Chair"), tg.user(9402, "Clerk"), tg.user(9403, "M")
     await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Председатель Пётр")
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     await invite_and_join(tg, admin, "член рабочей группы", member, "Член Мария")
     await schedule_meeting(tg, chair, "Декабрьское заседание", "Зал коллегии", "05.12.2026 15:00")
 
@@ -50,7 +50,7 @@ async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
     await chair_.presses("Добавить вопрос", "Вопрос повестки")
     ask = await chair_.sends("О стандарте обслуживания", "Пояснение к вопросу")
     await chair_.presses("Готово", "1. О стандарте обслуживания", on=ask)
-    await chair_.presses("Утвердить повестку", "Утверждена председателем")
+    await chair_.presses("Утвердить повестку дня", "Утверждена председателем")
     for user in (member, guest.user):
         got = await tg.message_to(user, "О стандарте обслуживания", since=chair_.since)
         assert got.method == "sendMessage"

@@ -31,7 +31,7 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     members = [tg.user(9110 + i, f"M{i}") for i in range(3)]
     await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Председатель Пётр")
     await invite_and_join(tg, admin, "заместитель председателя", deputy, "Заместитель Зоя")
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     for i, m in enumerate(members):
         await invite_and_join(tg, admin, "член рабочей группы", m, f"Член {i}")
 
@@ -80,7 +80,7 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     running.clock.set(datetime(2026, 12, 2, 12, 0, 1, tzinfo=UTC))
     await sent_after(tg, start, members[0].id, "Напоминание о заседании")
     nudge = await sent_after(tg, start, chair.id, "Напоминание о заседании")
-    assert "Вы ещё не ответили" in (nudge.text or "")
+    assert "Сообщите, пожалуйста, примете ли вы участие" in (nudge.text or "")
 
     # The meeting opens; people check in; the quorum appears and disappears.
     running.clock.set(datetime(2026, 12, 5, 11, 58, tzinfo=UTC))
@@ -94,16 +94,16 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     opened = {u.id: await tg.wait_message(u.id, "Заседание открыто") for u in (*members, deputy)}
     for user in (members[0], members[1]):
         start = await _press(tg, user, opened[user.id], "Отметиться")
-        await sent_after(tg, start, clerk.id, "Присутствуют членов рабочей группы")
+        await sent_after(tg, start, clerk.id, "членов рабочей группы (кворум")
     start = await _press(tg, tg.user(deputy.id, "Deputy"), opened[deputy.id], "Отметиться")
-    with_quorum = await sent_after(tg, start, clerk.id, "✅ Кворум есть")
+    with_quorum = await sent_after(tg, start, clerk.id, "✅ Кворум имеется")
     assert "3 из 5" in (with_quorum.text or "")
-    assert "Председательствует: Заместитель Зоя" in (with_quorum.text or "")
+    assert "Председательствующий: Заместитель Зоя" in (with_quorum.text or "")
     start = await _press(tg, members[1], opened[members[1].id], "Покинуть заседание")
-    without = await sent_after(tg, start, clerk.id, "Кворума нет")
+    without = await sent_after(tg, start, clerk.id, "Кворум отсутствует")
     assert "2 из 5" in (without.text or "")
     start = await _press(tg, members[2], opened[members[2].id], "Отметиться")
-    await sent_after(tg, start, clerk.id, "✅ Кворум есть")
+    await sent_after(tg, start, clerk.id, "✅ Кворум имеется")
 
     # The recording, then the close.
     await tg.send_text(clerk, "/meetings")
@@ -125,4 +125,4 @@ async def test_a_whole_meeting_over_http(running: RunningBot) -> None:
     await asyncio.sleep(2.5)  # the ticker's next passes record the month
     await tg.send_text(clerk, "/compliance")
     report = await tg.wait_message(clerk.id, "Заседания по месяцам")
-    assert "✅ декабрь 2026 г.: проведено заседаний — 1" in (report.text or "")
+    assert "✅ За декабрь 2026 г. проведено заседаний: 1" in (report.text or "")

@@ -32,7 +32,7 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     m = [tg.user(9310 + i, f"M{i}") for i in range(3)]
     await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Председатель Пётр")
     await invite_and_join(tg, admin, "заместитель председателя", deputy, "Заместитель Зоя")
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     for i, user in enumerate(m):
         await invite_and_join(tg, admin, "член рабочей группы", user, f"Член {i}")
 
@@ -68,10 +68,10 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     }
     assert all(r.method == "sendDocument" for r in requests.values())
     mode = await press(
-        tg, m[0], requests[m[0].id], "Подтверждаю устное согласие", "Как вы участвовали"
+        tg, m[0], requests[m[0].id], "Подтверждаю устное согласие", "В какой форме вы участвовали"
     )
     await press(tg, m[0], mode, "Очно", "Устное согласие записано")
-    which = await press(tg, m[1], requests[m[1].id], "Есть возражение", "К какому вопросу")
+    which = await press(tg, m[1], requests[m[1].id], "Заявить возражение", "К какому вопросу")
     await press(tg, m[1], which, "1", "Изложите возражение")
     start = tg.mark()
     await tg.send_text(m[1], "Нужно указать срок внедрения")
@@ -107,7 +107,7 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     await press(tg, clerk, card, "Закрыть заседание", "проведено")
     card = await open_card(tg, chair, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
     start = tg.mark()
-    await press(tg, chair, card, "Изменить текст", "Протокол № 1/2026")
+    await press(tg, chair, card, "Итог: изменить текст", "Протокол № 1/2026")
     told = await sent_after(tg, start, m[1].id, "Возражение к протоколу № 1/2026, вопрос 1")
     assert "текст будет изменён" in (told.text or "")
     card = await open_card(tg, clerk, "/protocols", "Протокол № 1/2026", "Протокол № 1/2026")
@@ -122,7 +122,9 @@ async def test_protocol_consent_objection_conciliation_signature_over_http(
     for user, how in ((m[0], "Очно"), (m[1], "По видеосвязи"), (deputy, "По аудиосвязи")):
         again = await sent_after(tg, start, user.id, "Согласование протокола")
         assert "внедрить до 01.03.2027" in (again.text or "")
-        mode = await press(tg, user, again, "Подтверждаю устное согласие", "Как вы участвовали")
+        mode = await press(
+            tg, user, again, "Подтверждаю устное согласие", "В какой форме вы участвовали"
+        )
         await press(tg, user, mode, how, "Устное согласие записано")
 
     # The deputy presided (the chair was absent) and signs; everyone receives it.

@@ -55,7 +55,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     }
 
     # 1. The secretariat joins, records the act and includes seven people under it (cl. 9).
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     await add_unit(tg, clerk, UNIT)
     card = await record_composition_act(tg, clerk, "распоряжение", "45-р", "25.11.2026")
     assert f"Акт: {ACT}" in (card.text or "")
@@ -103,7 +103,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await open_card(tg, deputy, "/agenda", "Добавить вопрос", "Вопрос повестки")
     await say(tg, deputy, ITEM, "Пояснение к вопросу")
     await tap(tg, deputy, "Готово", f"1. {ITEM}")
-    card = await tap(tg, deputy, "Утвердить повестку", "Утверждена")
+    card = await tap(tg, deputy, "Утвердить повестку дня", "Утверждена")
     assert f"Утверждена заместителем председателя: {DEPUTY}" in (card.text or "")
 
     # 4. Not opened 40 minutes before its start; opened 2 minutes before; the deputy and
@@ -123,10 +123,10 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     for n, user in enumerate(present, start=1):
         await sent_after(tg, start, user.id, "Заседание открыто")
         answer = await tap_for_answer(tg, user, "Отметиться")
-        assert answer == f"✅ Вы отмечены. Присутствуют {n} из 7."
+        assert answer == f"✅ Вы отмечены. Присутствует {n} из 7."
     # The secretariat's live card counts the whole composition, the one not in the bot too.
     await sent_after(
-        tg, start, clerk.id, "Присутствуют членов рабочей группы: 5 из 7 (для кворума нужно 4)"
+        tg, start, clerk.id, "Присутствует 5 из 7 членов рабочей группы (кворум — не менее 4)"
     )
 
     # 5. An additional item is proposed and put to the vote; quorum is lost and closing is
@@ -134,10 +134,10 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     gleb, vera = people["Член Глеб"], people["Член Вера"]
     await say(tg, gleb, "/propose", "Формулировка вопроса")
     await say(tg, gleb, EXTRA, "Краткое пояснение")
-    await tap(tg, gleb, "Пропустить", "Материалы к вопросу")
+    await tap(tg, gleb, "Пропустить", "Приложите материалы к вопросу")
     await tap(tg, gleb, "Пропустить", "дополнительный вопрос")
     left = await tap_for_answer(tg, gleb, "Покинуть заседание")
-    assert left == "Вы отмечены как покинувший(ая) заседание. Присутствуют 4 из 7."
+    assert left == "Отмечено, что вы покинули заседание. Присутствует 4 из 7."
     start = tg.mark()
     await say(tg, deputy, "/agenda", "Повестка")
     await tap_for_answer(tg, deputy, f"На голосование: {EXTRA}")
@@ -145,18 +145,22 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
         await sent_after(tg, start, user.id, "Голосование по дополнительному вопросу")
         assert "Голос учтён: За" in await tap_for_answer(tg, user, "За")
     left = await tap_for_answer(tg, vera, "Покинуть заседание")
-    assert left == "Вы отмечены как покинувший(ая) заседание. Присутствуют 3 из 7."
+    assert left == "Отмечено, что вы покинули заседание. Присутствует 3 из 7."
     await say(tg, deputy, "/agenda", "Повестка")
     refusal = await refused(tg, deputy, f"Завершить голосование: {EXTRA}")
     assert refusal == (
         "Завершить голосование нельзя: нет кворума — присутствуют 3 из 7 членов рабочей "
         "группы, нужно не менее 4 (п. 14 Положения). Голосование продолжается."
     )
-    assert await tap_for_answer(tg, vera, "Отметиться") == "✅ Вы отмечены. Присутствуют 4 из 7."
+    assert await tap_for_answer(tg, vera, "Отметиться") == "✅ Вы отмечены. Присутствует 4 из 7."
     assert "Голос учтён: За" in await tap_for_answer(tg, vera, "За")
     await say(tg, deputy, "/agenda", "Повестка")
     result = await tap_for_answer(tg, deputy, f"Завершить голосование: {EXTRA}")
-    assert result == "Вопрос включён в повестку большинством присутствующих."
+    assert (
+        result
+        == "Вопрос включён в повестку дня простым большинством голосов присутствующих членов "
+        "рабочей группы."
+    )
     ballot = await sent_after(tg, start, rep.id, "Голосование по дополнительному вопросу завершено")
     assert "За 3, против 0, воздержались 0; присутствовали 4." in (ballot.text or "")
 
@@ -184,9 +188,9 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
         request = await sent_after(tg, start, user.id, "Согласование протокола")
         assert request.method == "sendDocument"
     for user in consenting:
-        await tap(tg, user, "Подтверждаю устное согласие", "Как вы участвовали")
+        await tap(tg, user, "Подтверждаю устное согласие", "В какой форме вы участвовали")
         await tap(tg, user, "Очно", "Устное согласие записано")
-    await tap(tg, boris, "Есть возражение", "К какому вопросу")
+    await tap(tg, boris, "Заявить возражение", "К какому вопросу")
     await tap(tg, boris, "1", "Изложите возражение")
     start = tg.mark()
     await say(tg, boris, "Нужно указать срок внедрения", "Возражение записано")
@@ -214,7 +218,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     await press(tg, deputy, card, "Закрыть заседание", "проведено")
     card = await open_card(tg, deputy, "/protocols", "Протокол № 1/2026", "Открытые разногласия")
     start = tg.mark()
-    await press(tg, deputy, card, "Без изменений", "Протокол № 1/2026")
+    await press(tg, deputy, card, "Итог: оставить без изменений", "Протокол № 1/2026")
     for user in (boris, clerk):
         told = await sent_after(tg, start, user.id, "Возражение к протоколу № 1/2026, вопрос 1")
         assert "текст оставлен без изменений" in (told.text or "")
@@ -258,7 +262,7 @@ async def test_a_record_that_holds_up_over_http(running: RunningBot) -> None:
     assert "6 членов рабочей группы" in (listing.text or "")
     assert "Член Глеб" not in (listing.text or "")
     await open_member(tg, clerk, "Член Вера")
-    await tap(tg, clerk, "Изменить подразделение", "Подразделение для")
+    await tap(tg, clerk, "Изменить подразделение", "выберите подразделение")
     moved = await tap(tg, clerk, UNIT, f"Подразделение: {UNIT}")
     # A change of unit is not a new inclusion: the card keeps the date of the act's inclusion.
     assert "В составе с 1 декабря 2026 г." in (moved.text or "")

@@ -109,7 +109,7 @@ async def test_a_quarter_of_reporting_over_http(running: RunningBot) -> None:
     admin = tg.user(ADMIN_ID, "Админ")
     clerk, chair = tg.user(9201, "Clerk"), tg.user(9202, "Chair")
     reps = {unit: tg.user(9210 + i, f"Rep{i}") for i, unit in enumerate(UNITS)}
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Председатель Пётр")
     for unit in UNITS:
         await _unit(tg, admin, unit)

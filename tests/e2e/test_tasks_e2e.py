@@ -24,7 +24,7 @@ async def test_task_reminders_and_escalation_over_http(running: RunningBot) -> N
     chair, clerk, member = tg.user(9401, "Chair"), tg.user(9402, "Clerk"), tg.user(9403, "M")
     owner = tg.user(9404, "Анна")
     await invite_and_join(tg, admin, "председатель рабочей группы", chair, "Председатель Пётр")
-    await invite_and_join(tg, admin, "секретариат", clerk, "Секретарь Сергей")
+    await invite_and_join(tg, admin, "сотрудник секретариата", clerk, "Секретарь Сергей")
     await invite_and_join(tg, admin, "член рабочей группы", member, "Член 0")
     await invite_and_join(tg, admin, "член рабочей группы", owner, "Петрова Анна Сергеевна")
 

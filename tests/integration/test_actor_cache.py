@@ -54,9 +54,9 @@ async def test_a_role_change_by_the_secretariat_shows_at_once(world: World) -> N
     await c.send(admin, "/members")
     await c.click(admin, "Анна")
     await c.click(admin, "Изменить роль")
-    await c.click(admin, "секретариат")
+    await c.click(admin, "сотрудник секретариата")
     await c.send(anna, "/members")
-    assert "<b>Анна</b> — секретариат" in c.last_text(anna)
+    assert "<b>Анна</b> — сотрудник секретариата" in c.last_text(anna)
 
 
 async def test_the_composition_is_read_once_until_someone_changes(world: World) -> None:

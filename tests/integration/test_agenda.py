@@ -43,7 +43,7 @@ async def test_cl13_proposals_decisions_and_approval(world: World) -> None:
 
     await c.send(p["chair"], "/agenda")
     assert "1. О переносе сроков" in (c.last_text(p["chair"]) or "")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     assert "Утверждена председателем" in (c.last_text(p["chair"]) or "")
     await world.deliver()
     for key in ("m0", "m2", "deputy", "clerk"):
@@ -71,7 +71,7 @@ async def test_stale_buttons_from_an_older_agenda_change_nothing(world: World) -
         "Решение по этому предложению уже принято: вопрос включён в повестку дня."
     )
     await c.send(p["chair"], "причина")
-    assert "Не понимаю" in (c.last_text(p["chair"]) or "")  # no reason was asked for
+    assert "Сообщение не распознано" in (c.last_text(p["chair"]) or "")  # no reason was asked for
     assert [i.status for i in await agenda_items(world)] == ["included"]
     # An approve button from a card shown before the agenda changed: refreshed, not approved.
     await c.send(p["chair"], "/agenda")
@@ -82,7 +82,7 @@ async def test_stale_buttons_from_an_older_agenda_change_nothing(world: World) -
     await c.click_data(
         p["chair"], old_card, AgendaCb(action="approve", meeting=1, version=1).pack()
     )
-    assert c.alerts(p["chair"])[-1].startswith("Повестка уже изменилась")
+    assert c.alerts(p["chair"])[-1].startswith("Повестка дня уже изменилась")
     async with world.db.session() as s:
         from storage.models import Meeting
 
@@ -158,7 +158,7 @@ async def test_cl13_additional_items_consensus_majority_and_failure(world: World
     await vote_on_item(world, p["m1"], third, "against")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Завершить голосование: Третий дополнительный")
-    assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку."
+    assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку дня."
 
     by_title = {i.title: i for i in await agenda_items(world)}
     assert by_title["Первый дополнительный"].basis == "consensus"
@@ -218,7 +218,7 @@ async def test_proposing_for_a_closed_meeting_is_refused(world: World) -> None:
     assert "проведено или отменено" in c.alerts(p["m0"])[-1]
     assert await agenda_items(world) == []
     await c.send(p["m0"], "текст после отказа")
-    assert "Не понимаю" in (c.last_text(p["m0"]) or "")  # the dialog was closed
+    assert "Сообщение не распознано" in (c.last_text(p["m0"]) or "")  # the dialog was closed
 
 
 async def test_a_redelivered_vote_changes_nothing_twice(world: World) -> None:

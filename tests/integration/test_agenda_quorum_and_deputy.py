@@ -75,7 +75,7 @@ async def test_cl14_a_vote_does_not_close_without_quorum_by_itself_or_by_the_pre
     await c.click(p["deputy"], "Отметиться")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Завершить голосование: Без кворума при закрытии")
-    assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку."
+    assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку дня."
     assert await _status(world, item) == "not_included"
 
 
@@ -91,7 +91,7 @@ async def test_cl13_one_for_and_an_early_close_is_not_a_consensus(world: World) 
     await vote_on_item(world, p["m0"], item, "for")
     await c.send(p["chair"], "/agenda")
     await c.click(p["chair"], "Завершить голосование: Досрочное закрытие")
-    assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку."
+    assert c.callback_answers(p["chair"])[-1].text == "Вопрос не включён в повестку дня."
     async with world.db.session() as s:
         closed = await s.get(AgendaItem, item)
         assert closed is not None
@@ -157,7 +157,7 @@ async def test_cl13_every_ballot_shows_the_result_and_loses_its_buttons(world: W
         assert shown.text is not None, key
         assert "Голосование по дополнительному вопросу завершено" in shown.text
         assert "«Результат в бюллетене»" in shown.text
-        assert "Вопрос включён в повестку: консенсус." in shown.text
+        assert "Вопрос включён в повестку дня консенсусом." in shown.text
         assert "За 3, против 0, воздержались 1; присутствовали 4." in shown.text
         assert c.buttons(shown) == [], key
 
@@ -182,7 +182,7 @@ async def test_cl13_a_ballot_not_sent_before_the_vote_closed_goes_out_with_the_r
             m for m in c.messages(p[key]) if "по дополнительному вопросу" in (m.text or "")
         )
         assert "завершено" in (ballot.text or "") and c.buttons(ballot) == [], key
-        assert "Вопрос включён в повестку: консенсус." in (ballot.text or "")
+        assert "Вопрос включён в повестку дня консенсусом." in (ballot.text or "")
 
 
 # Finding 7: undecided proposals at approval
@@ -204,7 +204,7 @@ async def test_cl13_approving_with_undecided_proposals_is_refused_with_their_lis
     await c.send(p["chair"], "/agenda")
     card = c.last_text(p["chair"])
     assert "Повестку дня можно утвердить после решения по каждому предложению" in card
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     assert c.alerts(p["chair"])[-1] == (
         "Повестку дня нельзя утвердить: нет решения по предложениям (2) — «О стандарте "
         "обслуживания», «О переносе сроков». Включите или отклоните каждое на карточке "
@@ -217,9 +217,9 @@ async def test_cl13_approving_with_undecided_proposals_is_refused_with_their_lis
     # The card is shown again with a decision for each; once decided, approval goes through.
     await c.click(p["chair"], "Включить: О стандарте обслуживания")
     await c.click(p["chair"], "Отклонить")
-    await c.click(p["chair"], "Без причины")
+    await c.click(p["chair"], "Не указывать причину")
     await c.send(p["chair"], "/agenda")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     assert "Утверждена председателем: Председатель Пётр" in c.last_text(p["chair"])
     assert [(i.title, i.status) for i in await agenda_items(world)] == [
         ("О плане мероприятий", "included"),
@@ -239,7 +239,7 @@ async def test_the_refusal_lists_as_many_long_titles_as_an_alert_holds(world: Wo
     for n in range(4):
         await propose_item(world, p["m0"], f"Предложение {n} " + "о длинной формулировке " * 5)
     await c.send(p["chair"], "/agenda")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     alert = c.alerts(p["chair"])[-1]
     assert alert.startswith("Повестку дня нельзя утвердить: нет решения по предложениям (4)")
     assert len(alert) <= 200 and "…" in alert
@@ -296,7 +296,7 @@ async def test_cl11_cl13_while_the_chair_is_absent_the_deputy_alone_decides_and_
     card = c.last_message(p["chair"])
     assert "заместитель председателя" in (card.text or "")
     labels = [label for row in c.buttons(card) for label, _ in row]
-    assert "Утвердить повестку" not in labels and "Добавить вопрос" not in labels
+    assert "Утвердить повестку дня" not in labels and "Добавить вопрос" not in labels
     await c.click_data(p["chair"], card, AgendaCb(action="approve", meeting=1, version=0).pack())
     assert c.alerts(p["chair"])[-1] == refusal
 
@@ -314,7 +314,7 @@ async def test_cl11_cl13_while_the_chair_is_absent_the_deputy_alone_decides_and_
     assert "Решение принято заместителем председателя" in c.last_text(p["m1"])
 
     await c.send(p["deputy"], "/agenda")
-    await c.click(p["deputy"], "Утвердить повестку")
+    await c.click(p["deputy"], "Утвердить повестку дня")
     assert "Утверждена заместителем председателя: Заместитель Зоя" in c.last_text(p["deputy"])
     await world.deliver()
     assert "Утверждена заместителем председателя: Заместитель Зоя" in c.last_text(p["m2"])
@@ -375,7 +375,7 @@ async def test_cl13_a_proposal_stranded_by_an_earlier_approval_can_be_put_to_the
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "Основной вопрос")
     await c.click(p["chair"], "Готово")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     async with world.db.session() as s:
         meeting = await s.scalar(select(Meeting))
         assert meeting is not None

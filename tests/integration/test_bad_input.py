@@ -66,7 +66,10 @@ async def test_member_pressing_secretariat_buttons_is_refused(world: World) -> N
         InviteCb(action="new").pack(),
     ):
         await world.client.click_data(member, message, data)
-    assert world.client.alerts(member) == ["У вас нет прав на это действие."] * 3
+    assert (
+        world.client.alerts(member)
+        == ["Это действие доступно только ролям: сотрудник секретариата, администратор."] * 3
+    )
     assert await _snapshot(world) == before
     await world.client.send(victim, "/menu")
     assert "член рабочей группы" in (world.client.last_text(victim) or "")
@@ -77,7 +80,7 @@ async def test_member_using_a_secretariat_command_learns_who_may(world: World) -
     await world.client.send(member, "/members")
     assert world.client.last_text(member) == (
         "Команда /members («Состав рабочей группы») доступна только ролям: "
-        "секретариат, администратор."
+        "сотрудник секретариата, администратор."
     )
 
 

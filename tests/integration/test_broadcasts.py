@@ -32,7 +32,7 @@ async def _compose(world: World, clerk: FakeUser, text: str, audience_button: st
 
 
 async def test_cl15_secretariat_broadcasts_to_members_who_acknowledge(world: World) -> None:
-    clerk = await _person(world, 7100, "секретариат", "Секретарь Сидорова")
+    clerk = await _person(world, 7100, "сотрудник секретариата", "Секретарь Сидорова")
     anna = await _person(world, 7101, "член рабочей группы", "Анна")
     boris = await _person(world, 7102, "председатель рабочей группы", "Борис", lang="en")
     await _compose(
@@ -79,7 +79,7 @@ async def test_cl15_secretariat_broadcasts_to_members_who_acknowledge(world: Wor
 
 
 async def test_blocked_and_failed_recipients_are_named_in_the_report(world: World) -> None:
-    clerk = await _person(world, 7110, "секретариат", "Секретарь")
+    clerk = await _person(world, 7110, "сотрудник секретариата", "Секретарь")
     blocker = await _person(world, 7111, "член рабочей группы", "Блокирующий")
     await _person(world, 7112, "член рабочей группы", "Читающий")
     world.session.fail_next("sendMessage", forbidden, chat_id=blocker.id)
@@ -102,7 +102,7 @@ async def test_blocked_and_failed_recipients_are_named_in_the_report(world: Worl
 async def test_broadcast_to_one_unit(world: World) -> None:
     admin = world.admin()
     await add_unit(world, admin, "Отдел А")
-    clerk = await _person(world, 7120, "секретариат", "Секретарь")
+    clerk = await _person(world, 7120, "сотрудник секретариата", "Секретарь")
     inside = await _person(world, 7121, "член рабочей группы", "Внутри", unit="Отдел А")
     outside = await _person(world, 7122, "член рабочей группы", "Снаружи")
     await _compose(world, clerk, "Только для отдела", "Подразделению…")
@@ -115,7 +115,7 @@ async def test_broadcast_to_one_unit(world: World) -> None:
 
 
 async def test_cancelled_broadcast_sends_nothing(world: World) -> None:
-    clerk = await _person(world, 7130, "секретариат", "Секретарь")
+    clerk = await _person(world, 7130, "сотрудник секретариата", "Секретарь")
     member = await _person(world, 7131, "член рабочей группы", "Член")
     await _compose(world, clerk, "Не отправлять", "Членам рабочей группы (1)")
     await world.client.click(clerk, "Отмена")
@@ -129,7 +129,7 @@ async def test_linked_group_chat_gets_the_broadcast_and_acks_count_per_presser(
     world: World,
 ) -> None:
     admin = world.admin()
-    clerk = await _person(world, 7140, "секретариат", "Секретарь")
+    clerk = await _person(world, 7140, "сотрудник секретариата", "Секретарь")
     member = await _person(world, 7141, "член рабочей группы", "Член Группы")
     c = world.client
     await c.send_in_group(member, GROUP_CHAT, "/link")
@@ -137,7 +137,7 @@ async def test_linked_group_chat_gets_the_broadcast_and_acks_count_per_presser(
     assert ask is not None and "Привязать этот чат" in (ask.text or "")
     # A member may not link the chat; only an administrator.
     await c.click_data(member, ask, LinkCb(action="link").pack())
-    assert c.alerts(member)[-1] == "У вас нет прав на это действие."
+    assert c.alerts(member)[-1] == "Это действие доступно только ролям: администратор."
     await c.click_data(admin, ask, LinkCb(action="link").pack())
     assert "Чат привязан" in (c.last_text(GROUP_CHAT) or "")
 
@@ -164,7 +164,9 @@ async def test_member_cannot_broadcast_or_press_broadcast_buttons(world: World) 
     await world.client.click_data(
         member, message, BroadcastCb(action="confirm", audience="members").pack()
     )
-    assert world.client.alerts(member)[-1] == "У вас нет прав на это действие."
+    assert world.client.alerts(member)[-1] == (
+        "Это действие доступно только ролям: сотрудник секретариата, администратор."
+    )
     async with world.db.session() as s:
         assert (await s.scalars(select(OutboxMessage))).first() is None
 
@@ -179,7 +181,7 @@ async def test_forged_ack_for_an_unknown_broadcast_is_stale(world: World) -> Non
 
 
 async def test_every_delivery_state_change_is_audited(world: World) -> None:
-    clerk = await _person(world, 7170, "секретариат", "Секретарь")
+    clerk = await _person(world, 7170, "сотрудник секретариата", "Секретарь")
     await _person(world, 7171, "член рабочей группы", "Член")
     await _compose(world, clerk, "Текст", "Членам рабочей группы (1)")
     await world.client.click(clerk, "Подтвердить")
@@ -192,7 +194,7 @@ async def test_every_delivery_state_change_is_audited(world: World) -> None:
 
 async def test_progress_is_edited_only_by_the_ticker(world: World) -> None:
     """One progress message, edited in place at most once per tick (every 2 s)."""
-    clerk = await _person(world, 7180, "секретариат", "Секретарь")
+    clerk = await _person(world, 7180, "сотрудник секретариата", "Секретарь")
     for i in range(3):
         await _person(world, 7181 + i, "член рабочей группы", f"Член {i}")
     await _compose(world, clerk, "Текст", "Членам рабочей группы (3)")

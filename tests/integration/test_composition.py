@@ -161,7 +161,7 @@ async def test_cl9_a_member_included_by_an_act_counts_before_joining_and_joins_b
     assert person.telegram_id is None
 
     # A broadcast to the members neither counts nor queues a message for them.
-    await _person(world, 9301, "секретариат", "Секретарь")
+    await _person(world, 9301, "сотрудник секретариата", "Секретарь")
     clerk = c.user(9301, "Секретарь")
     await c.send(clerk, "/broadcast")
     await c.send(clerk, "Просьба ознакомиться")
@@ -301,11 +301,11 @@ async def test_cl7_a_member_in_the_secretariat_keeps_the_roster_and_is_still_a_m
     admin = world.admin()
     c = world.client
     member = await _person(world, 9330, "член рабочей группы", "Член Секретарь")
-    await _person(world, 9331, "секретариат", "Только Секретариат")
+    await _person(world, 9331, "сотрудник секретариата", "Только Секретариат")
     await c.send(admin, "/members")
     await c.click(admin, "Член Секретарь")
     await c.click(admin, "Дополнительные роли")
-    await c.click(admin, "секретариат")
+    await c.click(admin, "сотрудник секретариата")
     assert {"members", "composition", "broadcast"} <= await _commands_of(world, member)
     await c.send(member, "/members")
     assert "Состав рабочей группы" in c.last_text(member)
@@ -329,9 +329,9 @@ async def test_cl16_a_guest_cannot_be_made_a_member(world: World) -> None:
         admin, message, CompositionCb(action="extra_on", person=1, role="guest").pack()
     )
     assert c.alerts(admin)[-2:] == [
-        "Приглашённый участвует в одном заседании и не может быть членом рабочей группы.",
+        "Приглашённое лицо участвует в одном заседании и не может быть членом рабочей группы.",
         "Дополнительной ролью может быть только представитель структурного подразделения "
-        "или секретариат.",
+        "или сотрудник секретариата.",
     ]
     assert await _snapshot(world) == before
 
@@ -347,7 +347,10 @@ async def test_cl7_including_a_second_chair_asks_and_makes_the_first_a_member(
     text = await include_member(
         world, admin, ACT, "Новый Председатель", role_button="председатель рабочей группы"
     )
-    assert "Сейчас председатель рабочей группы — Прежний Председатель" in text
+    assert (
+        "Роль «председатель рабочей группы» сейчас занимает: Прежний Председатель. "
+        "Прежний обладатель роли останется членом рабочей группы."
+    ) in text
     await c.click(admin, "Подтвердить")
     assert "Роль: председатель рабочей группы" in c.last_text(admin)
     await c.send(admin, "/members")
@@ -363,7 +366,7 @@ async def test_cl9_a_member_leaves_only_by_an_act(world: World) -> None:
     admin = world.admin()
     c = world.client
     await _person(world, 9360, "член рабочей группы", "Член")
-    await _person(world, 9361, "секретариат", "Сотрудник")
+    await _person(world, 9361, "сотрудник секретариата", "Сотрудник")
     await c.send(admin, "/members")
     before = await _snapshot(world)
     await c.click_data(admin, c.last_message(admin), MembersCb(action="remove_ok", person=1).pack())
@@ -374,7 +377,7 @@ async def test_cl9_a_member_leaves_only_by_an_act(world: World) -> None:
     assert "Нет актов с номером и датой" in c.last_text(admin)
     await c.send(admin, "/members")
     await c.click(admin, "Сотрудник")
-    await c.click(admin, "Исключить из состава")
+    await c.click(admin, "Вывести из состава")
     await c.click(admin, "Подтвердить")
     await c.send(admin, "/members")
     assert "Сотрудник" not in c.last_text(admin)
@@ -396,7 +399,7 @@ async def test_cl7_a_member_with_both_extra_roles_gets_both_reporting_notices(
     await c.click(admin, "Член Двух Ролей")
     await c.click(admin, "Дополнительные роли")
     await c.click(admin, "представитель структурного подразделения")
-    await c.click(admin, "секретариат")
+    await c.click(admin, "сотрудник секретариата")
     before = len(c.texts(member))
     world.clock.set(datetime(2026, 12, 27, 7, 0, tzinfo=UTC))
     await world.run_jobs()

@@ -41,7 +41,7 @@ ALREADY_CLOSED = "Заседание уже закрыто."
 ALREADY_CANCELLED = "Заседание уже отменено."
 AGENDA_APPROVED_BEFORE = "Повестка дня уже утверждена."
 SIGNED = "Протокол подписан и не может быть изменён."
-ASK_MODE = "Как вы участвовали в заседании?"
+ASK_MODE = "В какой форме вы участвовали в заседании?"
 CONSENT_REQUESTED_BEFORE = "Проект протокола уже направлен на согласование"
 VOTE_CLOSED = "Голосование по этому вопросу завершено."
 ONLY_PRESENT_VOTE = "Голосуют только члены рабочей группы, отметившиеся на заседании."
@@ -171,7 +171,7 @@ async def test_finding5_a_double_tap_approves_the_agenda_once(any_world: World) 
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О стандарте обслуживания")
     await c.click(p["chair"], "Готово")
-    presses = [_press(world, p["chair"], "Утвердить повестку") for _ in range(2)]
+    presses = [_press(world, p["chair"], "Утвердить повестку дня") for _ in range(2)]
 
     await _together(world, *presses)
 

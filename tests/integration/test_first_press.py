@@ -141,7 +141,7 @@ async def test_finding_4_proposals_are_for_members(world: World) -> None:
 async def test_finding_11_a_members_forged_acknowledgement_is_refused(world: World) -> None:
     """#14 finding 11: «Ознакомлен(а)» for a broadcast sent to the secretariat only,
     forged by a member, is refused and nothing is stored; the secretariat's counts."""
-    clerk = await joined_person(world, 9301, "секретариат", "Секретарь")
+    clerk = await joined_person(world, 9301, "сотрудник секретариата", "Секретарь")
     member = await joined_person(world, 9302, "член рабочей группы", "Член Группы")
     c = world.client
     await c.send(clerk, "/broadcast")

@@ -47,7 +47,7 @@ async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
     assert "Вы приглашены на заседание рабочей группы" in card
     assert TITLE in card and "5 декабря 2026 г., 15:00 (МСК)" in card
     assert "ул. Тверская, д. 1, каб. 305" in card
-    assert "Повестка ещё не утверждена" in card
+    assert "Повестка дня ещё не утверждена" in card
     assert "в голосовании не участвуете и в кворуме не учитываетесь" in card
     ics = [r for r in world.session.requests[before:] if isinstance(r, SendDocument)]
     assert len(ics) == 1 and ics[0].chat_id == guest.id
@@ -56,11 +56,11 @@ async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
 
     # The organiser hears that the guest accepted; the list shows it.
     await world.deliver()
-    assert "Петров Пётр Петрович, АО «Городские сервисы» принял(а) приглашение" in (
+    assert "принято. Приглашённое лицо: Петров Пётр Петрович, АО «Городские сервисы»." in (
         c.last_text(p["clerk"]) or ""
     )
     await open_guests_card(world, p["clerk"])
-    assert "✅ Петров Пётр Петрович, АО «Городские сервисы» — принял(а) приглашение" in (
+    assert "✅ Петров Пётр Петрович, АО «Городские сервисы» — приглашение принято" in (
         c.last_text(p["clerk"]) or ""
     )
 
@@ -69,8 +69,9 @@ async def test_cl16a_secretariat_invites_a_guest_who_sees_that_meeting_only(
     for command in ("/meetings", "/members", "/agenda", "/protocols", "привет"):
         await c.send(guest, command)
         assert c.last_text(guest) == (
-            "Вы приглашены на заседание рабочей группы как гость; другие разделы бота "
-            "доступны её участникам. Ваше заседание, повестка и материалы: /start"
+            "Вы приглашены на заседание рабочей группы в качестве приглашённого лица; другие "
+            "разделы бота доступны членам рабочей группы. Ваше заседание, повестка дня и "
+            "материалы: /start"
         )
     # /start shows the guest their invitation.
     await c.send(guest, "/start")
@@ -101,7 +102,7 @@ async def test_cl16a_guest_hears_of_the_agenda_changes_and_reminders_without_rsv
     await c.send(p["chair"], "О стандарте обслуживания; Петров П. П.")
     await c.send_document(p["chair"], file_name="standard.pdf", content=b"%PDF")
     await c.click(p["chair"], "Готово")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     await world.deliver()
     approved = c.last_text(guest) or ""
     assert "Утверждена повестка дня" in approved and "1. О стандарте обслуживания" in approved
@@ -152,7 +153,7 @@ async def test_cl14_cl16a_guest_checks_in_for_the_protocol_but_never_counts_for_
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О стандарте обслуживания")
     await c.click(p["chair"], "Готово")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await c.send(p["clerk"], "/meetings")
     await c.click(p["clerk"], f"Открыть: {TITLE}")
@@ -168,14 +169,14 @@ async def test_cl14_cl16a_guest_checks_in_for_the_protocol_but_never_counts_for_
     assert "Заседание открыто" in opened and "Вы приглашены на это заседание." in opened
     await c.click(guest, "Отметиться")
     assert c.callback_answers(guest)[-1].text == (
-        f"✅ Отмечено: вы присутствуете на заседании «{TITLE}» как приглашённый."
+        f"✅ Отмечено: вы присутствуете на заседании «{TITLE}» в качестве приглашённого лица."
     )
     await c.send(guest, f"/start chk_{meeting.checkin_token}")
     assert "вы присутствуете на заседании" in (c.last_text(guest) or "")
-    assert "как приглашённый" in (c.last_text(guest) or "")
+    assert "в качестве приглашённого лица" in (c.last_text(guest) or "")
     # The first member to check in is the first one present: the guest is not counted.
     await c.click(p["deputy"], "Отметиться")
-    assert c.callback_answers(p["deputy"])[-1].text == "✅ Вы отмечены. Присутствуют 1 из 5."
+    assert c.callback_answers(p["deputy"])[-1].text == "✅ Вы отмечены. Присутствует 1 из 5."
     for key in ("m0", "m1"):
         await c.click(p[key], "Отметиться")
     assert await _count(world, Attendance) == 4

@@ -184,7 +184,7 @@ async def test_a_broadcast_of_the_longest_text_fits_telegram_and_a_longer_one_is
     and the preview; the longest allowed text goes through the preview, the progress card
     and the delivery (the fakes refuse anything longer than Telegram takes)."""
     c = world.client
-    clerk = await _joined(world, 9401, "секретариат", "Секретарь Сидорова")
+    clerk = await _joined(world, 9401, "сотрудник секретариата", "Секретарь Сидорова")
     await _joined(world, 9402, "член рабочей группы", "Анна")
     await c.send(clerk, "/broadcast")
     question = c.last_text(clerk)

@@ -93,44 +93,44 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     await c.click(p["clerk"], "Ответы участников")
     overview = c.last_text(p["clerk"]) or ""
     assert "Председатель Пётр — ⏳ нет ответа" in overview
-    assert "Ожидается членов рабочей группы: 4 из 5; для кворума нужно 3." in overview
+    assert "Ожидается членов рабочей группы: 4 из 5 (кворум — не менее 3)." in overview
 
     # Three days before: a reminder to everyone; the chair, who has not answered, is nudged.
     world.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
     await world.run_jobs()
     assert "Напоминание о заседании" in (c.last_text(p["m0"]) or "")
-    assert "Вы ещё не ответили" not in (c.last_text(p["m0"]) or "")
-    assert "Вы ещё не ответили" in (c.last_text(p["chair"]) or "")
+    assert "Сообщите, пожалуйста, примете ли вы участие" not in (c.last_text(p["m0"]) or "")
+    assert "Сообщите, пожалуйста, примете ли вы участие" in (c.last_text(p["chair"]) or "")
 
     # The meeting: the secretariat opens it; the chair is absent from the room.
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Открыть заседание")
     live = c.last_text(p["clerk"]) or ""
-    assert "Присутствуют членов рабочей группы: 0 из 5" in live and "Кворума нет" in live
+    assert "Присутствует 0 из 5 членов рабочей группы" in live and "Кворум отсутствует" in live
     await world.deliver()
     assert "Заседание открыто" in (c.last_text(p["m0"]) or "")
     await c.click(p["m0"], "Отметиться")  # the button in the "meeting opened" notice
     await c.click(p["m1"], "Отметиться")
     await world.deliver()  # the live message is edited through the outbox
     live = c.last_text(p["clerk"]) or ""
-    assert "2 из 5" in live and "Кворума нет" in live and "Нет председательствующего" in live
+    assert "2 из 5" in live and "Кворум отсутствует" in live and "Нет председательствующего" in live
     await c.click(p["deputy"], "Отметиться")
     await world.deliver()
     live = c.last_text(p["clerk"]) or ""
-    assert "3 из 5" in live and "✅ Кворум есть" in live
-    assert "Председательствует: Заместитель Зоя (заместитель председателя)." in live
+    assert "3 из 5" in live and "✅ Кворум имеется" in live
+    assert "Председательствующий: Заместитель Зоя (заместитель председателя)" in live
     await c.click(p["deputy"], "Отметиться")
-    assert c.callback_answers(p["deputy"])[-1].text == "Вы уже отмечены. Присутствуют 3 из 5."
+    assert c.callback_answers(p["deputy"])[-1].text == "Вы уже отмечены. Присутствует 3 из 5."
     # cl. 14: the quorum goes when a member leaves, and comes back when another arrives.
     await c.click(p["m1"], "Покинуть заседание")
     await world.deliver()
     assert "2 из 5" in (c.last_text(p["clerk"]) or "")
-    assert "Кворума нет" in (c.last_text(p["clerk"]) or "")
+    assert "Кворум отсутствует" in (c.last_text(p["clerk"]) or "")
     await c.click(p["m2"], "Отметиться")
     await world.deliver()
     assert "3 из 5" in (c.last_text(p["clerk"]) or "")
-    assert "✅ Кворум есть" in (c.last_text(p["clerk"]) or "")
+    assert "✅ Кворум имеется" in (c.last_text(p["clerk"]) or "")
 
     # Closing needs the recording (cl. 12).
     await open_meeting_card(world, p["clerk"])
@@ -138,7 +138,7 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     assert "без аудиозаписи" in c.alerts(p["clerk"])[-1]
     await c.click(p["clerk"], "Прикрепить аудиозапись")
     await c.send_document(p["clerk"], file_name="minutes.pdf", mime_type="application/pdf")
-    assert "Это не аудиозапись." in (c.last_text(p["clerk"]) or "")
+    assert "Файл не распознан как аудиозапись." in (c.last_text(p["clerk"]) or "")
     audio = b"ID3 fake audio of the meeting"
     await c.send_audio(p["clerk"], file_name="2026-12-05.mp3", content=audio, file_size=len(audio))
     digest = hashlib.sha256(audio).hexdigest()
@@ -146,6 +146,14 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     await open_meeting_card(world, p["clerk"])
     await c.click(p["clerk"], "Закрыть заседание")
     assert "Статус: ✅ проведено" in (c.last_text(p["clerk"]) or "")
+    # Under «✅ Заседание закрыто» the live message records what was, in the past tense.
+    await world.deliver()
+    live = next(text for text in c.texts(p["clerk"]) if "Заседание закрыто" in text)
+    assert "Присутствовало 3 из 5 членов рабочей группы (кворум — не менее 3)." in live
+    assert "✅ Кворум имелся" in live
+    assert "Председательствующий: Заместитель Зоя (заместитель председателя)" in live
+    assert "Присутствовали:\n" in live
+    assert "Присутствует " not in live and "Кворум имеется" not in live
     async with world.db.session() as s:
         recording = await s.scalar(select(Recording))
         assert recording is not None and recording.sha256 == digest
@@ -156,7 +164,41 @@ async def test_a_whole_meeting_from_invitation_to_compliance(world: World) -> No
     world.clock.set(datetime(2026, 12, 31, 21, 0, 5, tzinfo=UTC))
     await world.run_jobs()
     await c.send(p["clerk"], "/compliance")
-    assert "✅ декабрь 2026 г.: проведено заседаний — 1" in (c.last_text(p["clerk"]) or "")
+    assert "✅ За декабрь 2026 г. проведено заседаний: 1" in (c.last_text(p["clerk"]) or "")
+
+
+async def test_cl12_the_invitation_shows_the_answer_given_and_keeps_its_buttons(
+    world: World,
+) -> None:
+    """cl. 12: a member answers the invitation and may change the answer until the start;
+    the invitation itself says which answer stands, not only a passing pop-up."""
+    p = await working_group(world)
+    c = world.client
+    await schedule_meeting(world, p["chair"])
+    await world.deliver()
+    invitation = c.find_button_message(p["m0"], "Буду очно")
+    assert "Назначено заседание" in (invitation.caption or "")
+    assert "Ваш ответ" not in (invitation.caption or "")
+    sent_before = len(c.messages(p["m0"]))
+
+    await c.click(p["m0"], "Буду очно")
+    shown = c.find_button_message(p["m0"], "Буду дистанционно")
+    assert shown.message_id == invitation.message_id
+    caption = shown.caption or ""
+    assert "Назначено заседание" in caption and "5 декабря 2026 г., 15:00 (МСК)" in caption
+    assert caption.endswith("Ваш ответ: Буду очно")
+    assert [label for row in c.buttons(shown) for label, _ in row] == [
+        "Буду очно",
+        "Буду дистанционно",
+        "Не смогу",
+    ]
+
+    await c.click(p["m0"], "Буду дистанционно")
+    caption = c.find_button_message(p["m0"], "Буду очно").caption or ""
+    assert caption.endswith("Ваш ответ: Буду дистанционно")
+    assert "Ваш ответ: Буду очно" not in caption
+    # Nothing new was sent: the invitation changed in place.
+    assert len(c.messages(p["m0"])) == sent_before
 
 
 async def test_check_in_refusals_change_nothing(world: World) -> None:
@@ -257,7 +299,7 @@ async def test_cl12_monthly_warning_goes_to_chair_deputy_and_secretariat(world: 
     await world.run_jobs()
     await world.client.send(p["clerk"], "/compliance")
     compliance = world.client.last_text(p["clerk"]) or ""
-    assert "❌ декабрь 2026 г.: заседаний с кворумом не было" in compliance
+    assert "❌ За декабрь 2026 г. заседания с кворумом не проводились" in compliance
 
 
 async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: World) -> None:
@@ -279,7 +321,7 @@ async def test_live_message_in_the_group_chat_checks_in_whoever_presses(world: W
     live = c.last_message(group)
     assert live is not None and "Идёт заседание" in (live.text or "")
     await c.click_data(p["m1"], live, MeetingCb(action="checkin", meeting=1).pack())
-    assert c.callback_answers(p["m1"])[-1].text == "✅ Вы отмечены. Присутствуют 1 из 5."
+    assert c.callback_answers(p["m1"])[-1].text == "✅ Вы отмечены. Присутствует 1 из 5."
     await world.deliver()
     live = c.last_message(group)
     assert live is not None and "1 из 5" in (live.text or "") and "Член 1" in (live.text or "")

@@ -182,24 +182,26 @@ async def test_cl14_quorum_total_is_the_composition_at_opening_joined_or_not(
     await schedule_meeting(world, p["chair"])
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     live = await _open(world, p["clerk"])
-    assert "Присутствуют членов рабочей группы: 0 из 7 (для кворума нужно 4)" in live
+    assert "Присутствует 0 из 7 членов рабочей группы (кворум — не менее 4)" in live
     assert (await _meeting_row(world)).composition_total == 7
 
     c = world.client
     await world.deliver()
     for key in ("m0", "m1", "m2"):
         await c.click(p[key], "Отметиться")
-    assert c.callback_answers(p["m2"])[-1].text == "✅ Вы отмечены. Присутствуют 3 из 7."
+    assert c.callback_answers(p["m2"])[-1].text == "✅ Вы отмечены. Присутствует 3 из 7."
     await world.deliver()
-    assert "Кворума нет" in (c.last_text(p["clerk"]) or "")
+    assert "Кворум отсутствует" in (c.last_text(p["clerk"]) or "")
 
     # Someone is added to the roster mid-meeting: the total stays what it was at opening.
     await _add_roster_member(world, "Новый член")
     await c.click(p["m3"], "Отметиться")
-    assert c.callback_answers(p["m3"])[-1].text == "✅ Вы отмечены. Присутствуют 4 из 7."
+    assert c.callback_answers(p["m3"])[-1].text == "✅ Вы отмечены. Присутствует 4 из 7."
     await world.deliver()
     live = c.last_text(p["clerk"]) or ""
-    assert "4 из 7 (для кворума нужно 4)" in live and "✅ Кворум есть" in live
+    assert (
+        "4 из 7 членов рабочей группы (кворум — не менее 4)" in live and "✅ Кворум имеется" in live
+    )
 
 
 async def test_cl11_presiding_is_the_deputy_in_their_capacity(world: World) -> None:
@@ -214,11 +216,11 @@ async def test_cl11_presiding_is_the_deputy_in_their_capacity(world: World) -> N
     await world.client.click(p["deputy"], "Отметиться")
     await world.deliver()
     live = world.client.last_text(p["clerk"]) or ""
-    assert "Председательствует: Заместитель Зоя (заместитель председателя)." in live
+    assert "Председательствующий: Заместитель Зоя (заместитель председателя)" in live
     await world.client.click(p["chair"], "Отметиться")
     await world.deliver()
     live = world.client.last_text(p["clerk"]) or ""
-    assert "Председательствует: Председатель Пётр (председатель рабочей группы)." in live
+    assert "Председательствующий: Председатель Пётр (председатель рабочей группы)" in live
 
 
 async def test_a_member_working_in_the_secretariat_attaches_the_recording(world: World) -> None:
@@ -274,14 +276,14 @@ async def test_cl12_a_meeting_without_quorum_and_a_conciliation_meeting_do_not_c
 
     await world.run_jobs()  # the running bot plans the month's verdict
     await world.client.send(p["clerk"], "/compliance")
-    assert "⏳ декабрь 2026 г.: заседание ещё не проведено" in (
+    assert "⏳ За декабрь 2026 г. заседание ещё не проведено" in (
         world.client.last_text(p["clerk"]) or ""
     )
     world.clock.set(datetime(2026, 12, 31, 21, 0, 5, tzinfo=UTC))
     await world.run_jobs()
     await world.client.send(p["clerk"], "/compliance")
     compliance = world.client.last_text(p["clerk"]) or ""
-    assert "❌ декабрь 2026 г.: заседаний с кворумом не было" in compliance
+    assert "❌ За декабрь 2026 г. заседания с кворумом не проводились" in compliance
     async with world.db.session() as s:
         month = await s.scalar(select(MonthCompliance).where(MonthCompliance.month == 12))
     assert month is not None and month.compliant is False and month.meetings_held == 0
@@ -345,7 +347,7 @@ async def test_cl12_an_extraordinary_meeting_held_with_quorum_counts(world: Worl
     meeting = await _meeting_row(world)
     assert meeting.extraordinary and meeting.quorum_at_close is True
     await c.send(p["clerk"], "/compliance")
-    assert "✅ декабрь 2026 г.: проведено заседаний — 1" in (c.last_text(p["clerk"]) or "")
+    assert "✅ За декабрь 2026 г. проведено заседаний: 1" in (c.last_text(p["clerk"]) or "")
 
 
 def _invitation_to(world: World, user: FakeUser) -> SendDocument:

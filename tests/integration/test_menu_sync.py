@@ -40,7 +40,7 @@ async def test_menus_follow_roles_and_are_sent_again_only_when_they_differ(
     admin = world.admin()
     clerk = world.client.user(6101, "Clerk", language_code="en")
     member = world.client.user(6102, "Member", language_code="ru")
-    await join(world, clerk, await create_invite(world, admin, "секретариат"))
+    await join(world, clerk, await create_invite(world, admin, "сотрудник секретариата"))
     await join(world, member, await create_invite(world, admin, "член рабочей группы"))
     # A guest of a meeting is a person without a role: only ever the default menu.
     async with world.db.session() as s:

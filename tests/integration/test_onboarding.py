@@ -37,7 +37,7 @@ async def test_admin_invites_a_chair_who_joins_and_appears_in_members(world: Wor
 
 async def test_joining_sets_the_person_command_menu_by_role(world: World) -> None:
     admin = world.admin()
-    payload = await create_invite(world, admin, "секретариат")
+    payload = await create_invite(world, admin, "сотрудник секретариата")
     clerk = world.client.user(5002, "Clerk", language_code="en")
     await join(world, clerk, payload)
     menus = [r for r in world.session.requests if isinstance(r, SetMyCommands)]
@@ -129,7 +129,10 @@ async def test_second_chair_needs_confirmation_and_demotes_the_first(world: Worl
     second = world.client.user(5011, "Второй", "Председатель")
     greeting = await join(world, second, payload)
     assert "председатель рабочей группы" in greeting
-    assert "Первый Председатель больше не председатель рабочей группы" in greeting
+    assert (
+        "⚠️ Роль «председатель рабочей группы» перешла к вам. Прежний обладатель роли "
+        "остаётся членом рабочей группы: Первый Председатель."
+    ) in greeting
 
     await c.send(admin, "/members")
     listing = c.last_text(admin) or ""
@@ -160,7 +163,7 @@ async def test_person_already_in_roster_cannot_take_a_second_invite(world: World
     admin = world.admin()
     member = world.client.user(5014, "Member")
     await join(world, member, await create_invite(world, admin, "член рабочей группы"))
-    reply = await join(world, member, await create_invite(world, admin, "секретариат"))
+    reply = await join(world, member, await create_invite(world, admin, "сотрудник секретариата"))
     assert "Вы уже в составе" in reply
     assert await _count(world, Membership) == 1
 
@@ -206,7 +209,7 @@ async def test_main_menu_opens_meetings_agenda_and_protocols(world: World) -> No
     await world.client.click(member, "Заседания")
     assert "Заседаний пока нет" in (world.client.last_text(member) or "")
     await world.client.send(member, "/menu")
-    await world.client.click(member, "Повестка")
+    await world.client.click(member, "Повестка дня")
     assert "Нет назначенных заседаний" in (world.client.last_text(member) or "")
     await world.client.send(member, "/menu")
     await world.client.click(member, "Протоколы")
@@ -218,7 +221,7 @@ async def test_every_main_menu_button_opens_its_section_for_each_role(world: Wor
     await add_unit(world, world.admin(), "Отдел А")
     people = {
         "член рабочей группы": world.client.user(5031, "Член"),
-        "секретариат": world.client.user(5032, "Секретарь"),
+        "сотрудник секретариата": world.client.user(5032, "Секретарь"),
         "председатель рабочей группы": world.client.user(5033, "Председатель"),
     }
     for role, user in people.items():

@@ -73,7 +73,7 @@ async def _download(world: World, user: FakeUser) -> bytes:
 
 
 async def _object(world: World, user: FakeUser, item: str, reason: str) -> None:
-    await world.client.click(user, "Есть возражение")
+    await world.client.click(user, "Заявить возражение")
     await world.client.click(user, item)
     await world.client.send(user, reason)
     await world.deliver()
@@ -132,7 +132,7 @@ async def test_finding1_quorum_total_is_the_composition_at_opening(world: World)
         await s.execute(update(Meeting).where(Meeting.id == 1).values(composition_total=6))
     await _draft_and_request(world, p)
     card = await _deputy_card(world, p)
-    assert "Присутствовали члены рабочей группы: 3 из 6 — кворум имеется" in card
+    assert "Присутствовали члены рабочей группы: 3 из 6 — кворум имелся" in card
     text = _docx_text(await _download(world, p["deputy"]))
     assert "Присутствовали 3 из 6 членов рабочей группы. Кворум имеется." in text
 
@@ -167,7 +167,7 @@ async def test_finding3_settled_objection_is_recorded_with_its_outcome(world: Wo
     await hold_conciliation(world, p, CONCIL)
     await world.client.send(p["chair"], "/protocols")
     await world.client.click(p["chair"], "Протокол № 1/2026")
-    await world.client.click(p["chair"], "Без изменений")
+    await world.client.click(p["chair"], "Итог: оставить без изменений")
     await world.deliver()
     told = world.client.last_text(p["m1"]) or ""
     assert "Возражение к протоколу № 1/2026, вопрос 2" in told
@@ -444,7 +444,7 @@ async def test_cl15_a_settled_objector_is_not_reminded_to_consent_to_a_later_ver
     await hold_conciliation(world, p, CONCIL)
     await world.client.send(p["chair"], "/protocols")
     await world.client.click(p["chair"], "Протокол № 1/2026")
-    await world.client.click(p["chair"], "Без изменений")
+    await world.client.click(p["chair"], "Итог: оставить без изменений")
     await world.deliver()
     # The secretariat corrects item 1: a new version, and consent is asked again.
     await write_protocol_item(world, p["clerk"], 1, "Решение по вопросу 1, уточнённое.")

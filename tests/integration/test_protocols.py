@@ -60,7 +60,7 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     assert "Устное согласие записано" in (c.last_text(p["m0"]) or "")
 
     # M1 objects to item 2; the chair calls a conciliation meeting; the text changes.
-    await c.click(p["m1"], "Есть возражение")
+    await c.click(p["m1"], "Заявить возражение")
     await c.click(p["m1"], "2")
     await c.send(p["m1"], "   ")
     assert "должно содержать причину" in (c.last_text(p["m1"]) or "")
@@ -99,7 +99,7 @@ async def test_cl14_cl15_protocol_from_draft_to_distribution(world: World) -> No
     await hold_conciliation(world, p, "Согласительное совещание: протокол № 1/2")
     await c.send(p["chair"], "/protocols")
     await c.click(p["chair"], "Протокол № 1/2026")
-    await c.click(p["chair"], "Изменить текст")
+    await c.click(p["chair"], "Итог: изменить текст")
     await c.send(clerk, "/protocols")
     await c.click(clerk, "Протокол № 1/2026")
     await write_protocol_item(world, clerk, 2, "Принять к сведению; срок — до 31.12.2026.")
@@ -209,7 +209,7 @@ async def test_consent_period_over_without_objection_allows_signing_and_names_th
     await c.click(p["m0"], "Очно")
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
-    assert "Не ответили:" in (c.last_text(p["deputy"]) or "")
+    assert "Не выразили позицию в срок:" in (c.last_text(p["deputy"]) or "")
     await c.click(p["deputy"], "Подписать протокол")
     assert "Подписать нельзя" in c.alerts(p["deputy"])[-1]
     # A day later those who have not answered are reminded; M0, who consented, is not.

@@ -102,7 +102,7 @@ async def _roster(world: World) -> dict[str, FakeUser]:
     await add_unit(world, admin, "Отдел качества")
     await add_unit(world, admin, "Проектный офис")
     people = {
-        "clerk": await joined_person(world, 9103, "секретариат", "Секретарь Сергей"),
+        "clerk": await joined_person(world, 9103, "сотрудник секретариата", "Секретарь Сергей"),
         "member": await joined_person(world, 9110, "член рабочей группы", "Член Мария"),
     }
     office = world.client.user(9111, "Павел", language_code="ru")
@@ -413,9 +413,9 @@ async def test_cl4e_overdue_shows_once_the_groups_date_passes_the_due_date(world
     await c.send(clerk, "/plan")
     await c.click(clerk, "1. Круглый стол с бизнесом")
     await c.click(clerk, "Изменить статус")
-    await c.click(clerk, "✅ выполнено")
+    await c.click(clerk, "✅ исполнено")
     await c.click(clerk, "Без решения")
-    assert "Статус: ✅ выполнено" in c.last_text(clerk)
+    assert "Статус: ✅ исполнено" in c.last_text(clerk)
 
 
 async def test_bad_due_dates_are_asked_again_and_earlier_answers_are_kept(world: World) -> None:
@@ -438,7 +438,7 @@ async def test_bad_due_dates_are_asked_again_and_earlier_answers_are_kept(world:
         answer = c.last_text(clerk)
         assert answer.startswith(reason), typed
         assert answer.endswith(
-            "Срок исполнения — дата, например 25.12.2026 (также 25.12.26, или 25.12 для "
+            "Срок исполнения — дата, например 25.12.2026 (также 25.12.26 или 25.12 для "
             "текущего года)."
         ), typed
     assert await _count(world, RegisterEntry) == 0
@@ -530,7 +530,7 @@ async def test_a_member_sees_no_edit_buttons_and_forged_ones_change_nothing(worl
         assert c.alerts(member)[-1] == NOT_ALLOWED, data
     # No dialog was started: a typed date goes nowhere.
     await c.send(member, "30.12.2026")
-    assert c.last_text(member) == "Не понимаю это сообщение. Выберите действие в меню: /menu"
+    assert c.last_text(member) == "Сообщение не распознано. Выберите действие в меню: /menu"
     async with world.db.session() as s:
         rows = (await s.scalars(select(RegisterEntry).order_by(RegisterEntry.id))).all()
     assert [(e.status, e.due.isoformat() if e.due else None) for e in rows] == [

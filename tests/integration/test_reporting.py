@@ -45,7 +45,7 @@ async def _group(world: World) -> dict[str, FakeUser]:
     for unit in ("Отдел А", "Отдел Б", "Отдел В"):
         await add_unit(world, world.admin(), unit)
     return {
-        "clerk": await _person(world, 9003, "секретариат", "Секретарь Сергей"),
+        "clerk": await _person(world, 9003, "сотрудник секретариата", "Секретарь Сергей"),
         "chair": await _person(world, 9001, "председатель рабочей группы", "Председатель Пётр"),
         "m0": await _person(world, 9010, "член рабочей группы", "Член Ноль"),
         "a": await _person(world, 9101, REP, "Анна Арсеньева", "Отдел А"),
@@ -226,7 +226,7 @@ async def test_cl4g_reports_card_shows_where_each_unit_stands(world: World) -> N
     await world.client.click(p["clerk"], "Открыть: Отдел А")
     assert "Сведения отдела А." in world.client.last_text(p["clerk"])
     await world.client.click(p["clerk"], "◀ К отчётному периоду")
-    await world.client.click(p["clerk"], "Сводка (DOCX)")
+    await world.client.click(p["clerk"], "Сводная информация (DOCX)")
     assert isinstance(world.session.requests[-1], SendDocument)
 
 

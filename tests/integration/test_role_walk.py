@@ -152,7 +152,7 @@ async def _cast(world: World) -> dict[str, FakeUser]:
     people = {
         "chair": await joined_person(world, 9201, "председатель рабочей группы", "Председатель"),
         "deputy": await joined_person(world, 9202, "заместитель председателя", "Заместитель"),
-        "secretariat": await joined_person(world, 9203, "секретариат", "Секретарь"),
+        "secretariat": await joined_person(world, 9203, "сотрудник секретариата", "Секретарь"),
         "member": await joined_person(world, 9204, "член рабочей группы", "Член Группы"),
     }
     unit = c.user(9205, "Представитель", language_code="ru")

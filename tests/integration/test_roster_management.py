@@ -153,7 +153,7 @@ async def test_unit_representative_needs_a_unit(world: World) -> None:
 
 async def test_secretariat_member_manages_the_roster_too(world: World) -> None:
     """cl. 16: the responsible unit (secretariat) keeps the composition."""
-    clerk = await _member(world, 6009, "секретариат", "Секретарь")
+    clerk = await _member(world, 6009, "сотрудник секретариата", "Секретарь")
     await world.client.send(clerk, "/members")
     assert "Состав рабочей группы" in (world.client.last_text(clerk) or "")
     payload = await create_invite(world, clerk, "член рабочей группы")
@@ -184,7 +184,7 @@ async def test_a_role_change_sets_the_menu_in_the_persons_client_language(world:
     await c.send(admin, "/members")
     await c.click(admin, "English Member")
     await c.click(admin, "Изменить роль")
-    await c.click(admin, "секретариат")
+    await c.click(admin, "сотрудник секретариата")
     menus = [
         r
         for r in world.session.requests[before:]

@@ -202,7 +202,7 @@ async def test_cl4e_reminders_7_and_1_days_before_then_escalation_and_agenda_off
         [staff] = _sent_since(world, start, p[key])
         assert staff.startswith("⚠️ Поручение просрочено\nРазработать регламент")
         assert "Ответственный: Петрова Анна Сергеевна" in staff
-        assert "предлагается включить в повестку следующего заседания" in staff
+        assert "предлагается включить в повестку дня следующего заседания" in staff
     [owner] = _sent_since(world, start, p["petrova"])
     assert owner.startswith("⚠️ Поручение просрочено")
     assert "Срок истёк" in owner
@@ -214,11 +214,11 @@ async def test_cl4e_reminders_7_and_1_days_before_then_escalation_and_agenda_off
         item = await s.get(AgendaItem, offer.item_id)
     assert item is not None
     assert (item.title, item.status) == (
-        "Об исполнении поручения: Разработать регламент",
+        "Об исполнении поручения «Разработать регламент»",
         "proposed",
     )
     await c.send(p["chair"], "/agenda")
-    assert "Об исполнении поручения: Разработать регламент" in _read(c, p["chair"])
+    assert "Об исполнении поручения «Разработать регламент»" in _read(c, p["chair"])
 
 
 async def test_cl4e_after_downtime_only_the_closer_reminder_is_sent(world: World) -> None:
@@ -344,7 +344,7 @@ async def test_cl4e_bad_completions_are_refused_and_change_nothing(world: World)
         "подразделения-исполнителя."
     )
     await c.send(p["m0"], "Всё сделано")
-    assert "Не понимаю это сообщение" in _read(c, p["m0"])
+    assert "Сообщение не распознано" in _read(c, p["m0"])
     await c.click_data(p["m0"], card, TaskCb(action="card", task=999).pack())
     await c.click_data(p["rep"], card, TaskCb(action="report", task=999).pack())
     assert c.alerts(p["m0"])[-1].startswith("Кнопка устарела")

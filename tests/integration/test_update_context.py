@@ -27,7 +27,7 @@ async def test_a_card_refreshed_by_a_button_answers_the_press_exactly_once(world
     p = await working_group(world)
     c = world.client
     await schedule_meeting(world, p["chair"])
-    requests = await c.click(p["m0"], "Повестка")  # the main menu's button
+    requests = await c.click(p["m0"], "Повестка дня")  # the main menu's button
     answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
     assert len(answers) == 1
     assert not answers[0].show_alert

@@ -113,7 +113,7 @@ async def hold_meeting(
     await tg.send_text(chair, item)
     ask = await sent_after(tg, start, chair.id, "Пояснение к вопросу")
     card = await press(tg, chair, ask, "Готово", f"1. {item}")
-    await press(tg, chair, card, "Утвердить повестку", "Утверждена председателем")
+    await press(tg, chair, card, "Утвердить повестку дня", "Утверждена председателем")
     clock.set(opens_at)
     card = await open_card(tg, clerk, "/meetings", f"Открыть: {title}", "Статус")
     start = tg.mark()

@@ -53,7 +53,7 @@ async def working_group(world: World) -> dict[str, FakeUser]:
             world, 9001, "председатель рабочей группы", "Председатель Пётр"
         ),
         "deputy": await joined_person(world, 9002, "заместитель председателя", "Заместитель Зоя"),
-        "clerk": await joined_person(world, 9003, "секретариат", "Секретарь Сергей"),
+        "clerk": await joined_person(world, 9003, "сотрудник секретариата", "Секретарь Сергей"),
     }
     for i in range(3):
         people[f"m{i}"] = await joined_person(world, 9010 + i, "член рабочей группы", f"Член {i}")

@@ -26,7 +26,7 @@ async def held_meeting(world: World) -> dict[str, FakeUser]:
     card = c.last_text(p["chair"]) or ""
     assert "1. О стандарте обслуживания — докладчик: Член 0" in card
     assert "Пояснение: Проект стандарта разослан заранее." in card
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     await world.deliver()
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     await c.send(p["clerk"], "/meetings")
