@@ -67,7 +67,7 @@ async def test_cl14_no_secretary_line_when_no_secretariat_officer_was_there(
     await c.click(p["chair"], "Добавить вопрос")
     await c.send(p["chair"], "О стандарте обслуживания")
     await c.click(p["chair"], "Готово")
-    await c.click(p["chair"], "Утвердить повестку")
+    await c.click(p["chair"], "Утвердить повестку дня")
     await world.deliver()
     world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
     deputy = p["deputy"]
