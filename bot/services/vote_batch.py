@@ -13,7 +13,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -21,10 +23,10 @@ from bot.domain.agenda import Choice, may_vote, vote_complete
 from bot.services.actor import Actor
 from bot.services.agenda import AgendaService, VoteOutcome
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
-from bot.services.roster import Auditor
 from storage.db import Database, write
 from storage.models import ProcessedUpdate
 from storage.repositories.agenda import AgendaRepository, ItemView
+from storage.repositories.audit import AuditRepository
 from storage.repositories.meetings import MeetingRepository
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,8 @@ class VoteBatcher:
                 # for milliseconds even while hundreds of presses wait on the event loop.
                 accepted: dict[tuple[int, int], str] = {}
                 marked: set[int] = set()
+                audits: list[dict[str, Any]] = []
+                marks: list[dict[str, Any]] = []
                 for n, ballot in enumerate(batch):
                     item = items[ballot.item_id]
                     person = ballot.actor.person_id
@@ -114,20 +118,18 @@ class VoteBatcher:
                     if ballot.update_id in marked:
                         continue  # the same update delivered twice: one audit entry, one mark
                     # Each vote's own update: its audit entry and its redelivery mark.
-                    session.info["update_id"] = ballot.update_id
-                    await Auditor(session, ballot.actor, now)(
-                        "voted", "agenda_item", item.id, choice=ballot.choice.value
-                    )
+                    audits.append(_audit(ballot, item.id, now))
                     if ballot.update_id is not None:
                         marked.add(ballot.update_id)
-                        session.add(
-                            ProcessedUpdate(
-                                update_id=ballot.update_id, handled_at=ballot.received_at
-                            )
+                        marks.append(
+                            {"update_id": ballot.update_id, "handled_at": ballot.received_at}
                         )
                 await agenda.set_votes(
                     [(item, person, choice) for (item, person), choice in accepted.items()], now
                 )
+                await AuditRepository(session).record_many(audits)
+                if marks:
+                    await session.execute(insert(ProcessedUpdate), marks)
                 # Counts per item once for the whole batch; a complete vote closes if there is
                 # quorum (cl. 14), else it stays open.
                 service = self.agenda(session)
@@ -137,7 +139,10 @@ class VoteBatcher:
                         continue
                     count = await agenda.tally_present(item_id, item.meeting_id)
                     if vote_complete(count):
-                        closer = next(b.actor for b in batch if b.item_id == item_id)
+                        closing = next(b for b in batch if b.item_id == item_id)
+                        closer = closing.actor
+                        # The closing entry in the audit log names the update that closed it.
+                        session.info["update_id"] = closing.update_id
                         meeting = await meetings.get(closer.group_id, item.meeting_id)
                         if meeting is not None:
                             outcomes[item_id] = await service.close_counted(
@@ -178,3 +183,19 @@ class VoteBatcher:
                 meeting_id, voters.get(meeting_id, set())
             )
         return present
+
+
+def _audit(ballot: _Ballot, item_id: int, now: datetime) -> dict[str, Any]:
+    """The entry ``Auditor`` would write for this vote, as a row of a batch insert."""
+    actor = ballot.actor
+    return {
+        "at": now,
+        "group_id": actor.group_id,
+        "actor_telegram_id": actor.telegram_id,
+        "actor_person_id": actor.person_id,
+        "action": "voted",
+        "object_type": "agenda_item",
+        "object_id": item_id,
+        "details": {"choice": ballot.choice.value},
+        "update_id": ballot.update_id,
+    }

@@ -374,6 +374,20 @@ async def test_votes_pressed_together_count_once_each(any_world: World) -> None:
         ("Член 1", "abstain"),
     ]
     assert await _audits(world, "voted") == 4  # m0, m1 twice, the deputy once
+    async with world.db.session() as s:
+        audited = (
+            await s.execute(
+                select(AuditEntry.details, AuditEntry.update_id).where(AuditEntry.action == "voted")
+            )
+        ).all()
+    # Each entry names its own update and the choice pressed.
+    assert len({update_id for _, update_id in audited if update_id is not None}) == 4
+    assert sorted(details["choice"] for details, _ in audited) == [
+        "abstain",
+        "abstain",
+        "against",
+        "for",
+    ]
     answers = _answers(world, *presses)
     assert not [a for a in answers if "внутренней ошибки" in a]
     assert sum(a.startswith("Голос учтён") for a in answers) >= 4
