@@ -9,7 +9,6 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
-import docx
 import pytest
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
@@ -26,6 +25,7 @@ from bot.domain.protocol import (
     TaskLine,
     version_hash,
 )
+from tests.support.docx_reading import blocks, open_docx
 
 MEETING_DAY = date(2026, 12, 25)
 SIGNED_ON = date(2026, 12, 29)
@@ -99,21 +99,6 @@ def render(
         signed_on=SIGNED_ON if signed else None,
         silent=silent,
     )
-
-
-def open_docx(data: bytes) -> DocxDocument:
-    return docx.Document(io.BytesIO(data))
-
-
-def blocks(doc: DocxDocument) -> list[str]:
-    """Body text in reading order; a table row reads as its cells joined by ' | '."""
-    out: list[str] = []
-    for block in doc.iter_inner_content():
-        if isinstance(block, Paragraph):
-            out.append(block.text)
-        else:
-            out += [" | ".join(cell.text for cell in row.cells) for row in block.rows]
-    return out
 
 
 def texts(data: bytes) -> list[str]:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import re
 
-import docx
 import pytest
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -18,6 +16,7 @@ from docx.text.paragraph import Paragraph
 
 from bot.documents.protocol_docx import render_protocol
 from bot.domain.protocol import ConsentEntry, ConsentState, ProtocolContent
+from tests.support.docx_reading import blocks, open_docx
 from tests.support.protocol_reference import CONSENTS, DEPUTY, REFERENCE, SIGNED_ON, VERSION
 
 HEADING = "заседания рабочей группы по вопросам внедрения принципов клиентоцентричности"
@@ -114,20 +113,6 @@ def render(
         consents=consents,
         locale=locale,
     )
-
-
-def open_docx(data: bytes) -> DocxDocument:
-    return docx.Document(io.BytesIO(data))
-
-
-def blocks(doc: DocxDocument) -> list[str]:
-    out: list[str] = []
-    for block in doc.iter_inner_content():
-        if isinstance(block, Paragraph):
-            out.append(block.text)
-        else:
-            out += [" | ".join(cell.text for cell in row.cells) for row in block.rows]
-    return out
 
 
 def paragraph(doc: DocxDocument, text: str) -> Paragraph:
