@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -23,6 +22,7 @@ from bot.domain.agenda import Choice, may_vote, vote_complete
 from bot.services.actor import Actor
 from bot.services.agenda import AgendaService, VoteOutcome
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, ServiceError
+from storage import upsert
 from storage.db import Database, write
 from storage.models import ProcessedUpdate
 from storage.repositories.agenda import AgendaRepository, ItemView
@@ -129,7 +129,11 @@ class VoteBatcher:
                 )
                 await AuditRepository(session).record_many(audits)
                 if marks:
-                    await session.execute(insert(ProcessedUpdate), marks)
+                    # A redelivery whose first copy committed in an earlier batch after the
+                    # middleware looked: its vote is rewritten unchanged, the batch goes on.
+                    await session.execute(
+                        upsert.insert(session, ProcessedUpdate).on_conflict_do_nothing(), marks
+                    )
                 # Counts per item once for the whole batch; a complete vote closes if there is
                 # quorum (cl. 14), else it stays open.
                 service = self.agenda(session)

@@ -15,10 +15,13 @@ from aiogram.types import Update
 from sqlalchemy import func, select
 
 from bot.callbacks import VoteCb
+from bot.domain.agenda import Choice
+from bot.services.actor import load_actor
 from storage.models import (
     AuditEntry,
     Meeting,
     Person,
+    ProcessedUpdate,
     Protocol,
     ProtocolAnswer,
     Rsvp,
@@ -392,3 +395,50 @@ async def test_votes_pressed_together_count_once_each(any_world: World) -> None:
     assert not [a for a in answers if "внутренней ошибки" in a]
     assert sum(a.startswith("Голос учтён") for a in answers) >= 4
     assert answers.count(ONLY_PRESENT_VOTE) == 1
+
+
+async def test_a_vote_redelivered_after_its_batch_committed_does_not_fail_the_next_batch(
+    any_world: World,
+) -> None:
+    """Cl. 13-14: the redelivery mark of a vote can be committed by one batch just after
+    the same update, delivered again, passed the redelivery check. Its second copy then
+    arrives in the next batch with other members' votes: those still count, and the vote
+    is not counted twice."""
+    world = any_world
+    p = await working_group(world)
+    await schedule_meeting(world, p["chair"])
+    await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
+    item = await propose_additional_item(world, p, "Дополнительный вопрос")
+    await world.client.send(p["chair"], "/agenda")
+    await world.client.click(p["chair"], "На голосование: Дополнительный вопрос")
+    now = world.clock.now()
+    async with world.db.session() as s:
+        actors = [
+            await load_actor(
+                s,
+                group_id=world.app.group_id,
+                telegram_id=p[key].id,
+                telegram_name=p[key].first_name,
+                language_code="ru",
+                admin_ids=frozenset(),
+                default_locale="ru",
+            )
+            for key in ("m0", "m1")
+        ]
+    batcher = world.dp["votes"]
+    await batcher.submit(actors[0], item, Choice.FOR, update_id=777_001, received_at=now)
+
+    await asyncio.gather(
+        batcher.submit(actors[0], item, Choice.FOR, update_id=777_001, received_at=now),
+        batcher.submit(actors[1], item, Choice.AGAINST, update_id=777_002, received_at=now),
+    )
+
+    async with world.db.session() as s:
+        stored = sorted((await s.execute(select(Vote.choice))).scalars())
+        marks = await s.scalar(
+            select(func.count())
+            .select_from(ProcessedUpdate)
+            .where(ProcessedUpdate.update_id.in_([777_001, 777_002]))
+        )
+    assert stored == ["against", "for"]
+    assert marks == 2
