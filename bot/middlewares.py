@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from bot.delivery.replies import button_answered, replying
+from bot.domain.roles import Capability, holders
 from bot.i18n import Translator, normalize_locale
 from bot.services.actor import Actor, load_actor
-from bot.services.errors import ServiceError
+from bot.services.errors import RoleRefusal, ServiceError
 from bot.services.roster import RosterService
 from bot.update_context import Ctx, edit_or_send
+from bot.views.menu import holders_text
 from storage.db import discard_deferred, flush_deferred, read, update_scope
 from storage.repositories.updates import UpdateRepository
 
@@ -80,7 +82,8 @@ class SessionMiddleware(BaseMiddleware):
                     await flush_deferred(session)
                 except Exception:
                     log.exception("update %s: dialog state not saved", event.update_id)
-                await _tell(event, data, refusal.key, refusal.params)
+                who = refusal.capability if isinstance(refusal, RoleRefusal) else None
+                await _tell(event, data, refusal.key, refusal.params, who=who)
             except TelegramRetryAfter as refusal:
                 # Telegram held a reply back for longer than the person would wait (the
                 # session middleware already waited what it could); an apology would be
@@ -118,7 +121,14 @@ class SessionMiddleware(BaseMiddleware):
             return await repo.seen(update_id)
 
 
-async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str, Any]) -> None:
+async def _tell(
+    update: Update,
+    data: dict[str, Any],
+    key: str,
+    params: dict[str, Any],
+    *,
+    who: Capability | None = None,
+) -> None:
     bot: Bot | None = data.get("bot")
     app: AppContext | None = data.get("app")
     t: Translator | None = data.get("t")
@@ -127,6 +137,9 @@ async def _tell(update: Update, data: dict[str, Any], key: str, params: dict[str
         t = app.translator(app.settings.default_locale)
     if t is None or bot is None:
         return
+    if who is not None:
+        # Who may do it, in the reader's language: the roles granted the capability.
+        params = {**params, "who": holders_text(t, holders(who))}
     try:
         query = update.callback_query
         if query is not None and button_answered() and isinstance(query.message, Message):

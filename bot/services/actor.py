@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Capability, Role, Standing, can
 from bot.i18n import normalize_locale
-from bot.services.errors import NotAllowed
+from bot.services.errors import NotAllowed, RoleRefusal
 from storage.repositories.roster import RosterRepository
 
 
@@ -52,7 +52,9 @@ class Actor:
     def require(self, capability: Capability) -> None:
         """Server-side check for every action: a button's payload is never trusted."""
         if not self.can(capability):
-            raise NotAllowed("errors.not_allowed")
+            if capability is Capability.USE_BOT:
+                raise NotAllowed("errors.not_allowed")  # not in the roster: no role to name
+            raise RoleRefusal(capability)
 
 
 async def load_actor(

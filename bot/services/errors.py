@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.fields import FieldError, TextField
+from bot.domain.roles import Capability
 
 
 class ServiceError(Exception):
@@ -18,6 +19,15 @@ class ServiceError(Exception):
 
 class NotAllowed(ServiceError):
     pass
+
+
+class RoleRefusal(NotAllowed):
+    """The actor's roles do not grant ``capability``: the reader is told which roles do
+    (UX.md: a refusal says why), named in the reader's language where it is shown."""
+
+    def __init__(self, capability: Capability) -> None:
+        super().__init__("errors.role_forbidden")
+        self.capability = capability
 
 
 class NotFound(ServiceError):

@@ -230,7 +230,11 @@ async def test_member_cannot_open_or_close_a_meeting(world: World) -> None:
     assert message is not None
     for action in ("start", "close", "answers"):
         await world.client.click_data(p["m0"], message, MeetingCb(action=action, meeting=1).pack())
-        assert world.client.alerts(p["m0"])[-1] == "У вас нет прав на это действие."
+        # UX.md: a refusal says who may (cl. 11-12: the chair, the deputy, the secretariat).
+        assert world.client.alerts(p["m0"])[-1] == (
+            "Это действие доступно только ролям: председатель рабочей группы, "
+            "заместитель председателя, сотрудник секретариата."
+        )
     async with world.db.session() as s:
         meeting = await s.scalar(select(Meeting))
         assert meeting is not None and meeting.status == "scheduled"
