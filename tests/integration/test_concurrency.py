@@ -336,18 +336,25 @@ async def test_finding5_a_vote_is_started_and_closed_once(any_world: World) -> N
     assert VOTE_CLOSED in _answers(world, *closing)
 
 
-async def test_votes_pressed_together_count_once_each(any_world: World) -> None:
-    """Cl. 13-14: members present vote on an additional item at the same moment (the votes
-    are written together in one transaction). Each counts once, a member who pressed twice
-    keeps one vote, an update delivered twice writes one vote and one audit entry, a member
-    not checked in is refused, and nobody gets the internal-error apology."""
-    world = any_world
+async def _voting_on_additional_item(world: World) -> tuple[dict[str, FakeUser], int]:
+    """A meeting with the chair, the deputy, m0 and m1 checked in (m2 is not), voting on
+    an additional item m2 proposed."""
     p = await working_group(world)
     await schedule_meeting(world, p["chair"])
     await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
     item = await propose_additional_item(world, p, "Дополнительный вопрос")
     await world.client.send(p["chair"], "/agenda")
     await world.client.click(p["chair"], "На голосование: Дополнительный вопрос")
+    return p, item
+
+
+async def test_votes_pressed_together_count_once_each(any_world: World) -> None:
+    """Cl. 13-14: members present vote on an additional item at the same moment (the votes
+    are written together in one transaction). Each counts once, a member who pressed twice
+    keeps one vote, an update delivered twice writes one vote and one audit entry, a member
+    not checked in is refused, and nobody gets the internal-error apology."""
+    world = any_world
+    p, item = await _voting_on_additional_item(world)
     await world.deliver()
     c = world.client
 
@@ -405,12 +412,7 @@ async def test_a_vote_redelivered_after_its_batch_committed_does_not_fail_the_ne
     arrives in the next batch with other members' votes: those still count, and the vote
     is not counted twice."""
     world = any_world
-    p = await working_group(world)
-    await schedule_meeting(world, p["chair"])
-    await open_meeting_with(world, p, ["chair", "deputy", "m0", "m1"])
-    item = await propose_additional_item(world, p, "Дополнительный вопрос")
-    await world.client.send(p["chair"], "/agenda")
-    await world.client.click(p["chair"], "На голосование: Дополнительный вопрос")
+    p, item = await _voting_on_additional_item(world)
     now = world.clock.now()
     async with world.db.session() as s:
         actors = [
