@@ -14,6 +14,13 @@ class GroupView:
     id: int
     name: str
     timezone: str
+    # working_group, or a subgroup under it (cl. 10): expert_group, project_committee
+    kind: str = "working_group"
+    parent_id: int | None = None
+    purpose: str | None = None
+    protocol_id: int | None = None
+    item_number: int | None = None
+    dissolved_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,13 @@ class WorkingGroup(Base):
     # The group's own Telegram chat, linked by an administrator, for announcements.
     linked_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     linked_chat_title: Mapped[str | None] = mapped_column(String(300))
+    # An expert group or project committee (cl. 10): what it is for, the decision that formed
+    # it (a signed protocol's item), and when a later decision dissolved it. The protocol is
+    # not a foreign key: protocol → meeting → working_group would make the tables a cycle.
+    purpose: Mapped[str | None] = mapped_column(Text)
+    protocol_id: Mapped[int | None]
+    item_number: Mapped[int | None]
+    dissolved_at: Mapped[datetime | None]
 
 
 class StructuralUnit(Base):

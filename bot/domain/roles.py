@@ -17,6 +17,9 @@ class Role(StrEnum):
     MEMBER = "member"
     SECRETARIAT = "secretariat"
     UNIT_REPRESENTATIVE = "unit_representative"
+    # An outside specialist (cl. 16 в): a member of an expert group or project committee
+    # (cl. 10), never of the working group, so never counted for its quorum.
+    SPECIALIST = "specialist"
     GUEST = "guest"
 
 
@@ -36,11 +39,15 @@ ROLE_ORDER: tuple[Role, ...] = (
     Role.MEMBER,
     Role.UNIT_REPRESENTATIVE,
     Role.SECRETARIAT,
+    Role.SPECIALIST,
     Role.GUEST,
 )
 
-# Roles that the roster hands out; guests are invited to one meeting, not to the roster.
-ROSTER_ROLES: tuple[Role, ...] = tuple(r for r in ROLE_ORDER if r is not Role.GUEST)
+# Roles that the roster hands out; guests are invited to one meeting, not to the roster, and
+# specialists only into a subgroup (cl. 10, 16 в).
+ROSTER_ROLES: tuple[Role, ...] = tuple(
+    r for r in ROLE_ORDER if r not in (Role.GUEST, Role.SPECIALIST)
+)
 
 
 class Capability(StrEnum):

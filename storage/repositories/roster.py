@@ -36,6 +36,20 @@ def act_view(row: CompositionAct, included: int = 0, removed: int = 0) -> Compos
     )
 
 
+def group_view(row: WorkingGroup) -> GroupView:
+    return GroupView(
+        id=row.id,
+        name=row.name,
+        timezone=row.timezone,
+        kind=row.kind,
+        parent_id=row.parent_id,
+        purpose=row.purpose,
+        protocol_id=row.protocol_id,
+        item_number=row.item_number,
+        dissolved_at=row.dissolved_at,
+    )
+
+
 def extra_roles_of(membership: Membership) -> frozenset[Role]:
     return frozenset(Role(r) for r in membership.extra_roles or ())
 
@@ -78,10 +92,42 @@ class RosterRepository:
         row = await self.session.scalar(
             select(WorkingGroup).where(WorkingGroup.parent_id.is_(None)).order_by(WorkingGroup.id)
         )
-        return GroupView(row.id, row.name, row.timezone) if row else None
+        return group_view(row) if row else None
 
-    async def add_group(self, *, kind: str, name: str, timezone: str, now: datetime) -> int:
-        row = WorkingGroup(kind=kind, name=name, timezone=timezone, created_at=now)
+    async def group(self, group_id: int) -> GroupView | None:
+        row = await self.session.get(WorkingGroup, group_id)
+        return group_view(row) if row else None
+
+    async def subgroups(self, parent_id: int, *, dissolved: bool = False) -> list[GroupView]:
+        """The expert groups and project committees under a group (cl. 10), oldest first."""
+        query = select(WorkingGroup).where(WorkingGroup.parent_id == parent_id)
+        if not dissolved:
+            query = query.where(WorkingGroup.dissolved_at.is_(None))
+        rows = await self.session.scalars(query.order_by(WorkingGroup.id))
+        return [group_view(row) for row in rows]
+
+    async def add_group(
+        self,
+        *,
+        kind: str,
+        name: str,
+        timezone: str,
+        now: datetime,
+        parent_id: int | None = None,
+        purpose: str | None = None,
+        protocol_id: int | None = None,
+        item_number: int | None = None,
+    ) -> int:
+        row = WorkingGroup(
+            kind=kind,
+            name=name,
+            timezone=timezone,
+            created_at=now,
+            parent_id=parent_id,
+            purpose=purpose,
+            protocol_id=protocol_id,
+            item_number=item_number,
+        )
         self.session.add(row)
         await self.session.flush()
         return row.id

@@ -32,8 +32,10 @@ from bot.services.actor import Actor
 from handlers import invites, roster, units
 
 
-def test_the_roster_hands_out_every_role_but_a_guests() -> None:
-    assert {r for r in Role if is_roster_role(r)} == set(ROSTER_ROLES) == set(Role) - {Role.GUEST}
+def test_the_roster_hands_out_every_role_but_a_guests_and_a_specialists() -> None:
+    """cl. 16 а, в: guests come to one meeting, specialists into a subgroup, not the roster."""
+    outside = {Role.GUEST, Role.SPECIALIST}
+    assert {r for r in Role if is_roster_role(r)} == set(ROSTER_ROLES) == set(Role) - outside
     assert roster_role("chair") is Role.CHAIR
     assert roster_role("guest") is None
     assert roster_role("nonsense") is None
