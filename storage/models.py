@@ -799,3 +799,31 @@ __all__ = [
     "Vote",
     "WorkingGroup",
 ]
+
+
+# --- tasks decided again (cl. 4 д–е, 14)
+class TaskChange(Base):
+    """A task's deadline extended or the task cancelled (by a decision, or by the chair with a
+    reason), or its completion report accepted or returned by the secretariat. Only added."""
+
+    __tablename__ = "task_change"
+    # One verdict per completion report: a second acceptance (a double tap, two officers at
+    # once) fails here whatever the service saw. NULLs (extensions, cancellations) never clash.
+    __table_args__ = (Index("uq_task_change_report", "task_id", "report_at", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    # extend, cancel, accept, return
+    kind: Mapped[str] = mapped_column(String(16))
+    old_deadline: Mapped[date | None]
+    new_deadline: Mapped[date | None]
+    # The decision: an item of a signed protocol; or the chair's reason, or the comment.
+    protocol_id: Mapped[int | None] = mapped_column(ForeignKey("protocol.id"))
+    item_number: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    # When the report an acceptance or a return concerns was made (the task's done_at).
+    report_at: Mapped[datetime | None]
+    # The returned report's text, kept since the task's own is cleared when it reopens.
+    report_text: Mapped[str | None] = mapped_column(Text)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]

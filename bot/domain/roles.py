@@ -71,6 +71,8 @@ class Capability(StrEnum):
     ATTEND_MEETINGS = "attend_meetings"
     PRESIDE = "preside"
     KEEP_RECORD = "keep_record"
+    # Tasks decided again (cl. 4 д–е, 14): extended or cancelled by a decision, or by the chair.
+    CHANGE_TASKS = "change_tasks"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -147,6 +149,9 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     Capability.PRESIDE: (_PRESIDING, False),
     # The secretariat keeps the record: protocols' drafts, delivery reports, escalations.
     Capability.KEEP_RECORD: (_SECRETARIAT, True),
+    # The secretariat records a decision that changes a task; the chair may change one with a
+    # written reason (cl. 4 д–е, 14).
+    Capability.CHANGE_TASKS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), True),
 }
 
 
