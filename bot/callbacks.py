@@ -166,3 +166,14 @@ class ReportCb(Payload, prefix="rp"):
     cycle: int = 0
     unit: int = 0
     page: int = 0
+
+
+class TaskChangeCb(Payload, prefix="tc"):
+    """Tasks decided again (cl. 4 д–е, 14): extend or cancel a task by a decision (`protocol`,
+    `item`) or by the chair with a reason; accept or return a completion report."""
+
+    action: str
+    task: int = 0
+    protocol: int = 0
+    item: int = 0
+    page: int = 0

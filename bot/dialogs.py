@@ -135,3 +135,19 @@ class IncludeDialog(StatesGroup):
     role = State()
     unit = State()
     confirm = State()
+
+
+class TaskChangeDialog(StatesGroup):
+    """A task extended or cancelled (cl. 4 д–е, 14): the new deadline (an extension), the
+    decision behind it or the chair's reason, the confirmation."""
+
+    deadline = State()
+    basis = State()
+    reason = State()
+    confirm = State()
+
+
+class TaskReturnDialog(StatesGroup):
+    """The secretariat's comment on a completion report it returns."""
+
+    comment = State()

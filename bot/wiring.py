@@ -36,6 +36,7 @@ from bot.services.report_cycles import ReportCycles
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.scheduling import SchedulingService
+from bot.services.task_changes import TaskChangeService
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
 from bot.views.notices import RENDERERS
@@ -189,4 +190,14 @@ class Services:
                 **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
                 **ReportCycles(self.reporting, self.notifier).handlers(),
             },
+        )
+
+    @cached_property
+    def task_changes(self) -> TaskChangeService:
+        return TaskChangeService(
+            self.session,
+            self.app.clock,
+            self.app.tz,
+            notifier=self.notifier,
+            reminder_days=self.app.settings.task_reminder_days,
         )

@@ -29,6 +29,7 @@ from handlers import (
     registers,
     reporting,
     roster,
+    task_changes,
     tasks,
     units,
 )
@@ -63,5 +64,6 @@ def routers() -> list[Router]:
         register_entry.router(),
         register_changes.router(),
         guests.router(),
+        task_changes.router(),
         fallback.router(),
     ]

@@ -98,6 +98,11 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Guests of a meeting (cl. 16 а): the organisers' list, the guest's own card.
     **_rows("gs", Capability.INVITE_GUESTS, "list", "new", "revoke"),
     **_rows("gs", Audience.GUEST, "card", "docs", "checkin"),
+    # Tasks decided again (cl. 4 д–е, 14): extended or cancelled by a decision or by the chair
+    # with a reason; completion reports accepted or returned by the secretariat.
+    **_rows("tc", Capability.CHANGE_TASKS, "extend", "cancel", "basis", "bpage", "nobasis"),
+    **_rows("tc", Capability.CHANGE_TASKS, "ok", "no"),
+    **_rows("tc", Capability.KEEP_RECORD, "accept", "return"),
 }
 
 

@@ -87,6 +87,12 @@ def reminder_overtaken(
     )
 
 
+def reminder_still_meant(deadline: date, days: int, tz: ZoneInfo, due_at: datetime) -> bool:
+    """Cl. 4 д–е, 14: a reminder planned for a deadline that was extended since is not sent;
+    the reminders of the new deadline were planned with the extension."""
+    return at_notice_hour(deadline - timedelta(days=days), tz) == due_at
+
+
 def escalation_at(deadline: date, tz: ZoneInfo) -> datetime:
     """Cl. 4 д–е: a task still open is escalated at 10:00 local on the day after its deadline."""
     return at_notice_hour(deadline + timedelta(days=1), tz)

@@ -13,6 +13,7 @@ from bot.domain.tasks import (
     DEFAULT_REMINDER_DAYS,
     TaskState,
     reminder_overtaken,
+    reminder_still_meant,
     reminder_times,
     reminder_useful,
 )
@@ -113,6 +114,8 @@ class TaskDue:
         if task.deadline is None or not reminder_useful(task.deadline, now, service.tz):
             return "skipped", "the deadline had passed when the reminder came due"
         days = int(due.payload.get("days", 0))
+        if not reminder_still_meant(task.deadline, days, service.tz, due.due_at):
+            return "skipped", "the deadline was changed since the reminder was planned"
         if reminder_overtaken(task.deadline, days, self.reminder_days, service.tz, now):
             return "skipped", "a closer reminder was due by the time this one ran"
         people = directory.owners(task)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import fields
 from bot.domain.files import file_problem
 from bot.domain.protocol import ItemRecord
+from bot.domain.task_changes import may_change, may_review
 from bot.domain.tasks import (
     ReportProblem,
     Scope,
@@ -42,9 +43,18 @@ from bot.services.task_due import due_row
 from storage.db import read, write
 from storage.dto import MemberView, UnitView
 from storage.repositories.due import DueRepository
+from storage.repositories.task_changes import TaskChangeRepository, TaskChangeView
 from storage.repositories.tasks import TaskRepository, TaskView
 
 STATE_ORDER = {TaskState.OVERDUE: 0, TaskState.OPEN: 1, TaskState.DONE: 2, TaskState.CANCELLED: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One change of a task as its card shows it (cl. 4 д–е, 14), with who made it."""
+
+    change: TaskChangeView
+    by_name: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,48 @@ class TaskCard:
     info: TaskInfo
     may_report: bool
     may_assign: bool
+    # Tasks decided again: extend or cancel (the chair, the secretariat), accept or return a
+    # completion report (the secretariat); the history of changes; the report's verdict.
+    may_change: bool = False
+    may_review: bool = False
+    history: tuple[HistoryLine, ...] = ()
+    accepted: bool = False
+
+
+async def build_card(
+    session: AsyncSession,
+    actor: Actor,
+    task: TaskView,
+    directory: Directory,
+    now: datetime,
+    tz: ZoneInfo,
+) -> TaskCard:
+    """A task's card for this reader: its facts, its history of changes, and the buttons the
+    reader's roles allow on a task in this state."""
+    info = directory.info(task, now, tz)
+    changes = TaskChangeRepository(session)
+    history = tuple(
+        HistoryLine(c, m.display_name if (m := directory.member(c.by_id)) else None)
+        for c in await changes.history(task.id)
+    )
+    open_ = task.status == "open"
+    done = task.status == "done"
+    accepted = done and await changes.accepted(task.id, task.done_at)
+    return TaskCard(
+        info,
+        may_report=open_
+        and is_owner(
+            owner_person_id=task.owner_person_id,
+            owner_unit_id=task.owner_unit_id,
+            person_id=actor.person_id,
+            unit_id=directory.unit_of(actor.person_id),
+        ),
+        may_assign=open_ and may_assign(actor.standing),
+        may_change=open_ and may_change(actor.standing),
+        may_review=done and not accepted and may_review(actor.standing),
+        history=history,
+        accepted=accepted,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +241,8 @@ class TaskService(ZonedService):
             raise NotFound("errors.stale")
         return task
 
-    def _card(self, actor: Actor, task: TaskView, directory: Directory) -> TaskCard:
-        info = directory.info(task, self.clock.now(), self.tz)
-        open_ = task.status == "open"
-        return TaskCard(
-            info,
-            may_report=open_ and self._is_owner(actor, task, directory),
-            may_assign=open_ and may_assign(actor.standing),
-        )
+    async def _card(self, actor: Actor, task: TaskView, directory: Directory) -> TaskCard:
+        return await build_card(self.session, actor, task, directory, self.clock.now(), self.tz)
 
     @staticmethod
     def _is_owner(actor: Actor, task: TaskView, directory: Directory) -> bool:
@@ -210,7 +256,7 @@ class TaskService(ZonedService):
     async def card(self, actor: Actor, task_id: int) -> TaskCard:
         async with read(self.session):
             task = await self._task(actor, task_id)
-            return self._card(actor, task, await Directory.load(self.session, actor.group_id))
+            return await self._card(actor, task, await Directory.load(self.session, actor.group_id))
 
     def _may_report(self, actor: Actor, task: TaskView, directory: Directory) -> None:
         if not self._is_owner(actor, task, directory):
@@ -288,7 +334,7 @@ class TaskService(ZonedService):
                 comment_chars=len(text),
                 file=document.get("file_name") if document else None,
             )
-            return self._card(actor, done, directory)
+            return await self._card(actor, done, directory)
 
     async def owner_choices(self, actor: Actor, task_id: int) -> OwnerChoices:
         if not may_assign(actor.standing):
@@ -329,7 +375,7 @@ class TaskService(ZonedService):
             if unit_id is not None and unit_id not in {u.id for u in directory.units}:
                 raise NotFound("errors.stale")
             if (task.owner_person_id, task.owner_unit_id) == (person_id, unit_id):
-                return self._card(actor, task, directory)
+                return await self._card(actor, task, directory)
             await self.repo.set_owner(task.id, person_id, unit_id)
             changed = await self.repo.get(actor.group_id, task.id)
             assert changed is not None
@@ -352,4 +398,4 @@ class TaskService(ZonedService):
                 before={"person": task.owner_person_id, "unit": task.owner_unit_id},
                 after={"person": person_id, "unit": unit_id},
             )
-            return self._card(actor, changed, directory)
+            return await self._card(actor, changed, directory)

@@ -8,12 +8,13 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.callbacks import TaskCb
+from bot.callbacks import TaskCb, TaskChangeCb
 from bot.domain.tasks import Scope, TaskState
 from bot.i18n import Raw, Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.services.notifier import Rendered, Renderer
-from bot.services.tasks import OwnerChoices, TaskCard, TaskInfo, TaskList
+from bot.services.tasks import HistoryLine, OwnerChoices, TaskCard, TaskInfo, TaskList
+from storage.repositories.task_changes import TaskChangeView
 
 SHORT = 60
 
@@ -116,13 +117,65 @@ def card(t: Translator, c: TaskCard) -> tuple[str, InlineKeyboardMarkup]:
             lines.append(t("tasks.card_report", text=task.report_text))
         if task.report_document:
             lines.append(t("tasks.card_file", name=task.report_document.get("file_name") or "—"))
+        lines.append(t("task_changes.card_accepted" if c.accepted else "task_changes.card_pending"))
+    if c.history:
+        lines += ["", t("task_changes.history_title")]
+        lines += [history_line(t, h) for h in c.history]
     rows = []
     if c.may_report:
         rows.append([button(t("tasks.report"), TaskCb(action="report", task=task.id))])
     if c.may_assign:
         rows.append([button(t("tasks.assign"), TaskCb(action="assign", task=task.id))])
+    if c.may_change:
+        rows.append(
+            [
+                button(t("task_changes.extend"), TaskChangeCb(action="extend", task=task.id)),
+                button(t("task_changes.cancel"), TaskChangeCb(action="cancel", task=task.id)),
+            ]
+        )
+    if c.may_review:
+        rows.append(
+            [
+                button(t("task_changes.accept"), TaskChangeCb(action="accept", task=task.id)),
+                button(t("task_changes.return"), TaskChangeCb(action="return", task=task.id)),
+            ]
+        )
     rows.append([button(t("tasks.to_list"), TaskCb(action=Scope.MY.value))])
     return "\n".join(lines), markup(rows)
+
+
+def change_basis(t: Translator, change: TaskChangeView, by_name: str | None) -> Raw:
+    """Why a task was changed: the decision, or the chair's reason (cl. 4 д–е, 14)."""
+    if change.protocol_number is not None:
+        return Raw(
+            t(
+                "task_changes.by_decision",
+                number=change.protocol_number,
+                item=change.item_number or 0,
+            )
+        )
+    return Raw(t("task_changes.by_chair", name=by_name or "—", reason=change.reason or ""))
+
+
+def history_line(t: Translator, line: HistoryLine) -> str:
+    """One change on the card: when, what, and the decision or the reason behind it."""
+    change, name = line.change, line.by_name or "—"
+    when = t.date(change.at)
+    if change.kind == "extend":
+        return t(
+            "task_changes.history_extend",
+            date=when,
+            old=deadline_text(t, change.old_deadline),
+            new=deadline_text(t, change.new_deadline),
+            basis=change_basis(t, change, line.by_name),
+        )
+    if change.kind == "cancel":
+        return t(
+            "task_changes.history_cancel", date=when, basis=change_basis(t, change, line.by_name)
+        )
+    if change.kind == "accept":
+        return t("task_changes.history_accept", date=when, name=name)
+    return t("task_changes.history_return", date=when, name=name, comment=change.reason or "")
 
 
 def report_summary(

@@ -113,3 +113,36 @@ class TaskRepository:
             .returning(Task.id)
         )
         return result.scalar() is not None
+
+    # Tasks decided again (cl. 4 д–е, 14): each change applies only to a task still in the
+    # state the service checked, so a race changes nothing twice.
+    async def set_deadline(self, task_id: int, deadline: date) -> bool:
+        result = await self.session.execute(
+            update(Task)
+            .where(Task.id == task_id, Task.status == "open")
+            .values(deadline=deadline)
+            .returning(Task.id)
+        )
+        return result.scalar() is not None
+
+    async def cancel(self, task_id: int) -> bool:
+        result = await self.session.execute(
+            update(Task)
+            .where(Task.id == task_id, Task.status == "open")
+            .values(status="cancelled")
+            .returning(Task.id)
+        )
+        return result.scalar() is not None
+
+    async def reopen(self, task_id: int) -> bool:
+        """A returned completion report: the task is open again and its report is cleared
+        (the change row keeps it)."""
+        result = await self.session.execute(
+            update(Task)
+            .where(Task.id == task_id, Task.status == "done")
+            .values(
+                status="open", done_at=None, done_by=None, report_text=None, report_document=None
+            )
+            .returning(Task.id)
+        )
+        return result.scalar() is not None
