@@ -19,7 +19,10 @@ from tests.support.steps.protocols import held_meeting, open_protocol, write_pro
 
 UNIT = "Отдел качества"
 # Item 1's tasks: a unit's (31 January 2027) and a person's (15 December 2026).
-TASKS = "Подготовить методичку; Отдел качества; 31.01.2027\nРазработать регламент; Петрова А. С.; 15.12.2026"
+TASKS = (
+    "Подготовить методичку; Отдел качества; 31.01.2027\n"
+    "Разработать регламент; Петрова А. С.; 15.12.2026"
+)
 
 
 async def person(world: World, uid: int, role: str, name: str, unit: str) -> FakeUser:
