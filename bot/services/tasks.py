@@ -324,7 +324,9 @@ class TaskService(ZonedService):
             await self.notifier.tell(
                 directory.holding(REPORTED_TO),
                 Notice("tasks.done", info=info),
-                key=f"task:{task.id}:done",
+                # One notice per report: a report returned for rework (task_changes) is
+                # followed by another one, which must reach the secretariat too.
+                key=f"task:{task.id}:done:{now.isoformat()}",
                 delivery=Delivery(document=attachment),
             )
             await Auditor(self.session, actor, now)(
