@@ -135,3 +135,9 @@ class IncludeDialog(StatesGroup):
     role = State()
     unit = State()
     confirm = State()
+
+
+class DocVersionDialog(StatesGroup):
+    """A new version of a register entry's document: its file (cl. 4 к, 5)."""
+
+    file = State()

@@ -13,6 +13,7 @@ from handlers import (
     common,
     compliance,
     composition,
+    document_versions,
     fallback,
     gate,
     group_chat,
@@ -63,5 +64,6 @@ def routers() -> list[Router]:
         register_entry.router(),
         register_changes.router(),
         guests.router(),
+        document_versions.router(),
         fallback.router(),
     ]

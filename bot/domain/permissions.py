@@ -98,6 +98,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Guests of a meeting (cl. 16 а): the organisers' list, the guest's own card.
     **_rows("gs", Capability.INVITE_GUESTS, "list", "new", "revoke"),
     **_rows("gs", Audience.GUEST, "card", "docs", "checkin"),
+    # Versions of the documents in the registers (cl. 4 б, в, к, 5).
+    **_rows("dv", Audience.ROSTER, "file", "cancel"),
+    **_rows("dv", _REGISTERS, "add", "approve", "pick", "ok"),
 }
 
 
