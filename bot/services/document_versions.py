@@ -18,6 +18,7 @@ from bot.domain.document_versions import (
     next_number,
 )
 from bot.domain.files import file_problem
+from bot.domain.registers import Register
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
@@ -59,6 +60,9 @@ class VersionsSection:
     approved: VersionLine | None
     history: list[VersionLine]
     may_edit: bool
+    # An entry of /documents is a document itself: its card always has the section. The
+    # Plan's and a project's entries show it once they have a version.
+    is_document: bool = True
 
     @property
     def drafts(self) -> list[VersionView]:
@@ -124,6 +128,7 @@ class DocumentVersionService(ZonedService):
                 approved=await self._line(actor, approved) if approved else None,
                 history=[await self._line(actor, v) for v in history],
                 may_edit=self.can_edit(actor),
+                is_document=entry.register == Register.DOCUMENTS.value,
             )
 
     async def _line(self, actor: Actor, version: VersionView) -> VersionLine:

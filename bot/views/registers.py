@@ -224,11 +224,14 @@ def _version_line(t: Translator, line: VersionLine) -> str:
 def versions_section(t: Translator, versions: VersionsSection | None) -> list[str]:
     """The approved version first, with the decision that approved it; then the history
     (drafts and superseded versions, the newest first). Nothing for an entry that carries
-    no document."""
+    no document, nor for the Plan's or a project's entry without a version yet."""
     if versions is None:
         return []
     lines = ["", t("document_versions.title")]
     if versions.approved is None and not versions.history:
+        if not versions.is_document:
+            # An event of the Plan or a project without a file yet: nothing to say.
+            return []
         lines.append(t("document_versions.none_yet"))
         return lines
     if versions.approved is None:

@@ -268,8 +268,9 @@ async def test_a_member_sees_only_file_buttons_and_forged_edits_change_nothing(
 
 
 async def test_cl4b_the_plan_and_a_project_carry_versions_a_measure_does_not(world: World) -> None:
-    """cl. 4 б: the Plan of events and a priority project's roadmap carry files; a line of
-    the priority measures is not a document."""
+    """cl. 4 б: the Plan of events and a priority project's roadmap carry files (their
+    cards show the versions once there is one); a line of the priority measures is not a
+    document."""
     p = await _people(world)
     c = world.client
     clerk = p["clerk"]
@@ -282,7 +283,10 @@ async def test_cl4b_the_plan_and_a_project_carry_versions_a_measure_does_not(wor
         await c.send(clerk, "31.12.2027")
         await c.click(clerk, "Без решения")
         await c.click(clerk, "Подтвердить")
-        assert "<b>Версии документа</b>" in c.last_text(clerk), command
+        # No section until the entry has a version; the secretariat may add one.
+        assert "Версии документа" not in c.last_text(clerk), command
+        await add_version(world, clerk, "План.pdf")
+        assert "<b>Версии документа</b>\nУтверждённой версии пока нет." in c.last_text(clerk)
     await c.send(clerk, "/plan")
     await c.click(clerk, "Перечень первоочередных мероприятий")
     await c.click(clerk, "Добавить мероприятие")
