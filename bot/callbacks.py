@@ -177,3 +177,15 @@ class TaskChangeCb(Payload, prefix="tc"):
     protocol: int = 0
     item: int = 0
     page: int = 0
+
+
+class DocVersionCb(Payload, prefix="dv"):
+    """Versions of a register entry's document (cl. 4 б, в, к, 5): add a draft, get a
+    version's file, approve a draft by a decision (protocol, item)."""
+
+    action: str
+    entry: int = 0
+    version: int = 0
+    protocol: int = 0
+    item: int = 0
+    page: int = 0

@@ -151,3 +151,7 @@ class TaskReturnDialog(StatesGroup):
     """The secretariat's comment on a completion report it returns."""
 
     comment = State()
+class DocVersionDialog(StatesGroup):
+    """A new version of a register entry's document: its file (cl. 4 к, 5)."""
+
+    file = State()

@@ -21,6 +21,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
 from bot.services.composition import CompositionService
+from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
@@ -200,4 +201,15 @@ class Services:
             self.app.tz,
             notifier=self.notifier,
             reminder_days=self.app.settings.task_reminder_days,
+        )
+
+    @cached_property
+    def document_versions(self) -> DocumentVersionService:
+        """Versions of the documents in the registers (cl. 4 б, в, к, 5)."""
+        return DocumentVersionService(
+            self.session,
+            self.app.clock,
+            self.app.tz,
+            registers=self.registers,
+            file_max_mb=self.app.settings.report_file_max_mb,
         )

@@ -13,6 +13,7 @@ from handlers import (
     common,
     compliance,
     composition,
+    document_versions,
     fallback,
     gate,
     group_chat,
@@ -65,5 +66,6 @@ def routers() -> list[Router]:
         register_changes.router(),
         guests.router(),
         task_changes.router(),
+        document_versions.router(),
         fallback.router(),
     ]

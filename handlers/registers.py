@@ -61,7 +61,10 @@ async def show_listing(ctx: Ctx, register: Register, page: int = 0) -> None:
 
 
 async def show_card(ctx: Ctx, entry: int, page: int = 0) -> None:
-    await ctx.show(*views.card(ctx.t, await ctx.registers.card(ctx.actor, entry), page))
+    card = await ctx.registers.card(ctx.actor, entry)
+    # A document's entry shows its versions (cl. 4 б, в, к, 5; handlers.document_versions).
+    versions = await ctx.document_versions.section(ctx.actor, entry)
+    await ctx.show(*views.card(ctx.t, card, page, versions=versions))
 
 
 async def register_command(message: Message, command: CommandObject, ctx: Ctx) -> None:

@@ -827,3 +827,31 @@ class TaskChange(Base):
     report_text: Mapped[str | None] = mapped_column(Text)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]
+# --- document_versions (cl. 4 б, в, к, 5)
+class DocumentVersion(Base):
+    """A version of a document a register entry carries (the Plan, a roadmap, the
+    interaction rules, a methodical document, a training programme, a legislative
+    proposal): its file, and the decision (a signed protocol's item) that approved it.
+    draft → approved by a decision → superseded when a later version is approved."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (Index("uq_document_version_entry_number", "entry_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entry.id"))
+    number: Mapped[int]
+    # draft, approved, superseded
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # {"file_id": ..., "file_name": ..., "mime_type": ..., "size": ...,
+    #  "kept_sha256": ... when the bot keeps a copy under DATA_DIR/files}
+    document: Mapped[dict[str, Any]]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+    # The decision that approved it.
+    protocol_id: Mapped[int | None] = mapped_column(ForeignKey("protocol.id"))
+    item_number: Mapped[int | None]
+    approved_at: Mapped[datetime | None]
+    superseded_at: Mapped[datetime | None]
+
+
+__all__ += ["DocumentVersion"]

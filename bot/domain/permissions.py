@@ -103,6 +103,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("tc", Capability.CHANGE_TASKS, "extend", "cancel", "basis", "bpage", "nobasis"),
     **_rows("tc", Capability.CHANGE_TASKS, "ok", "no"),
     **_rows("tc", Capability.KEEP_RECORD, "accept", "return"),
+    # Versions of the documents in the registers (cl. 4 б, в, к, 5).
+    **_rows("dv", Audience.ROSTER, "file", "cancel"),
+    **_rows("dv", _REGISTERS, "add", "approve", "pick", "ok"),
 }
 
 

@@ -7,10 +7,12 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import RegisterCb
+from bot.callbacks import DocVersionCb, RegisterCb
+from bot.domain.document_versions import VersionStatus
 from bot.domain.registers import DOCUMENT_KINDS, STORED_STATUSES, Register, Status
 from bot.i18n import Raw, Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
+from bot.services.document_versions import VersionLine, VersionsSection
 from bot.services.notifier import Renderer
 from bot.services.registers import (
     Basis,
@@ -125,7 +127,9 @@ def _what(t: Translator, card: EntryCard) -> str:
     return t("registers.card_register", register=Raw(t(f"registers.name_{e.register}")))
 
 
-def card(t: Translator, card: EntryCard, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+def card(
+    t: Translator, card: EntryCard, page: int = 0, *, versions: VersionsSection | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     e = card.entry
     lines = [
         t("registers.card_title", title=e.title),
@@ -137,6 +141,7 @@ def card(t: Translator, card: EntryCard, page: int = 0) -> tuple[str, InlineKeyb
     ]
     if card.basis is not None:
         lines.append(t("registers.card_basis", basis=basis_text(t, card.basis)))
+    lines += versions_section(t, versions)
     if is_project(e):
         lines += ["", t("registers.roadmap_title")]
         if not card.roadmap:
@@ -165,6 +170,7 @@ def card(t: Translator, card: EntryCard, page: int = 0) -> tuple[str, InlineKeyb
                 )
             ]
         )
+    rows += versions_rows(t, versions)
     if card.may_edit:
         rows += [
             [button(t("registers.change_status"), RegisterCb(action="status", entry=e.id))],
@@ -182,6 +188,110 @@ def card(t: Translator, card: EntryCard, page: int = 0) -> tuple[str, InlineKeyb
         back = RegisterCb(action="list", book=e.register, page=page)
     rows.append([button(t("common.back"), back)])
     return "\n".join(lines), markup(rows)
+
+
+# --- document_versions (cl. 4 б, в, к, 5): the versions part of an entry's card
+def version_status(t: Translator, status: str) -> str:
+    return t(f"document_versions.status_{VersionStatus(status).value}")
+
+
+def approved_by(t: Translator, line: VersionLine) -> str | None:
+    """«утверждена решением: протокол № 7/2026 от 30 ноября 2026 г., пункт 1»."""
+    a = line.approval
+    if a is None:
+        return None
+    return t(
+        "document_versions.approved_by",
+        number=a.protocol_number,
+        date=Raw(t.date(a.held_on)),
+        item=a.item_number,
+    )
+
+
+def _version_line(t: Translator, line: VersionLine) -> str:
+    v = line.version
+    text = t(
+        "document_versions.history_line",
+        number=v.number,
+        date=Raw(t.date(v.created_at)),
+        status=Raw(version_status(t, v.status)),
+        file=v.file_name,
+    )
+    basis = approved_by(t, line)
+    return f"{text} ({basis})" if basis else text
+
+
+def versions_section(t: Translator, versions: VersionsSection | None) -> list[str]:
+    """The approved version first, with the decision that approved it; then the history
+    (drafts and superseded versions, the newest first). Nothing for an entry that carries
+    no document, nor for the Plan's or a project's entry without a version yet."""
+    if versions is None:
+        return []
+    lines = ["", t("document_versions.title")]
+    if versions.approved is None and not versions.history:
+        if not versions.is_document:
+            # An event of the Plan or a project without a file yet: nothing to say.
+            return []
+        lines.append(t("document_versions.none_yet"))
+        return lines
+    if versions.approved is None:
+        lines.append(t("document_versions.none_approved"))
+    else:
+        v = versions.approved.version
+        lines.append(
+            t(
+                "document_versions.approved_line",
+                number=v.number,
+                date=Raw(t.date(v.created_at)),
+                file=v.file_name,
+            )
+        )
+        lines.append(approved_by(t, versions.approved) or "")
+    if versions.history:
+        lines.append(t("document_versions.history_title"))
+        lines += [_version_line(t, line) for line in versions.history]
+    return lines
+
+
+def versions_rows(
+    t: Translator, versions: VersionsSection | None
+) -> list[list[InlineKeyboardButton]]:
+    """A button for each version's file (the approved one first); for the secretariat,
+    one to approve each draft and one to add a version."""
+    if versions is None:
+        return []
+    lines = ([versions.approved] if versions.approved else []) + versions.history
+    rows = [
+        [
+            button(
+                t.plain(
+                    "document_versions.file_button",
+                    number=line.version.number,
+                    status=t.plain(f"document_versions.status_{line.version.status}"),
+                ),
+                DocVersionCb(action="file", version=line.version.id),
+            )
+        ]
+        for line in lines
+    ]
+    if versions.may_edit:
+        rows += [
+            [
+                button(
+                    t.plain("document_versions.approve_button", number=v.number),
+                    DocVersionCb(action="approve", version=v.id),
+                )
+            ]
+            for v in versions.drafts
+        ]
+        rows.append(
+            [
+                button(
+                    t("document_versions.add"), DocVersionCb(action="add", entry=versions.entry_id)
+                )
+            ]
+        )
+    return rows
 
 
 # Steps of the dialogs
