@@ -18,6 +18,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from bot.domain.fields import TextField
+
+# What the secretariat types about an indicator and a value.
+KPI_NAME = TextField("kpi_name", 300)
+KPI_MEASURE = TextField("kpi_measure", 50)
+KPI_SOURCE = TextField("kpi_source", 300)
+
 # The largest magnitude accepted: beyond it a typed number is a slip of the keyboard.
 NUMBER_LIMIT = Decimal("1e12")
 # Digits after the decimal separator that a value keeps.
