@@ -135,3 +135,22 @@ class IncludeDialog(StatesGroup):
     role = State()
     unit = State()
     confirm = State()
+
+
+class KpiDialog(StatesGroup):
+    """A new effectiveness indicator (cl. 3 в): name, unit of measure, baseline, target value,
+    target date."""
+
+    name = State()
+    measure = State()
+    baseline = State()
+    target = State()
+    target_on = State()
+
+
+class KpiValueDialog(StatesGroup):
+    """A measured value of an indicator: the number, the day measured, the source."""
+
+    value = State()
+    measured_on = State()
+    source = State()

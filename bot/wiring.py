@@ -23,6 +23,7 @@ from bot.services.compliance import ComplianceService
 from bot.services.composition import CompositionService
 from bot.services.due import DueService
 from bot.services.guests import GuestService
+from bot.services.indicators import IndicatorService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notifier
@@ -190,3 +191,8 @@ class Services:
                 **ReportCycles(self.reporting, self.notifier).handlers(),
             },
         )
+
+    @cached_property
+    def indicators(self) -> IndicatorService:
+        """Effectiveness indicators of priority projects and of the Plan (cl. 3 в, 4 ж)."""
+        return IndicatorService(self.session, self.app.clock, self.app.tz)

@@ -17,6 +17,7 @@ from handlers import (
     gate,
     group_chat,
     guests,
+    indicators,
     invites,
     meeting_card,
     meeting_schedule,
@@ -63,5 +64,6 @@ def routers() -> list[Router]:
         register_entry.router(),
         register_changes.router(),
         guests.router(),
+        indicators.router(),
         fallback.router(),
     ]

@@ -57,11 +57,18 @@ def register_named(book: str) -> Register:
 
 
 async def show_listing(ctx: Ctx, register: Register, page: int = 0) -> None:
-    await ctx.show(*views.listing(ctx.t, await ctx.registers.listing(ctx.actor, register), page))
+    shown = views.listing(ctx.t, await ctx.registers.listing(ctx.actor, register), page)
+    if register is Register.EVENTS:
+        # The Plan as a whole carries effectiveness indicators (cl. 3 в, 4 ж).
+        shown = views.with_indicators(ctx.t, shown, await ctx.indicators.section(ctx.actor, None))
+    await ctx.show(*shown)
 
 
 async def show_card(ctx: Ctx, entry: int, page: int = 0) -> None:
-    await ctx.show(*views.card(ctx.t, await ctx.registers.card(ctx.actor, entry), page))
+    shown = views.card(ctx.t, await ctx.registers.card(ctx.actor, entry), page)
+    # A priority project's indicators (cl. 3 в, 4 ж); None for other entries.
+    section = await ctx.indicators.section(ctx.actor, entry)
+    await ctx.show(*views.with_indicators(ctx.t, shown, section))
 
 
 async def register_command(message: Message, command: CommandObject, ctx: Ctx) -> None:

@@ -84,9 +84,7 @@ def increasing(baseline: float, target: float) -> bool:
     return target >= baseline
 
 
-def expected_on(
-    baseline: float, target: float, start: date, target_day: date, day: date
-) -> float:
+def expected_on(baseline: float, target: float, start: date, target_day: date, day: date) -> float:
     """The value the straight line from (start, baseline) to (target day, target) gives on
     ``day``: the baseline before the start, the target from the target day on."""
     if day <= start:

@@ -98,6 +98,11 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Guests of a meeting (cl. 16 а): the organisers' list, the guest's own card.
     **_rows("gs", Capability.INVITE_GUESTS, "list", "new", "revoke"),
     **_rows("gs", Audience.GUEST, "card", "docs", "checkin"),
+    # Effectiveness indicators (cl. 3 в, 4 ж): the secretariat keeps them; a value is entered
+    # by the secretariat or by the representative of the unit responsible for the project.
+    **_rows("kp", Audience.ROSTER, "card"),
+    **_rows("kp", _REGISTERS, "add", "arch", "archok"),
+    **_rows("kp", Audience.ADDRESSEE, "val", "skip", "today", "nosrc"),
 }
 
 
