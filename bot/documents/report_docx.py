@@ -186,12 +186,11 @@ def _number(tx: DocumentTexts, value: float, measure: str) -> str:
 
 def _indicators(doc: Any, tx: DocumentTexts, indicators: Sequence[SummaryIndicator]) -> None:
     """Cl. 3 в, 4 ж: each indicator in force, its latest value against the target, grouped
-    under the Plan or its project."""
+    under the Plan or its project; a group that set none gets no section."""
+    if not indicators:
+        return
     heading = _paragraph(doc, space_before=Pt(18), keep_with_next=True)
     _run(heading, tx("kpi.heading"), bold=True)
-    if not indicators:
-        _paragraph(doc, tx("kpi.empty"), indent=True)
-        return
     widths = (Mm(55), Mm(25), Mm(35), Mm(30), Mm(20))
     table = doc.add_table(rows=1, cols=len(widths))
     table.style = "Table Grid"
