@@ -195,7 +195,7 @@ async def test_cl4g_the_summary_docx_includes_the_indicators_and_their_status(
         for m in world.session.requests
         if isinstance(m, SendDocument)
         and isinstance(m.document, BufferedInputFile)
-        and m.document.filename.startswith("Сводная информация")
+        and (m.document.filename or "").startswith("Сводная информация")
     )
     assert isinstance(upload, BufferedInputFile)
     document = docx.Document(io.BytesIO(upload.data))
