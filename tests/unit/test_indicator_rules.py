@@ -71,7 +71,7 @@ def test_cl3v_what_is_not_a_number_is_refused_with_the_reason(
     assert caught.value.problem is problem
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
 def test_cl3v_a_number_written_with_a_comma_reads_back(number: object) -> None:
     typed = f"{number:f}".replace(".", ",")
     assert parse_number(typed) == pytest.approx(float(f"{number:f}"))
