@@ -148,6 +148,13 @@ class KpiDialog(StatesGroup):
     target_on = State()
 
 
+class KpiTargetDialog(StatesGroup):
+    """A new target value and date of an indicator."""
+
+    target = State()
+    target_on = State()
+
+
 class KpiValueDialog(StatesGroup):
     """A measured value of an indicator: the number, the day measured, the source."""
 

@@ -12,10 +12,11 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import KpiCb
-from bot.dialogs import KpiDialog, KpiValueDialog
+from bot.dialogs import KpiDialog, KpiTargetDialog, KpiValueDialog
 from bot.domain.indicators import KPI_MEASURE, KPI_NAME
 from bot.domain.registers import Register
 from bot.filters import NotCommand, Press, on_presses, private_router
+from bot.i18n import Raw
 from bot.services.errors import InvalidInput
 from bot.services.indicators import KpiDraft
 from bot.update_context import Ctx
@@ -133,6 +134,51 @@ async def target_on_given(message: Message, ctx: Ctx) -> None:
     kpi = await ctx.indicators.add(ctx.actor, draft)
     await ctx.say("kpi.added")
     await show_kpi(ctx, kpi)
+
+
+# --- a new target: the secretariat -----------------------------------------------------
+
+
+async def edit_start(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> None:
+    ctx.indicators.require_editor(ctx.actor)
+    shown = await ctx.indicators.card(ctx.actor, callback_data.kpi)
+    kpi = shown.line.kpi
+    await ctx.state.clear()
+    await ctx.state.set_state(KpiTargetDialog.target)
+    await ctx.state.set_data({"kpi": kpi.id})
+    await ctx.send(ctx.t("kpi.ask_new_target", name=kpi.name, now=views.number(ctx.t, kpi.target)))
+
+
+async def new_target_given(message: Message, ctx: Ctx) -> None:
+    shown = await ctx.indicators.card(ctx.actor, int((await ctx.state.get_data())["kpi"]))
+    kpi = shown.line.kpi
+
+    def check(typed: str) -> float:
+        return ctx.indicators.check_target(kpi.baseline, ctx.indicators.check_number(typed))
+
+    question = "kpi.ask_new_target"
+    params = {"name": kpi.name, "now": views.number(ctx.t, kpi.target)}
+    target = await _typed(ctx, message, question, check, **params)
+    if target is None:
+        return
+    await ctx.state.update_data(target=target)
+    await ctx.state.set_state(KpiTargetDialog.target_on)
+    await ctx.say("kpi.ask_new_target_on", now=Raw(ctx.t.date(kpi.target_on)))
+
+
+async def new_target_on_given(message: Message, ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
+    shown = await ctx.indicators.card(ctx.actor, int(data["kpi"]))
+    now = Raw(ctx.t.date(shown.line.kpi.target_on))
+    day = await _typed(
+        ctx, message, "kpi.ask_new_target_on", ctx.indicators.check_target_day, now=now
+    )
+    if day is None:
+        return
+    await ctx.state.clear()
+    await ctx.indicators.change_target(ctx.actor, int(data["kpi"]), float(data["target"]), day)
+    await ctx.say("kpi.target_changed")
+    await show_kpi(ctx, int(data["kpi"]))
 
 
 # --- archiving ------------------------------------------------------------------------
@@ -295,6 +341,7 @@ async def value_skipped(query: CallbackQuery, ctx: Ctx) -> None:
 PRESSES: tuple[Press, ...] = (
     (open_card, "card", None),
     (add_start, "add", None),
+    (edit_start, "edit", None),
     (archive_ask, "arch", None),
     (archive_done, "archok", None),
     (value_start, "val", None),
@@ -312,6 +359,8 @@ def router() -> Router:
         KpiDialog.baseline: baseline_given,
         KpiDialog.target: target_given,
         KpiDialog.target_on: target_on_given,
+        KpiTargetDialog.target: new_target_given,
+        KpiTargetDialog.target_on: new_target_on_given,
         KpiValueDialog.value: value_given,
         KpiValueDialog.measured_on: measured_on_given,
         KpiValueDialog.source: source_given,

@@ -101,7 +101,7 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Effectiveness indicators (cl. 3 в, 4 ж): the secretariat keeps them; a value is entered
     # by the secretariat or by the representative of the unit responsible for the project.
     **_rows("kp", Audience.ROSTER, "card"),
-    **_rows("kp", _REGISTERS, "add", "arch", "archok"),
+    **_rows("kp", _REGISTERS, "add", "edit", "arch", "archok"),
     **_rows("kp", Audience.ADDRESSEE, "val", "skip", "today", "nosrc"),
 }
 

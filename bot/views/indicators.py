@@ -117,6 +117,7 @@ def card(t: Translator, c: KpiCard) -> tuple[str, InlineKeyboardMarkup]:
     if c.may_enter:
         rows.append([button(t("kpi.enter"), KpiCb(action="val", kpi=kpi.id, entry=entry))])
     if c.may_edit:
+        rows.append([button(t("kpi.edit"), KpiCb(action="edit", kpi=kpi.id, entry=entry))])
         rows.append([button(t("kpi.archive"), KpiCb(action="arch", kpi=kpi.id, entry=entry))])
     if c.project is not None:
         back = RegisterCb(action="card", book=c.project.register, entry=c.project.id)

@@ -336,3 +336,31 @@ async def test_cl4g_report_buttons_still_answer(world: World) -> None:
     await _submit_report(world, p["a"], "Сведения.")
     assert "✅ Сведения приняты" in world.client.last_text(p["a"])
     assert ReportCb(action="confirm").pack()
+
+
+async def test_cl3v_the_secretariat_changes_the_target_and_a_past_date_is_refused(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await add_indicator(world, p["clerk"])
+    c = world.client
+    await c.click(p["clerk"], "Изменить целевое значение")
+    assert "(сейчас: 90)" in c.last_text(p["clerk"])
+    await c.send(p["clerk"], "95")
+    before = await _counts(world)
+    await c.send(p["clerk"], "30.11.2026")
+    assert c.last_text(p["clerk"]).startswith(
+        "Дата достижения целевого значения должна быть позже сегодняшнего дня."
+    )
+    assert await _counts(world) == before
+    await c.send(p["clerk"], "30.06.2028")
+    card = c.last_text(p["clerk"])
+    assert "Целевое значение: 95 к 30 июня 2028 г." in card
+    async with world.db.session() as s:
+        (kpi,) = (await s.scalars(select(Kpi))).all()
+        last = await s.scalar(
+            select(AuditEntry).where(AuditEntry.object_type == "kpi").order_by(AuditEntry.id.desc())
+        )
+    assert (kpi.target, kpi.target_on) == (95, date(2028, 6, 30))
+    assert last is not None and last.action == "kpi_target_changed"
+    assert last.details["target_before"] == 90
