@@ -180,8 +180,8 @@ def render_summary(content: SummaryContent, *, locale: str = DOCUMENT_LOCALE) ->
     return _finished(doc, tx("summary.made_on", date=tx.date(content.made_on)))
 
 
-def _number(tx: DocumentTexts, value: float, measure: str) -> str:
-    return f"{format_decimal(value, format='#,##0.####', locale=tx.locale)} {measure}"
+def _number(tx: DocumentTexts, value: float) -> str:
+    return format_decimal(value, format="#,##0.####", locale=tx.locale)
 
 
 def _indicators(doc: Any, tx: DocumentTexts, indicators: Sequence[SummaryIndicator]) -> None:
@@ -221,15 +221,15 @@ def _indicators(doc: Any, tx: DocumentTexts, indicators: Sequence[SummaryIndicat
         if kpi.latest is not None and kpi.latest_on is not None:
             latest = tx(
                 "kpi.latest",
-                value=_number(tx, kpi.latest, kpi.measure),
+                value=_number(tx, kpi.latest),
                 date=tx.date(kpi.latest_on),
             )
         texts = (
-            kpi.name,
-            _number(tx, kpi.baseline, kpi.measure),
+            f"{kpi.name}, {kpi.measure}",
+            _number(tx, kpi.baseline),
             tx(
                 "kpi.target",
-                value=_number(tx, kpi.target, kpi.measure),
+                value=_number(tx, kpi.target),
                 date=tx.date(kpi.target_on),
             ),
             latest,

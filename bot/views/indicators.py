@@ -29,24 +29,21 @@ def status_label(t: Translator, status: KpiStatus) -> str:
     return t(f"kpi.status_{status.value}")
 
 
-def _with_measure(t: Translator, kpi: KpiView, value: float) -> str:
-    return t.plain("kpi.with_measure", value=number(t, value), measure=kpi.measure)
-
-
 def line_text(t: Translator, n: int, line: KpiLine) -> str:
     kpi = line.kpi
     common = {
         "number": n,
         "name": kpi.name,
-        "target": _with_measure(t, kpi, kpi.target),
+        "measure": kpi.measure,
+        "target": number(t, kpi.target),
         "target_on": Raw(t.date(kpi.target_on)),
         "status": Raw(status_label(t, line.status)),
     }
     if line.latest is None:
-        return t("kpi.line_empty", baseline=_with_measure(t, kpi, kpi.baseline), **common)
+        return t("kpi.line_empty", baseline=number(t, kpi.baseline), **common)
     return t(
         "kpi.line",
-        value=_with_measure(t, kpi, line.latest.value),
+        value=number(t, line.latest.value),
         on=Raw(t.date(line.latest.measured_on)),
         **common,
     )
@@ -178,6 +175,7 @@ def saved(t: Translator, line: KpiLine) -> str:
     return t(
         "kpi.value_saved",
         name=line.kpi.name,
-        value=_with_measure(t, line.kpi, line.latest.value if line.latest else 0),
+        measure=line.kpi.measure,
+        value=number(t, line.latest.value if line.latest else 0),
         status=Raw(status_label(t, line.status)),
     )

@@ -47,7 +47,9 @@ async def test_a_projects_indicator_gets_two_quarterly_values_over_http(
     asked = await http_quarterly_report(tg, rep, notice, "Сведения за IV квартал.")
     assert f"«{KPI}»" in (asked.text or "") and PROJECT in (asked.text or "")
     saved = await http_answer_value(tg, rep, "72,5")
-    assert "72,5 %" in (saved.text or "") and "в соответствии с планом" in (saved.text or "")
+    assert "внесено: 72,5." in (saved.text or "") and "в соответствии с планом" in (
+        saved.text or ""
+    )
 
     # The first quarter of 2027: the bot, restarted, plans the new cycle (the calendar is
     # planned at start and hourly); the second value comes with the report.
@@ -75,6 +77,6 @@ async def _card_shows_the_status(tg: FakeTelegram, clerk: FakeUser) -> None:
     await tg.click_button(clerk, (clerk.id, listing.result["message_id"]), f"1. {PROJECT}")
     project = await sent_after(tg, start, clerk.id, "Показатели эффективности")
     assert (
-        f"1. {KPI}: 88 % на 27 марта 2027 г. — цель 90 % к 31 декабря 2027 г.; "
+        f"1. {KPI}, %: 88 на 27 марта 2027 г. — цель 90 к 31 декабря 2027 г.; "
         "⏳ в соответствии с планом"
     ) in (project.text or "")

@@ -93,7 +93,7 @@ async def test_cl3v_the_secretariat_adds_an_indicator_to_a_project_and_the_card_
     project = await open_project(world, p["member"])
     assert "<b>Показатели эффективности</b>" in project
     assert (
-        f"1. {KPI}: базовое значение 70 % — цель 90 % к 31 декабря 2027 г.; значения ещё не внесены"
+        f"1. {KPI}, %: базовое значение 70 — цель 90 к 31 декабря 2027 г.; значения ещё не внесены"
     ) in project
     async with world.db.session() as s:
         (kpi,) = (await s.scalars(select(Kpi))).all()
@@ -118,7 +118,7 @@ async def test_cl3v_the_plan_as_a_whole_carries_indicators_too(world: World) -> 
     await world.client.send(p["member"], "/plan")
     plan = world.client.last_text(p["member"])
     assert "<b>Показатели эффективности</b>" in plan
-    assert "1. Удовлетворённость: базовое значение 3,5 баллов — цель 4,5 баллов" in plan
+    assert "1. Удовлетворённость, баллов: базовое значение 3,5 — цель 4,5" in plan
 
 
 async def test_cl3v_cl4g_two_quarterly_values_via_the_reporting_flow_and_the_status(
@@ -139,7 +139,7 @@ async def test_cl3v_cl4g_two_quarterly_values_via_the_reporting_flow_and_the_sta
     assert "Введите число, например 12,5" in asked
     await answer_value(world, p["a"], "75,5", measured_on="25.12.2026", source="Статистика")
     texts = c.texts(p["a"])
-    assert f"Значение показателя «{KPI}» внесено: 75,5 %" in texts[-2]
+    assert f"Значение показателя «{KPI}, %» внесено: 75,5." in texts[-2]
     assert "✅ Сведения приняты" not in texts[-1]
     assert texts[-1] == "Значения показателей эффективности внесены. Благодарим."
 
@@ -152,8 +152,7 @@ async def test_cl3v_cl4g_two_quarterly_values_via_the_reporting_flow_and_the_sta
 
     card = await open_project(world, p["member"])
     assert (
-        f"1. {KPI}: 72 % на 27 марта 2027 г. — цель 90 % к 31 декабря 2027 г.; "
-        "⚠️ отставание от плана"
+        f"1. {KPI}, %: 72 на 27 марта 2027 г. — цель 90 к 31 декабря 2027 г.; ⚠️ отставание от плана"
     ) in card
     await c.click(p["member"], f"📈 1. {KPI}")
     kpi_card = c.last_text(p["member"])
@@ -204,10 +203,10 @@ async def test_cl4g_the_summary_docx_includes_the_indicators_and_their_status(
     rows = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
     assert rows[1][0] == f"Приоритетный проект «{PROJECT}»"
     assert rows[2] == [
-        KPI,
-        "70 %",
-        "90 % к 31 декабря 2027 г.",
-        "85 % на 27 декабря 2026 г.",
+        f"{KPI}, %",
+        "70",
+        "90 к 31 декабря 2027 г.",
+        "85 на 27 декабря 2026 г.",
         "в соответствии с планом",
     ]
 
