@@ -4,8 +4,9 @@ responsible unit's representative, who is asked after each quarterly report)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Router
 from aiogram.filters import StateFilter
@@ -23,6 +24,8 @@ from bot.update_context import Ctx
 from bot.views import indicators as views
 from handlers.asking import ask_again, text_answer
 from handlers.registers import show_card, show_listing
+
+T = TypeVar("T")
 
 
 def _entry(data: KpiCb | dict[str, Any]) -> int | None:
@@ -59,8 +62,9 @@ async def add_start(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> Non
 
 
 async def _typed(
-    ctx: Ctx, message: Message, question: str, check: Any, **params: Any
-) -> Any | None:
+    ctx: Ctx, message: Message, question: str, check: Callable[[str], T], **params: Any
+) -> T | None:
+    """A typed answer as `check` takes it; None after the reason and the same question."""
     typed = await text_answer(ctx, message, question, **params)
     if typed is None:
         return None
@@ -213,7 +217,6 @@ async def _ask_value(ctx: Ctx, data: dict[str, Any]) -> None:
 
 
 async def value_start(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> None:
-    await ctx.indicators.begin_value(ctx.actor, callback_data.kpi, _entry(callback_data))
     await ctx.state.clear()
     await _ask_value(ctx, {"kpi": callback_data.kpi, "entry": _entry(callback_data)})
 

@@ -25,10 +25,12 @@ from bot.domain.indicators import (
     kpi_status,
     parse_number,
 )
+from bot.domain.registers import Register, Status
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.registers import is_project
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.repositories.indicators import IndicatorRepository, KpiView, ValueView
@@ -92,7 +94,7 @@ def status_of(kpi: KpiView, latest: ValueView | None) -> KpiStatus:
 
 
 def _project(entry: EntryView | None) -> bool:
-    return entry is not None and entry.register == "projects" and entry.kind == "project"
+    return entry is not None and is_project(entry)
 
 
 @dataclass(eq=False)
@@ -391,8 +393,9 @@ class IndicatorService(ZonedService):
                 return []
             projects = {
                 e.id: e
-                for e in await self.registers.entries(actor.group_id, "projects")
-                if _project(e) and e.unit_id == unit
+                for e in await self.registers.entries(actor.group_id, Register.PROJECTS.value)
+                # A cancelled project is no longer measured.
+                if _project(e) and e.unit_id == unit and e.status != Status.CANCELLED.value
             }
             kpis = await self.repo.of_entries(actor.group_id, list(projects))
         return [(k, projects[k.entry_id].title) for k in kpis if k.entry_id in projects]
