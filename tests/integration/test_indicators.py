@@ -363,3 +363,22 @@ async def test_cl3v_the_secretariat_changes_the_target_and_a_past_date_is_refuse
     assert (kpi.target, kpi.target_on) == (95, date(2028, 6, 30))
     assert last is not None and last.action == "kpi_target_changed"
     assert last.details["target_before"] == 90
+
+
+async def test_cl3v_the_responsible_units_representative_enters_a_value_from_the_card(
+    world: World,
+) -> None:
+    p = await _group(world)
+    await add_indicator(world, p["clerk"])
+    c = world.client
+    await open_project(world, p["a"])
+    await c.click(p["a"], f"📈 1. {KPI}")
+    await c.click(p["a"], "Внести значение")
+    await answer_value(world, p["a"], "74", source="Мониторинг")
+    card = c.last_text(p["a"])
+    assert "Статус: ⏳ в соответствии с планом" in card
+    assert "1 декабря 2026 г.: 74; внесено: Анна Арсеньева" in card
+    assert "Источник: Мониторинг." in card
+    async with world.db.session() as s:
+        entered = (await s.execute(select(KpiValue.cycle_id, KpiValue.source))).one()
+    assert tuple(entered) == (None, "Мониторинг")
