@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.domain import fields, indicators
+from bot.domain import fields
 
 # Constraint names are fixed so that migrations can drop and alter them on every backend,
 # including SQLite's batch mode, which needs named constraints.
@@ -812,8 +812,9 @@ class Kpi(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
     # The priority project measured; None: the Plan of events as a whole.
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("register_entry.id"), index=True)
-    name: Mapped[str] = mapped_column(String(indicators.KPI_NAME.column))
-    measure: Mapped[str] = mapped_column(String(indicators.KPI_MEASURE.column))
+    # Widths of bot.domain.indicators.KPI_NAME and KPI_MEASURE (a unit test holds them equal).
+    name: Mapped[str] = mapped_column(String(300))
+    measure: Mapped[str] = mapped_column(String(50))
     baseline: Mapped[float]
     target: Mapped[float]
     start_on: Mapped[date]
@@ -834,7 +835,8 @@ class KpiValue(Base):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id"), index=True)
     value: Mapped[float]
     measured_on: Mapped[date]
-    source: Mapped[str | None] = mapped_column(String(indicators.KPI_SOURCE.column))
+    # The width of bot.domain.indicators.KPI_SOURCE.
+    source: Mapped[str | None] = mapped_column(String(300))
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("report_cycle.id"))
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     entered_at: Mapped[datetime]

@@ -8,8 +8,13 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import String
 
+from bot.domain.fields import TextField
 from bot.domain.indicators import (
+    KPI_MEASURE,
+    KPI_NAME,
+    KPI_SOURCE,
     KpiProblem,
     KpiRuleError,
     KpiStatus,
@@ -23,6 +28,7 @@ from bot.domain.indicators import (
     kpi_status,
     parse_number,
 )
+from storage.models import Base
 
 START = date(2027, 1, 1)
 TARGET_DAY = date(2027, 12, 31)
@@ -148,3 +154,14 @@ def test_cl3v_a_value_is_not_measured_in_the_future() -> None:
     with pytest.raises(KpiRuleError) as caught:
         check_measured_on(date(2026, 12, 2), today=today)
     assert caught.value.problem is KpiProblem.MEASURED_IN_FUTURE
+
+
+@pytest.mark.parametrize(
+    ("column", "field"),
+    [("kpi.name", KPI_NAME), ("kpi.measure", KPI_MEASURE), ("kpi_value.source", KPI_SOURCE)],
+)
+def test_indicator_columns_are_as_wide_as_their_fields(column: str, field: TextField) -> None:
+    table, _, name = column.partition(".")
+    kind = Base.metadata.tables[table].c[name].type
+    assert isinstance(kind, String)
+    assert kind.length == field.column
