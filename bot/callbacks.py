@@ -189,3 +189,11 @@ class DocVersionCb(Payload, prefix="dv"):
     protocol: int = 0
     item: int = 0
     page: int = 0
+class KpiCb(Payload, prefix="kp"):
+    """Effectiveness indicators (cl. 3 в, 4 ж): `entry` is the project (0: the Plan),
+    `kpi` the indicator; a value's button names both, and the service checks they agree."""
+
+    action: str
+    kpi: int = 0
+    entry: int = 0
+    arg: str = ""

@@ -155,3 +155,27 @@ class DocVersionDialog(StatesGroup):
     """A new version of a register entry's document: its file (cl. 4 к, 5)."""
 
     file = State()
+class KpiDialog(StatesGroup):
+    """A new effectiveness indicator (cl. 3 в): name, unit of measure, baseline, target value,
+    target date."""
+
+    name = State()
+    measure = State()
+    baseline = State()
+    target = State()
+    target_on = State()
+
+
+class KpiTargetDialog(StatesGroup):
+    """A new target value and date of an indicator."""
+
+    target = State()
+    target_on = State()
+
+
+class KpiValueDialog(StatesGroup):
+    """A measured value of an indicator: the number, the day measured, the source."""
+
+    value = State()
+    measured_on = State()
+    source = State()

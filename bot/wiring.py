@@ -24,6 +24,7 @@ from bot.services.composition import CompositionService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
 from bot.services.guests import GuestService
+from bot.services.indicators import IndicatorService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notifier
@@ -213,3 +214,8 @@ class Services:
             registers=self.registers,
             file_max_mb=self.app.settings.report_file_max_mb,
         )
+
+    @cached_property
+    def indicators(self) -> IndicatorService:
+        """Effectiveness indicators of priority projects and of the Plan (cl. 3 в, 4 ж)."""
+        return IndicatorService(self.session, self.app.clock, self.app.tz)

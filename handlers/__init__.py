@@ -18,6 +18,7 @@ from handlers import (
     gate,
     group_chat,
     guests,
+    indicators,
     invites,
     meeting_card,
     meeting_schedule,
@@ -67,5 +68,6 @@ def routers() -> list[Router]:
         guests.router(),
         task_changes.router(),
         document_versions.router(),
+        indicators.router(),
         fallback.router(),
     ]

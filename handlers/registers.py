@@ -57,14 +57,21 @@ def register_named(book: str) -> Register:
 
 
 async def show_listing(ctx: Ctx, register: Register, page: int = 0) -> None:
-    await ctx.show(*views.listing(ctx.t, await ctx.registers.listing(ctx.actor, register), page))
+    shown = views.listing(ctx.t, await ctx.registers.listing(ctx.actor, register), page)
+    if register is Register.EVENTS:
+        # The Plan as a whole carries effectiveness indicators (cl. 3 в, 4 ж).
+        shown = views.with_indicators(ctx.t, shown, await ctx.indicators.section(ctx.actor, None))
+    await ctx.show(*shown)
 
 
 async def show_card(ctx: Ctx, entry: int, page: int = 0) -> None:
     card = await ctx.registers.card(ctx.actor, entry)
-    # A document's entry shows its versions (cl. 4 б, в, к, 5; handlers.document_versions).
+    # A document's entry shows its versions (cl. 4 б, в, к, 5; handlers.document_versions),
+    # a priority project its indicators (cl. 3 в, 4 ж); None where the entry has none.
     versions = await ctx.document_versions.section(ctx.actor, entry)
-    await ctx.show(*views.card(ctx.t, card, page, versions=versions))
+    section = await ctx.indicators.section(ctx.actor, entry)
+    shown = views.card(ctx.t, card, page, versions=versions)
+    await ctx.show(*views.with_indicators(ctx.t, shown, section))
 
 
 async def register_command(message: Message, command: CommandObject, ctx: Ctx) -> None:

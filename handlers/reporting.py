@@ -23,6 +23,7 @@ from bot.services.reporting import check_text
 from bot.update_context import Ctx
 from bot.views import reporting as views
 from handlers.asking import ask_again, attached
+from handlers.indicators import ask_after_report
 from handlers.kept_files import keep_document
 
 # --- representatives: /report ------------------------------------------------------------
@@ -167,6 +168,8 @@ async def confirmed(query: CallbackQuery, ctx: Ctx) -> None:
         raise
     await ctx.state.clear()
     await ctx.show(ctx.t("reports.accepted_late" if saved.late else "reports.accepted"))
+    # Then the values of the indicators of the unit's projects (cl. 3 в, 4 ж).
+    await ask_after_report(ctx, int(data["cycle"]))
 
 
 async def cancelled(query: CallbackQuery, ctx: Ctx) -> None:

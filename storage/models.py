@@ -855,3 +855,42 @@ class DocumentVersion(Base):
 
 
 __all__ += ["DocumentVersion"]
+# --- indicators (cl. 3 в, 4 ж)
+class Kpi(Base):
+    """An effectiveness indicator of a priority project, or of the Plan as a whole when it
+    names no entry (cl. 3 в, 4 ж): a baseline on the start day and a target by its day."""
+
+    __tablename__ = "kpi"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
+    # The priority project measured; None: the Plan of events as a whole.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("register_entry.id"), index=True)
+    # Widths of bot.domain.indicators.KPI_NAME and KPI_MEASURE (a unit test holds them equal).
+    name: Mapped[str] = mapped_column(String(300))
+    measure: Mapped[str] = mapped_column(String(50))
+    baseline: Mapped[float]
+    target: Mapped[float]
+    start_on: Mapped[date]
+    target_on: Mapped[date]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    archived_at: Mapped[datetime | None]
+
+
+class KpiValue(Base):
+    """A measured value of an indicator: the day it was measured, its source, who entered it
+    and when, and the reporting cycle it came with (if it came with a quarterly report)."""
+
+    __tablename__ = "kpi_value"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id"), index=True)
+    value: Mapped[float]
+    measured_on: Mapped[date]
+    # The width of bot.domain.indicators.KPI_SOURCE.
+    source: Mapped[str | None] = mapped_column(String(300))
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("report_cycle.id"))
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    entered_at: Mapped[datetime]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from babel.numbers import format_decimal
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -24,6 +26,7 @@ from bot.documents.protocol_docx import (
     _set_core,
 )
 from bot.documents.texts import DOCUMENT_LOCALE, DocumentTexts
+from bot.domain.indicators import KpiStatus
 from bot.domain.quarters import Standing
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -45,6 +48,19 @@ class SummaryLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryIndicator:
+    project: str | None  # None: the Plan of events as a whole
+    name: str
+    measure: str
+    baseline: float
+    target: float
+    target_on: date
+    latest: float | None
+    latest_on: date | None
+    status: KpiStatus
+
+
+@dataclass(frozen=True, slots=True)
 class SummaryContent:
     body_name: str
     group_name: str
@@ -53,6 +69,8 @@ class SummaryContent:
     deadline_day: date
     made_on: date
     lines: Sequence[SummaryLine]
+    # Effectiveness indicators in force and where each stands (cl. 3 в, 4 ж).
+    indicators: Sequence[SummaryIndicator] = ()
 
 
 def summary_filename(year: int, quarter: int, locale: str = DOCUMENT_LOCALE) -> str:
@@ -158,4 +176,66 @@ def render_summary(content: SummaryContent, *, locale: str = DOCUMENT_LOCALE) ->
                 size=SMALL_FONT_SIZE,
             )
 
+    _indicators(doc, tx, content.indicators)
     return _finished(doc, tx("summary.made_on", date=tx.date(content.made_on)))
+
+
+def _number(tx: DocumentTexts, value: float) -> str:
+    return format_decimal(value, format="#,##0.####", locale=tx.locale)
+
+
+def _indicators(doc: Any, tx: DocumentTexts, indicators: Sequence[SummaryIndicator]) -> None:
+    """Cl. 3 в, 4 ж: each indicator in force, its latest value against the target, grouped
+    under the Plan or its project; a group that set none gets no section."""
+    if not indicators:
+        return
+    heading = _paragraph(doc, space_before=Pt(18), keep_with_next=True)
+    _run(heading, tx("kpi.heading"), bold=True)
+    widths = (Mm(55), Mm(25), Mm(35), Mm(30), Mm(20))
+    table = doc.add_table(rows=1, cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    headers = (
+        "kpi.col_name",
+        "kpi.col_baseline",
+        "kpi.col_target",
+        "kpi.col_latest",
+        "kpi.col_status",
+    )
+    for cell, key, width in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.width = width
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(cell.paragraphs[0], tx(key), bold=True, size=Pt(11))
+    group: object = object()
+    for kpi in indicators:
+        if kpi.project != group:
+            group = kpi.project
+            row = table.add_row()
+            merged = row.cells[0].merge(row.cells[-1])
+            label = tx("kpi.project", project=kpi.project) if kpi.project else tx("kpi.plan")
+            _run(merged.paragraphs[0], label, bold=True, size=Pt(11))
+        latest = tx("kpi.none")
+        if kpi.latest is not None and kpi.latest_on is not None:
+            latest = tx(
+                "kpi.latest",
+                value=_number(tx, kpi.latest),
+                date=tx.date(kpi.latest_on),
+            )
+        texts = (
+            f"{kpi.name}, {kpi.measure}",
+            _number(tx, kpi.baseline),
+            tx(
+                "kpi.target",
+                value=_number(tx, kpi.target),
+                date=tx.date(kpi.target_on),
+            ),
+            latest,
+            tx(f"kpi.{kpi.status.value}"),
+        )
+        cells = table.add_row().cells
+        for cell, text, width in zip(cells, texts, widths, strict=True):
+            cell.width = width
+            _run(cell.paragraphs[0], text, size=Pt(11))

@@ -106,6 +106,11 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Versions of the documents in the registers (cl. 4 б, в, к, 5).
     **_rows("dv", Audience.ROSTER, "file", "cancel"),
     **_rows("dv", _REGISTERS, "add", "approve", "pick", "ok"),
+    # Effectiveness indicators (cl. 3 в, 4 ж): the secretariat keeps them; a value is entered
+    # by the secretariat or by the representative of the unit responsible for the project.
+    **_rows("kp", Audience.ROSTER, "card"),
+    **_rows("kp", _REGISTERS, "add", "edit", "arch", "archok"),
+    **_rows("kp", Audience.ADDRESSEE, "val", "skip", "today", "nosrc"),
 }
 
 

@@ -37,6 +37,7 @@ from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.indicators import IndicatorService, SummaryKpi
 from bot.services.roster import Auditor
 from storage.db import read, write
 from storage.dto import MemberView
@@ -68,6 +69,8 @@ class UnitStatus:
 class CycleState:
     cycle: CycleView
     units: list[UnitStatus]
+    # Effectiveness indicators in force, for the summary (cl. 3 в, 4 ж).
+    indicators: tuple[SummaryKpi, ...] = ()
 
     def count(self, which: Standing) -> int:
         return sum(1 for u in self.units if u.standing is which)
@@ -164,7 +167,8 @@ class ReportingService(ZonedService):
                     bool(reps.get(unit.id)),
                 )
             )
-        return CycleState(cycle, units)
+        indicators = IndicatorService(self.session, self.clock, self.tz)
+        return CycleState(cycle, units, tuple(await indicators.summary(cycle.group_id)))
 
     async def _cycle(self, group_id: int, cycle_id: int) -> CycleView:
         cycle = await self.repo.get(cycle_id)
@@ -238,7 +242,12 @@ class ReportingService(ZonedService):
 
     def docx(self, state: CycleState) -> bytes:
         # python-docx is loaded for the first document, not by an idle bot (issue #15 item 9).
-        from bot.documents.report_docx import SummaryContent, SummaryLine, render_summary
+        from bot.documents.report_docx import (
+            SummaryContent,
+            SummaryIndicator,
+            SummaryLine,
+            render_summary,
+        )
 
         now = self.clock.now()
         return render_summary(
@@ -263,6 +272,20 @@ class ReportingService(ZonedService):
                         else None,
                     )
                     for unit in state.units
+                ],
+                indicators=[
+                    SummaryIndicator(
+                        project=k.project,
+                        name=k.line.kpi.name,
+                        measure=k.line.kpi.measure,
+                        baseline=k.line.kpi.baseline,
+                        target=k.line.kpi.target,
+                        target_on=k.line.kpi.target_on,
+                        latest=k.line.latest.value if k.line.latest else None,
+                        latest_on=k.line.latest.measured_on if k.line.latest else None,
+                        status=k.line.status,
+                    )
+                    for k in state.indicators
                 ],
             )
         )

@@ -13,6 +13,7 @@ from bot.domain.registers import DOCUMENT_KINDS, STORED_STATUSES, Register, Stat
 from bot.i18n import Raw, Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.services.document_versions import VersionLine, VersionsSection
+from bot.services.indicators import KpiSection
 from bot.services.notifier import Renderer
 from bot.services.registers import (
     Basis,
@@ -449,3 +450,21 @@ RENDERERS: dict[str, Renderer] = {
     # A date named in a refusal («not earlier than today (2 December 2026)»).
     "registers.date": _date,
 }
+
+
+# --- indicators (cl. 3 в, 4 ж): their section of a project's card and of the Plan's listing
+def with_indicators(
+    t: Translator,
+    shown: tuple[str, InlineKeyboardMarkup],
+    section: KpiSection | None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A card (or the Plan's listing) with the indicators' section after its text and their
+    buttons above its last row (the way back)."""
+    if section is None:
+        return shown
+    from bot.views.indicators import section_rows, section_text
+
+    text, keyboard = shown
+    rows = list(keyboard.inline_keyboard)
+    rows[-1:-1] = section_rows(t, section)
+    return text + "\n\n" + section_text(t, section), markup(rows)
