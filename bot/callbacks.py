@@ -166,3 +166,16 @@ class ReportCb(Payload, prefix="rp"):
     cycle: int = 0
     unit: int = 0
     page: int = 0
+
+
+class DelegationCb(Payload, prefix="dg"):
+    """Delegations to outside events (cl. 16 б): the list, a card, the recording dialog's
+    pickers (a delegate `person`, a decision `protocol` and `item`), move, cancel, report,
+    offer to the agenda."""
+
+    action: str
+    delegation: int = 0
+    page: int = 0
+    person: int = 0
+    protocol: int = 0
+    item: int = 0

@@ -21,6 +21,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
 from bot.services.composition import CompositionService
+from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.due import DueService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
@@ -188,5 +189,10 @@ class Services:
             handlers={
                 **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
                 **ReportCycles(self.reporting, self.notifier).handlers(),
+                **DelegationDue(self.notifier).handlers(),
             },
         )
+
+    @cached_property
+    def delegations(self) -> DelegationService:
+        return DelegationService(self.session, self.app.clock, self.app.tz, notifier=self.notifier)

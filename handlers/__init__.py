@@ -13,6 +13,7 @@ from handlers import (
     common,
     compliance,
     composition,
+    delegations,
     fallback,
     gate,
     group_chat,
@@ -63,5 +64,6 @@ def routers() -> list[Router]:
         register_entry.router(),
         register_changes.router(),
         guests.router(),
+        delegations.router(),
         fallback.router(),
     ]

@@ -839,9 +839,7 @@ class DelegationDelegate(Base):
     """One member of a delegation."""
 
     __tablename__ = "delegation_delegate"
-    __table_args__ = (
-        Index("uq_delegation_delegate", "delegation_id", "person_id", unique=True),
-    )
+    __table_args__ = (Index("uq_delegation_delegate", "delegation_id", "person_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))

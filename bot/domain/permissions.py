@@ -98,6 +98,14 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Guests of a meeting (cl. 16 а): the organisers' list, the guest's own card.
     **_rows("gs", Capability.INVITE_GUESTS, "list", "new", "revoke"),
     **_rows("gs", Audience.GUEST, "card", "docs", "checkin"),
+    # Delegations to outside events (cl. 16 б): the secretariat and the chair record, move,
+    # cancel and offer them; a delegate reports back.
+    **_rows("m", Audience.ROSTER, "delegations"),
+    **_rows("dg", Audience.ROSTER, "list", "card", "file"),
+    **_rows("dg", Capability.MANAGE_DELEGATIONS, "new", "pick", "dpage", "picked", "bpage"),
+    **_rows("dg", Capability.MANAGE_DELEGATIONS, "basis", "ok", "no", "move", "cancel"),
+    **_rows("dg", Capability.MANAGE_DELEGATIONS, "cancel_ok", "offer"),
+    **_rows("dg", Audience.ADDRESSEE, "report", "skip", "rok", "rno"),
 }
 
 

@@ -71,6 +71,8 @@ class Capability(StrEnum):
     ATTEND_MEETINGS = "attend_meetings"
     PRESIDE = "preside"
     KEEP_RECORD = "keep_record"
+    # Delegations to outside events (cl. 16 б): the secretariat and the chair record them.
+    MANAGE_DELEGATIONS = "manage_delegations"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -147,6 +149,7 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     Capability.PRESIDE: (_PRESIDING, False),
     # The secretariat keeps the record: protocols' drafts, delivery reports, escalations.
     Capability.KEEP_RECORD: (_SECRETARIAT, True),
+    Capability.MANAGE_DELEGATIONS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
 }
 
 

@@ -11,6 +11,7 @@ from bot.services.notifier import Renderer
 from bot.views import (
     agenda,
     broadcasts,
+    delegations,
     guests,
     meetings,
     protocols,
@@ -30,4 +31,5 @@ RENDERERS: dict[str, Renderer] = {
     **reminders.RENDERERS,
     **reporting.RENDERERS,
     **tasks.RENDERERS,
+    **delegations.RENDERERS,
 }

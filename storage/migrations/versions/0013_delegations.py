@@ -73,9 +73,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delegation_delegate")),
     )
     with op.batch_alter_table("delegation_delegate", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_delegation_delegate", ["delegation_id", "person_id"], unique=True
-        )
+        batch_op.create_index("uq_delegation_delegate", ["delegation_id", "person_id"], unique=True)
 
 
 def downgrade() -> None:
