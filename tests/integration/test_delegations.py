@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from aiogram.methods import SendDocument
 from sqlalchemy import select, text
 
 from bot.callbacks import DelegationCb
@@ -137,7 +138,7 @@ async def test_cl16b_a_delegate_reports_back_with_a_file_and_no_reminder_follows
     c = world.client
     world.clock.set(ASK_AT)
     await world.run_jobs()
-    chair_before = len(c.sent_to(p["chair"]))
+    before_report = {k: len(c.sent_to(p[k])) for k in ("chair", "clerk")}
     shown = await report_back(
         world, p["m1"], "Выступили с докладом о клиентоцентричности.", file_name="Отчёт.pdf"
     )
@@ -150,12 +151,12 @@ async def test_cl16b_a_delegate_reports_back_with_a_file_and_no_reminder_follows
     assert row.report_document.get("kept_sha256")  # the bot keeps its own copy
     assert row.reported_by == await _person_id(world, p["m1"])
     await world.deliver()
-    sent = c.sent_to(p["chair"])[chair_before:]
-    assert any(type(m).__name__ == "SendDocument" for m in sent)
-    assert "Отчёт представил(а): Член 1" in c.last_text(p["clerk"]) or any(
-        "Отчёт представил(а): Член 1" in (getattr(m, "caption", None) or getattr(m, "text", ""))
-        for m in c.sent_to(p["clerk"])
-    )
+    for staff in ("chair", "clerk"):
+        [told] = [
+            m for m in c.sent_to(p[staff])[before_report[staff] :] if isinstance(m, SendDocument)
+        ]
+        assert "Отчёт представил(а): Член 1" in (told.caption or "")
+        assert told.document == row.report_document["telegram_file_id"]
     world.clock.set(REMIND_AT)
     await world.run_jobs()
     assert "Напоминание об отчёте" not in c.last_text(p["m0"])
