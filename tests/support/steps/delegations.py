@@ -1,5 +1,6 @@
 """Delegations to outside events (cl. 16 б): recording one, and a delegate's report back,
-the way people do it in the chat (dispatcher level)."""
+the way people do it in the chat: at the dispatcher level (a ``World``) and over HTTP
+against the running bot (``*_over_http``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from sqlalchemy import select
 from storage.models import Delegation, DueTask
 from tests.conftest import World
 from tests.support.bot_client import FakeUser
+from tests.support.fake_api import Call, FakeTelegram
+from tests.support.fake_api import FakeUser as HttpUser
+from tests.support.people import Speaker
 
 TITLE = "Форум «Открытое правительство»"
 MSK = ZoneInfo("Europe/Moscow")
@@ -83,3 +87,52 @@ async def delegation_due(world: World) -> list[tuple[str, datetime, str]]:
             select(DueTask).where(DueTask.kind.startswith("delegation_")).order_by(DueTask.id)
         )
         return [(r.kind, r.due_at.astimezone(MSK), r.status) for r in rows]
+
+
+async def record_delegation_over_http(
+    tg: FakeTelegram,
+    by: HttpUser,
+    delegates: list[str],
+    *,
+    when: str = "10.12.2026",
+    title: str = TITLE,
+    organiser: str = "Минэкономразвития России",
+    place: str = "г. Москва, Краснопресненская наб., д. 12",
+    topic: str = "Опыт внедрения принципов клиентоцентричности",
+) -> Call:
+    """/delegations → «Направить представителей» → the answers → the delegates → «Без
+    решения» → «Подтвердить»; returns the delegation's card."""
+    clerk = Speaker(tg, by)
+    await clerk.sends("/delegations", "Направление представителей рабочей группы")
+    await clerk.presses("Направить представителей", "Наименование мероприятия")
+    await clerk.sends(title, "Организатор мероприятия")
+    await clerk.sends(organiser, "Дата мероприятия")
+    await clerk.sends(when, "Место проведения")
+    await clerk.sends(place, "Тема участия")
+    await clerk.sends(topic, "Выберите членов рабочей группы")
+    for name in delegates:
+        await clerk.presses(name, "Выбран")
+    await clerk.presses("Готово", "Решение, на основании которого")
+    await clerk.presses("Без решения", "Проверьте сведения о направлении представителей")
+    return await clerk.presses("Подтвердить", "Статус: ⏳ ожидается")
+
+
+async def report_back_over_http(
+    tg: FakeTelegram,
+    delegate: HttpUser,
+    text: str,
+    *,
+    file_name: str = "Отчёт об участии.pdf",
+    content: bytes = b"%PDF-1.4 delegation report",
+) -> Call:
+    """The delegate presses «Представить отчёт» under the newest message having it, sends
+    the file, then the text, and confirms; returns the card showing the report."""
+    speaker = Speaker(tg, delegate)
+    await speaker.presses("Представить отчёт", "Отчёт об участии в мероприятии")
+    speaker.since = tg.mark()
+    await tg.send_document(
+        delegate, "delegation-report", file_name, "application/pdf", len(content), content
+    )
+    await speaker.sees("Добавьте текст отчёта")
+    await speaker.sends(text, "Проверьте отчёт")
+    return await speaker.presses("Подтвердить", "Статус: ✅ отчёт представлен")
