@@ -96,8 +96,10 @@ async def test_cl16b_a_recorded_delegation_tells_its_delegates_and_plans_the_fol
 
 
 async def test_cl16b_ask_the_day_after_then_reminder_after_3_days_then_escalation_after_7(
-    world: World,
+    any_world: World,
 ) -> None:
+    """On SQLite and PostgreSQL."""
+    world = any_world
     p = await _recorded(world)
     c = world.client
     world.clock.set(ASK_AT - (ASK_AT - ASK_AT.replace(hour=6)))  # 09:00 МСК: nothing yet
@@ -132,8 +134,10 @@ async def test_cl16b_ask_the_day_after_then_reminder_after_3_days_then_escalatio
 
 
 async def test_cl16b_a_delegate_reports_back_with_a_file_and_no_reminder_follows(
-    world: World,
+    any_world: World,
 ) -> None:
+    """On SQLite and PostgreSQL."""
+    world = any_world
     p = await _recorded(world)
     c = world.client
     world.clock.set(ASK_AT)
