@@ -30,6 +30,11 @@ ORGANISER = TextField("delegation_organiser", 300)
 PLACE = TextField("delegation_place", 300)
 TOPIC = TextField("delegation_topic", 1000, multiline=True)
 REPORT = TextField("delegation_report", 3500, multiline=True)
+# How much of the report a card quotes (the card keeps within Telegram's 4,096 characters
+# with every other field at its longest) and a notice with the file quotes (a caption holds
+# 1,024); the whole text stays in the database and goes to the agenda item's description.
+CARD_EXCERPT = 1500
+NOTICE_EXCERPT = 400
 
 # The follow-up comes at the start of a working day in the group's zone.
 NOTICE_HOUR = 10
@@ -106,6 +111,14 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime) -> EventWhen:
         return EventWhen(at.astimezone(tz).date(), at)
     today = now.astimezone(tz).date()
     return EventWhen(parse_local_date(text, tz, now, not_before=today))
+
+
+def is_gone(when: EventWhen, tz: ZoneInfo, now: datetime) -> bool:
+    """Whether a date given for the event has passed: a day before today, or a moment
+    already reached (the dialog's answer is checked again when the change is written)."""
+    if when.at is not None:
+        return when.at <= now
+    return when.day < now.astimezone(tz).date()
 
 
 def follow_ups(day: date, tz: ZoneInfo) -> list[tuple[FollowUp, datetime]]:

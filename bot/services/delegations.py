@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain import delegations as rules
+from bot.domain import fields
 from bot.domain.dates import DateInputError
 from bot.domain.delegations import DelegationRuleError, EventWhen, FollowUp, Problem
 from bot.domain.roles import Capability
@@ -122,7 +123,9 @@ class DelegationService(ZonedService):
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
 
-    def _invalid(self, actor: Actor, error: DelegationRuleError, d: DelegationView | None) -> Any:
+    def _invalid(
+        self, actor: Actor, error: DelegationRuleError, d: DelegationView | None
+    ) -> InvalidInput:
         params: dict[str, Any] = {}
         if d is not None:
             params["when"] = self.notifier.text(
@@ -232,7 +235,7 @@ class DelegationService(ZonedService):
         place = self.check_place(draft.place)
         topic = self.check_topic(draft.topic)
         now = self.clock.now()
-        if draft.when.starts(self.tz) < rules.day_start(now.astimezone(self.tz).date(), self.tz):
+        if rules.is_gone(draft.when, self.tz, now):
             raise InvalidInput("delegations.when_past")
         async with write(self.session):
             members = await self._members(actor.group_id)
@@ -359,7 +362,7 @@ class DelegationService(ZonedService):
         and the delegates are told."""
         self.require_manager(actor)
         now = self.clock.now()
-        if when.starts(self.tz) < rules.day_start(now.astimezone(self.tz).date(), self.tz):
+        if rules.is_gone(when, self.tz, now):
             raise InvalidInput("delegations.when_past")
         async with write(self.session):
             d = await self._changeable(actor, delegation_id)
@@ -505,6 +508,8 @@ class DelegationService(ZonedService):
             about = self.notifier.text(
                 Notice("delegations.offer_description", delegation=d, reporter=reporter)
             )
+            # The agenda item's description holds what the item's field takes.
+            about = fields.fits(about, fields.ITEM_DESCRIPTION.max_length)
             meeting = await offer(
                 self.session, actor.group_id, f"delegation:{d.id}", title, about, now
             )

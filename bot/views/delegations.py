@@ -9,12 +9,15 @@ from html import escape
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DelegationCb
-from bot.domain.delegations import EventWhen, Status
+from bot.delivery.split import MESSAGE_LIMIT
+from bot.domain.delegations import CARD_EXCERPT, NOTICE_EXCERPT, EventWhen, Status
+from bot.domain.fields import fits
 from bot.i18n import Raw, Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.services.delegations import Card, DraftSummary, Listing, event_when
 from bot.services.notifier import Rendered, Renderer
 from bot.services.registers import Basis, Decision
+from bot.views.limits import shown_length
 from storage.dto import MemberView
 from storage.repositories.delegations import DelegationView
 
@@ -112,14 +115,20 @@ def card(t: Translator, shown: Card) -> tuple[str, InlineKeyboardMarkup]:
                 date=t.date(d.reported_at),
             ),
         ]
-        if d.report_text:
-            lines.append(t("delegations.card_report_text", text=d.report_text))
+        tail = []
         if d.report_document:
-            lines.append(
+            tail.append(
                 t("delegations.card_report_file", name=d.report_document.get("file_name") or "—")
             )
         if d.offered_at is not None:
-            lines.append(t("delegations.card_offered"))
+            tail.append(t("delegations.card_offered"))
+        if d.report_text:
+            # The report is quoted in what room the card leaves (the whole text is kept).
+            room = MESSAGE_LIMIT - shown_length("\n".join([*lines, *tail])) - 2
+            if room > 1:
+                excerpt = fits(d.report_text, min(CARD_EXCERPT, room))
+                lines.append(t("delegations.card_report_text", text=excerpt))
+        lines += tail
     rows: list[list[InlineKeyboardButton]] = []
     if shown.may_report:
         rows.append(
@@ -301,7 +310,7 @@ def _reported(t: Translator, delegation: DelegationView, by: str) -> Rendered:
         )
     ]
     if delegation.report_text:
-        lines += ["", escape(delegation.report_text, quote=False)]
+        lines += ["", escape(fits(delegation.report_text, NOTICE_EXCERPT), quote=False)]
     return Rendered("\n".join(lines), _open(t, delegation))
 
 

@@ -3,7 +3,7 @@ back, reminded and when the secretariat is told; what a delegation and its repor
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +20,7 @@ from bot.domain.delegations import (
     check_move,
     check_report,
     follow_ups,
+    is_gone,
     is_past,
     parse_when,
 )
@@ -158,3 +159,11 @@ def test_past_from_the_day_after_the_event() -> None:
     day = EventWhen(date(2026, 12, 10))
     assert not is_past(day, MSK, datetime(2026, 12, 10, 20, 59, tzinfo=UTC))
     assert is_past(day, MSK, datetime(2026, 12, 10, 21, 0, tzinfo=UTC))
+
+
+def test_a_time_already_reached_or_a_day_before_today_is_gone() -> None:
+    assert is_gone(EventWhen(date(2026, 11, 30)), MSK, NOW)
+    assert not is_gone(EventWhen(date(2026, 12, 1)), MSK, NOW)
+    at = EventWhen(date(2026, 12, 1), NOW)
+    assert is_gone(at, MSK, NOW)
+    assert not is_gone(EventWhen(date(2026, 12, 1), NOW + timedelta(minutes=1)), MSK, NOW)
