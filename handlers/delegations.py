@@ -237,6 +237,17 @@ async def dropped(query: CallbackQuery, ctx: Ctx) -> None:
 # --- moving and cancelling -----------------------------------------------------------------
 
 
+# Refusals of the typed date itself: the same question is asked again.
+DATE_REFUSALS = frozenset(
+    {
+        "delegations.when_format",
+        "delegations.when_impossible",
+        "delegations.when_past",
+        "delegations.same_day",
+    }
+)
+
+
 async def move_start(query: CallbackQuery, callback_data: DelegationCb, ctx: Ctx) -> None:
     await ctx.delegations.check_changeable(ctx.actor, callback_data.delegation)
     await ctx.state.clear()
@@ -255,7 +266,12 @@ async def move_when(message: Message, ctx: Ctx) -> None:
         when = ctx.delegations.check_when(typed)
         card = await ctx.delegations.move(ctx.actor, int(data["delegation"]), when)
     except InvalidInput as bad:
-        await ask_again(ctx, bad.key, question, said=bad.params)
+        if bad.key in DATE_REFUSALS:
+            await ask_again(ctx, bad.key, question, said=bad.params)
+            return
+        # Cancelled or reported meanwhile: the dialog is over, the reason is told.
+        await ctx.state.clear()
+        await ctx.say(bad.key, **bad.params)
         return
     await ctx.state.clear()
     await ctx.say("delegations.moved")

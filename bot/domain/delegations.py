@@ -130,6 +130,16 @@ def follow_ups(day: date, tz: ZoneInfo) -> list[tuple[FollowUp, datetime]]:
     ]
 
 
+def overtaken(kind: FollowUp, day: date, tz: ZoneInfo, now: datetime) -> bool:
+    """After downtime: an ask or a reminder whose successor is already due is skipped, so
+    that the delegates get one message with the current facts, not two at once. The
+    escalation is never overtaken: it is sent late rather than lost."""
+    plan = follow_ups(day, tz)
+    kinds = [k for k, _ in plan]
+    following = kinds.index(kind) + 1
+    return following < len(plan) and plan[following][1] <= now
+
+
 def check_delegates(chosen: Iterable[int], members: Collection[int]) -> list[int]:
     """The delegates, in the order chosen, each once: at least one, and only members of the
     working group (cl. 16 б: the group sends its own members)."""

@@ -558,6 +558,8 @@ class DelegationDue:
         d, gone = await self._load(service, due)
         if d is None:
             return gone or ("skipped", None)
+        if rules.overtaken(FollowUp(due.kind), d.event_day, service.tz, service.clock.now()):
+            return "skipped", "a later follow-up was due by the time this one ran"
         delegates = [
             m
             for m in await RosterRepository(service.session).members(due.group_id)

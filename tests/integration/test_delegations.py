@@ -372,3 +372,18 @@ async def test_delegations_lists_upcoming_and_past_ones(world: World) -> None:
     assert shown.index("Прошедшие") < shown.index("Первое")
     async with world.db.session() as s:
         assert len(list(await s.scalars(select(Delegation)))) == 2
+
+
+async def test_after_downtime_the_delegates_get_the_reminder_alone_not_the_ask_too(
+    world: World,
+) -> None:
+    """The bot was down from before the ask until the reminder was due: one message with the
+    current facts; the ask's due row says why it was skipped."""
+    p = await _recorded(world)
+    c = world.client
+    before = len(c.texts(p["m0"]))
+    world.clock.set(REMIND_AT)
+    await world.run_jobs()
+    got = c.texts(p["m0"])[before:]
+    assert len(got) == 1 and "Напоминание об отчёте" in got[0]
+    assert [s for _, _, s in await delegation_due(world)] == ["skipped", "done", "pending"]

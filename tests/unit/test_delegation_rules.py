@@ -22,6 +22,7 @@ from bot.domain.delegations import (
     follow_ups,
     is_gone,
     is_past,
+    overtaken,
     parse_when,
 )
 
@@ -167,3 +168,15 @@ def test_a_time_already_reached_or_a_day_before_today_is_gone() -> None:
     at = EventWhen(date(2026, 12, 1), NOW)
     assert is_gone(at, MSK, NOW)
     assert not is_gone(EventWhen(date(2026, 12, 1), NOW + timedelta(minutes=1)), MSK, NOW)
+
+
+def test_after_downtime_an_ask_overtaken_by_the_reminder_is_skipped() -> None:
+    day = date(2026, 12, 10)
+    ask_due = datetime(2026, 12, 11, 7, 0, tzinfo=UTC)
+    remind_due = datetime(2026, 12, 13, 7, 0, tzinfo=UTC)
+    escalate_due = datetime(2026, 12, 17, 7, 0, tzinfo=UTC)
+    assert not overtaken(FollowUp.ASK, day, MSK, ask_due)
+    assert overtaken(FollowUp.ASK, day, MSK, remind_due)
+    assert not overtaken(FollowUp.REMIND, day, MSK, remind_due)
+    assert overtaken(FollowUp.REMIND, day, MSK, escalate_due)
+    assert not overtaken(FollowUp.ESCALATE, day, MSK, datetime(2027, 1, 1, tzinfo=UTC))
