@@ -189,6 +189,8 @@ class DocVersionCb(Payload, prefix="dv"):
     protocol: int = 0
     item: int = 0
     page: int = 0
+
+
 class KpiCb(Payload, prefix="kp"):
     """Effectiveness indicators (cl. 3 в, 4 ж): `entry` is the project (0: the Plan),
     `kpi` the indicator; a value's button names both, and the service checks they agree."""
@@ -197,3 +199,16 @@ class KpiCb(Payload, prefix="kp"):
     kpi: int = 0
     entry: int = 0
     arg: str = ""
+
+
+class DelegationCb(Payload, prefix="dg"):
+    """Delegations to outside events (cl. 16 б): the list, a card, the recording dialog's
+    pickers (a delegate `person`, a decision `protocol` and `item`), move, cancel, report,
+    offer to the agenda."""
+
+    action: str
+    delegation: int = 0
+    page: int = 0
+    person: int = 0
+    protocol: int = 0
+    item: int = 0

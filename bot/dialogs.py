@@ -179,3 +179,27 @@ class KpiValueDialog(StatesGroup):
     value = State()
     measured_on = State()
     source = State()
+class DelegationDialog(StatesGroup):
+    """A delegation to an outside event (cl. 16 б): title, organiser, date, place, topic,
+    the delegates, the decision behind it, confirmation."""
+
+    title = State()
+    organiser = State()
+    when = State()
+    place = State()
+    topic = State()
+    delegates = State()
+    basis = State()
+    confirm = State()
+
+
+class DelegationMoveDialog(StatesGroup):
+    when = State()
+
+
+class DelegationReportDialog(StatesGroup):
+    """A delegate's report back: text or file first, then the other one optionally."""
+
+    content = State()
+    more = State()
+    confirm = State()

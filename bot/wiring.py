@@ -21,6 +21,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
 from bot.services.composition import CompositionService
+from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
 from bot.services.guests import GuestService
@@ -191,6 +192,7 @@ class Services:
             handlers={
                 **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
                 **ReportCycles(self.reporting, self.notifier).handlers(),
+                **DelegationDue(self.notifier).handlers(),
             },
         )
 
@@ -219,3 +221,7 @@ class Services:
     def indicators(self) -> IndicatorService:
         """Effectiveness indicators of priority projects and of the Plan (cl. 3 в, 4 ж)."""
         return IndicatorService(self.session, self.app.clock, self.app.tz)
+
+    @cached_property
+    def delegations(self) -> DelegationService:
+        return DelegationService(self.session, self.app.clock, self.app.tz, notifier=self.notifier)

@@ -13,6 +13,7 @@ from handlers import (
     common,
     compliance,
     composition,
+    delegations,
     document_versions,
     fallback,
     gate,
@@ -69,5 +70,6 @@ def routers() -> list[Router]:
         task_changes.router(),
         document_versions.router(),
         indicators.router(),
+        delegations.router(),
         fallback.router(),
     ]

@@ -894,3 +894,47 @@ class KpiValue(Base):
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("report_cycle.id"))
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     entered_at: Mapped[datetime]
+# --- delegations (cl. 16 б)
+class Delegation(Base):
+    """Members representing the working group at an outside event (cl. 16 б), and the report
+    they bring back. `plan` counts the follow-up plans: moving the date makes a new one, and
+    due rows of an older plan are skipped."""
+
+    __tablename__ = "delegation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(300))
+    topic: Mapped[str] = mapped_column(Text)
+    event_day: Mapped[date]
+    # The moment the event starts when a time was given; None for a day only.
+    event_at: Mapped[datetime | None]
+    protocol_id: Mapped[int | None] = mapped_column(ForeignKey("protocol.id"))
+    item_number: Mapped[int | None]
+    # planned, cancelled
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    plan: Mapped[int] = mapped_column(default=1)
+    report_text: Mapped[str | None] = mapped_column(Text)
+    # {"telegram_file_id": ..., "file_name": ..., "mime_type": ..., "size": ...,
+    #  "kept_sha256": ... when the bot keeps a copy under DATA_DIR/files}
+    report_document: Mapped[dict[str, Any] | None]
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    reported_at: Mapped[datetime | None]
+    offered_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DelegationDelegate(Base):
+    """One member of a delegation."""
+
+    __tablename__ = "delegation_delegate"
+    __table_args__ = (Index("uq_delegation_delegate", "delegation_id", "person_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    position: Mapped[int] = mapped_column(default=0)

@@ -111,6 +111,14 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("kp", Audience.ROSTER, "card"),
     **_rows("kp", _REGISTERS, "add", "edit", "arch", "archok"),
     **_rows("kp", Audience.ADDRESSEE, "val", "skip", "today", "nosrc"),
+    # Delegations to outside events (cl. 16 б): the secretariat and the chair record, move,
+    # cancel and offer them; a delegate reports back.
+    **_rows("m", Audience.ROSTER, "delegations"),
+    **_rows("dg", Audience.ROSTER, "list", "card", "file"),
+    **_rows("dg", Capability.MANAGE_DELEGATIONS, "new", "pick", "dpage", "picked", "bpage"),
+    **_rows("dg", Capability.MANAGE_DELEGATIONS, "basis", "ok", "no", "move", "cancel"),
+    **_rows("dg", Capability.MANAGE_DELEGATIONS, "cancel_ok", "offer"),
+    **_rows("dg", Audience.ADDRESSEE, "report", "skip", "rok", "rno"),
 }
 
 

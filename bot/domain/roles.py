@@ -73,6 +73,8 @@ class Capability(StrEnum):
     KEEP_RECORD = "keep_record"
     # Tasks decided again (cl. 4 д–е, 14): extended or cancelled by a decision, or by the chair.
     CHANGE_TASKS = "change_tasks"
+    # Delegations to outside events (cl. 16 б): the secretariat and the chair record them.
+    MANAGE_DELEGATIONS = "manage_delegations"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -152,6 +154,7 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     # The secretariat records a decision that changes a task; the chair may change one with a
     # written reason (cl. 4 д–е, 14).
     Capability.CHANGE_TASKS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), True),
+    Capability.MANAGE_DELEGATIONS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
 }
 
 

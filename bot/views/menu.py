@@ -81,6 +81,9 @@ def main_menu(t: Translator, standing: Standing) -> InlineKeyboardMarkup:
                 button(t("menu.documents"), MenuCb(section="documents")),
             ],
         ]
+    # Delegations to outside events (cl. 16 б): everyone in the roster reads them.
+    if standing.can(Capability.USE_BOT):
+        rows.append([button(t("menu.delegations"), MenuCb(section="delegations"))])
     rows.append(
         [
             button(t("menu.help"), MenuCb(section="help")),

@@ -11,6 +11,7 @@ from bot.services.notifier import Renderer
 from bot.views import (
     agenda,
     broadcasts,
+    delegations,
     guests,
     meetings,
     protocols,
@@ -32,4 +33,5 @@ RENDERERS: dict[str, Renderer] = {
     **reporting.RENDERERS,
     **tasks.RENDERERS,
     **task_changes.RENDERERS,
+    **delegations.RENDERERS,
 }
