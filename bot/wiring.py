@@ -36,6 +36,7 @@ from bot.services.report_cycles import ReportCycles
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.scheduling import SchedulingService
+from bot.services.subgroups import SubgroupService
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
 from bot.views.notices import RENDERERS
@@ -189,4 +190,11 @@ class Services:
                 **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
                 **ReportCycles(self.reporting, self.notifier).handlers(),
             },
+        )
+
+    @cached_property
+    def subgroups(self) -> SubgroupService:
+        """Expert groups and project committees (cl. 10), outside specialists (cl. 16 в)."""
+        return SubgroupService(
+            self.session, self.app.clock, notifier=self.notifier, invite_ttl=self.app.invite_ttl
         )

@@ -29,6 +29,7 @@ from handlers import (
     registers,
     reporting,
     roster,
+    subgroups,
     tasks,
     units,
 )
@@ -63,5 +64,6 @@ def routers() -> list[Router]:
         register_entry.router(),
         register_changes.router(),
         guests.router(),
+        subgroups.router(),
         fallback.router(),
     ]

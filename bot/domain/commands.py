@@ -18,6 +18,7 @@ EVERYONE: tuple[str, ...] = (
     "plan",
     "projects",
     "documents",
+    "subgroups",
 )
 # Shown to those whose role allows them, in this order.
 RESTRICTED_COMMANDS: tuple[str, ...] = (

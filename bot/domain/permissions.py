@@ -27,6 +27,8 @@ class Audience(StrEnum):
     ADDRESSEE = "addressee"
     # The guest the invitation was made for (cl. 16 а); guests are outside the roster.
     GUEST = "guest"
+    # A subgroup's own (cl. 10): its head, or the secretariat or chair, as the service says.
+    SUBGROUP = "subgroup"
 
 
 Rule = Capability | Audience
@@ -98,6 +100,12 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Guests of a meeting (cl. 16 а): the organisers' list, the guest's own card.
     **_rows("gs", Capability.INVITE_GUESTS, "list", "new", "revoke"),
     **_rows("gs", Audience.GUEST, "card", "docs", "checkin"),
+    # Expert groups and project committees (cl. 10, 16 в).
+    **_rows("sg", Audience.ROSTER, "list", "card"),
+    **_rows("sg", Capability.FORM_SUBGROUPS, "new", "dec", "kind", "head", "mem", "memok"),
+    **_rows("sg", Capability.FORM_SUBGROUPS, "save"),
+    **_rows("sg", Audience.SUBGROUP, "add", "addp", "spec", "rm", "rmp", "dis", "disok"),
+    **_rows("sg", Audience.SUBGROUP, "report"),
 }
 
 
@@ -123,6 +131,7 @@ def who_may(rule: Rule) -> str:
             Audience.ROSTER: "everyone in the roster",
             Audience.ADDRESSEE: "only the people it was addressed to",
             Audience.GUEST: "the invited guest",
+            Audience.SUBGROUP: "the subgroup's head; chair, secretariat",
         }[rule]
     roles, admins = GRANTS[rule]
     names = [role.value for role in ROLE_ORDER if role in roles]

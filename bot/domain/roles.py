@@ -71,6 +71,8 @@ class Capability(StrEnum):
     ATTEND_MEETINGS = "attend_meetings"
     PRESIDE = "preside"
     KEEP_RECORD = "keep_record"
+    # Expert groups and project committees (cl. 10): formed by a decision.
+    FORM_SUBGROUPS = "form_subgroups"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -147,6 +149,8 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     Capability.PRESIDE: (_PRESIDING, False),
     # The secretariat keeps the record: protocols' drafts, delivery reports, escalations.
     Capability.KEEP_RECORD: (_SECRETARIAT, True),
+    # The secretariat or the chair forms a subgroup from a signed decision (cl. 10).
+    Capability.FORM_SUBGROUPS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
 }
 
 

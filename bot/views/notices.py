@@ -17,6 +17,7 @@ from bot.views import (
     registers,
     reminders,
     reporting,
+    subgroups,
     tasks,
 )
 
@@ -30,4 +31,5 @@ RENDERERS: dict[str, Renderer] = {
     **reminders.RENDERERS,
     **reporting.RENDERERS,
     **tasks.RENDERERS,
+    **subgroups.RENDERERS,
 }
