@@ -165,7 +165,7 @@ async def form_project_committee_http(
     await who.sends(purpose, "руководителя группы")
     await who.presses(head, "Отметьте членов")
     for member in members:
-        await who.presses(member, f"✅ {member}")
+        await who.presses(member, "Отметьте членов")
     await who.presses("Готово", "Проверьте перед образованием")
     await who.presses("Образовать", "Образована решением")
     await who.presses("Пригласить специалиста", "ФИО привлечённого специалиста")
