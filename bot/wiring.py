@@ -196,5 +196,9 @@ class Services:
     def subgroups(self) -> SubgroupService:
         """Expert groups and project committees (cl. 10), outside specialists (cl. 16 в)."""
         return SubgroupService(
-            self.session, self.app.clock, notifier=self.notifier, invite_ttl=self.app.invite_ttl
+            self.session,
+            self.app.clock,
+            notifier=self.notifier,
+            invite_ttl=self.app.invite_ttl,
+            file_max_mb=self.app.settings.report_file_max_mb,
         )

@@ -26,8 +26,9 @@ from bot.services.subgroups import Draft
 from bot.update_context import Ctx
 from bot.views import subgroups as views
 from bot.views.menu import help_text
-from handlers.asking import text_answer
+from handlers.asking import attached, text_answer
 from handlers.common import cancel_command, language_chosen, language_command
+from handlers.kept_files import keep_document
 
 
 class SubgroupDialog(StatesGroup):
@@ -250,17 +251,27 @@ async def report_start(query: CallbackQuery, callback_data: SubgroupCb, ctx: Ctx
 
 
 async def report_typed(message: Message, ctx: Ctx) -> None:
+    """The report: a text, or a file with or without a caption."""
     data = await ctx.state.get_data()
     group = await ctx.subgroups.check_reporter(ctx.actor, int(data["group"]))
     question = views.ask_report(ctx.t, group)
-    if message.text is None:
+    text = message.text or message.caption
+    document = (
+        {**attached(message.document), "size": message.document.file_size}
+        if message.document is not None
+        else None
+    )
+    if text is None and document is None:
         await ctx.send(ctx.t("errors.text_expected") + "\n\n" + question)
         return
     try:
-        meeting = await ctx.subgroups.report(ctx.actor, group.id, message.text)
+        ctx.subgroups.check_report(text, document)
     except InvalidInput as bad:
         await ctx.send(ctx.t(bad.key, **bad.params) + "\n\n" + question)
         return
+    if document is not None and message.document is not None:
+        document = await keep_document(ctx, document, message.document.file_size)
+    meeting = await ctx.subgroups.report(ctx.actor, group.id, text, document)
     await ctx.state.clear()
     await ctx.say("subgroups.reported_to_meeting" if meeting else "subgroups.reported_waiting")
 

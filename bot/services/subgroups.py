@@ -14,8 +14,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.domain import fields
+from bot.domain.files import file_problem
 from bot.domain.roles import MEMBER_ROLES, Capability, Role, clean_name
 from bot.domain.subgroups import (
     HEAD_ROLE,
@@ -39,7 +41,7 @@ from bot.domain.subgroups import (
 )
 from bot.services.actor import Actor
 from bot.services.base import Service
-from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked, checked_optional
 from bot.services.notifier import Notice, Notifier
 from bot.services.offers import offer
 from bot.services.roster import Auditor
@@ -107,6 +109,7 @@ class SubgroupService(Service):
     _: KW_ONLY
     notifier: Notifier
     invite_ttl: timedelta = field(default=timedelta(days=7))
+    file_max_mb: int = 20
 
     def __post_init__(self) -> None:
         self.roster = RosterRepository(self.session)
@@ -436,13 +439,29 @@ class SubgroupService(Service):
                 raise InvalidInput("subgroups.dissolved")
         return group
 
-    def check_report(self, raw: str) -> str:
-        return checked(SUBGROUP_REPORT, raw)
+    def check_report(self, raw: str | None, document: dict[str, Any] | None) -> str | None:
+        """The report's text (optional with a file) and its file, as the head sent them."""
+        if document is not None:
+            problem = file_problem(
+                document.get("file_name"), document.get("size"), self.file_max_mb
+            )
+            if problem is not None:
+                name = document.get("file_name") or "—"
+                raise InvalidInput(f"files.{problem.value}", name=name, max=self.file_max_mb)
+            return checked_optional(SUBGROUP_REPORT, raw)
+        return checked(SUBGROUP_REPORT, raw or "")
 
-    async def report(self, actor: Actor, group_id: int, raw: str) -> int | None:
-        """The head's report becomes an offer for the working group's next agenda; returns
-        the meeting it went to, or None while it waits for one."""
-        text = self.check_report(raw)
+    async def report(
+        self,
+        actor: Actor,
+        group_id: int,
+        raw: str | None,
+        document: dict[str, Any] | None = None,
+    ) -> int | None:
+        """The head's report (text and/or a file) becomes an offer for the working group's
+        next agenda, the file going with the proposed item; returns the meeting it went to,
+        or None while it waits for one."""
+        text = self.check_report(raw, document)
         now = self.clock.now()
         async with write(self.session):
             group = await self._subgroup(actor, group_id)
@@ -457,9 +476,16 @@ class SubgroupService(Service):
                 Notice("subgroups.report_description", group=group, author=author, text=text)
             )
             key = f"subgroup_report:{group_id}:{int(now.timestamp())}"
-            meeting = await offer(self.session, actor.group_id, key, title, about, now)
+            meeting = await offer(
+                self.session, actor.group_id, key, title, about, now, document=document
+            )
             await Auditor(self.session, actor, now)(
-                "subgroup_reported", "working_group", group_id, offer_key=key, meeting=meeting
+                "subgroup_reported",
+                "working_group",
+                group_id,
+                offer_key=key,
+                meeting=meeting,
+                file=document.get("file_name") if document else None,
             )
         return meeting
 

@@ -303,7 +303,9 @@ def report_title(t: Translator, group: GroupView) -> str:
     )
 
 
-def report_description(t: Translator, group: GroupView, author: str, text: str) -> str:
+def report_description(t: Translator, group: GroupView, author: str, text: str | None) -> str:
+    if not text:
+        return t.plain("subgroups.report_description_file", author=author)
     return t.plain("subgroups.report_description", author=author, text=text)
 
 

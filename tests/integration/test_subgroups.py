@@ -251,3 +251,31 @@ async def test_cl10_head_adds_and_removes_members_and_dissolves(world: World) ->
         assert action in actions
     group = await _committee(world, p)
     assert group.dissolved_at is not None
+
+
+async def test_cl10_heads_report_with_a_file_goes_with_the_proposed_item(world: World) -> None:
+    """cl. 10: a report may be a file (with a caption); the proposed agenda item carries it.
+    A file the bot does not take, or an empty text, is refused with the reason and nothing
+    is offered."""
+    p = await working_group(world)
+    await committee_with_specialist(world, p)
+    await schedule_meeting(world, p["chair"])
+    c = world.client
+    await c.send(p["m0"], "/subgroups")
+    await c.click(p["m0"], COMMITTEE)
+    await c.click(p["m0"], "Направить доклад рабочей группе")
+    before = await _snapshot(world)
+    await c.send_document(p["m0"], file_name="report.exe", mime_type="application/x-msdownload")
+    assert "не принимается" in c.last_text(p["m0"])
+    await c.send(p["m0"], " \u200b ")
+    assert "нет видимых символов" in c.last_text(p["m0"])
+    assert await _snapshot(world) == before and await _count(world, AgendaOffer) == 0
+    await c.send_document(
+        p["m0"], file_name="Доклад.pdf", caption="Итоги работы за квартал.", content=b"%PDF"
+    )
+    assert "предложен для включения в повестку дня" in c.last_text(p["m0"])
+    items = await _rows(world, AgendaItem)
+    assert [(i.title, (i.document or {}).get("file_name")) for i in items] == [
+        (f"Доклад проектного комитета «{COMMITTEE}»", "Доклад.pdf")
+    ]
+    assert "Итоги работы за квартал." in (items[0].description or "")
