@@ -25,7 +25,6 @@ from bot.services.invites import INVITE_PREFIX
 from bot.services.subgroups import Draft
 from bot.update_context import Ctx
 from bot.views import subgroups as views
-from bot.views.menu import help_text
 from handlers.asking import attached, text_answer
 from handlers.common import cancel_command, language_chosen, language_command
 from handlers.kept_files import keep_document
@@ -305,7 +304,13 @@ async def specialist_joined(ctx: Ctx, name: str, person_id: int) -> None:
 
 
 async def outsider_help(event: Message | CallbackQuery, ctx: Ctx) -> None:
-    await ctx.send(help_text(ctx.t, ctx.actor.standing) + "\n\n" + ctx.t("subgroups.outsider_help"))
+    """/help for an outside specialist: their own commands, and that they are not in the
+    working group (not how to join it)."""
+    t = ctx.t
+    lines = [t("help.title")]
+    for command in SPECIALIST_COMMANDS:
+        lines.append(t("help.line", command=command, description=t(f"commands.{command}")))
+    await ctx.send("\n".join([*lines, "", t("subgroups.outsider_help")]))
 
 
 async def outsider_refused(message: Message, ctx: Ctx) -> None:
@@ -336,6 +341,9 @@ def outsider_handlers(r: Router) -> None:
     r.message.register(outsider_refused, Command(ignore_case=True, commands=_WG_COMMANDS), flt)
     r.callback_query.register(outsider_button_refused, flt)
 
+
+# What an outside specialist may use (cl. 16 в).
+SPECIALIST_COMMANDS = ("start", "help", "menu", "language", "cancel", "subgroups")
 
 _WG_COMMANDS = (
     "newmeeting",

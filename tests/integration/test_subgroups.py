@@ -279,3 +279,45 @@ async def test_cl10_heads_report_with_a_file_goes_with_the_proposed_item(world: 
         (f"Доклад проектного комитета «{COMMITTEE}»", "Доклад.pdf")
     ]
     assert "Итоги работы за квартал." in (items[0].description or "")
+
+
+async def test_cl10_refusals_on_a_subgroups_people_change_nothing(world: World) -> None:
+    """A member who is not the head may not manage it; the head cannot be removed; a
+    dissolved subgroup takes no changes; a specialist's /help says they are not in the
+    working group."""
+    p = await working_group(world)
+    specialist = await committee_with_specialist(world, p)
+    group = await _committee(world, p)
+    c = world.client
+    persons = {x.full_name: x.id for x in await _rows(world, Person)}
+    before = await _snapshot(world)
+    under = c.last_message(p["m1"])
+    await c.click_data(p["m1"], under, SubgroupCb(action="add", group=group.id).pack())
+    assert "руководитель" in c.alerts(p["m1"])[-1]
+    head_id = persons["Член 0"]
+    await c.click_data(
+        p["clerk"],
+        c.last_message(p["clerk"]),
+        SubgroupCb(action="rmp", group=group.id, person=head_id).pack(),
+    )
+    assert "Руководителя нельзя исключить" in c.alerts(p["clerk"])[-1]
+    assert await _snapshot(world) == before
+    await c.send(specialist, "/help")
+    assert "не в состав рабочей группы" in c.last_text(specialist)
+    assert "/subgroups" in c.last_text(specialist)
+    clerk = Member(c, p["clerk"])
+    await clerk.sends("/subgroups")
+    await clerk.presses(COMMITTEE)
+    await clerk.presses("Прекратить деятельность")
+    await clerk.presses("Подтвердить")
+    after = await _snapshot(world)
+    await c.click_data(
+        p["clerk"],
+        c.last_message(p["clerk"]),
+        SubgroupCb(action="addp", group=group.id, person=persons["Заместитель Зоя"]).pack(),
+    )
+    assert "прекращена" in c.alerts(p["clerk"])[-1]
+    assert await _snapshot(world) == after
+    # Once it is dissolved, its specialist is outside everything.
+    await c.send(specialist, "/subgroups")
+    assert "Вы пока не в составе рабочей группы" in c.last_text(specialist)
