@@ -13,6 +13,7 @@ from tests.support.steps.conversations import invite_and_join, schedule_meeting,
 from tests.support.steps.subgroups import (
     COMMITTEE,
     DECISION,
+    decision_label,
     form_project_committee_http,
     insert_protocol,
 )
@@ -38,7 +39,7 @@ async def test_a_project_committee_from_decision_to_report_over_http(running: Ru
         tg,
         clerk,
         specialist,
-        decision=f"Протокол № 7/2026, п. 1: {DECISION}"[:59] + "…",
+        decision=decision_label("7/2026", 1, DECISION),
         head="Руководитель Роман",
         members=("Член Мария", "Член Нина"),
     )

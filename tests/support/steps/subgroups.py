@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.domain import fields
 from storage.db import Database
 from storage.models import Meeting, Protocol, ProtocolVersion, WorkingGroup
 from tests.conftest import ADMIN_ID, World, invite_payload
@@ -138,6 +139,11 @@ async def committee_with_specialist(
     specialist = world.client.user(uid, "Эльвира", language_code="ru")
     await world.client.send(specialist, f"/start {payload}")
     return specialist
+
+
+def decision_label(number: str, item: int, decided: str) -> str:
+    """The label of a decision's button in the forming dialog, as the bot shortens it."""
+    return fields.fits(" ".join(f"Протокол № {number}, п. {item}: {decided}".split()), 60)
 
 
 # Over HTTP
