@@ -46,8 +46,11 @@ async def start_with_invite(message: Message, command: CommandObject, ctx: Ctx) 
 async def start(message: Message, ctx: Ctx) -> None:
     actor, t = ctx.actor, ctx.t
     if not actor.can(Capability.USE_BOT):
-        # Someone outside the roster: a guest sees the meetings they are invited to.
-        if not await guest_start(ctx):
+        # Someone outside the roster: a guest sees the meetings they are invited to, an
+        # outside specialist their subgroups (cl. 16 в).
+        if await ctx.subgroups.belongs_anywhere(actor):
+            await specialist_joined(ctx, actor.display_name, actor.person_id)
+        elif not await guest_start(ctx):
             await ctx.say("gate.welcome_outsider", name=actor.telegram_name)
         return
     text = greeting(t, actor.display_name, actor.standing, actor.unit_name)

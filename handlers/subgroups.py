@@ -294,7 +294,7 @@ async def outsider_menu(event: Message | CallbackQuery, ctx: Ctx) -> None:
     await ctx.show(*views.outsider_menu(ctx.t, await ctx.subgroups.mine(ctx.actor)))
 
 
-async def specialist_joined(ctx: Ctx, name: str, person_id: int) -> None:
+async def specialist_joined(ctx: Ctx, name: str, person_id: int | None) -> None:
     """After an outside specialist's invite link: their subgroup, not the working group."""
     items = await ctx.subgroups.mine(ctx.actor, person_id)
     _, keyboard = views.outsider_menu(ctx.t, items)

@@ -22,6 +22,7 @@ from tests.support.steps.subgroups import (
     committee_with_specialist,
     form_committee,
     insert_protocol,
+    invite_specialist,
 )
 
 NO_DECISIONS = "Подписанных протоколов с решениями пока нет."
@@ -321,3 +322,26 @@ async def test_cl10_refusals_on_a_subgroups_people_change_nothing(world: World) 
     # Once it is dissolved, its specialist is outside everything.
     await c.send(specialist, "/subgroups")
     assert "Вы пока не в составе рабочей группы" in c.last_text(specialist)
+
+
+async def test_cl16v_a_working_group_member_cannot_become_a_specialist_by_a_link(
+    world: World,
+) -> None:
+    """cl. 10, 16 в: a specialist's link opened by a member of the working group is refused
+    with the reason; the link stays unused and no membership is added."""
+    p = await working_group(world)
+    await insert_protocol(world.db, world.clock.now(), [DECISION])
+    await form_committee(world, p["clerk"], head="Член 0", members=("Член 1",))
+    payload = await invite_specialist(world, p["clerk"])
+    before = await _snapshot(world)
+    await world.client.send(p["m2"], f"/start {payload}")
+    assert "Вы член рабочей группы" in world.client.last_text(p["m2"])
+    assert await _snapshot(world) == before
+
+
+async def test_cl16v_a_specialists_start_shows_their_subgroups(world: World) -> None:
+    p = await working_group(world)
+    specialist = await committee_with_specialist(world, p)
+    await world.client.send(specialist, "/start")
+    text = world.client.last_text(specialist)
+    assert "привлечённый специалист" in text and COMMITTEE in text
