@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.callbacks import LangCb, MenuCb, SubgroupCb
 from bot.domain.roles import Standing
+from bot.domain.subgroups import SUBGROUP_NAME, SUBGROUP_PURPOSE
 from bot.filters import NotCommand, private_router
 from bot.i18n import Raw
 from bot.menu_commands import apply_person_commands
@@ -90,7 +91,7 @@ async def kind_chosen(query: CallbackQuery, callback_data: SubgroupCb, ctx: Ctx)
 
 async def name_typed(message: Message, ctx: Ctx) -> None:
     question = views.ask_name(ctx.t)
-    typed = await text_answer(ctx, message, "subgroups.ask_name", max=200)
+    typed = await text_answer(ctx, message, "subgroups.ask_name", max=SUBGROUP_NAME.max_length)
     if typed is None:
         return
     try:
@@ -105,7 +106,9 @@ async def name_typed(message: Message, ctx: Ctx) -> None:
 
 async def purpose_typed(message: Message, ctx: Ctx) -> None:
     question = views.ask_purpose(ctx.t)
-    typed = await text_answer(ctx, message, "subgroups.ask_purpose", max=1000)
+    typed = await text_answer(
+        ctx, message, "subgroups.ask_purpose", max=SUBGROUP_PURPOSE.max_length
+    )
     if typed is None:
         return
     try:
