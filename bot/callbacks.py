@@ -212,3 +212,15 @@ class DelegationCb(Payload, prefix="dg"):
     person: int = 0
     protocol: int = 0
     item: int = 0
+
+
+class SubgroupCb(Payload, prefix="sg"):
+    """Expert groups and project committees (cl. 10): the list, a subgroup's card, the
+    forming dialog (`protocol`, `item` name the decision), its people (`person`)."""
+
+    action: str
+    group: int = 0
+    protocol: int = 0
+    item: int = 0
+    person: int = 0
+    arg: str = ""

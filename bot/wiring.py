@@ -39,6 +39,7 @@ from bot.services.report_cycles import ReportCycles
 from bot.services.reporting import ReportingService
 from bot.services.roster import RosterService
 from bot.services.scheduling import SchedulingService
+from bot.services.subgroups import SubgroupService
 from bot.services.task_changes import TaskChangeService
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
@@ -225,3 +226,14 @@ class Services:
     @cached_property
     def delegations(self) -> DelegationService:
         return DelegationService(self.session, self.app.clock, self.app.tz, notifier=self.notifier)
+
+    @cached_property
+    def subgroups(self) -> SubgroupService:
+        """Expert groups and project committees (cl. 10), outside specialists (cl. 16 в)."""
+        return SubgroupService(
+            self.session,
+            self.app.clock,
+            notifier=self.notifier,
+            invite_ttl=self.app.invite_ttl,
+            file_max_mb=self.app.settings.report_file_max_mb,
+        )

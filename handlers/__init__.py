@@ -32,6 +32,7 @@ from handlers import (
     registers,
     reporting,
     roster,
+    subgroups,
     task_changes,
     tasks,
     units,
@@ -71,5 +72,6 @@ def routers() -> list[Router]:
         document_versions.router(),
         indicators.router(),
         delegations.router(),
+        subgroups.router(),
         fallback.router(),
     ]

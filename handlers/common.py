@@ -10,6 +10,7 @@ from bot.callbacks import LangCb, MenuCb
 from bot.filters import on_buttons, private_router
 from bot.menu_commands import apply_person_commands
 from bot.update_context import Ctx
+from bot.views import subgroups as subgroup_views
 from bot.views.menu import help_text, language_picker, main_menu, menu_text
 
 
@@ -21,8 +22,11 @@ async def help_command(event: Message | CallbackQuery, ctx: Ctx) -> None:
 async def menu_command(event: Message | CallbackQuery, ctx: Ctx) -> None:
     """/menu, or "back to the menu" on a card."""
     actor = ctx.actor
+    # The subgroups the person belongs to, a button each (cl. 10).
+    mine = subgroup_views.menu_rows(ctx.t, await ctx.subgroups.mine(actor))
     await ctx.show(
-        menu_text(ctx.t, actor.display_name, actor.standing), main_menu(ctx.t, actor.standing)
+        menu_text(ctx.t, actor.display_name, actor.standing),
+        subgroup_views.with_rows(main_menu(ctx.t, actor.standing), mine),
     )
 
 

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.filters import InRoster, private_router
 from bot.update_context import Ctx
 from handlers.guests import guest_buttons
+from handlers.subgroups import outsider_handlers
 
 
 async def outsider_message(message: Message, ctx: Ctx) -> None:
@@ -28,6 +29,7 @@ def router() -> Router:
     r = private_router("gate", ~InRoster())
     r.callback_query.filter(~InRoster())
     guest_buttons(r)  # guests of a meeting are outside the roster too (cl. 16 а)
+    outsider_handlers(r)  # outside specialists of a subgroup (cl. 16 в)
     r.message.register(outsider_message)
     r.callback_query.register(outsider_button)
     return r

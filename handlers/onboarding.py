@@ -7,6 +7,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.domain.roles import Capability, Standing
+from bot.domain.subgroups import is_specialist
 from bot.filters import private_router
 from bot.menu_commands import apply_person_commands
 from bot.middlewares import telegram_name
@@ -16,6 +17,7 @@ from bot.update_context import Ctx
 from bot.views.menu import greeting, main_menu, role_name
 from handlers.attendance import CHECKIN_PREFIX, check_in_link
 from handlers.guests import guest_link, guest_start
+from handlers.subgroups import specialist_joined
 
 
 async def start_with_invite(message: Message, command: CommandObject, ctx: Ctx) -> None:
@@ -25,6 +27,10 @@ async def start_with_invite(message: Message, command: CommandObject, ctx: Ctx) 
         actor, command.args, Newcomer(user.id, telegram_name(user), user.username, actor.locale)
     )
     member = joined.member
+    if is_specialist(member.role):
+        # An outside specialist joined a subgroup, not the working group (cl. 16 в).
+        await specialist_joined(ctx, member.display_name, member.person.id)
+        return
     standing = Standing(role=member.role, is_admin=actor.is_admin, extra_roles=member.extra_roles)
     lines = [greeting(t, member.display_name, standing, member.unit_name)]
     if joined.replaced is not None:
@@ -40,8 +46,11 @@ async def start_with_invite(message: Message, command: CommandObject, ctx: Ctx) 
 async def start(message: Message, ctx: Ctx) -> None:
     actor, t = ctx.actor, ctx.t
     if not actor.can(Capability.USE_BOT):
-        # Someone outside the roster: a guest sees the meetings they are invited to.
-        if not await guest_start(ctx):
+        # Someone outside the roster: a guest sees the meetings they are invited to, an
+        # outside specialist their subgroups (cl. 16 в).
+        if await ctx.subgroups.belongs_anywhere(actor):
+            await specialist_joined(ctx, actor.display_name, actor.person_id)
+        elif not await guest_start(ctx):
             await ctx.say("gate.welcome_outsider", name=actor.telegram_name)
         return
     text = greeting(t, actor.display_name, actor.standing, actor.unit_name)

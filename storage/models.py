@@ -761,6 +761,9 @@ class AgendaOffer(Base):
     created_at: Mapped[datetime]
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))
     attached_at: Mapped[datetime | None]
+    # --- subgroups (cl. 10): a subgroup's report may carry a file, which the proposed
+    # agenda item takes over ({"file_id": ..., "file_name": ..., "kept_sha256": ...}).
+    document: Mapped[dict[str, Any] | None]
 
 
 __all__ = [

@@ -19,6 +19,7 @@ EVERYONE: tuple[str, ...] = (
     "projects",
     "documents",
     "delegations",
+    "subgroups",
 )
 # Shown to those whose role allows them, in this order.
 RESTRICTED_COMMANDS: tuple[str, ...] = (

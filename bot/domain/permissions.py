@@ -27,6 +27,8 @@ class Audience(StrEnum):
     ADDRESSEE = "addressee"
     # The guest the invitation was made for (cl. 16 а); guests are outside the roster.
     GUEST = "guest"
+    # A subgroup's own (cl. 10): its head, or the secretariat or chair, as the service says.
+    SUBGROUP = "subgroup"
 
 
 Rule = Capability | Audience
@@ -119,6 +121,12 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("dg", Capability.MANAGE_DELEGATIONS, "basis", "ok", "no", "move", "cancel"),
     **_rows("dg", Capability.MANAGE_DELEGATIONS, "cancel_ok", "offer"),
     **_rows("dg", Audience.ADDRESSEE, "report", "skip", "rok", "rno"),
+    # Expert groups and project committees (cl. 10, 16 в).
+    **_rows("sg", Audience.ROSTER, "list", "card"),
+    **_rows("sg", Capability.FORM_SUBGROUPS, "new", "dec", "kind", "head", "mem", "memok"),
+    **_rows("sg", Capability.FORM_SUBGROUPS, "save"),
+    **_rows("sg", Audience.SUBGROUP, "add", "addp", "spec", "rm", "rmp", "dis", "disok"),
+    **_rows("sg", Audience.SUBGROUP, "report"),
 }
 
 
@@ -144,6 +152,7 @@ def who_may(rule: Rule) -> str:
             Audience.ROSTER: "everyone in the roster",
             Audience.ADDRESSEE: "only the people it was addressed to",
             Audience.GUEST: "the invited guest",
+            Audience.SUBGROUP: "the subgroup's head; chair, secretariat",
         }[rule]
     roles, admins = GRANTS[rule]
     names = [role.value for role in ROLE_ORDER if role in roles]

@@ -75,6 +75,8 @@ class Capability(StrEnum):
     CHANGE_TASKS = "change_tasks"
     # Delegations to outside events (cl. 16 б): the secretariat and the chair record them.
     MANAGE_DELEGATIONS = "manage_delegations"
+    # Expert groups and project committees (cl. 10): formed by a decision.
+    FORM_SUBGROUPS = "form_subgroups"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -155,6 +157,8 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     # written reason (cl. 4 д–е, 14).
     Capability.CHANGE_TASKS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), True),
     Capability.MANAGE_DELEGATIONS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
+    # The secretariat or the chair forms a subgroup from a signed decision (cl. 10).
+    Capability.FORM_SUBGROUPS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
 }
 
 

@@ -11,6 +11,7 @@ from bot.domain import fields
 from bot.domain.invites import InviteState, invite_state
 from bot.domain.roles import Capability, Role, clean_name, demoted_role
 from bot.domain.roster import has_single_holder, is_roster_role, lacks_unit
+from bot.domain.subgroups import is_specialist
 from bot.services.actor import Actor
 from bot.services.base import Service
 from bot.services.errors import InvalidInput, NeedsConfirmation, NotFound
@@ -185,6 +186,13 @@ class InviteService(Service):
             person = await self.roster.person_by_telegram(newcomer.telegram_id)
             if person is not None and await self.roster.member_by_person(group_id, person.id):
                 raise InvalidInput("invites.already_member")
+            if person is not None and is_specialist(invite.role):
+                # A member of the working group joins a subgroup as a member, not by an
+                # outside specialist's link (cl. 10, 16 в).
+                group = await self.roster.group(group_id)
+                parent = group.parent_id if group else None
+                if parent is not None and await self.roster.member_by_person(parent, person.id):
+                    raise InvalidInput("subgroups.specialist_is_member")
             replaced = await self._free_single_role(actor, group_id, invite)
             if person is None:
                 person_id = await self.roster.add_person(

@@ -9,6 +9,7 @@ no such meeting yet, the offer waits and is attached when the next meeting is sc
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,7 @@ async def offer(
     title: str,
     description: str | None,
     now: datetime,
+    document: dict[str, Any] | None = None,
 ) -> int | None:
     """Records the offer (once per key) and attaches what is pending to the next draft
     agenda. Returns the meeting it went to, or None while it waits. Runs inside the
@@ -31,7 +33,7 @@ async def offer(
     repo = OfferRepository(session)
     # The title is the bot's own (a task's text in it): shortened, never refused.
     title = fields.fits(title, fields.ITEM_TITLE.max_length)
-    await repo.add(group_id, key, title, description, now)
+    await repo.add(group_id, key, title, description, now, document)
     meeting_id = await repo.next_draft_meeting(group_id, now)
     if meeting_id is None:
         return None
@@ -52,6 +54,7 @@ async def attach_pending(
             position=0,
             title=waiting.title,
             description=waiting.description,
+            document=waiting.document,
             source="proposal",
             status="proposed",
             proposed_by=None,

@@ -18,6 +18,7 @@ from bot.views import (
     registers,
     reminders,
     reporting,
+    subgroups,
     task_changes,
     tasks,
 )
@@ -34,4 +35,5 @@ RENDERERS: dict[str, Renderer] = {
     **tasks.RENDERERS,
     **task_changes.RENDERERS,
     **delegations.RENDERERS,
+    **subgroups.RENDERERS,
 }

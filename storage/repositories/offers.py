@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,8 @@ class OfferView:
     title: str
     description: str | None
     item_id: int | None
+    # A file that goes with the question (a subgroup's report, cl. 10).
+    document: dict[str, Any] | None = None
 
 
 class OfferRepository:
@@ -26,13 +29,24 @@ class OfferRepository:
         self.session = session
 
     async def add(
-        self, group_id: int, key: str, title: str, description: str | None, now: datetime
+        self,
+        group_id: int,
+        key: str,
+        title: str,
+        description: str | None,
+        now: datetime,
+        document: dict[str, Any] | None = None,
     ) -> bool:
         """A new offer; the same key offered again is left alone. True when it was new."""
         result = await self.session.execute(
             upsert.insert(self.session, AgendaOffer)
             .values(
-                group_id=group_id, key=key, title=title, description=description, created_at=now
+                group_id=group_id,
+                key=key,
+                title=title,
+                description=description,
+                created_at=now,
+                document=document,
             )
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(AgendaOffer.id)
@@ -45,11 +59,11 @@ class OfferRepository:
             .where(AgendaOffer.group_id == group_id, AgendaOffer.item_id.is_(None))
             .order_by(AgendaOffer.id)
         )
-        return [OfferView(r.id, r.key, r.title, r.description, r.item_id) for r in rows]
+        return [OfferView(r.id, r.key, r.title, r.description, r.item_id, r.document) for r in rows]
 
     async def by_key(self, key: str) -> OfferView | None:
         r = await self.session.scalar(select(AgendaOffer).where(AgendaOffer.key == key))
-        return OfferView(r.id, r.key, r.title, r.description, r.item_id) if r else None
+        return OfferView(r.id, r.key, r.title, r.description, r.item_id, r.document) if r else None
 
     async def attach(self, offer_id: int, item_id: int, now: datetime) -> None:
         await self.session.execute(
