@@ -22,6 +22,7 @@ from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
 from bot.services.composition import CompositionService
 from bot.services.due import DueService
+from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
@@ -190,3 +191,8 @@ class Services:
                 **ReportCycles(self.reporting, self.notifier).handlers(),
             },
         )
+
+    @cached_property
+    def group_scope(self) -> GroupScopeService:
+        """Which group an action is in: the working group or a subgroup (cl. 10)."""
+        return GroupScopeService(self.session, self.app.clock)

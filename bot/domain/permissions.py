@@ -98,6 +98,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Guests of a meeting (cl. 16 а): the organisers' list, the guest's own card.
     **_rows("gs", Capability.INVITE_GUESTS, "list", "new", "revoke"),
     **_rows("gs", Audience.GUEST, "card", "docs", "checkin"),
+    # Meetings of expert groups and project committees (cl. 10): which group a new meeting
+    # is for; the service offers and checks only the groups the person may set meetings for.
+    **_rows("nm", Audience.ROSTER, "group"),
 }
 
 

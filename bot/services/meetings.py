@@ -20,6 +20,7 @@ from bot.documents.ics import (
     meeting_uid,
 )
 from bot.domain import fields
+from bot.domain.group_scope import subgroup_schedule_refusal
 from bot.domain.meetings import (
     Absence,
     Rsvp,
@@ -112,7 +113,13 @@ class MeetingService(ZonedService):
     # Who may set a meeting (cl. 13)
     async def require_scheduler(self, actor: Actor) -> None:
         """Inside the caller's transaction: the chair, or the deputy while the chair's
-        recorded absence holds."""
+        recorded absence holds. In a subgroup (cl. 10): its head, the working group's chair
+        or the secretariat."""
+        if actor.parent_roles is not None:
+            sub_refusal = subgroup_schedule_refusal(actor.roles, actor.parent_roles)
+            if sub_refusal is not None:
+                raise NotAllowed(f"group_scope.{sub_refusal.value}")
+            return
         absences = [Absence(s, e) for s, e in await self.repo.absences(actor.group_id)]
         absent = chair_absent(absences, self.clock.now())
         refusal = schedule_refusal(actor.roles, chair_absent=absent)
@@ -169,7 +176,14 @@ class MeetingService(ZonedService):
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
-            return await self.repo.listing(actor.group_id)
+            found = await self.repo.listing(actor.group_id)
+            if not actor.scoped:
+                # With the meetings of the subgroups the person sits in — or oversees, as the
+                # working group's chair or secretariat (cl. 10).
+                for group in await self.roster.subgroups(actor.group_id):
+                    if actor.in_subgroup(group).in_roster:
+                        found += await self.repo.listing(group.id)
+        return sorted(found, key=lambda m: m.starts_at, reverse=True)[:30]
 
     async def listing_stats(self, actor: Actor) -> list[tuple[MeetingView, int, bool]]:
         """Meetings with their attendance and whether a recording is attached (/meetings)."""
@@ -214,7 +228,7 @@ class MeetingService(ZonedService):
         async with read(self.session):
             meeting = await self.load(actor.group_id, meeting_id)
             answers = await self.repo.rsvps(meeting_id)
-            members = [m for m in await self.roster.members(actor.group_id) if m.is_member]
+            members = [m for m in await self.roster.meeting_people(actor.group_id) if m.is_member]
             recording = await self.repo.recording(meeting_id)
         member_ids = {m.person.id for m in members}
         expected, quorum = quorum_forecast(

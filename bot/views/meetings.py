@@ -15,6 +15,7 @@ from bot.services.attendance import Presence
 from bot.services.compliance import MonthRow
 from bot.services.meetings import CardState, Overview
 from bot.services.notifier import Rendered, Renderer
+from bot.views.group_scope import group_title, heading
 from bot.views.menu import role_name
 from storage.repositories.meetings import MeetingView
 
@@ -26,8 +27,10 @@ RSVP_KEYS = {
 
 
 def facts(t: Translator, m: MeetingView) -> list[str]:
-    # An extraordinary meeting says so first, wherever its facts appear (cl. 12).
-    lines = [t("meetings.fact_extraordinary")] if m.extraordinary else []
+    # A subgroup's meeting names its group first (cl. 10); an extraordinary meeting says so
+    # next, wherever its facts appear (cl. 12).
+    lines = heading(t, m.group_kind, m.group_name)
+    lines += [t("meetings.fact_extraordinary")] if m.extraordinary else []
     lines += [
         t("meetings.fact_title", title=m.title),
         t("meetings.fact_when", when=t.datetime(m.starts_at)),
@@ -175,6 +178,9 @@ def listing(
             title=m.title,
             status=status_label(t, m),
         )
+        group = group_title(t, m.group_kind, m.group_name)
+        if group:
+            line += t("group_scope.list_group", group=group)
         if m.status in ("open", "closed"):
             line += t("meetings.list_attended", count=attended)
             line += t("meetings.list_recorded") if recorded else t("meetings.list_unrecorded")

@@ -155,14 +155,14 @@ class ProtocolRecord(ZonedService):
 
     async def considering(self, group_id: int) -> MemberView | None:
         """Cl. 11, 15: who considers objections now (the chair, or the acting deputy)."""
-        members = await self.roster.members(group_id)
+        members = await self.roster.meeting_people(group_id)
         absences = [Absence(s, e) for s, e in await self.meetings.absences(group_id)]
         return considering(members, chair_absent=chair_absent(absences, self.clock.now()))
 
     async def content(self, meeting: MeetingView, items: dict[str, Any]) -> ProtocolContent:
         protocol = await self.repo.by_meeting(meeting.id)
         record = await self.repo.meeting_record(meeting.id)
-        roster = await self.roster.members(meeting.group_id)
+        roster = await self.roster.meeting_people(meeting.group_id)
         members = [m for m in roster if m.is_member]
         attendees_ids = await self.meetings.attendance_history(meeting.id)
         present = [m for m in members if m.person.id in attendees_ids]
@@ -309,7 +309,9 @@ class ProtocolRecord(ZonedService):
         ]
         present_ids = await self.meetings.attendance_history(meeting.id)
         members = {
-            m.person.id: m for m in await self.roster.members(meeting.group_id) if m.is_member
+            m.person.id: m
+            for m in await self.roster.meeting_people(meeting.group_id)
+            if m.is_member
         }
         present = {p for p in present_ids if p in members}
         open_objectors = {d.person_id for d in disagreements if d.status == "open"}

@@ -1,0 +1,129 @@
+"""Meetings of a subgroup (cl. 10): a project committee under the working group with its head,
+a member and an outside specialist, and its meeting from scheduling to a closed meeting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.domain.roles import Role
+from bot.domain.subgroups import GroupKind
+from storage.db import write
+from storage.models import Person
+from storage.repositories.roster import RosterRepository
+from tests.conftest import World
+from tests.support.bot_client import FakeUser
+from tests.support.steps.onboarding import working_group
+
+COMMITTEE = "Цифровые сервисы"
+TITLE = "Заседание комитета по цифровым сервисам"
+SPECIALIST_ID = 9050
+
+
+async def _person_id(world: World, telegram_id: int) -> int:
+    async with world.db.session() as s:
+        found = await s.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+    assert found is not None
+    return found
+
+
+async def add_subgroup(
+    world: World,
+    members: dict[FakeUser, Role],
+    *,
+    name: str = COMMITTEE,
+    kind: GroupKind = GroupKind.PROJECT_COMMITTEE,
+    outsiders: dict[FakeUser, str] | None = None,
+) -> int:
+    """A subgroup under the working group, with memberships written directly: the people of
+    the working group by their account, and outside specialists as new people with an
+    account (the formation dialog is the `subgroups` feature's)."""
+    ids = {user: await _person_id(world, user.id) for user in members}
+    async with world.db.session() as s, write(s):
+        roster = RosterRepository(s)
+        now = world.clock.now()
+        group_id = await roster.add_group(
+            kind=kind.value,
+            name=name,
+            timezone=world.app.timezone,
+            now=now,
+            parent_id=world.app.group_id,
+            purpose="Цифровизация государственных услуг",
+        )
+        for user, role in members.items():
+            await roster.start_membership(
+                group_id=group_id, person_id=ids[user], role=role, unit_id=None, now=now
+            )
+        for user, full_name in (outsiders or {}).items():
+            person_id = await roster.add_person(
+                telegram_id=user.id,
+                telegram_name=full_name,
+                username=None,
+                full_name=full_name,
+                language="ru",
+                now=now,
+            )
+            await roster.start_membership(
+                group_id=group_id,
+                person_id=person_id,
+                role=Role.SPECIALIST,
+                unit_id=None,
+                now=now,
+            )
+    return group_id
+
+
+async def committee(world: World) -> dict[str, FakeUser]:
+    """The working group of `working_group` and a project committee: «Член 0» its head,
+    «Член 1» its member, «Специалист Светлана» its outside specialist. The committee has
+    three members, so two present make its quorum."""
+    p = await working_group(world)
+    p["specialist"] = world.client.user(SPECIALIST_ID, "Специалист Светлана", language_code="ru")
+    await add_subgroup(
+        world,
+        {p["m0"]: Role.CHAIR, p["m1"]: Role.MEMBER},
+        outsiders={p["specialist"]: "Специалистова Светлана Сергеевна"},
+    )
+    return p
+
+
+async def schedule_committee_meeting(
+    world: World, head: FakeUser, *, choose: bool = False, when: str = "05.12.2026 15:00"
+) -> str:
+    """The head sets the committee's meeting; `choose`: they are asked which group first."""
+    c = world.client
+    await c.send(head, "/newmeeting")
+    asked = c.last_text(head)
+    if choose:
+        await c.click(head, f"Проектный комитет «{COMMITTEE}»")
+    await c.send(head, TITLE)
+    await c.click(head, "Дистанционное")
+    await c.click(head, "Пропустить")
+    await c.send(head, when)
+    preview = c.last_text(head)
+    assert "Проверьте заседание" in preview, preview
+    await c.click(head, "Подтвердить")
+    await world.deliver()
+    return asked
+
+
+async def open_committee_meeting(world: World, by: FakeUser) -> None:
+    c = world.client
+    world.clock.set(datetime(2026, 12, 5, 11, 55, tzinfo=UTC))
+    await c.send(by, "/meetings")
+    await c.click(by, f"Открыть: {TITLE}")
+    await c.click(by, "Открыть заседание")
+    await world.deliver()
+
+
+async def record_and_close(world: World, clerk: FakeUser) -> None:
+    c = world.client
+    await c.send(clerk, "/meetings")
+    await c.click(clerk, f"Открыть: {TITLE}")
+    await c.click(clerk, "Прикрепить аудиозапись")
+    await c.send_audio(clerk, file_name="committee.mp3", content=b"mp3", file_size=3)
+    await c.send(clerk, "/meetings")
+    await c.click(clerk, f"Открыть: {TITLE}")
+    await c.click(clerk, "Закрыть заседание")
+    world.clock.set(datetime(2026, 12, 5, 14, 0, tzinfo=UTC))
