@@ -114,3 +114,10 @@ class GroupScopeService(Service):
             return subgroups
         mine = {s.group_id for s in actor.subgroups}
         return [g for g in subgroups if g.id in mine]
+
+    async def enter(self, actor: Actor, group_id: int) -> Actor:
+        """The actor in a meeting's group, for a command that found the meeting itself
+        (/agenda, /propose): as a press on that meeting's button would be taken."""
+        if group_id == actor.group_id:
+            return actor
+        return self.scope(actor, await self.group_of("group", group_id), reach="")

@@ -104,6 +104,14 @@ def refusal_for(status: str, *, wanted: str) -> str:
     return "meetings.not_scheduled" if wanted == "scheduled" else "meetings.not_open"
 
 
+def _current(meetings: list[MeetingView]) -> MeetingView | None:
+    for meeting in meetings:
+        if meeting.status == "open":
+            return meeting
+    upcoming = [m for m in meetings if m.status == "scheduled"]
+    return min(upcoming, key=lambda m: m.starts_at) if upcoming else None
+
+
 @dataclass(eq=False)
 class MeetingService(ZonedService):
     def __post_init__(self) -> None:
@@ -193,12 +201,16 @@ class MeetingService(ZonedService):
         return [(m, *stats.get(m.id, (0, False))) for m in meetings]
 
     async def current(self, actor: Actor) -> MeetingView | None:
-        """The meeting under way, else the next scheduled one: what /agenda and /propose mean."""
-        for meeting in await self.listing(actor):
-            if meeting.status == "open":
-                return meeting
-        upcoming = [m for m in await self.listing(actor) if m.status == "scheduled"]
-        return min(upcoming, key=lambda m: m.starts_at) if upcoming else None
+        """The meeting under way, else the next scheduled one: what /agenda and /propose mean.
+        The person's own group's first; else a subgroup's they sit in (cl. 10)."""
+        if not actor.in_roster:
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            own = await self.repo.listing(actor.group_id)
+        found = _current(own)
+        if found is None and not actor.scoped:
+            found = _current(await self.listing(actor))
+        return found
 
     # Answers before the meeting (cl. 12)
     async def rsvp(

@@ -105,9 +105,11 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
     # Once closed, the message is a record of what was: it speaks in the past tense.
     closed = m.status == "closed"
     lines = [t("meetings.live_closed") if closed else t("meetings.live_open"), *facts(t, m), ""]
+    # A subgroup's quorum is over its own members (cl. 10, 14), and its texts say so.
+    own = "group_scope" if m.group_name else "meetings"
     lines.append(
         t.plural(
-            "meetings.live_present_closed" if closed else "meetings.live_present",
+            f"{own}.live_present_closed" if closed else f"{own}.live_present",
             p.total_members,
             present=p.present_members,
             needed=quorum_needed(p.total_members),
@@ -116,13 +118,14 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
     if closed:
         lines.append(t("meetings.quorum_was") if p.quorum else t("meetings.quorum_was_not"))
     else:
-        lines.append(t("meetings.quorum_yes") if p.quorum else t("meetings.quorum_no"))
+        lines.append(t("meetings.quorum_yes") if p.quorum else t(f"{own}.quorum_no"))
     if p.presiding is not None:
+        role = p.presiding_role or p.presiding.role
         lines.append(
             t(
                 "meetings.presiding",
                 name=p.presiding.display_name,
-                role=role_name(t, p.presiding_role or p.presiding.role),
+                role=t("group_scope.head") if m.group_name else role_name(t, role),
             )
         )
     else:

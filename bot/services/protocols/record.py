@@ -105,7 +105,13 @@ class ProtocolRecord(ZonedService):
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
-            meetings = {m.id: m for m in await self.meetings.listing(actor.group_id, limit=200)}
+            found = await self.meetings.listing(actor.group_id, limit=200)
+            if not actor.scoped:
+                # With the protocols of the subgroups the person sits in or oversees (cl. 10).
+                for group in await self.roster.subgroups(actor.group_id):
+                    if actor.in_subgroup(group).in_roster:
+                        found += await self.meetings.listing(group.id, limit=200)
+            meetings = {m.id: m for m in found}
             return [(p, meetings[p.meeting_id]) for p in await self.repo.listing(list(meetings))]
 
     async def for_meeting(self, actor: Actor, meeting_id: int) -> ProtocolView | None:
