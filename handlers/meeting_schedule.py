@@ -41,7 +41,7 @@ async def new_meeting(message: Message, ctx: Ctx) -> None:
         await ctx.meetings.check_may_schedule(ctx.actor)
     await ctx.state.clear()
     if len(groups) > 1:
-        await ctx.say(*group_views.group_choice(ctx.t, groups))
+        await ctx.send(*group_views.group_choice(ctx.t, groups))
         return
     await _ask_title(ctx, groups[0].id if groups else ctx.actor.group_id)
 

@@ -310,6 +310,8 @@ def compliance(t: Translator, months: list[MonthRow]) -> str:
                 held=row.held,
             )
         )
+    # The rule binds the working group only; its subgroups' meetings never count (cl. 10, 12).
+    lines += ["", t("group_scope.compliance_note")]
     return "\n".join(lines)
 
 

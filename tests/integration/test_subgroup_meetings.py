@@ -3,11 +3,15 @@ same rules as the working group's (cl. 11-15) over the subgroup's own members.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aiogram.methods import SendDocument
 from sqlalchemy import func, select
 
-from storage.models import Attendance, Meeting
+from bot.callbacks import MeetingCb
+from storage.models import Attendance, Meeting, MonthCompliance
 from tests.conftest import World
+from tests.support.steps.meetings import open_meeting_with
 from tests.support.steps.protocols import sign_protocol, write_protocol_item
 from tests.support.steps.subgroup_meetings import (
     COMMITTEE,
@@ -16,8 +20,8 @@ from tests.support.steps.subgroup_meetings import (
     open_committee_meeting,
     record_and_close,
     schedule_committee_meeting,
+    schedule_group_meeting,
 )
-from tests.support.steps.meetings import open_meeting_with, schedule_meeting
 
 HEADING = f"Проектный комитет «{COMMITTEE}»"
 
@@ -97,3 +101,120 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     ]
     expected = {p[k].id for k in ("m0", "m1", "specialist", "clerk")}
     assert {int(r.chat_id) for r in signed} == expected
+
+
+async def _present(world: World, meeting_title: str) -> set[int]:
+    async with world.db.session() as s:
+        rows = await s.execute(
+            select(Attendance.person_id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Meeting.title == meeting_title, Attendance.left_at.is_(None))
+        )
+        return {row[0] for row in rows.all()}
+
+
+async def test_cl10_16v_a_specialists_check_in_counts_for_the_committee_never_for_the_group(
+    world: World,
+) -> None:
+    """cl. 10, 14, 16 в: the committee's quorum counts its specialist; at the working group's
+    meeting, open at the same time, the specialist's buttons are refused with the reason, the
+    working group's count does not move, and the check-in code of its room is refused too."""
+    p = await committee(world)
+    c = world.client
+    await schedule_group_meeting(world, p["chair"])
+    await schedule_committee_meeting(world, p["m0"])
+    wg_invitation = c.find_button_message(p["clerk"], "Буду очно")
+    assert wg_invitation is not None
+    await open_meeting_with(world, p, ["m2"])
+    await open_committee_meeting(world, p["clerk"])
+    await c.click(p["specialist"], "Отметиться")
+    await world.deliver()
+    assert "Присутствует 1 из 3 членов группы" in c.last_text(p["clerk"])
+
+    # The working group's meeting: its open notice never reached the specialist; a forged
+    # press on its buttons is refused with the reason, and nothing changes.
+    async with world.db.session() as s:
+        wg_meeting = await s.scalar(
+            select(Meeting.id).where(Meeting.title == "Заседание по клиентоцентричности")
+        )
+        token = await s.scalar(select(Meeting.checkin_token).where(Meeting.id == wg_meeting))
+    assert wg_meeting is not None and token is not None
+    before = await _present(world, "Заседание по клиентоцентричности")
+    own = c.find_button_message(p["specialist"], "Отметиться")
+    for action in ("checkin", "card", "rsvp"):
+        data = MeetingCb(action=action, meeting=wg_meeting, arg="in_person").pack()
+        await c.click_data(p["specialist"], own, data)
+        assert "привлечённый специалист" in c.alerts(p["specialist"])[-1], action
+    await c.send(p["specialist"], f"/start chk_{token}")
+    assert await _present(world, "Заседание по клиентоцентричности") == before
+    assert len(before) == 1
+
+
+async def test_cl10_a_working_group_member_outside_the_committee_is_refused_its_buttons(
+    world: World,
+) -> None:
+    """cl. 10: a member of the working group who does not sit in the committee is refused its
+    meeting's buttons with the committee's name, and nothing changes."""
+    p = await committee(world)
+    c = world.client
+    await schedule_committee_meeting(world, p["m0"])
+    await open_committee_meeting(world, p["clerk"])
+    async with world.db.session() as s:
+        meeting_id = await s.scalar(select(Meeting.id).where(Meeting.title == TITLE))
+    assert meeting_id is not None
+    await c.send(p["m2"], "/meetings")
+    listing = c.last_message(p["m2"])
+    assert TITLE not in (listing.text or "")
+    await c.click_data(p["m2"], listing, MeetingCb(action="checkin", meeting=meeting_id).pack())
+    assert f"не входите в состав проектного комитета «{COMMITTEE}»" in c.alerts(p["m2"])[-1]
+    assert await _present(world, TITLE) == set()
+
+
+async def test_cl10_the_chair_choosing_between_the_group_and_its_committee(world: World) -> None:
+    """cl. 10, 13: the working group's chair may set meetings of the group and of each
+    subgroup, and is asked which; the committee's meeting reaches only the committee."""
+    p = await committee(world)
+    c = world.client
+    asked = await schedule_committee_meeting(world, p["chair"], choose=True)
+    assert "Для какой группы назначается заседание?" in asked
+    assert HEADING in c.last_text(p["m1"])
+    assert all(TITLE not in text for text in c.texts(p["m2"]))
+
+
+async def test_cl10_a_committee_member_may_not_set_its_meetings(world: World) -> None:
+    """cl. 10, 13: a member of the committee (not its head) who may not set the working
+    group's meetings either is refused /newmeeting with the rule, and no dialog starts."""
+    p = await committee(world)
+    c = world.client
+    await c.send(p["m1"], "/newmeeting")
+    assert "Назначать и переносить заседания может председатель" in c.last_text(p["m1"])
+    await c.send(p["m1"], "Заседание без права")
+    assert await _count(world, Meeting) == 0
+
+
+async def test_cl10_12_committee_meetings_do_not_count_for_the_monthly_rule(
+    world: World,
+) -> None:
+    """cl. 10, 12: the monthly rule binds the working group; a committee meeting held with
+    quorum in December leaves the group's December without a meeting, and /compliance says
+    the rule does not count subgroups."""
+    p = await committee(world)
+    c = world.client
+    await schedule_committee_meeting(world, p["m0"])
+    await open_committee_meeting(world, p["clerk"])
+    await c.click(p["m0"], "Отметиться")
+    await c.click(p["m1"], "Отметиться")
+    await record_and_close(world, p["clerk"])
+    async with world.db.session() as s:
+        held = await s.scalar(select(Meeting.quorum_at_close).where(Meeting.title == TITLE))
+    assert held is True
+    await world.run_jobs()  # the running bot plans the month's verdict
+    world.clock.set(datetime(2026, 12, 31, 21, 0, 5, tzinfo=UTC))
+    await world.run_jobs()
+    await c.send(p["clerk"], "/compliance")
+    compliance = c.last_text(p["clerk"])
+    assert "❌ За декабрь 2026 г. заседания с кворумом не проводились" in compliance
+    assert "заседания экспертных групп и проектных комитетов в нём не учитываются" in compliance
+    async with world.db.session() as s:
+        month = await s.scalar(select(MonthCompliance).where(MonthCompliance.month == 12))
+    assert month is not None and month.compliant is False and month.meetings_held == 0

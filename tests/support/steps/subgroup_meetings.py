@@ -127,3 +127,16 @@ async def record_and_close(world: World, clerk: FakeUser) -> None:
     await c.click(clerk, f"Открыть: {TITLE}")
     await c.click(clerk, "Закрыть заседание")
     world.clock.set(datetime(2026, 12, 5, 14, 0, tzinfo=UTC))
+
+
+async def schedule_group_meeting(world: World, chair: FakeUser) -> None:
+    """The working group's own meeting of `steps.meetings.schedule_meeting`, set by the chair
+    who, with a subgroup in place, is first asked which group it is for."""
+    c = world.client
+    await c.send(chair, "/newmeeting")
+    await c.click(chair, "Рабочая группа")
+    await c.send(chair, "Заседание по клиентоцентричности")
+    await c.click(chair, "Очное")
+    await c.send(chair, "ул. Тверская, д. 1, каб. 305")
+    await c.send(chair, "05.12.2026 15:00")
+    await c.click(chair, "Подтвердить")
