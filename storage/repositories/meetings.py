@@ -114,12 +114,11 @@ class MeetingRepository:
             )
             for group_id, kind, name, parent_id in rows.all():
                 known[group_id] = (kind, name) if parent_id is not None else None
-        return [
-            replace(v, group_kind=known[v.group_id][0], group_name=known[v.group_id][1])
-            if known.get(v.group_id)
-            else v
-            for v in views
-        ]
+        named = []
+        for v in views:
+            label = known.get(v.group_id)
+            named.append(replace(v, group_kind=label[0], group_name=label[1]) if label else v)
+        return named
 
     async def _one(self, row: Meeting | None) -> MeetingView | None:
         return (await self._named([_view(row)]))[0] if row is not None else None
