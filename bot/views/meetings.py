@@ -125,7 +125,9 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
             t(
                 "meetings.presiding",
                 name=p.presiding.display_name,
-                role=t("group_scope.head") if m.group_name else role_name(t, role),
+                role=t(f"group_scope.head_of_{m.group_kind}")
+                if m.group_kind
+                else role_name(t, role),
             )
         )
     else:

@@ -428,6 +428,8 @@ RENDERERS: dict[str, Renderer] = {
     "protocols.missing": missing_reasons,
     # Texts of the record itself, in the group's language.
     "protocols.role": lambda t, role: t(f"roles.{Role(role).value}"),
+    # A subgroup's presiding person is its head (cl. 10).
+    "protocols.subgroup_head": lambda t, kind: t(f"group_scope.head_of_{kind}"),
     "protocols.conciliation_title": lambda t, number, item: t(
         "protocol.conciliation_title", number=number, item=item
     ),

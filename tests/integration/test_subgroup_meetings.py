@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aiogram.methods import SendDocument
+from aiogram.types import BufferedInputFile
 from sqlalchemy import func, select
 
 from bot.callbacks import MeetingCb
 from storage.models import Attendance, Meeting, MonthCompliance
 from tests.conftest import World
+from tests.support.docx_reading import blocks, open_docx
 from tests.support.steps.meetings import open_meeting_with
 from tests.support.steps.protocols import sign_protocol, write_protocol_item
 from tests.support.steps.subgroup_meetings import (
@@ -71,7 +73,7 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     live = c.last_text(p["clerk"])
     assert "Присутствует 2 из 3 членов группы" in live, live
     assert "✅ Кворум имеется" in live
-    assert "Председательствующий: Член 0 (руководитель группы)" in live
+    assert "Председательствующий: Член 0 (руководитель проектного комитета)" in live
 
     await record_and_close(world, p["clerk"])
     await c.send(p["clerk"], "/meetings")
@@ -101,6 +103,13 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     ]
     expected = {p[k].id for k in ("m0", "m1", "specialist", "clerk")}
     assert {int(r.chat_id) for r in signed} == expected
+    upload = next(r for r in signed if isinstance(r.document, BufferedInputFile))
+    assert isinstance(upload.document, BufferedInputFile)
+    text = "\n".join(blocks(open_docx(upload.document.data)))
+    assert f"заседания проектного комитета «{COMMITTEE}»" in text
+    assert "рабочей группы по вопросам" not in text
+    assert "руководитель проектного комитета" in text
+    assert "2 из 3 членов группы. Кворум имеется." in text
 
 
 async def _present(world: World, meeting_title: str) -> set[int]:

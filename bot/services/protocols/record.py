@@ -234,6 +234,8 @@ class ProtocolRecord(ZonedService):
         return ProtocolContent(
             body_name=self.body_name,
             group_name=self.group_name,
+            subgroup_kind=meeting.group_kind,
+            subgroup_name=meeting.group_name,
             number=protocol.number if protocol else "—",
             meeting_date=opened.date(),
             meeting_time=opened.strftime("%H:%M"),
@@ -241,7 +243,11 @@ class ProtocolRecord(ZonedService):
             place=meeting.place if meeting.format == MeetingFormat.IN_PERSON.value else None,
             presiding=presiding.display_name if presiding else "—",
             # In the group's language: the record's text is the same for every reader.
-            presiding_role=self.notifier.text(Notice("protocols.role", role=presiding.role))
+            presiding_role=self.notifier.text(
+                Notice("protocols.subgroup_head", kind=meeting.group_kind)
+                if meeting.group_kind
+                else Notice("protocols.role", role=presiding.role)
+            )
             if presiding
             else "—",
             attendees=tuple(Attendee(m.display_name, m.unit_name) for m in present),
