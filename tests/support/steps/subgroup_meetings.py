@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.domain.roles import Role
 from bot.domain.subgroups import GroupKind
-from storage.db import write
+from storage.db import Database, write
 from storage.models import Person
 from storage.repositories.roster import RosterRepository
 from tests.conftest import World
@@ -140,3 +140,44 @@ async def schedule_group_meeting(world: World, chair: FakeUser) -> None:
     await c.send(chair, "ул. Тверская, д. 1, каб. 305")
     await c.send(chair, "05.12.2026 15:00")
     await c.click(chair, "Подтвердить")
+
+
+async def add_committee_to_database(
+    database_url: str, members: dict[int, Role], specialist: tuple[int, str], *, now: datetime
+) -> None:
+    """Over HTTP the bot runs in its own task: the committee is written through a second
+    connection to its database — the people of the working group by their Telegram id, the
+    outside specialist as a new person with an account."""
+    db = Database(database_url)
+    try:
+        async with db.session() as s, write(s):
+            roster = RosterRepository(s)
+            parent = await roster.first_group()
+            assert parent is not None
+            group_id = await roster.add_group(
+                kind=GroupKind.PROJECT_COMMITTEE.value,
+                name=COMMITTEE,
+                timezone=parent.timezone,
+                now=now,
+                parent_id=parent.id,
+            )
+            for telegram_id, role in members.items():
+                person = await roster.person_by_telegram(telegram_id)
+                assert person is not None
+                await roster.start_membership(
+                    group_id=group_id, person_id=person.id, role=role, unit_id=None, now=now
+                )
+            telegram_id, full_name = specialist
+            person_id = await roster.add_person(
+                telegram_id=telegram_id,
+                telegram_name=full_name,
+                username=None,
+                full_name=full_name,
+                language="ru",
+                now=now,
+            )
+            await roster.start_membership(
+                group_id=group_id, person_id=person_id, role=Role.SPECIALIST, unit_id=None, now=now
+            )
+    finally:
+        await db.dispose()
