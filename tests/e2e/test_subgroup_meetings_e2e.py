@@ -116,5 +116,5 @@ async def test_cl10_a_committee_meeting_with_its_quorum_and_a_signed_protocol_ov
     for user in (head, member, specialist, clerk):
         got = await sent_after(tg, start, user.id, "Подписан протокол № 1/2026")
         assert got.method == "sendDocument"
-    delivered = {int(c.chat_id) for c in tg.calls_since(start) if c.method == "sendDocument"}
-    assert chair.id not in delivered and other.id not in delivered
+    delivered = {str(c.chat_id) for c in tg.calls_since(start) if c.method == "sendDocument"}
+    assert str(chair.id) not in delivered and str(other.id) not in delivered
