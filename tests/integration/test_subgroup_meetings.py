@@ -19,6 +19,7 @@ from tests.support.steps.subgroup_meetings import (
     COMMITTEE,
     TITLE,
     committee,
+    committee_protocol_for_consent,
     open_committee_meeting,
     record_and_close,
     schedule_committee_meeting,
@@ -227,3 +228,26 @@ async def test_cl10_12_committee_meetings_do_not_count_for_the_monthly_rule(
     async with world.db.session() as s:
         month = await s.scalar(select(MonthCompliance).where(MonthCompliance.month == 12))
     assert month is not None and month.compliant is False and month.meetings_held == 0
+
+
+async def test_cl10_15_an_objection_to_a_committee_protocol_goes_to_its_head(
+    world: World,
+) -> None:
+    """cl. 10, 15: the specialist objects; the committee's head — not the working group's
+    chair — is told and calls the conciliation meeting, which is the committee's own."""
+    p = await committee_protocol_for_consent(world)
+    c = world.client
+    await c.click(p["specialist"], "Заявить возражение")
+    await c.click(p["specialist"], "1")
+    await c.send(p["specialist"], "Нужно указать срок внедрения")
+    await world.deliver()
+    assert "Возражение к протоколу № 1/2026" in c.last_text(p["m0"])
+    assert all("Возражение к протоколу" not in t for t in c.texts(p["chair"]))
+    await c.click(p["m0"], "Назначить согласительное совещание (вопрос 1)")
+    await c.send(p["m0"], "08.12.2026 10:00")
+    assert "Согласительное совещание назначено" in c.last_text(p["m0"])
+    async with world.db.session() as s:
+        conciliation = await s.scalar(select(Meeting).where(Meeting.kind == "conciliation"))
+        committee_meeting = await s.scalar(select(Meeting).where(Meeting.title == TITLE))
+    assert conciliation is not None and committee_meeting is not None
+    assert conciliation.group_id == committee_meeting.group_id != world.app.group_id

@@ -181,3 +181,34 @@ async def add_committee_to_database(
             )
     finally:
         await db.dispose()
+
+
+async def committee_protocol_for_consent(world: World) -> dict[str, FakeUser]:
+    """`committee`, and its meeting held by the head with one approved item: the head and the
+    specialist present, recorded, closed, its protocol drafted and sent for consent."""
+    p = await committee(world)
+    c = world.client
+    head = p["m0"]
+    await schedule_committee_meeting(world, head)
+    await c.send(head, "/agenda")
+    await c.click(head, "Добавить вопрос")
+    await c.send(head, "О концепции цифровых сервисов")
+    await c.click(head, "Пропустить")
+    await c.click(head, "Готово")
+    await c.click(head, "Утвердить повестку дня")
+    await world.deliver()
+    await open_committee_meeting(world, p["clerk"])
+    await c.click(head, "Отметиться")
+    await c.click(p["specialist"], "Отметиться")
+    await record_and_close(world, p["clerk"])
+    await c.send(p["clerk"], "/meetings")
+    await c.click(p["clerk"], f"Открыть: {TITLE}")
+    await c.click(p["clerk"], "Протокол")
+    await c.click(p["clerk"], "Вопрос 1: СЛУШАЛИ / РЕШИЛИ")
+    await c.send(p["clerk"], "Член 0 о концепции")
+    await c.click(p["clerk"], "Пропустить")
+    await c.send(p["clerk"], "Одобрить концепцию.")
+    await c.click(p["clerk"], "Без поручений")
+    await c.click(p["clerk"], "Направить на согласование")
+    await world.deliver()
+    return p
