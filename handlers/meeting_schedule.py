@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -171,12 +172,15 @@ async def _when_typed(ctx: Ctx, typed: str) -> None:
         return
     await ctx.state.update_data(starts_at=starts.isoformat())
     await ctx.state.set_state(MeetingDialog.confirm)
-    await ctx.send(*_preview(ctx.t, await ctx.state.get_data()))
+    await ctx.send(*_preview(ctx.t, await ctx.state.get_data(), _group(ctx)))
 
 
-def _preview(t: Translator, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+def _preview(
+    t: Translator, data: dict[str, Any], group: tuple[str | None, str | None] = (None, None)
+) -> tuple[str, InlineKeyboardMarkup]:
     """The meeting as the invitation will show it, with the choice of a regular or an
-    extraordinary meeting (cl. 12) beside «Подтвердить»."""
+    extraordinary meeting (cl. 12) beside «Подтвердить»; `group`: a subgroup's kind and name
+    (cl. 10), which the invitation names."""
     draft = _draft(data)
     keyboard = views.confirm_keyboard(t, MeetingCb(action="create"), MeetingCb(action="drop"))
     switch = (
@@ -185,7 +189,13 @@ def _preview(t: Translator, data: dict[str, Any]) -> tuple[str, InlineKeyboardMa
         else button(t("meetings.make_extraordinary"), NewMeetingCb(action="kind", arg="extra"))
     )
     rows = [[switch], *keyboard.inline_keyboard]
-    return views.invitation(t, _preview_view(draft), "preview"), markup(rows)
+    preview = replace(_preview_view(draft), group_kind=group[0], group_name=group[1])
+    return views.invitation(t, preview, "preview"), markup(rows)
+
+
+def _group(ctx: Ctx) -> tuple[str | None, str | None]:
+    """The subgroup the dialog acts in (bot.scoping), if any."""
+    return ctx.actor.group_kind, ctx.actor.group_name
 
 
 async def meeting_kind(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
@@ -194,7 +204,7 @@ async def meeting_kind(query: CallbackQuery, callback_data: NewMeetingCb, ctx: C
         await ctx.toast("errors.stale", alert=True)
         return
     await ctx.state.update_data(extraordinary=callback_data.arg == "extra")
-    await ctx.show(*_preview(ctx.t, await ctx.state.get_data()))
+    await ctx.show(*_preview(ctx.t, await ctx.state.get_data(), _group(ctx)))
 
 
 async def meeting_confirm(query: CallbackQuery, ctx: Ctx) -> None:

@@ -10,7 +10,7 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import func, select
 
 from bot.callbacks import MeetingCb
-from storage.models import Attendance, Meeting, MonthCompliance
+from storage.models import Attendance, Meeting, MonthCompliance, Rsvp
 from tests.conftest import World
 from tests.support.docx_reading import blocks, open_docx
 from tests.support.steps.meetings import open_meeting_with
@@ -133,6 +133,15 @@ async def test_cl10_16v_a_specialists_check_in_counts_for_the_committee_never_fo
     c = world.client
     await schedule_group_meeting(world, p["chair"])
     await schedule_committee_meeting(world, p["m0"])
+    # The specialist answers the committee's invitation like any member (cl. 12).
+    await c.click(p["specialist"], "Буду дистанционно")
+    async with world.db.session() as s:
+        answers = (await s.scalars(select(Rsvp.answer))).all()
+    assert answers == ["remote"]
+    # Elsewhere in the bot the specialist is refused with the reason, and nothing opens.
+    for command in ("/plan", "/tasks", "/members"):
+        await c.send(p["specialist"], command)
+        assert "привлечённый специалист" in c.last_text(p["specialist"]), command
     wg_invitation = c.find_button_message(p["clerk"], "Буду очно")
     assert wg_invitation is not None
     await open_meeting_with(world, p, ["m2"])

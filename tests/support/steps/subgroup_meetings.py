@@ -103,6 +103,7 @@ async def schedule_committee_meeting(
     await c.send(head, when)
     preview = c.last_text(head)
     assert "Проверьте заседание" in preview, preview
+    assert f"Проектный комитет «{COMMITTEE}»" in preview, preview
     await c.click(head, "Подтвердить")
     await world.deliver()
     return asked
