@@ -408,6 +408,8 @@ def signed_notice(
         title=meeting.title,
         date=t.date(held_on(meeting)),
     )
+    # A subgroup's protocol names its group first (cl. 10).
+    text = "\n".join([*heading(t, meeting.group_kind, meeting.group_name), text])
     return Rendered(text, ack_keyboard(t, broadcast) if broadcast is not None else None)
 
 

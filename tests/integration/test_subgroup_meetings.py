@@ -104,6 +104,7 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     ]
     expected = {p[k].id for k in ("m0", "m1", "specialist", "clerk")}
     assert {int(r.chat_id) for r in signed} == expected
+    assert all(HEADING in (r.caption or "") for r in signed)
     upload = next(r for r in signed if isinstance(r.document, BufferedInputFile))
     assert isinstance(upload.document, BufferedInputFile)
     text = "\n".join(blocks(open_docx(upload.document.data)))
