@@ -12,13 +12,15 @@ from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, Update
 
-from bot.callbacks import AgendaCb, MeetingCb, ProtocolCb, VoteCb
+from bot.callbacks import AgendaCb, GuestCb, MeetingCb, ProtocolCb, VoteCb
 from bot.context import AppContext
 from bot.services.actor import Actor
 from bot.services.group_scope import GroupScopeService
 from storage.dto import GroupView
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+_ORGANISER = frozenset({"list", "new", "revoke"})
 
 
 def _object_of(data: str) -> tuple[str, int] | None:
@@ -32,6 +34,11 @@ def _object_of(data: str) -> tuple[str, int] | None:
             return ("meeting", agenda.meeting) if agenda.meeting else ("item", agenda.item)
         if prefix == "vt":
             return "item", VoteCb.unpack(data).item
+        if prefix == "gs":
+            # The organiser's buttons of a meeting's guests; a guest's own buttons (outside
+            # the roster) are the guest service's to check.
+            guests = GuestCb.unpack(data)
+            return ("meeting", guests.meeting) if guests.action in _ORGANISER else None
         if prefix == "pr":
             protocol = ProtocolCb.unpack(data)
             if protocol.protocol:

@@ -121,3 +121,12 @@ class GroupScopeService(Service):
         if group_id == actor.group_id:
             return actor
         return self.scope(actor, await self.group_of("group", group_id), reach="")
+
+    async def in_group_of(self, actor: Actor, group_id: int) -> Actor:
+        """The actor in a meeting's group, without a refusal: for a guest of a subgroup's
+        meeting (cl. 16 а), who has no standing there and needs none to check in."""
+        if group_id == actor.group_id:
+            return actor
+        group = await self.group_of("group", group_id)
+        return actor.in_subgroup(group) if group is not None else actor
+

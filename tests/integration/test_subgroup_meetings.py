@@ -3,6 +3,7 @@ same rules as the working group's (cl. 11-15) over the subgroup's own members.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from aiogram.methods import SendDocument
@@ -261,3 +262,28 @@ async def test_cl10_15_an_objection_to_a_committee_protocol_goes_to_its_head(
         committee_meeting = await s.scalar(select(Meeting).where(Meeting.title == TITLE))
     assert conciliation is not None and committee_meeting is not None
     assert conciliation.group_id == committee_meeting.group_id != world.app.group_id
+
+
+async def test_cl10_16a_the_head_invites_a_guest_to_the_committees_meeting(world: World) -> None:
+    """cl. 10, 16 а: guests of a committee's meeting are invited by its head as the chair
+    invites the working group's; the guest opens the link and sees the committee's card."""
+    p = await committee(world)
+    c = world.client
+    await schedule_committee_meeting(world, p["m0"])
+    await c.send(p["m0"], "/meetings")
+    await c.click(p["m0"], f"Открыть: {TITLE}")
+    await c.click(p["m0"], "Приглашённые")
+    await c.click(p["m0"], "Пригласить на заседание")
+    await c.send(p["m0"], "Петров Пётр Петрович, АО «Городские сервисы»")
+    text = c.last_text(p["m0"])
+    assert "Приглашение на заседание создано" in text, text
+    found = re.search(r"start=(gst_[A-Za-z0-9_-]+)", text)
+    assert found is not None
+    guest = c.user(7700, "Пётр", "Петров", language_code="ru")
+    await c.send(guest, f"/start {found.group(1)}")
+    assert any(HEADING in t and TITLE in t for t in c.texts(guest)), c.texts(guest)
+    # At the meeting the guest checks in: present for the protocol, never counted (cl. 14).
+    await open_committee_meeting(world, p["clerk"])
+    await c.click(guest, "Отметиться")
+    assert "Присутствует 0 из 3 членов группы" in c.last_text(p["clerk"])
+    assert len(await _present(world, TITLE)) == 1
