@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.context import AppContext
 from bot.delivery.replies import RetryReplies
 from bot.middlewares import ActorMiddleware, I18nMiddleware, SessionMiddleware
+from bot.scoping import GroupScopeMiddleware
 from bot.services.vote_batch import VoteBatcher
 from bot.wiring import Services
 from handlers import routers
@@ -48,6 +49,8 @@ def create_dispatcher(app: AppContext) -> Dispatcher:
     dp.update.outer_middleware(SessionMiddleware(app))
     dp.update.outer_middleware(ActorMiddleware())
     dp.update.outer_middleware(I18nMiddleware())
+    # Then the group the update acts in: a subgroup's meeting, agenda or protocol (cl. 10).
+    dp.update.outer_middleware(GroupScopeMiddleware())
     dp.include_routers(*routers())
     # One per dispatcher: votes arriving together are committed together.
     dp["votes"] = VoteBatcher(

@@ -24,6 +24,7 @@ from bot.services.composition import CompositionService
 from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
+from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.indicators import IndicatorService
 from bot.services.invites import InviteService
@@ -237,3 +238,8 @@ class Services:
             invite_ttl=self.app.invite_ttl,
             file_max_mb=self.app.settings.report_file_max_mb,
         )
+
+    @cached_property
+    def group_scope(self) -> GroupScopeService:
+        """Which group an action is in: the working group or a subgroup (cl. 10)."""
+        return GroupScopeService(self.session, self.app.clock)

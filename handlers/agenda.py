@@ -37,6 +37,8 @@ async def _for_current(ctx: Ctx, then: Callable[[Ctx, int], Awaitable[None]]) ->
     if meeting is None:
         await ctx.show(ctx.t("agenda.no_meeting"))
         return
+    # A subgroup's meeting (cl. 10): the person acts with their standing in that group.
+    ctx.actor = await ctx.group_scope.enter(ctx.actor, meeting.group_id)
     await then(ctx, meeting.id)
 
 

@@ -113,7 +113,9 @@ async def guest_check_in(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx)
     """A guest at an open meeting, remote or without the QR code: present for the
     protocol's list, never counted for quorum."""
     visit = await ctx.guests.visit(ctx.actor, callback_data.guest)
-    await ctx.attendance.check_in(ctx.actor, visit.meeting.id, "remote")
+    # A subgroup's meeting (cl. 10) is checked into in that group.
+    actor = await ctx.group_scope.in_group_of(ctx.actor, visit.meeting.group_id)
+    await ctx.attendance.check_in(actor, visit.meeting.id, "remote")
     await ctx.toast("guests.checked_in", title=visit.meeting.title)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.keyboards import button, markup
 from bot.services.errors import InvalidInput
 from bot.services.scheduling import MeetingDraft
 from bot.update_context import Ctx
+from bot.views import group_scope as group_views
 from bot.views import meetings as views
 from handlers.asking import ask_again, field_answer, future_moment, text_answer
 from handlers.meeting_card import show_card
@@ -32,10 +34,36 @@ TIMES = ["09:00", "10:00", "11:00", "12:00", "14:00", "15:00", "16:00", "17:00"]
 
 # /newmeeting
 async def new_meeting(message: Message, ctx: Ctx) -> None:
-    # Refused before the dialog starts, with the rule that applies (cl. 13).
-    await ctx.meetings.check_may_schedule(ctx.actor)
+    # Refused before the dialog starts, with the rule that applies (cl. 13); whoever may set
+    # meetings for several groups (a subgroup's head, cl. 10) is asked which group first.
+    may_here = await ctx.meetings.may_schedule(ctx.actor)
+    groups = await ctx.group_scope.schedulable(ctx.actor, may_in_working_group=may_here)
+    if not groups:
+        await ctx.meetings.check_may_schedule(ctx.actor)
     await ctx.state.clear()
+    if len(groups) > 1:
+        await ctx.send(*group_views.group_choice(ctx.t, groups))
+        return
+    await _ask_title(ctx, groups[0].id if groups else ctx.actor.group_id)
+
+
+async def meeting_group(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
+    """The group chosen for the new meeting: checked again, as the press may be old."""
+    wanted = int(callback_data.arg) if callback_data.arg.isdecimal() else 0
+    may_here = await ctx.meetings.may_schedule(ctx.actor)
+    groups = await ctx.group_scope.schedulable(ctx.actor, may_in_working_group=may_here)
+    if wanted not in {g.id for g in groups}:
+        await ctx.toast("errors.stale", alert=True)
+        return
+    await ctx.answer()
+    await _ask_title(ctx, wanted)
+
+
+async def _ask_title(ctx: Ctx, group_id: int) -> None:
     await ctx.state.set_state(MeetingDialog.title)
+    if group_id != ctx.actor.group_id:
+        # The dialog's later steps act in that subgroup (bot.scoping).
+        await ctx.state.set_data({"group": group_id})
     await ctx.say("meetings.ask_title", max=fields.MEETING_TITLE.max_length)
 
 
@@ -144,12 +172,15 @@ async def _when_typed(ctx: Ctx, typed: str) -> None:
         return
     await ctx.state.update_data(starts_at=starts.isoformat())
     await ctx.state.set_state(MeetingDialog.confirm)
-    await ctx.send(*_preview(ctx.t, await ctx.state.get_data()))
+    await ctx.send(*_preview(ctx.t, await ctx.state.get_data(), _group(ctx)))
 
 
-def _preview(t: Translator, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+def _preview(
+    t: Translator, data: dict[str, Any], group: tuple[str | None, str | None] = (None, None)
+) -> tuple[str, InlineKeyboardMarkup]:
     """The meeting as the invitation will show it, with the choice of a regular or an
-    extraordinary meeting (cl. 12) beside «Подтвердить»."""
+    extraordinary meeting (cl. 12) beside «Подтвердить»; `group`: a subgroup's kind and name
+    (cl. 10), which the invitation names."""
     draft = _draft(data)
     keyboard = views.confirm_keyboard(t, MeetingCb(action="create"), MeetingCb(action="drop"))
     switch = (
@@ -158,7 +189,13 @@ def _preview(t: Translator, data: dict[str, Any]) -> tuple[str, InlineKeyboardMa
         else button(t("meetings.make_extraordinary"), NewMeetingCb(action="kind", arg="extra"))
     )
     rows = [[switch], *keyboard.inline_keyboard]
-    return views.invitation(t, _preview_view(draft), "preview"), markup(rows)
+    preview = replace(_preview_view(draft), group_kind=group[0], group_name=group[1])
+    return views.invitation(t, preview, "preview"), markup(rows)
+
+
+def _group(ctx: Ctx) -> tuple[str | None, str | None]:
+    """The subgroup the dialog acts in (bot.scoping), if any."""
+    return ctx.actor.group_kind, ctx.actor.group_name
 
 
 async def meeting_kind(query: CallbackQuery, callback_data: NewMeetingCb, ctx: Ctx) -> None:
@@ -167,7 +204,7 @@ async def meeting_kind(query: CallbackQuery, callback_data: NewMeetingCb, ctx: C
         await ctx.toast("errors.stale", alert=True)
         return
     await ctx.state.update_data(extraordinary=callback_data.arg == "extra")
-    await ctx.show(*_preview(ctx.t, await ctx.state.get_data()))
+    await ctx.show(*_preview(ctx.t, await ctx.state.get_data(), _group(ctx)))
 
 
 async def meeting_confirm(query: CallbackQuery, ctx: Ctx) -> None:
@@ -299,6 +336,7 @@ def router() -> Router:
         r,
         NewMeetingCb,
         (
+            (meeting_group, "group", None),
             (meeting_format, "fmt", MeetingDialog.title),
             (meeting_no_link, "nolink", MeetingDialog.venue),
             (meeting_day, "day", MeetingDialog.when),

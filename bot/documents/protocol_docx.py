@@ -115,7 +115,7 @@ def render_protocol(
     for item in content.items:
         _item(doc, tx, item)
     if consents:
-        _consents(doc, tx, consents)
+        _consents(doc, tx, consents, subgroup=content.subgroup_name is not None)
     elif silent:
         _silent(doc, tx, silent, space_before=Pt(18))
     _signature(doc, tx, content, signed_by, signed_on)
@@ -335,7 +335,14 @@ def _heading(doc: DocxDocument, tx: DocumentTexts, content: ProtocolContent) -> 
     else:
         kind = "protocol.of_meeting"
     heading = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(heading, tx(kind), bold=True)
+    if content.subgroup_name is not None and content.series != "conciliation":
+        # A subgroup's meeting (cl. 10): «заседания проектного комитета «…»», the kind's
+        # fixed genitive and the name in quotes as entered.
+        extraordinary = "extraordinary_" if content.extraordinary else ""
+        kind = f"group_scope.{extraordinary}of_{content.subgroup_kind}"
+        _run(heading, tx(kind, name=content.subgroup_name), bold=True)
+    else:
+        _run(heading, tx(kind), bold=True)
     # Date at the left margin and number at the right, on one line.
     line = _paragraph(doc, space_before=Pt(12))
     line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
@@ -373,16 +380,26 @@ def _participants(doc: DocxDocument, tx: DocumentTexts, content: ProtocolContent
 
     _paragraph(
         doc,
-        quorum_text(tx, content.present_members, content.total_members, content.quorum),
+        quorum_text(
+            tx,
+            content.present_members,
+            content.total_members,
+            content.quorum,
+            subgroup=content.subgroup_name is not None,
+        ),
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         space_before=Pt(12),
     )
 
 
-def quorum_text(tx: DocumentTexts, present: int, total: int, quorum: bool) -> str:
-    """Cl. 14: «Присутствовали 4 из 5 членов рабочей группы. Кворум имеется.»"""
+def quorum_text(
+    tx: DocumentTexts, present: int, total: int, quorum: bool, *, subgroup: bool = False
+) -> str:
+    """Cl. 14: «Присутствовали 4 из 5 членов рабочей группы. Кворум имеется.» — of a
+    subgroup's members for its meeting (cl. 10)."""
+    keys = "group_scope" if subgroup else "protocol"
     return tx(
-        "protocol.quorum_yes" if quorum else "protocol.quorum_no",
+        f"{keys}.quorum_yes" if quorum else f"{keys}.quorum_no",
         present=tx.plural("protocol.present_count", present),
         total=tx.plural("protocol.of_members", total),
     )
@@ -507,8 +524,15 @@ def consent_line(tx: DocumentTexts, entry: ConsentEntry) -> str:
     return tx(f"protocol.{key}", **params)
 
 
-def _consents(doc: DocxDocument, tx: DocumentTexts, consents: Sequence[ConsentEntry]) -> None:
-    _label(doc, tx("protocol.consents"), space_before=Pt(18))
+def _consents(
+    doc: DocxDocument,
+    tx: DocumentTexts,
+    consents: Sequence[ConsentEntry],
+    *,
+    subgroup: bool = False,
+) -> None:
+    label = "group_scope.consents" if subgroup else "protocol.consents"
+    _label(doc, tx(label), space_before=Pt(18))
     for entry in consents:
         if entry.state is not ConsentState.SILENT:
             _paragraph(doc, consent_line(tx, entry), align=WD_ALIGN_PARAGRAPH.JUSTIFY)

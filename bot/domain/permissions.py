@@ -127,6 +127,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("sg", Capability.FORM_SUBGROUPS, "save"),
     **_rows("sg", Audience.SUBGROUP, "add", "addp", "spec", "rm", "rmp", "dis", "disok"),
     **_rows("sg", Audience.SUBGROUP, "report"),
+    # Meetings of expert groups and project committees (cl. 10): which group a new meeting
+    # is for; the service offers and checks only the groups the person may set meetings for.
+    **_rows("nm", Audience.ROSTER, "group"),
 }
 
 

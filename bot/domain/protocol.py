@@ -82,6 +82,9 @@ class ProtocolContent:
     # Additional items put to the vote and not included (cl. 13): title and the vote.
     rejected: tuple[tuple[str, InclusionVote], ...] = ()
     series: str = "regular"  # conciliation: a conciliation meeting's protocol
+    # A subgroup's meeting (cl. 10): the subgroup's kind and name, which the heading names.
+    subgroup_kind: str | None = None
+    subgroup_name: str | None = None
 
 
 def canonical_text(content: ProtocolContent) -> str:
@@ -133,6 +136,8 @@ def canonical_text(content: ProtocolContent) -> str:
         data["rejected"] = [[norm(title), _vote_data(v)] for title, v in content.rejected]
     if content.series != "regular":
         data["series"] = content.series
+    if content.subgroup_name is not None:
+        data["subgroup"] = [content.subgroup_kind, norm(content.subgroup_name)]
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -348,6 +353,8 @@ def content_to_data(content: ProtocolContent) -> dict[str, Any]:
         "quorum": content.quorum,
         "extraordinary": content.extraordinary,
         "series": content.series,
+        "subgroup_kind": content.subgroup_kind,
+        "subgroup_name": content.subgroup_name,
         "items": [
             {
                 "number": i.number,
@@ -387,6 +394,8 @@ def content_from_data(data: Mapping[str, Any]) -> ProtocolContent:
         quorum=bool(data["quorum"]),
         extraordinary=bool(data.get("extraordinary", False)),
         series=data.get("series", "regular"),
+        subgroup_kind=data.get("subgroup_kind"),
+        subgroup_name=data.get("subgroup_name"),
         items=tuple(
             ItemRecord(
                 number=int(i["number"]),

@@ -93,8 +93,10 @@ def role_set(main: Role | None, extra: Iterable[Role | str] = ()) -> frozenset[R
 
 
 def holds_member_role(roles: AbstractSet[Role]) -> bool:
-    """Only members (chair and deputy included) count for quorum, vote and consent (cl. 14)."""
-    return not roles.isdisjoint(MEMBER_ROLES)
+    """Only members (chair and deputy included) count for quorum, vote and consent (cl. 14);
+    in an expert group or project committee its outside specialists too (cl. 10, 16 в): the
+    role exists only in a subgroup's memberships, so it never counts for the working group."""
+    return not roles.isdisjoint(MEMBER_ROLES) or Role.SPECIALIST in roles
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,8 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     Capability.VIEW_COMPLIANCE: (_OVERSIGHT, True),
     Capability.VIEW_REPORTS: (_OVERSIGHT, True),
     # Meetings concern the members and the secretariat: invitations, reminders, RSVP (cl. 12).
-    Capability.ATTEND_MEETINGS: (MEMBER_ROLES | _SECRETARIAT, False),
+    # ... and a subgroup's outside specialists, its meetings only (cl. 10, 16 в; group_scope).
+    Capability.ATTEND_MEETINGS: (MEMBER_ROLES | _SECRETARIAT | {Role.SPECIALIST}, False),
     # The chair, or the deputy in the chair's absence, presides and signs (cl. 11, 15).
     Capability.PRESIDE: (_PRESIDING, False),
     # The secretariat keeps the record: protocols' drafts, delivery reports, escalations.

@@ -56,7 +56,7 @@ class AbsenceService(ZonedService):
             if presiding_pair_told_of_absence(recorded_as):
                 presiding = [
                     m
-                    for m in await self.roster.members(actor.group_id)
+                    for m in await self.roster.meeting_people(actor.group_id)
                     if m.can(Capability.PRESIDE)
                 ]
                 notice = Notice(

@@ -312,7 +312,7 @@ class AgendaService(Service):
         absent = await self._absent_until(meeting.group_id) is not None
         holders = [
             m
-            for m in await self.meetings.roster.members(meeting.group_id)
+            for m in await self.meetings.roster.meeting_people(meeting.group_id)
             if holds_agenda(m.roles, chair_absent=absent)
         ]
         notice = Notice(
@@ -423,7 +423,9 @@ class AgendaService(Service):
         )
         key = f"agenda:{meeting.id}:approved"
         attendees = [
-            m for m in await roster.members(meeting.group_id) if m.can(Capability.ATTEND_MEETINGS)
+            m
+            for m in await roster.meeting_people(meeting.group_id)
+            if m.can(Capability.ATTEND_MEETINGS)
         ]
         envelopes = notifier.to_people(attendees, approved, key=key)
         envelopes += notifier.to_people(
@@ -597,7 +599,7 @@ class AgendaService(Service):
         """Every ballot message of the vote shows the result and loses its buttons, through
         the outbox as live messages are edited; one not sent yet goes out with the result."""
         people: dict[int, MemberView] = {
-            m.person.id: m for m in await self.meetings.roster.members(group_id)
+            m.person.id: m for m in await self.meetings.roster.meeting_people(group_id)
         }
         for ballot in await self.repo.ballots(item.id):
             member = people.get(ballot.person_id) if ballot.person_id is not None else None

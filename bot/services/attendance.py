@@ -77,7 +77,7 @@ class AttendanceService(Service):
         """Who is present now, counted over the composition recorded at opening (cl. 14),
         and who presides (cl. 11)."""
         meeting = await self.repo.get(group_id, meeting_id)
-        members = [m for m in await self.roster.members(group_id) if m.is_member]
+        members = [m for m in await self.roster.meeting_people(group_id) if m.is_member]
         total = quorum_total(meeting.composition_total if meeting else None, len(members))
         attendees = await self.repo.attendees(meeting_id)
         present = [m for m in members if m.person.id in attendees]
@@ -119,7 +119,9 @@ class AttendanceService(Service):
                 )
             # The quorum total is the composition in force now, members who have not joined
             # the bot included (cl. 9, 14); later roster changes do not move it.
-            composition = [m for m in await self.roster.members(actor.group_id) if m.is_member]
+            composition = [
+                m for m in await self.roster.meeting_people(actor.group_id) if m.is_member
+            ]
             await self.repo.update(
                 meeting_id, status="open", opened_at=now, composition_total=len(composition)
             )
@@ -197,8 +199,15 @@ class AttendanceService(Service):
         """The QR code in the room: the meeting is found by its check-in token."""
         async with read(self.session):
             meeting = await self.repo.by_token(token)
-        if meeting is None or meeting.group_id != actor.group_id:
+        if meeting is None:
             raise NotFound("meetings.unknown_checkin")
+        if meeting.group_id != actor.group_id:
+            # The code of a subgroup's meeting (cl. 10): the person's standing in that group.
+            async with read(self.session):
+                group = await self.roster.group(meeting.group_id)
+            if group is None or group.parent_id is None:
+                raise NotFound("meetings.unknown_checkin")
+            actor = actor.in_subgroup(group)
         return await self.check_in(actor, meeting.id, "in_person")
 
     async def after_change(

@@ -120,7 +120,7 @@ class DueService(ZonedService):
         present = await self.meetings.attendance_history(protocol.meeting_id)
         waiting = [
             member
-            for member in await self.roster.members(task.group_id)
+            for member in await self.roster.meeting_people(task.group_id)
             if member.is_member
             and member.person.id in present
             and member.person.id not in answered
@@ -162,7 +162,7 @@ class DueService(ZonedService):
             if task.group_id not in rosters:
                 rosters[task.group_id] = [
                     m
-                    for m in await self.roster.members(task.group_id)
+                    for m in await self.roster.meeting_people(task.group_id)
                     if m.can(Capability.ATTEND_MEETINGS)
                 ]
             # Those who have not answered get the buttons again: the nudge. A guest is not
@@ -199,7 +199,7 @@ class DueService(ZonedService):
         await self.notifier.tell(
             [
                 m
-                for m in await self.roster.members(task.group_id)
+                for m in await self.roster.meeting_people(task.group_id)
                 if m.can(Capability.VIEW_COMPLIANCE)
             ],
             Notice("reminders.month_warning", year=year, month=month, late=late),

@@ -68,10 +68,22 @@ class GuestService(Service):
         self.roster = RosterRepository(self.session)
 
     async def _meeting(self, actor: Actor, meeting_id: int) -> MeetingView:
-        meeting = await self.meetings.get(actor.group_id, meeting_id)
+        meeting = await self._of_group(actor, meeting_id)
         if meeting is None:
             raise NotFound("errors.stale")
         return meeting
+
+    async def _of_group(self, actor: Actor, meeting_id: int) -> MeetingView | None:
+        """A meeting of the actor's group or of one of its subgroups (cl. 10): a guest is
+        outside the roster, so their standing is the working group's."""
+        meeting = await self.meetings.get(actor.group_id, meeting_id)
+        if meeting is not None:
+            return meeting
+        found = (await self.meetings.get_many([meeting_id])).get(meeting_id)
+        if found is None or found.group_name is None:
+            return None
+        group = await self.roster.group(found.group_id)
+        return found if group is not None and group.parent_id == actor.group_id else None
 
     # The organisers' side
     @staticmethod
@@ -221,7 +233,7 @@ class GuestService(Service):
         async with read(self.session):
             found = []
             for guest, meeting_id in await self.guests.upcoming_for_person(actor.person_id):
-                meeting = await self.meetings.get(actor.group_id, meeting_id)
+                meeting = await self._of_group(actor, meeting_id)
                 if meeting is not None:
                     found.append(GuestVisit(guest, meeting, await self._agenda(meeting_id)))
             return found

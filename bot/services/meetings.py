@@ -20,6 +20,7 @@ from bot.documents.ics import (
     meeting_uid,
 )
 from bot.domain import fields
+from bot.domain.group_scope import subgroup_schedule_refusal
 from bot.domain.meetings import (
     Absence,
     Rsvp,
@@ -103,6 +104,14 @@ def refusal_for(status: str, *, wanted: str) -> str:
     return "meetings.not_scheduled" if wanted == "scheduled" else "meetings.not_open"
 
 
+def _current(meetings: list[MeetingView]) -> MeetingView | None:
+    for meeting in meetings:
+        if meeting.status == "open":
+            return meeting
+    upcoming = [m for m in meetings if m.status == "scheduled"]
+    return min(upcoming, key=lambda m: m.starts_at) if upcoming else None
+
+
 @dataclass(eq=False)
 class MeetingService(ZonedService):
     def __post_init__(self) -> None:
@@ -112,7 +121,13 @@ class MeetingService(ZonedService):
     # Who may set a meeting (cl. 13)
     async def require_scheduler(self, actor: Actor) -> None:
         """Inside the caller's transaction: the chair, or the deputy while the chair's
-        recorded absence holds."""
+        recorded absence holds. In a subgroup (cl. 10): its head, the working group's chair
+        or the secretariat."""
+        if actor.parent_roles is not None:
+            sub_refusal = subgroup_schedule_refusal(actor.roles, actor.parent_roles)
+            if sub_refusal is not None:
+                raise NotAllowed(f"group_scope.{sub_refusal.value}")
+            return
         absences = [Absence(s, e) for s, e in await self.repo.absences(actor.group_id)]
         absent = chair_absent(absences, self.clock.now())
         refusal = schedule_refusal(actor.roles, chair_absent=absent)
@@ -169,7 +184,14 @@ class MeetingService(ZonedService):
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
-            return await self.repo.listing(actor.group_id)
+            found = await self.repo.listing(actor.group_id)
+            if not actor.scoped:
+                # With the meetings of the subgroups the person sits in — or oversees, as the
+                # working group's chair or secretariat (cl. 10).
+                for group in await self.roster.subgroups(actor.group_id):
+                    if actor.in_subgroup(group).in_roster:
+                        found += await self.repo.listing(group.id)
+        return sorted(found, key=lambda m: m.starts_at, reverse=True)[:30]
 
     async def listing_stats(self, actor: Actor) -> list[tuple[MeetingView, int, bool]]:
         """Meetings with their attendance and whether a recording is attached (/meetings)."""
@@ -179,12 +201,16 @@ class MeetingService(ZonedService):
         return [(m, *stats.get(m.id, (0, False))) for m in meetings]
 
     async def current(self, actor: Actor) -> MeetingView | None:
-        """The meeting under way, else the next scheduled one: what /agenda and /propose mean."""
-        for meeting in await self.listing(actor):
-            if meeting.status == "open":
-                return meeting
-        upcoming = [m for m in await self.listing(actor) if m.status == "scheduled"]
-        return min(upcoming, key=lambda m: m.starts_at) if upcoming else None
+        """The meeting under way, else the next scheduled one: what /agenda and /propose mean.
+        The person's own group's first; else a subgroup's they sit in (cl. 10)."""
+        if not actor.in_roster:
+            raise NotAllowed("errors.not_allowed")
+        async with read(self.session):
+            own = await self.repo.listing(actor.group_id)
+        found = _current(own)
+        if found is None and not actor.scoped:
+            found = _current(await self.listing(actor))
+        return found
 
     # Answers before the meeting (cl. 12)
     async def rsvp(
@@ -214,7 +240,7 @@ class MeetingService(ZonedService):
         async with read(self.session):
             meeting = await self.load(actor.group_id, meeting_id)
             answers = await self.repo.rsvps(meeting_id)
-            members = [m for m in await self.roster.members(actor.group_id) if m.is_member]
+            members = [m for m in await self.roster.meeting_people(actor.group_id) if m.is_member]
             recording = await self.repo.recording(meeting_id)
         member_ids = {m.person.id for m in members}
         expected, quorum = quorum_forecast(

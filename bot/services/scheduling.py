@@ -183,7 +183,9 @@ class SchedulingService(Service):
         news = {"meeting": meeting, "kind": kind}
         roster = self.meetings.roster
         attendees = [
-            m for m in await roster.members(meeting.group_id) if m.can(Capability.ATTEND_MEETINGS)
+            m
+            for m in await roster.meeting_people(meeting.group_id)
+            if m.can(Capability.ATTEND_MEETINGS)
         ]
         notifier = self.notifier
         envelopes = notifier.to_people(

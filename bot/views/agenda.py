@@ -13,6 +13,7 @@ from bot.keyboards import button, markup
 from bot.services.agenda import AgendaState
 from bot.services.notifier import Rendered, Renderer
 from bot.views import meetings as meeting_views
+from bot.views.group_scope import heading
 from bot.views.limits import joined_within
 from storage.repositories.agenda import Approval, ItemView
 from storage.repositories.meetings import MeetingView
@@ -61,7 +62,9 @@ def approval_line(t: Translator, approval: Approval | None) -> str:
 def agenda_text(t: Translator, state: AgendaState, *, is_holder: bool = False) -> str:
     meeting, items = state.meeting, state.items
     included = [i for i in items if i.status == "included"]
-    lines = [
+    # A subgroup's agenda names its group first (cl. 10).
+    lines = heading(t, meeting.group_kind, meeting.group_name)
+    lines += [
         t("agenda.title", title=meeting.title),
         t("meetings.fact_when", when=t.datetime(meeting.starts_at)),
     ]
@@ -194,7 +197,8 @@ def agenda_keyboard(
 
 
 def proposal_for_chair(t: Translator, meeting: MeetingView, item: ItemView, proposer: str) -> str:
-    lines = [
+    lines = heading(t, meeting.group_kind, meeting.group_name)
+    lines += [
         t("agenda.proposal_notice", name=proposer),
         t("agenda.line", number=1, title=item.title),
     ]

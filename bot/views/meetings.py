@@ -15,6 +15,7 @@ from bot.services.attendance import Presence
 from bot.services.compliance import MonthRow
 from bot.services.meetings import CardState, Overview
 from bot.services.notifier import Rendered, Renderer
+from bot.views.group_scope import group_title, heading
 from bot.views.menu import role_name
 from storage.repositories.meetings import MeetingView
 
@@ -26,8 +27,10 @@ RSVP_KEYS = {
 
 
 def facts(t: Translator, m: MeetingView) -> list[str]:
-    # An extraordinary meeting says so first, wherever its facts appear (cl. 12).
-    lines = [t("meetings.fact_extraordinary")] if m.extraordinary else []
+    # A subgroup's meeting names its group first (cl. 10); an extraordinary meeting says so
+    # next, wherever its facts appear (cl. 12).
+    lines = heading(t, m.group_kind, m.group_name)
+    lines += [t("meetings.fact_extraordinary")] if m.extraordinary else []
     lines += [
         t("meetings.fact_title", title=m.title),
         t("meetings.fact_when", when=t.datetime(m.starts_at)),
@@ -102,9 +105,11 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
     # Once closed, the message is a record of what was: it speaks in the past tense.
     closed = m.status == "closed"
     lines = [t("meetings.live_closed") if closed else t("meetings.live_open"), *facts(t, m), ""]
+    # A subgroup's quorum is over its own members (cl. 10, 14), and its texts say so.
+    own = "group_scope" if m.group_name else "meetings"
     lines.append(
         t.plural(
-            "meetings.live_present_closed" if closed else "meetings.live_present",
+            f"{own}.live_present_closed" if closed else f"{own}.live_present",
             p.total_members,
             present=p.present_members,
             needed=quorum_needed(p.total_members),
@@ -113,13 +118,16 @@ def live(t: Translator, m: MeetingView, p: Presence) -> str:
     if closed:
         lines.append(t("meetings.quorum_was") if p.quorum else t("meetings.quorum_was_not"))
     else:
-        lines.append(t("meetings.quorum_yes") if p.quorum else t("meetings.quorum_no"))
+        lines.append(t("meetings.quorum_yes") if p.quorum else t(f"{own}.quorum_no"))
     if p.presiding is not None:
+        role = p.presiding_role or p.presiding.role
         lines.append(
             t(
                 "meetings.presiding",
                 name=p.presiding.display_name,
-                role=role_name(t, p.presiding_role or p.presiding.role),
+                role=t(f"group_scope.head_of_{m.group_kind}")
+                if m.group_kind
+                else role_name(t, role),
             )
         )
     else:
@@ -175,6 +183,9 @@ def listing(
             title=m.title,
             status=status_label(t, m),
         )
+        group = group_title(t, m.group_kind, m.group_name)
+        if group:
+            line += t("group_scope.list_group", group=group)
         if m.status in ("open", "closed"):
             line += t("meetings.list_attended", count=attended)
             line += t("meetings.list_recorded") if recorded else t("meetings.list_unrecorded")
@@ -301,6 +312,8 @@ def compliance(t: Translator, months: list[MonthRow]) -> str:
                 held=row.held,
             )
         )
+    # The rule binds the working group only; its subgroups' meetings never count (cl. 10, 12).
+    lines += ["", t("group_scope.compliance_note")]
     return "\n".join(lines)
 
 

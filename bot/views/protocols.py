@@ -25,6 +25,7 @@ from bot.keyboards import button, markup
 from bot.services.notifier import Rendered, Renderer
 from bot.services.protocols.record import ProtocolState
 from bot.views.broadcasts import ack_keyboard
+from bot.views.group_scope import group_title, heading
 from bot.views.limits import joined_within
 from bot.views.meetings import facts
 from storage.dto import MemberView
@@ -55,7 +56,8 @@ def card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
     """The protocol as the viewer sees it, with the buttons of what they may do."""
     p = s.protocol
     c = s.content
-    lines = [t("protocol.card_title", number=p.number, title=s.meeting.title)]
+    lines = heading(t, s.meeting.group_kind, s.meeting.group_name)
+    lines.append(t("protocol.card_title", number=p.number, title=s.meeting.title))
     if c.series == "conciliation":
         lines.append(t("protocol.card_conciliation"))
     elif c.extraordinary:
@@ -278,9 +280,11 @@ def listing(
         lines.append(t("protocol.list_empty"))
     rows = []
     for p, m in items:
-        lines.append(
-            t("protocol.list_line", number=p.number, date=t.date(held_on(m)), status=status(t, p))
+        line = t(
+            "protocol.list_line", number=p.number, date=t.date(held_on(m)), status=status(t, p)
         )
+        group = group_title(t, m.group_kind, m.group_name)
+        lines.append(line + t("group_scope.list_group", group=group) if group else line)
         rows.append(
             [button(t("protocol.open", number=p.number), ProtocolCb(action="card", protocol=p.id))]
         )
@@ -404,6 +408,8 @@ def signed_notice(
         title=meeting.title,
         date=t.date(held_on(meeting)),
     )
+    # A subgroup's protocol names its group first (cl. 10).
+    text = "\n".join([*heading(t, meeting.group_kind, meeting.group_name), text])
     return Rendered(text, ack_keyboard(t, broadcast) if broadcast is not None else None)
 
 
@@ -424,6 +430,8 @@ RENDERERS: dict[str, Renderer] = {
     "protocols.missing": missing_reasons,
     # Texts of the record itself, in the group's language.
     "protocols.role": lambda t, role: t(f"roles.{Role(role).value}"),
+    # A subgroup's presiding person is its head (cl. 10).
+    "protocols.subgroup_head": lambda t, kind: t(f"group_scope.head_of_{kind}"),
     "protocols.conciliation_title": lambda t, number, item: t(
         "protocol.conciliation_title", number=number, item=item
     ),

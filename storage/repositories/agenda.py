@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.agenda import Tally
-from bot.domain.roles import MEMBER_ROLES
+from bot.domain.group_scope import COUNTING_ROLES
 from storage import upsert
 from storage.models import (
     AgendaItem,
@@ -24,7 +24,7 @@ from storage.models import (
 )
 from storage.repositories.locking import for_update
 
-_MEMBER_ROLE_VALUES = sorted(r.value for r in MEMBER_ROLES)
+_MEMBER_ROLE_VALUES = sorted(r.value for r in COUNTING_ROLES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from storage.models import (
     MonthCompliance,
     Recording,
     Rsvp,
+    WorkingGroup,
 )
 from storage.repositories.locking import for_update
 
@@ -47,6 +48,10 @@ class MeetingView:
     composition_total: int | None = None
     # Who approved the agenda (person id): the chair, or the deputy acting (cl. 13).
     agenda_approved_by: int | None = None
+    # A subgroup's meeting (cl. 10): its kind and name, which every card shows; None for the
+    # working group's own meetings.
+    group_kind: str | None = None
+    group_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +97,37 @@ class MeetingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def _named(self, views: list[MeetingView]) -> list[MeetingView]:
+        """Each subgroup's meeting with its group's kind and name (cl. 10)."""
+        wanted = {v.group_id for v in views}
+        if not wanted:
+            return views
+        known: dict[int, tuple[str, str] | None] = self.session.info.setdefault(
+            "meeting_group_names", {}
+        )
+        missing = wanted - known.keys()
+        if missing:
+            rows = await self.session.execute(
+                select(
+                    WorkingGroup.id, WorkingGroup.kind, WorkingGroup.name, WorkingGroup.parent_id
+                ).where(WorkingGroup.id.in_(missing))
+            )
+            for group_id, kind, name, parent_id in rows.all():
+                known[group_id] = (kind, name) if parent_id is not None else None
+        named = []
+        for v in views:
+            label = known.get(v.group_id)
+            named.append(replace(v, group_kind=label[0], group_name=label[1]) if label else v)
+        return named
+
+    async def _one(self, row: Meeting | None) -> MeetingView | None:
+        return (await self._named([_view(row)]))[0] if row is not None else None
+
     async def add(self, **values: Any) -> MeetingView:
         row = Meeting(**values)
         self.session.add(row)
         await self.session.flush()
-        return _view(row)
+        return (await self._named([_view(row)]))[0]
 
     async def get(
         self, group_id: int, meeting_id: int, *, lock: bool = False
@@ -104,11 +135,11 @@ class MeetingRepository:
         """``lock``: the row is locked until the transaction ends (a state transition)."""
         query = select(Meeting).where(Meeting.id == meeting_id, Meeting.group_id == group_id)
         row = await self.session.scalar(for_update(query) if lock else query)
-        return _view(row) if row else None
+        return await self._one(row)
 
     async def get_many(self, meeting_ids: list[int]) -> dict[int, MeetingView]:
         rows = await self.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
-        return {r.id: _view(r) for r in rows}
+        return {v.id: v for v in await self._named([_view(r) for r in rows])}
 
     async def answered(self, meeting_ids: list[int]) -> dict[int, set[int]]:
         """Who has answered the invitation, per meeting, in one query."""
@@ -122,7 +153,7 @@ class MeetingRepository:
 
     async def by_token(self, token: str) -> MeetingView | None:
         row = await self.session.scalar(select(Meeting).where(Meeting.checkin_token == token))
-        return _view(row) if row else None
+        return await self._one(row)
 
     async def update(self, meeting_id: int, **values: Any) -> None:
         await self.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(**values))
@@ -134,7 +165,7 @@ class MeetingRepository:
             .order_by(Meeting.starts_at.desc())
             .limit(limit)
         )
-        return [_view(r) for r in rows]
+        return await self._named([_view(r) for r in rows])
 
     async def in_period(
         self, group_id: int, start: datetime, end: datetime, statuses: tuple[str, ...]

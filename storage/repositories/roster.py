@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select, type_coerce, update
@@ -296,6 +297,48 @@ class RosterRepository:
         )
         found = rows.first()
         return self._member_view(*found) if found else None
+
+    async def subgroup_seats(
+        self, parent_id: int, person_id: int
+    ) -> list[tuple[GroupView, MemberView]]:
+        """A person's current memberships in the subgroups of a group (cl. 10)."""
+        rows = await self.session.execute(
+            select(WorkingGroup, Membership, Person)
+            .join(Membership, Membership.group_id == WorkingGroup.id)
+            .join(Person, Person.id == Membership.person_id)
+            .where(
+                WorkingGroup.parent_id == parent_id,
+                WorkingGroup.dissolved_at.is_(None),
+                Membership.person_id == person_id,
+                Membership.ended_at.is_(None),
+            )
+            .order_by(WorkingGroup.id)
+        )
+        return [(group_view(g), self._member_view(m, p, None)) for g, m, p in rows.all()]
+
+    async def meeting_people(self, group_id: int) -> list[MemberView]:
+        """Everyone a group's meetings concern: its members and, for a subgroup (cl. 10), the
+        working group's secretariat, which serves it too (added with the secretariat's role
+        only, so that they never count for its quorum)."""
+        members = await self.members(group_id)
+        group = await self.session.get(WorkingGroup, group_id)
+        if group is None or group.parent_id is None:
+            return members
+        by_person = {m.person.id: i for i, m in enumerate(members)}
+        for officer in await self.members(group.parent_id):
+            if Role.SECRETARIAT not in officer.roles:
+                continue
+            index = by_person.get(officer.person.id)
+            if index is None:
+                members.append(
+                    replace(officer, role=Role.SECRETARIAT, extra_roles=frozenset(), act=None)
+                )
+            else:
+                member = members[index]
+                members[index] = replace(
+                    member, extra_roles=member.extra_roles | {Role.SECRETARIAT}
+                )
+        return members
 
     async def person_and_member(
         self, group_id: int, telegram_id: int

@@ -183,7 +183,7 @@ class ProtocolConsent(ProtocolJob):
             assert disagreement is not None
             considering = await self.record.considering(meeting.group_id)
             envelopes: list[Envelope] = []
-            for member in await self.roster.members(meeting.group_id):
+            for member in await self.roster.meeting_people(meeting.group_id):
                 # Whoever considers it gets the button that calls the conciliation meeting.
                 considers = considering is not None and member.person.id == considering.person.id
                 if considers or member.can(Capability.KEEP_RECORD):
@@ -254,7 +254,7 @@ class ProtocolConsent(ProtocolJob):
             await self.notifier.tell(
                 [
                     m
-                    for m in await self.roster.members(actor.group_id)
+                    for m in await self.roster.meeting_people(actor.group_id)
                     if m.can(Capability.PRESIDE)
                     or m.can(Capability.KEEP_RECORD)
                     or m.person.id == disagreement.person_id
@@ -315,7 +315,7 @@ class ProtocolConsent(ProtocolJob):
             await self.notifier.tell(
                 [
                     m
-                    for m in await self.roster.members(actor.group_id)
+                    for m in await self.roster.meeting_people(actor.group_id)
                     if m.person.id == disagreement.person_id or m.can(Capability.KEEP_RECORD)
                 ],
                 Notice("protocols.outcome", protocol=protocol, disagreement=resolved),

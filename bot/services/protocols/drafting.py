@@ -196,7 +196,7 @@ class ProtocolDrafting(ProtocolJob):
         await self.notifier.tell(
             [
                 m
-                for m in await self.roster.members(state.meeting.group_id)
+                for m in await self.roster.meeting_people(state.meeting.group_id)
                 if m.person.id in present and m.is_member
             ],
             Notice(

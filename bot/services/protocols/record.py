@@ -105,7 +105,13 @@ class ProtocolRecord(ZonedService):
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
         async with read(self.session):
-            meetings = {m.id: m for m in await self.meetings.listing(actor.group_id, limit=200)}
+            found = await self.meetings.listing(actor.group_id, limit=200)
+            if not actor.scoped:
+                # With the protocols of the subgroups the person sits in or oversees (cl. 10).
+                for group in await self.roster.subgroups(actor.group_id):
+                    if actor.in_subgroup(group).in_roster:
+                        found += await self.meetings.listing(group.id, limit=200)
+            meetings = {m.id: m for m in found}
             return [(p, meetings[p.meeting_id]) for p in await self.repo.listing(list(meetings))]
 
     async def for_meeting(self, actor: Actor, meeting_id: int) -> ProtocolView | None:
@@ -155,14 +161,14 @@ class ProtocolRecord(ZonedService):
 
     async def considering(self, group_id: int) -> MemberView | None:
         """Cl. 11, 15: who considers objections now (the chair, or the acting deputy)."""
-        members = await self.roster.members(group_id)
+        members = await self.roster.meeting_people(group_id)
         absences = [Absence(s, e) for s, e in await self.meetings.absences(group_id)]
         return considering(members, chair_absent=chair_absent(absences, self.clock.now()))
 
     async def content(self, meeting: MeetingView, items: dict[str, Any]) -> ProtocolContent:
         protocol = await self.repo.by_meeting(meeting.id)
         record = await self.repo.meeting_record(meeting.id)
-        roster = await self.roster.members(meeting.group_id)
+        roster = await self.roster.meeting_people(meeting.group_id)
         members = [m for m in roster if m.is_member]
         attendees_ids = await self.meetings.attendance_history(meeting.id)
         present = [m for m in members if m.person.id in attendees_ids]
@@ -228,6 +234,8 @@ class ProtocolRecord(ZonedService):
         return ProtocolContent(
             body_name=self.body_name,
             group_name=self.group_name,
+            subgroup_kind=meeting.group_kind,
+            subgroup_name=meeting.group_name,
             number=protocol.number if protocol else "—",
             meeting_date=opened.date(),
             meeting_time=opened.strftime("%H:%M"),
@@ -235,7 +243,11 @@ class ProtocolRecord(ZonedService):
             place=meeting.place if meeting.format == MeetingFormat.IN_PERSON.value else None,
             presiding=presiding.display_name if presiding else "—",
             # In the group's language: the record's text is the same for every reader.
-            presiding_role=self.notifier.text(Notice("protocols.role", role=presiding.role))
+            presiding_role=self.notifier.text(
+                Notice("protocols.subgroup_head", kind=meeting.group_kind)
+                if meeting.group_kind
+                else Notice("protocols.role", role=presiding.role)
+            )
             if presiding
             else "—",
             attendees=tuple(Attendee(m.display_name, m.unit_name) for m in present),
@@ -309,7 +321,9 @@ class ProtocolRecord(ZonedService):
         ]
         present_ids = await self.meetings.attendance_history(meeting.id)
         members = {
-            m.person.id: m for m in await self.roster.members(meeting.group_id) if m.is_member
+            m.person.id: m
+            for m in await self.roster.meeting_people(meeting.group_id)
+            if m.is_member
         }
         present = {p for p in present_ids if p in members}
         open_objectors = {d.person_id for d in disagreements if d.status == "open"}

@@ -143,7 +143,7 @@ class ProtocolSigning(ProtocolJob):
         envelopes = self.notifier.to_people(
             [
                 m
-                for m in await self.roster.members(actor.group_id)
+                for m in await self.roster.meeting_people(actor.group_id)
                 if m.can(Capability.ATTEND_MEETINGS)
             ],
             Notice("protocols.signed", protocol=protocol, meeting=meeting, broadcast=broadcast.id),
