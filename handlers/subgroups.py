@@ -318,7 +318,8 @@ async def outsider_help(event: Message | CallbackQuery, ctx: Ctx) -> None:
 
 async def outsider_refused(message: Message, ctx: Ctx) -> None:
     """A command of the working group: a specialist is not in it (cl. 16 в)."""
-    await ctx.say("subgroups.specialist_refused")
+    # One reason wherever a specialist meets the working group (bot/services/group_scope.py).
+    await ctx.say("group_scope.working_group_only")
 
 
 async def outsider_button_refused(query: CallbackQuery, ctx: Ctx) -> None:

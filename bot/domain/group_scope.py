@@ -113,22 +113,46 @@ def counts_for_monthly_rule(kind: str) -> bool:
 
 
 # What a person who is only in subgroups (an outside specialist, cl. 16 в) reaches outside a
-# meeting's own buttons: the menu, language, help, and their group's meetings, agendas and
-# protocols — as callback data's prefix (with its section for the menu) or a command.
-_SPECIALIST_PREFIXES: frozenset[str] = frozenset({"mt", "ag", "vt", "pr", "lg"})
-_SPECIALIST_SECTIONS: frozenset[str] = frozenset(
-    {"main", "help", "language", "meetings", "agenda", "protocols"}
+# meeting's own buttons: their group's meetings, agendas and protocols — as callback data's
+# prefix (with its section for the menu) or a command — taken in their subgroup.
+_SPECIALIST_PREFIXES: frozenset[str] = frozenset({"mt", "ag", "vt", "pr"})
+_SPECIALIST_SECTIONS: frozenset[str] = frozenset({"meetings", "agenda", "protocols"})
+_SPECIALIST_COMMANDS: frozenset[str] = frozenset({"meetings", "agenda", "protocols", "propose"})
+# And what is theirs as they are, outside any group's standing: their subgroups' cards
+# (handlers/subgroups.py serves these to people outside the roster), the menu, help,
+# language, /start and /cancel.
+_OWN_PREFIXES: frozenset[str] = frozenset({"sg", "lg"})
+_OWN_SECTIONS: frozenset[str] = frozenset({"main", "help", "language"})
+_OWN_COMMANDS: frozenset[str] = frozenset(
+    {"start", "menu", "help", "language", "cancel", "subgroups"}
 )
-_SPECIALIST_COMMANDS: frozenset[str] = frozenset(
-    {"start", "menu", "help", "language", "meetings", "agenda", "protocols", "propose"}
-)
+
+
+def _parts(reach: str) -> tuple[str, str]:
+    """(command, "") for ``/meetings``; (prefix, the rest) for ``mt:card:5``."""
+    if reach.startswith("/"):
+        return reach[1:].split("@", 1)[0].lower(), ""
+    prefix, _, rest = reach.partition(":")
+    return prefix, rest.split(":", 1)[0]
 
 
 def specialist_may_reach(reach: str) -> bool:
-    """`reach` is a button's callback data (``mt:card:5``) or a command (``/meetings``)."""
+    """`reach` is a button's callback data (``mt:card:5``) or a command (``/meetings``):
+    whether it is one of the specialist's group's meetings, agendas or protocols."""
+    head, section = _parts(reach)
     if reach.startswith("/"):
-        return reach[1:].split("@", 1)[0].lower() in _SPECIALIST_COMMANDS
-    prefix, _, rest = reach.partition(":")
-    if prefix == "m":
-        return rest.split(":", 1)[0] in _SPECIALIST_SECTIONS
-    return prefix in _SPECIALIST_PREFIXES
+        return head in _SPECIALIST_COMMANDS
+    if head == "m":
+        return section in _SPECIALIST_SECTIONS
+    return head in _SPECIALIST_PREFIXES
+
+
+def specialist_own(reach: str) -> bool:
+    """Whether `reach` is the specialist's own (their subgroups' cards, the menu, help,
+    language, /start, /cancel): taken as they are, not in a group."""
+    head, section = _parts(reach)
+    if reach.startswith("/"):
+        return head in _OWN_COMMANDS
+    if head == "m":
+        return section in _OWN_SECTIONS
+    return head in _OWN_PREFIXES

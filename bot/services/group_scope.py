@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.group_scope import specialist_may_reach
+from bot.domain.group_scope import specialist_may_reach, specialist_own
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import Service
@@ -84,6 +84,8 @@ class GroupScopeService(Service):
             return actor
         if group is not None:
             raise NotAllowed("group_scope.working_group_only")
+        if specialist_own(reach):
+            return actor
         seat = actor.subgroups[0]
         if not specialist_may_reach(reach):
             raise NotAllowed("group_scope.working_group_only")

@@ -54,7 +54,7 @@ async def test_a_project_committee_from_decision_to_report_over_http(running: Ru
     assert "Члены рабочей группы в составе: Член Мария, Член Нина" in text
     assert "Образована решением: протокол № 7/2026" in text
     refused = await expert.sends("/newmeeting", "не входите в состав рабочей группы")
-    assert "п. 16" in (refused.text or "")
+    assert "п. 10, 16 Положения" in (refused.text or "")
 
     boss = Speaker(tg, head)
     await boss.sends("/menu", "Выберите раздел")
@@ -63,7 +63,12 @@ async def test_a_project_committee_from_decision_to_report_over_http(running: Ru
     await boss.sends("Предложения по единому окну подготовлены.", "Доклад принят")
 
     await schedule_meeting(
-        tg, chair, "Январское заседание", "ул. Тверская, д. 1", "15.12.2026 15:00"
+        tg,
+        chair,
+        "Январское заседание",
+        "ул. Тверская, д. 1",
+        "15.12.2026 15:00",
+        group="Рабочая группа",
     )
     start = tg.mark()
     await tg.send_text(chair, "/agenda")

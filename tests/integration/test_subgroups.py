@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.callbacks import MeetingCb, SubgroupCb
+from bot.callbacks import MembersCb, SubgroupCb
 from storage.models import AgendaItem, AgendaOffer, AuditEntry, Membership, Person, WorkingGroup
 from storage.repositories.roster import RosterRepository
 from tests.conftest import World
@@ -162,11 +162,11 @@ async def test_cl16v_specialist_is_refused_working_group_actions(world: World) -
     specialist = await committee_with_specialist(world, p)
     c = world.client
     before = await _snapshot(world)
-    for command in ("/newmeeting", "/members", "/meetings"):
+    for command in ("/newmeeting", "/members", "/tasks"):
         await c.send(specialist, command)
         assert "не входите в состав рабочей группы" in c.last_text(specialist), command
-    await c.click_data(specialist, c.last_message(specialist), MeetingCb(action="list").pack())
-    assert "не входит в состав рабочей группы" in c.alerts(specialist)[-1]
+    await c.click_data(specialist, c.last_message(specialist), MembersCb(action="page").pack())
+    assert "не входите в состав рабочей группы" in c.alerts(specialist)[-1]
     assert await _snapshot(world) == before
     await c.send(specialist, "/menu")
     assert COMMITTEE in str(c.buttons(c.last_message(specialist)))

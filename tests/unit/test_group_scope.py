@@ -13,6 +13,7 @@ from bot.domain.group_scope import (
     roles_in_subgroup,
     scoped_can,
     specialist_may_reach,
+    specialist_own,
     subgroup_schedule_refusal,
 )
 from bot.domain.meetings import count_for_quorum, has_quorum, presiding_role
@@ -118,6 +119,30 @@ def test_cl10_13_who_sets_a_subgroups_meetings() -> None:
 )
 def test_cl16v_a_specialist_reaches_only_their_groups_meetings(reach: str, allowed: bool) -> None:
     assert specialist_may_reach(reach) is allowed
+
+
+@pytest.mark.parametrize(
+    ("reach", "own"),
+    [
+        ("/subgroups", True),
+        ("/menu", True),
+        ("/start", True),
+        ("/cancel", True),
+        ("sg:card:4", True),
+        ("lg:ru", True),
+        ("m:main", True),
+        ("m:meetings", False),
+        ("/meetings", False),
+        ("/members", False),
+        ("mt:card:5", False),
+    ],
+)
+def test_cl16v_a_specialists_own_cards_menu_and_help_are_not_taken_in_a_group(
+    reach: str, own: bool
+) -> None:
+    """Their subgroups' cards, the menu and help are served to them as they are (outside the
+    working group's roster); only their group's meetings are taken in the subgroup."""
+    assert specialist_own(reach) is own
 
 
 def test_cl12_the_monthly_rule_binds_the_working_group_only() -> None:

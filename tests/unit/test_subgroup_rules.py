@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.fields import FieldError, TextField
-from bot.domain.roles import Role, Standing
+from bot.domain.roles import ROSTER_ROLES, Capability, Role, Standing
 from bot.domain.subgroups import (
     SUBGROUP_NAME,
     SUBGROUP_PURPOSE,
@@ -108,6 +108,10 @@ def test_cl10_name_and_purpose_lengths(field: TextField, limit: int) -> None:
 
 
 def test_cl16v_a_specialist_is_never_a_member_of_the_working_group() -> None:
-    """cl. 16 в: the specialist's role does not count for quorum, votes or consent."""
-    assert not Standing(Role.SPECIALIST).is_member
-    assert Standing(Role.MEMBER).is_member
+    """cl. 16 в: the roster never hands the specialist's role out, so a specialist holds no
+    role in the working group and never counts for its quorum, votes or consent; within
+    their expert group or project committee they take part and count (cl. 10)."""
+    assert Role.SPECIALIST not in ROSTER_ROLES
+    assert not Standing(None).in_roster and not Standing(None).is_member
+    assert Standing(Role.SPECIALIST).is_member
+    assert not Standing(Role.SPECIALIST).can(Capability.SCHEDULE)

@@ -78,11 +78,21 @@ async def open_card(
 
 
 async def schedule_meeting(
-    tg: FakeTelegram, chair: FakeUser, title: str, place: str, when: str
+    tg: FakeTelegram,
+    chair: FakeUser,
+    title: str,
+    place: str,
+    when: str,
+    *,
+    group: str | None = None,
 ) -> None:
-    """The chair schedules an in-person meeting with a typed date and time."""
+    """The chair schedules an in-person meeting with a typed date and time; `group` is the
+    button to press when the bot asks whose meeting it is (once subgroups exist, cl. 10)."""
     start = tg.mark()
     await tg.send_text(chair, "/newmeeting")
+    if group is not None:
+        ask = await sent_after(tg, start, chair.id, "Для какой группы")
+        await press(tg, chair, ask, group, "Тема заседания")
     await sent_after(tg, start, chair.id, "Тема заседания")
     await tg.send_text(chair, title)
     fmt = await sent_after(tg, start, chair.id, "Формат заседания")

@@ -11,7 +11,9 @@ from tests.support.people import Member
 
 async def schedule_meeting(world: World, chair: FakeUser, when: str = "05.12.2026 15:00") -> None:
     the_chair = Member(world.client, chair)
-    await the_chair.sends("/newmeeting")
+    # Once the group has expert groups or project committees, the bot asks whose meeting it is.
+    if "Для какой группы" in await the_chair.sends("/newmeeting"):
+        await the_chair.presses("Рабочая группа")
     await the_chair.sends("Заседание по клиентоцентричности")
     await the_chair.presses("Очное")
     await the_chair.sends("ул. Тверская, д. 1, каб. 305")
