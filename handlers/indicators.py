@@ -217,7 +217,8 @@ async def _ask_value(ctx: Ctx, data: dict[str, Any]) -> None:
 
 
 async def value_start(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> None:
-    await ctx.state.clear()
+    # No state.clear() first: a refused press must leave the presser's dialog as it was;
+    # _ask_value replaces the state and its data once the press is allowed.
     await _ask_value(ctx, {"kpi": callback_data.kpi, "entry": _entry(callback_data)})
 
 
