@@ -292,10 +292,15 @@ def listing(
 
 
 def consent_request(
-    t: Translator, protocol: ProtocolView, sha: str, items: Sequence[ItemRecord]
+    t: Translator,
+    protocol: ProtocolView,
+    sha: str,
+    items: Sequence[ItemRecord],
+    subgroup: tuple[str | None, str | None] = (None, None),
 ) -> Rendered:
-    """A version sent for consent: its decisions, its hash, and the two answers."""
-    head = [t("protocol.consent_request", number=protocol.number), ""]
+    """A version sent for consent: its decisions, its hash, and the two answers; a
+    subgroup's protocol (cl. 10) names its group first."""
+    head = [*heading(t, *subgroup), t("protocol.consent_request", number=protocol.number), ""]
     # The hash the members consent to is always shown, whatever the decisions' length.
     text = joined_within(
         [*head, *(summary_item(t, i) for i in items)],
@@ -307,7 +312,11 @@ def consent_request(
 def consent_request_card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
     """The consent request again, for the current version (the one pressed was outdated)."""
     rendered = consent_request(
-        t, s.protocol, s.version.sha256 if s.version else "", s.content.items
+        t,
+        s.protocol,
+        s.version.sha256 if s.version else "",
+        s.content.items,
+        (s.content.subgroup_kind, s.content.subgroup_name),
     )
     return rendered.text, consent_keyboard(t, s.protocol)
 

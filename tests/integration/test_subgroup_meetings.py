@@ -86,6 +86,8 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     await write_protocol_item(world, p["clerk"], 1, "Одобрить концепцию цифровых сервисов.")
     await c.click(p["clerk"], "Направить на согласование")
     await world.deliver()
+    asked = [t for t in c.texts(p["specialist"]) if "Согласование протокола" in t]
+    assert asked and HEADING in asked[-1]
     for key in ("m0", "specialist"):
         await c.click(p[key], "Подтверждаю устное согласие")
         await world.deliver()

@@ -200,7 +200,11 @@ class ProtocolDrafting(ProtocolJob):
                 if m.person.id in present and m.is_member
             ],
             Notice(
-                "protocols.consent_request", protocol=protocol, sha=sha, items=state.content.items
+                "protocols.consent_request",
+                protocol=protocol,
+                sha=sha,
+                items=state.content.items,
+                subgroup=(state.content.subgroup_kind, state.content.subgroup_name),
             ),
             key=f"protocol:{protocol_id}:v{protocol.current_version}:consent",
             delivery=Delivery(document={"stored_file_id": stored, "file_name": name}),
