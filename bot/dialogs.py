@@ -151,10 +151,14 @@ class TaskReturnDialog(StatesGroup):
     """The secretariat's comment on a completion report it returns."""
 
     comment = State()
+
+
 class DocVersionDialog(StatesGroup):
     """A new version of a register entry's document: its file (cl. 4 к, 5)."""
 
     file = State()
+
+
 class KpiDialog(StatesGroup):
     """A new effectiveness indicator (cl. 3 в): name, unit of measure, baseline, target value,
     target date."""
@@ -179,6 +183,8 @@ class KpiValueDialog(StatesGroup):
     value = State()
     measured_on = State()
     source = State()
+
+
 class DelegationDialog(StatesGroup):
     """A delegation to an outside event (cl. 16 б): title, organiser, date, place, topic,
     the delegates, the decision behind it, confirmation."""

@@ -830,6 +830,8 @@ class TaskChange(Base):
     report_text: Mapped[str | None] = mapped_column(Text)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     at: Mapped[datetime]
+
+
 # --- document_versions (cl. 4 б, в, к, 5)
 class DocumentVersion(Base):
     """A version of a document a register entry carries (the Plan, a roadmap, the
@@ -858,6 +860,8 @@ class DocumentVersion(Base):
 
 
 __all__ += ["DocumentVersion"]
+
+
 # --- indicators (cl. 3 в, 4 ж)
 class Kpi(Base):
     """An effectiveness indicator of a priority project, or of the Plan as a whole when it
@@ -897,6 +901,8 @@ class KpiValue(Base):
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("report_cycle.id"))
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     entered_at: Mapped[datetime]
+
+
 # --- delegations (cl. 16 б)
 class Delegation(Base):
     """Members representing the working group at an outside event (cl. 16 б), and the report

@@ -131,4 +131,3 @@ class GroupScopeService(Service):
             return actor
         group = await self.group_of("group", group_id)
         return actor.in_subgroup(group) if group is not None else actor
-

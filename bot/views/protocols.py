@@ -285,9 +285,11 @@ def listing(
         )
         group = group_title(t, m.group_kind, m.group_name)
         lines.append(line + t("group_scope.list_group", group=group) if group else line)
-        rows.append(
-            [button(t("protocol.open", number=p.number), ProtocolCb(action="card", protocol=p.id))]
-        )
+        label = t.plain("protocol.open", number=p.number)
+        if group and m.group_name:
+            # Each group numbers its protocols from 1 every year: the name tells them apart.
+            label = fields.fits(f"{label} — {m.group_name}", 48)
+        rows.append([button(label, ProtocolCb(action="card", protocol=p.id))])
     return "\n".join(lines), markup(rows)
 
 

@@ -109,7 +109,9 @@ async def test_cl10_a_committee_meeting_with_its_quorum_and_a_signed_protocol_ov
         await press(tg, user, mode, "Очно", "Устное согласие записано")
 
     # The head signs; the committee and the secretariat receive it, the others do not.
-    card = await open_card(tg, head, "/protocols", "Протокол № 1/2026", "на согласовании")
+    card = await open_card(
+        tg, head, "/protocols", f"Протокол № 1/2026 — {COMMITTEE}", "на согласовании"
+    )
     start = tg.mark()
     confirm = await press(tg, head, card, "Подписать протокол", "изменить нельзя")
     await press(tg, head, confirm, "Подтвердить", "подписан")

@@ -96,7 +96,7 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     assert all("Подтверждаю" not in t for t in c.texts(p["m1"]))
 
     await c.send(p["m0"], "/protocols")
-    await c.click(p["m0"], "Протокол № 1/2026")
+    await c.click(p["m0"], f"Протокол № 1/2026 — {COMMITTEE}")
     await sign_protocol(world, p["m0"])
     assert "Статус: ✅ подписан" in c.last_text(p["m0"])
     await world.deliver()
