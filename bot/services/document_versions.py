@@ -22,6 +22,7 @@ from bot.domain.registers import Register
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
+from bot.services.decisions import DecisionBook, DecisionError, DecisionProblem
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.registers import Decision, RegisterService
 from bot.services.roster import Auditor
@@ -30,8 +31,6 @@ from storage.repositories.document_versions import DocumentVersionRepository, Ve
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.registers import EntryView, RegisterRepository
-
-SIGNED = "signed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,22 +259,20 @@ class DocumentVersionService(ZonedService):
     async def _decision(self, actor: Actor, protocol_id: int, item_number: int) -> Approval:
         """Cl. 14: only a signed protocol records the group's decisions; the item named must
         be one of its items."""
-        protocol = await self.protocols.get(protocol_id)
-        meeting = None
-        if protocol is not None:
-            meeting = await self.meetings.get(actor.group_id, protocol.meeting_id)
-        if protocol is None or meeting is None:
-            raise NotFound("errors.stale")
-        if protocol.status != SIGNED:
-            raise InvalidInput("document_versions.protocol_not_signed", number=protocol.number)
-        text = await self.protocols.version(protocol.id, protocol.current_version)
-        if text is None or str(item_number) not in text.items:
-            raise InvalidInput(
-                "document_versions.item_missing", number=protocol.number, item=item_number
-            )
-        return Approval(
-            protocol.id, protocol.number, meeting.opened_at or meeting.starts_at, item_number
-        )
+        try:
+            d = await DecisionBook(self.session).find(actor.group_id, protocol_id, item_number)
+        except DecisionError as error:
+            number = error.protocol_number
+            if error.problem is DecisionProblem.NOT_SIGNED:
+                raise InvalidInput(
+                    "document_versions.protocol_not_signed", number=number
+                ) from error
+            if error.problem is DecisionProblem.NO_ITEM:
+                raise InvalidInput(
+                    "document_versions.item_missing", number=number, item=item_number
+                ) from error
+            raise NotFound("errors.stale") from error
+        return Approval(d.protocol_id, d.protocol_number, d.held_at, d.item_number)
 
     async def approve(
         self, actor: Actor, version_id: int, decision: tuple[int, int] | None

@@ -26,6 +26,7 @@ from bot.domain.registers import (
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
+from bot.services.decisions import DecisionBook, DecisionError
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor, sort_members
@@ -256,33 +257,19 @@ class RegisterService(ZonedService):
     async def decisions(self, actor: Actor) -> list[Decision]:
         """Decided items of the group's signed protocols, the newest protocol first."""
         self.require_editor(actor)
-        found: list[Decision] = []
         async with read(self.session):
-            meetings = await self.meetings.listing(actor.group_id, limit=500)
-            for protocol in await self.protocols.listing([m.id for m in meetings]):
-                if protocol.status != "signed":
-                    continue
-                version = await self.protocols.version(protocol.id, protocol.current_version)
-                if version is None:
-                    continue
-                for key in sorted(version.items, key=int):
-                    decided = str(version.items[key].get("decided") or "")
-                    basis = Basis(protocol.id, protocol.number, int(key))
-                    found.append(Decision(basis, decided))
-        return found
+            signed = await DecisionBook(self.session).signed(actor.group_id)
+        return [
+            Decision(Basis(d.protocol_id, d.protocol_number, d.item_number), d.text) for d in signed
+        ]
 
     async def _decision(self, actor: Actor, protocol_id: int, item_number: int) -> Basis:
-        """The decision named as a basis: an item of a signed protocol of this group (cl. 14:
-        only a signed protocol records decisions)."""
-        protocol = await self.protocols.get(protocol_id)
-        if protocol is None or protocol.status != "signed":
-            raise InvalidInput("registers.basis_invalid")
-        if await self.meetings.get(actor.group_id, protocol.meeting_id) is None:
-            raise InvalidInput("registers.basis_invalid")
-        version = await self.protocols.version(protocol.id, protocol.current_version)
-        if version is None or str(item_number) not in version.items:
-            raise InvalidInput("registers.basis_invalid")
-        return Basis(protocol.id, protocol.number, item_number)
+        """The decision named as a basis: an item of a signed protocol of this group."""
+        try:
+            d = await DecisionBook(self.session).find(actor.group_id, protocol_id, item_number)
+        except DecisionError as error:
+            raise InvalidInput("registers.basis_invalid") from error
+        return Basis(d.protocol_id, d.protocol_number, d.item_number)
 
     # Checks for one answer of a dialog, so a refusal is told at the question it concerns
     def check_title(self, actor: Actor, raw: str) -> str:

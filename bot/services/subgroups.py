@@ -41,6 +41,7 @@ from bot.domain.subgroups import (
 )
 from bot.services.actor import Actor
 from bot.services.base import Service
+from bot.services.decisions import DecisionBook
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked, checked_optional
 from bot.services.notifier import Notice, Notifier
 from bot.services.offers import offer
@@ -198,21 +199,12 @@ class SubgroupService(Service):
     async def decisions(self, actor: Actor) -> list[Decision]:
         """Decided items of the working group's signed protocols, the newest first."""
         self.require_former(actor)
-        found: list[Decision] = []
         async with read(self.session):
-            meetings = await self.meetings.listing(actor.group_id, limit=500)
-            held = {m.id: m.starts_at for m in meetings}
-            for protocol in await self.protocols.listing(list(held)):
-                if protocol.status != "signed":
-                    continue
-                version = await self.protocols.version(protocol.id, protocol.current_version)
-                if version is None:
-                    continue
-                for key in sorted(version.items, key=int):
-                    decided = str(version.items[key].get("decided") or "")
-                    basis = Basis(protocol.id, protocol.number, held[protocol.meeting_id], int(key))
-                    found.append(Decision(basis, decided))
-        return found
+            signed = await DecisionBook(self.session).signed(actor.group_id)
+        return [
+            Decision(Basis(d.protocol_id, d.protocol_number, d.held_at, d.item_number), d.text)
+            for d in signed
+        ]
 
     async def _decision(self, actor: Actor, protocol_id: int | None, item: int | None) -> Basis:
         """The decision named: an existing item of a signed protocol of this group."""

@@ -31,6 +31,7 @@ from bot.domain.task_changes import (
 from bot.domain.tasks import DEFAULT_REMINDER_DAYS, escalation_at, reminder_times
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
+from bot.services.decisions import DecisionBook, DecisionError, DecisionProblem
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, RoleRefusal, ServiceError
 from bot.services.notifier import Notice, Notifier
 from bot.services.roster import Auditor
@@ -39,8 +40,6 @@ from bot.services.task_due import due_row
 from bot.services.tasks import TaskCard, build_card
 from storage.db import read, write
 from storage.repositories.due import DueRepository
-from storage.repositories.meetings import MeetingRepository
-from storage.repositories.protocols import ProtocolRepository
 from storage.repositories.task_changes import TaskChangeRepository
 from storage.repositories.tasks import TaskRepository, TaskView
 
@@ -90,8 +89,6 @@ class TaskChangeService(ZonedService):
     def __post_init__(self) -> None:
         self.tasks = TaskRepository(self.session)
         self.changes = TaskChangeRepository(self.session)
-        self.protocols = ProtocolRepository(self.session)
-        self.meetings = MeetingRepository(self.session)
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -175,35 +172,27 @@ class TaskChangeService(ZonedService):
     async def decisions(self, actor: Actor) -> list[DecisionRef]:
         """Decided items of the group's signed protocols, the newest protocol first."""
         self.require_changer(actor)
-        found: list[DecisionRef] = []
         async with read(self.session):
-            meetings = await self.meetings.listing(actor.group_id, limit=500)
-            for protocol in await self.protocols.listing([m.id for m in meetings]):
-                if protocol.status != "signed":
-                    continue
-                version = await self.protocols.version(protocol.id, protocol.current_version)
-                if version is None:
-                    continue
-                for key in sorted(version.items, key=int):
-                    decided = str(version.items[key].get("decided") or "")
-                    found.append(DecisionRef(protocol.id, protocol.number, int(key), decided))
-        return found
+            signed = await DecisionBook(self.session).signed(actor.group_id)
+        return [
+            DecisionRef(d.protocol_id, d.protocol_number, d.item_number, d.text) for d in signed
+        ]
 
     async def _decision(self, actor: Actor, protocol_id: int, item_number: int) -> DecisionRef:
         """Cl. 14: only a signed protocol of this group records decisions, and the item named
         must be in it."""
-        protocol = await self.protocols.get(protocol_id)
-        if protocol is None or await self.meetings.get(actor.group_id, protocol.meeting_id) is None:
-            raise InvalidInput("task_changes.decision_invalid")
-        if protocol.status != "signed":
-            raise InvalidInput("task_changes.decision_unsigned", number=protocol.number)
-        version = await self.protocols.version(protocol.id, protocol.current_version)
-        if version is None or str(item_number) not in version.items:
-            raise InvalidInput(
-                "task_changes.decision_no_item", number=protocol.number, item=item_number
-            )
-        decided = str(version.items[str(item_number)].get("decided") or "")
-        return DecisionRef(protocol.id, protocol.number, item_number, decided)
+        try:
+            d = await DecisionBook(self.session).find(actor.group_id, protocol_id, item_number)
+        except DecisionError as error:
+            number = error.protocol_number
+            if error.problem is DecisionProblem.NOT_SIGNED:
+                raise InvalidInput("task_changes.decision_unsigned", number=number) from error
+            if error.problem is DecisionProblem.NO_ITEM:
+                raise InvalidInput(
+                    "task_changes.decision_no_item", number=number, item=item_number
+                ) from error
+            raise InvalidInput("task_changes.decision_invalid") from error
+        return DecisionRef(d.protocol_id, d.protocol_number, d.item_number, d.text)
 
     async def _checked(
         self,
