@@ -217,6 +217,8 @@ async def _ask_value(ctx: Ctx, data: dict[str, Any]) -> None:
 
 
 async def value_start(query: CallbackQuery, callback_data: KpiCb, ctx: Ctx) -> None:
+    # Checked before the person's dialog is touched: a refused press changes nothing.
+    await ctx.indicators.begin_value(ctx.actor, callback_data.kpi, _entry(callback_data))
     await ctx.state.clear()
     await _ask_value(ctx, {"kpi": callback_data.kpi, "entry": _entry(callback_data)})
 
