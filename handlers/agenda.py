@@ -177,8 +177,12 @@ async def _reject(ctx: Ctx, reason: str | None) -> None:
 
 async def approve_agenda(query: CallbackQuery, callback_data: AgendaCb, ctx: Ctx) -> None:
     await ctx.agenda.check_holder(ctx.actor)  # the role first, then staleness
-    if (await ctx.agenda.agenda(ctx.actor, callback_data.meeting)).version != callback_data.version:
-        await ctx.toast("agenda.stale_decision", alert=True)
+    state = await ctx.agenda.agenda(ctx.actor, callback_data.meeting)
+    if state.version != callback_data.version:
+        # A second press of the same card after the first approved it says just that.
+        await ctx.toast(
+            "agenda.approved_before" if state.approved else "agenda.stale_decision", alert=True
+        )
         await _show_card(ctx, callback_data.meeting)
         return
     try:
