@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -94,6 +95,10 @@ class VoteBatcher:
             async with write(session):
                 items = await self._items(agenda, batch)
                 present = await self._present(meetings, items, batch)
+                # Updates already handled: a redelivered copy whose first copy committed in an
+                # earlier batch (both passed the middleware before either was marked). Batches
+                # are written one at a time, so what an earlier one committed is seen here.
+                seen = await self._handled(session, batch)
                 # The same few statements for a batch of any size: the write lock is held
                 # for milliseconds even while hundreds of presses wait on the event loop.
                 accepted: dict[tuple[int, int], str] = {}
@@ -113,6 +118,10 @@ class VoteBatcher:
                     if person is None or not may_vote(ballot.actor.roles, checked_in=checked_in):
                         results[n] = NotAllowed("agenda.only_present_members_vote")
                         continue
+                    if ballot.update_id in seen:
+                        # Its vote and audit entry are written already; a later vote of the
+                        # same member must not be overwritten by this old copy.
+                        continue
                     # A later press of the same member in the batch is the vote that stands.
                     accepted[(item.id, person)] = ballot.choice.value
                     if ballot.update_id in marked:
@@ -129,8 +138,7 @@ class VoteBatcher:
                 )
                 await AuditRepository(session).record_many(audits)
                 if marks:
-                    # A redelivery whose first copy committed in an earlier batch after the
-                    # middleware looked: its vote is rewritten unchanged, the batch goes on.
+                    # Left as it is if another writer marked the update meanwhile.
                     await session.execute(
                         upsert.insert(session, ProcessedUpdate).on_conflict_do_nothing(), marks
                     )
@@ -160,6 +168,14 @@ class VoteBatcher:
                 ballot.done.set_exception(result)
             else:
                 ballot.done.set_result(result)
+
+    @staticmethod
+    async def _handled(session: AsyncSession, batch: list[_Ballot]) -> set[int]:
+        ids = {b.update_id for b in batch if b.update_id is not None}
+        if not ids:
+            return set()
+        query = select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id.in_(ids))
+        return set((await session.scalars(query)).all())
 
     @staticmethod
     async def _items(agenda: AgendaRepository, batch: list[_Ballot]) -> dict[int, ItemView | None]:
