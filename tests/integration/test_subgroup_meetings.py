@@ -115,6 +115,8 @@ async def test_cl10_a_committee_meeting_from_scheduling_to_a_signed_and_distribu
     assert "рабочей группы по вопросам" not in text
     assert "руководитель проектного комитета" in text
     assert "2 из 3 членов группы. Кворум имеется." in text
+    # cl. 16 в: the record says in what capacity the specialist took part.
+    assert "Специалистова Светлана Сергеевна — привлечённый специалист" in text
 
 
 async def _present(world: World, meeting_title: str) -> set[int]:

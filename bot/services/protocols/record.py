@@ -28,7 +28,7 @@ from bot.domain.protocol import (
     content_from_data,
     empty_decisions,
 )
-from bot.domain.roles import Capability
+from bot.domain.roles import Capability, Role
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import NotAllowed, NotFound
@@ -250,7 +250,7 @@ class ProtocolRecord(ZonedService):
             )
             if presiding
             else "—",
-            attendees=tuple(Attendee(m.display_name, m.unit_name) for m in present),
+            attendees=tuple(self._attendee(m) for m in present),
             guests=tuple(await GuestRepository(self.session).attended(meeting.id)),
             secretary=secretary.display_name if secretary else None,
             present_members=len(present),
@@ -264,6 +264,16 @@ class ProtocolRecord(ZonedService):
             rejected=tuple(rejected),
             series=protocol.series if protocol else "regular",
         )
+
+    def _attendee(self, member: MemberView) -> Attendee:
+        """Who was there as the record names them: with their unit, and an outside specialist
+        (cl. 16 в) as such, in the group's language, so the protocol says in what capacity
+        they took part."""
+        if member.role is Role.SPECIALIST:
+            return Attendee(
+                member.display_name, self.notifier.text(Notice("protocols.role", role=member.role))
+            )
+        return Attendee(member.display_name, member.unit_name)
 
     async def _objections(
         self, group_id: int, disagreements: list[DisagreementView]
