@@ -191,7 +191,8 @@ def _indicators(doc: Any, tx: DocumentTexts, indicators: Sequence[SummaryIndicat
         return
     heading = _paragraph(doc, space_before=Pt(18), keep_with_next=True)
     _run(heading, tx("kpi.heading"), bold=True)
-    widths = (Mm(55), Mm(25), Mm(35), Mm(30), Mm(20))
+    # The status column holds «в соответствии с планом» without breaking a word.
+    widths = (Mm(48), Mm(24), Mm(33), Mm(32), Mm(28))
     table = doc.add_table(rows=1, cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
