@@ -28,7 +28,7 @@ from bot.domain.protocol import (
     content_from_data,
     empty_decisions,
 )
-from bot.domain.roles import Capability, Role
+from bot.domain.roles import Capability, is_outside_specialist
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import NotAllowed, NotFound
@@ -269,7 +269,7 @@ class ProtocolRecord(ZonedService):
         """Who was there as the record names them: with their unit, and an outside specialist
         (cl. 16 в) as such, in the group's language, so the protocol says in what capacity
         they took part."""
-        if member.role is Role.SPECIALIST:
+        if is_outside_specialist(member.role):
             return Attendee(
                 member.display_name, self.notifier.text(Notice("protocols.role", role=member.role))
             )

@@ -3,68 +3,25 @@ by, a document entry, a draft sent as a file, an approval by a decision."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
-from storage.models import AuditEntry, DocumentVersion, Meeting, Protocol, ProtocolVersion
-from tests.conftest import ADMIN_ID, World
+from storage.models import AuditEntry, DocumentVersion
+from tests.conftest import World
 from tests.support.bot_client import FakeUser
 from tests.support.fake_api import Call, FakeTelegram
 from tests.support.steps.conversations import press, sent_after
+from tests.support.steps.decisions import insert_protocol as insert_decision
 
 
 async def insert_protocol(
     world: World, decided: list[str], *, sequence: int = 7, signed: bool = True
 ) -> int:
     """A protocol № <sequence>/2026 of a meeting held yesterday, written straight into the
-    database (signed, or still a draft): quicker than holding a meeting, for tests about
-    documents rather than protocols. Returns the protocol's id."""
-    now = world.clock.now()
-    held = now - timedelta(days=1)
-    async with world.db.session() as s, s.begin():
-        meeting = Meeting(
-            group_id=world.app.group_id,
-            title="Заседание",
-            format="in_person",
-            place="Зал",
-            starts_at=held,
-            status="closed",
-            checkin_token=f"versions-{sequence}",
-            created_by=ADMIN_ID,
-            created_at=held,
-            opened_at=held,
-            closed_at=held,
-        )
-        s.add(meeting)
-        await s.flush()
-        protocol = Protocol(
-            meeting_id=meeting.id,
-            year=2026,
-            sequence=sequence,
-            status="signed" if signed else "draft",
-            current_version=1,
-            signed_at=now if signed else None,
-            created_at=now,
-        )
-        s.add(protocol)
-        await s.flush()
-        items = {
-            str(n): {"heard": "", "spoke": "", "decided": text, "tasks": []}
-            for n, text in enumerate(decided, start=1)
-        }
-        s.add(
-            ProtocolVersion(
-                protocol_id=protocol.id,
-                number=1,
-                items=items,
-                canonical="",
-                sha256="0" * 64,
-                created_by=ADMIN_ID,
-                created_at=now,
-            )
-        )
-        return protocol.id
+    database (signed, or still a draft). Returns the protocol's id."""
+    status = "signed" if signed else "draft"
+    return await insert_decision(
+        world.db, world.clock.now(), decided, status=status, sequence=sequence
+    )
 
 
 async def add_document(
