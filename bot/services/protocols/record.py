@@ -30,6 +30,7 @@ from bot.domain.protocol import (
     empty_decisions,
 )
 from bot.domain.roles import Capability, Role
+from bot.domain.subgroups import is_specialist
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import NotAllowed, NotFound
@@ -277,10 +278,8 @@ class ProtocolRecord(ZonedService):
         """Who was there as the record names them: with their unit, and an outside specialist
         (cl. 16 в) as such, in the group's language, so the protocol says in what capacity
         they took part."""
-        if member.role is Role.SPECIALIST:
-            return Attendee(
-                member.display_name, self.notifier.text(Notice("protocols.role", role=member.role))
-            )
+        if is_specialist(member.role):
+            return Attendee(member.display_name, self._specialist_label())
         return Attendee(member.display_name, member.unit_name)
 
     async def _objections(
