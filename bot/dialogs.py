@@ -12,6 +12,7 @@ class InviteDialog(StatesGroup):
 
 class GuestDialog(StatesGroup):
     full_name = State()
+    capacity = State()
 
 
 class UnitDialog(StatesGroup):

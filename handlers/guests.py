@@ -39,7 +39,7 @@ async def guest_name(message: Message, ctx: Ctx) -> None:
     assert message.text is not None
     meeting_id = int((await ctx.state.get_data()).get("meeting", 0))
     try:
-        guest = await ctx.guests.invite(ctx.actor, meeting_id, message.text)
+        name = await ctx.guests.check_name(ctx.actor, meeting_id, message.text)
     except InvalidInput as bad:
         if bad.key == "guests.meeting_over":
             # Closed or cancelled while the name was being typed: nothing left to ask.
@@ -49,9 +49,30 @@ async def guest_name(message: Message, ctx: Ctx) -> None:
         # The same question again, with the reason.
         await _ask_name_again(ctx, meeting_id, ctx.t(bad.key, **bad.params))
         return
+    # Then the capacity (cl. 16 а, в): a guest or an outside specialist for this meeting.
+    await ctx.state.set_state(GuestDialog.capacity)
+    await ctx.state.set_data({"meeting": meeting_id, "name": name})
+    await ctx.send(*views.capacity_prompt(ctx.t, meeting_id, name))
+
+
+async def guest_capacity(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
+    meeting_id = int(data.get("meeting", 0))
+    if await ctx.state.get_state() != GuestDialog.capacity or meeting_id != callback_data.meeting:
+        # A capacity button of a dialog already finished or of another meeting.
+        await ctx.toast("errors.stale", alert=True)
+        return
+    capacity = views.CAPACITY_ACTIONS.get(callback_data.action, callback_data.action)
+    try:
+        guest = await ctx.guests.invite(ctx.actor, meeting_id, str(data.get("name", "")), capacity)
+    except InvalidInput as bad:
+        if bad.key == "guests.meeting_over":
+            await ctx.state.clear()
+        await ctx.toast(bad.key, alert=True, **bad.params)
+        return
     await ctx.state.clear()
     link = ctx.app.deep_link(GUEST_PREFIX + guest.code)
-    await ctx.send(*views.created_card(ctx.t, guest, link))
+    await ctx.show(*views.created_card(ctx.t, guest, link))
 
 
 async def guest_name_not_text(message: Message, ctx: Ctx) -> None:
@@ -116,7 +137,11 @@ async def guest_check_in(query: CallbackQuery, callback_data: GuestCb, ctx: Ctx)
     # A subgroup's meeting (cl. 10) is checked into in that group.
     actor = await ctx.group_scope.in_group_of(ctx.actor, visit.meeting.group_id)
     await ctx.attendance.check_in(actor, visit.meeting.id, "remote")
-    await ctx.toast("guests.checked_in", title=visit.meeting.title)
+    specialist = views.is_specialist(visit.guest)
+    await ctx.toast(
+        "guests.checked_in_specialist" if specialist else "guests.checked_in",
+        title=visit.meeting.title,
+    )
 
 
 async def guest_start(ctx: Ctx) -> bool:
@@ -140,6 +165,7 @@ def router() -> Router:
     r.callback_query.register(guest_list, GuestCb.filter(F.action == "list"))
     r.callback_query.register(guest_new, GuestCb.filter(F.action == "new"))
     r.callback_query.register(guest_revoke, GuestCb.filter(F.action == "revoke"))
+    r.callback_query.register(guest_capacity, GuestCb.filter(F.action.in_(views.CAPACITY_ACTIONS)))
     return r
 
 

@@ -392,6 +392,9 @@ class MeetingGuest(Base):
     used_at: Mapped[datetime | None]
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     revoked_at: Mapped[datetime | None]
+    # In what capacity: "guest" (cl. 16 а) or "specialist", an outside specialist brought in
+    # for this meeting (cl. 16 в); see bot.domain.guests.GuestCapacity.
+    capacity: Mapped[str] = mapped_column(String(16), default="guest", server_default="guest")
 
 
 class AgendaItem(Base):

@@ -44,3 +44,28 @@ def clean_guest_name(raw: str) -> str | None:
     characters removed, spaces folded; None when nothing visible is left or it is longer
     than a protocol's line allows."""
     return clean_name(raw, fields.GUEST_NAME)
+
+
+class GuestCapacity(StrEnum):
+    """In what capacity someone is invited to one meeting: a guest (cl. 16 а) or an outside
+    specialist brought in for that meeting (cl. 16 в). Neither votes or counts for quorum."""
+
+    GUEST = "guest"
+    SPECIALIST = "specialist"
+
+
+def parse_capacity(raw: str) -> GuestCapacity | None:
+    """The capacity a button names, or None for a value we never offered (a forged one)."""
+    try:
+        return GuestCapacity(raw)
+    except ValueError:
+        return None
+
+
+def protocol_guest_name(full_name: str, capacity: str, specialist_label: str) -> str:
+    """How the protocol's «Приглашённые» list names an invited person: a guest by name and
+    organisation as before (old protocols keep their text and hash), an outside specialist
+    (cl. 16 в) with the capacity they took part in."""
+    if capacity == GuestCapacity.SPECIALIST:
+        return f"{full_name} — {specialist_label}"
+    return full_name

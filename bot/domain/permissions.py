@@ -130,6 +130,8 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # Meetings of expert groups and project committees (cl. 10): which group a new meeting
     # is for; the service offers and checks only the groups the person may set meetings for.
     **_rows("nm", Audience.ROSTER, "group"),
+    # An outside specialist brought in for one meeting (cl. 16 в): the invitation's capacity.
+    **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
 }
 
 

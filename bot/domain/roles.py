@@ -99,11 +99,6 @@ def holds_member_role(roles: AbstractSet[Role]) -> bool:
     return not roles.isdisjoint(MEMBER_ROLES) or Role.SPECIALIST in roles
 
 
-def is_outside_specialist(role: Role | None) -> bool:
-    """An outside specialist (cl. 16 в) takes part as such: the protocol names the capacity."""
-    return role is Role.SPECIALIST
-
-
 @dataclass(frozen=True, slots=True)
 class Standing:
     """Who a person is for the rules: their roles in the group (or none) and admin status."""

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import fields
 from bot.domain.guests import (
+    GuestCapacity,
     GuestLinkState,
     accepts_guests,
     clean_guest_name,
     guest_link_state,
+    parse_capacity,
 )
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
@@ -103,11 +105,30 @@ class GuestService(Service):
             meeting = await self._meeting(actor, meeting_id)
             return GuestList(meeting, await self.guests.for_meeting(meeting_id))
 
-    async def invite(self, actor: Actor, meeting_id: int, full_name: str) -> GuestView:
+    async def check_name(self, actor: Actor, meeting_id: int, full_name: str) -> str:
+        """The name as it will be recorded, before the capacity is asked; writes nothing."""
+        name = clean_guest_name(full_name)
+        await self.start_invite(actor, meeting_id)
+        if name is None:
+            raise InvalidInput("guests.name_invalid", max=fields.GUEST_NAME.max_length)
+        return name
+
+    async def invite(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        full_name: str,
+        capacity: str = GuestCapacity.GUEST,
+    ) -> GuestView:
+        """An invitation to one meeting, as a guest (cl. 16 а) or as an outside specialist
+        brought in for it (cl. 16 в); either way never counted for quorum."""
         actor.require(Capability.INVITE_GUESTS)
         name = clean_guest_name(full_name)
         if name is None:
             raise InvalidInput("guests.name_invalid", max=fields.GUEST_NAME.max_length)
+        as_ = parse_capacity(capacity)
+        if as_ is None:
+            raise InvalidInput("guests.capacity_invalid")
         now = self.clock.now()
         async with write(self.session):
             meeting = await self._meeting(actor, meeting_id)
@@ -118,9 +139,14 @@ class GuestService(Service):
                 full_name=name,
                 created_by=actor.telegram_id,
                 now=now,
+                capacity=as_.value,
             )
             await Auditor(self.session, actor, now)(
-                "guest_invited", "meeting_guest", guest.id, meeting_id=meeting_id
+                "guest_invited",
+                "meeting_guest",
+                guest.id,
+                meeting_id=meeting_id,
+                capacity=as_.value,
             )
         return guest
 

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks import GuestCb, MeetingCb
 from bot.domain import fields
-from bot.domain.guests import accepts_guests
+from bot.domain.guests import GuestCapacity, accepts_guests
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
 from bot.services.guests import GuestList, GuestVisit
@@ -24,12 +24,31 @@ def _short(name: str) -> str:
     return name if len(name) <= BUTTON_NAME_MAX else name[: BUTTON_NAME_MAX - 1] + "…"
 
 
+# The capacity buttons of the invitation dialog (cl. 16 а, в): action → capacity.
+CAPACITY_ACTIONS: dict[str, str] = {
+    "asguest": GuestCapacity.GUEST.value,
+    "asspec": GuestCapacity.SPECIALIST.value,
+}
+
+
+def is_specialist(guest: GuestView) -> bool:
+    return guest.capacity == GuestCapacity.SPECIALIST
+
+
+def _listed_name(t: Translator, guest: GuestView) -> str:
+    """The name in the organisers' list, marked when an outside specialist (cl. 16 в)."""
+    if is_specialist(guest):
+        return t("guests.name_specialist", name=guest.full_name)
+    return guest.full_name
+
+
 def guest_line(t: Translator, guest: GuestView) -> str:
+    name = _listed_name(t, guest)
     if guest.revoked_at is not None:
-        return t("guests.line_revoked", name=guest.full_name)
+        return t("guests.line_revoked", name=name)
     if guest.used_at is not None:
-        return t("guests.line_accepted", name=guest.full_name, when=t.date(guest.used_at))
-    return t("guests.line_waiting", name=guest.full_name)
+        return t("guests.line_accepted", name=name, when=t.date(guest.used_at))
+    return t("guests.line_waiting", name=name)
 
 
 def list_card(t: Translator, found: GuestList, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
@@ -68,10 +87,21 @@ def name_prompt(t: Translator, meeting_id: int) -> tuple[str, InlineKeyboardMark
     )
 
 
+def capacity_prompt(t: Translator, meeting_id: int, name: str) -> tuple[str, InlineKeyboardMarkup]:
+    """After the name: a guest (cl. 16 а) or an outside specialist for this meeting (cl. 16 в)."""
+    rows = [
+        [button(t(f"guests.capacity_{action}"), GuestCb(action=action, meeting=meeting_id))]
+        for action in CAPACITY_ACTIONS
+    ]
+    rows.append([button(t("common.cancel"), GuestCb(action="list", meeting=meeting_id))])
+    return t("guests.ask_capacity", name=name), markup(rows)
+
+
 def created_card(t: Translator, guest: GuestView, link: str) -> tuple[str, InlineKeyboardMarkup]:
-    text = "\n".join(
-        [t("guests.created", name=guest.full_name), "", link, "", t("guests.how_to_share")]
-    )
+    created = t("guests.created", name=guest.full_name)
+    if is_specialist(guest):
+        created += "\n" + t("guests.created_specialist")
+    text = "\n".join([created, "", link, "", t("guests.how_to_share")])
     return text, markup(
         [
             [
@@ -88,8 +118,9 @@ def created_card(t: Translator, guest: GuestView, link: str) -> tuple[str, Inlin
 def visit_card(t: Translator, visit: GuestVisit) -> tuple[str, InlineKeyboardMarkup]:
     """What the guest sees: the meeting's facts and, once approved, its agenda."""
     meeting = visit.meeting
+    specialist = is_specialist(visit.guest)
     lines = [
-        t("guests.visit_title"),
+        t("guests.visit_title_specialist" if specialist else "guests.visit_title"),
         *facts(t, meeting),
         t("meetings.fact_status", status=status_label(t, meeting)),
         "",
@@ -99,7 +130,7 @@ def visit_card(t: Translator, visit: GuestVisit) -> tuple[str, InlineKeyboardMar
         lines += [item_line(t, n, item) for n, item in enumerate(visit.agenda, 1)]
     else:
         lines.append(t("guests.agenda_not_yet"))
-    lines += ["", t("guests.visit_rules")]
+    lines += ["", t("guests.visit_rules_specialist" if specialist else "guests.visit_rules")]
     rows = []
     if meeting.status == "open":
         rows.append(
@@ -117,7 +148,11 @@ def visits_card(
     """/start for a guest: the meetings they are invited to."""
     lines = [t("guests.greeting", name=name), ""]
     lines += [
-        t("guests.visit_line", title=v.meeting.title, when=t.datetime(v.meeting.starts_at))
+        t(
+            "guests.visit_line_specialist" if is_specialist(v.guest) else "guests.visit_line",
+            title=v.meeting.title,
+            when=t.datetime(v.meeting.starts_at),
+        )
         for v in visits
     ]
     rows = [
@@ -129,7 +164,7 @@ def visits_card(
 def accepted(t: Translator, guest: GuestView, meeting: MeetingView) -> str:
     return t(
         "guests.accepted_notice",
-        name=guest.full_name,
+        name=_listed_name(t, guest),
         title=meeting.title,
         when=t.datetime(meeting.starts_at),
     )

@@ -27,6 +27,8 @@ class GuestView:
     used_at: datetime | None
     person_id: int | None
     revoked_at: datetime | None
+    # "guest" or "specialist" (cl. 16 а, в); see bot.domain.guests.GuestCapacity.
+    capacity: str = "guest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ def _view(row: MeetingGuest) -> GuestView:
         used_at=row.used_at,
         person_id=row.person_id,
         revoked_at=row.revoked_at,
+        capacity=row.capacity,
     )
 
 
@@ -58,7 +61,14 @@ class GuestRepository:
         self.session = session
 
     async def add(
-        self, *, meeting_id: int, code: str, full_name: str, created_by: int, now: datetime
+        self,
+        *,
+        meeting_id: int,
+        code: str,
+        full_name: str,
+        created_by: int,
+        now: datetime,
+        capacity: str = "guest",
     ) -> GuestView:
         row = MeetingGuest(
             meeting_id=meeting_id,
@@ -66,6 +76,7 @@ class GuestRepository:
             full_name=full_name,
             created_by=created_by,
             created_at=now,
+            capacity=capacity,
         )
         self.session.add(row)
         await self.session.flush()
@@ -153,10 +164,11 @@ class GuestRepository:
         )
         return [(_view(r), r.meeting_id) for r in rows]
 
-    async def attended(self, meeting_id: int) -> list[str]:
-        """Names of the guests who checked in, as the inviter gave them (for the protocol)."""
-        rows = await self.session.scalars(
-            select(MeetingGuest.full_name)
+    async def attended(self, meeting_id: int) -> list[tuple[str, str]]:
+        """The guests who checked in, by the name the inviter gave, with the capacity they
+        were invited in (for the protocol)."""
+        rows = await self.session.execute(
+            select(MeetingGuest.full_name, MeetingGuest.capacity)
             .join(
                 Attendance,
                 (Attendance.meeting_id == MeetingGuest.meeting_id)
@@ -165,4 +177,4 @@ class GuestRepository:
             .where(MeetingGuest.meeting_id == meeting_id, MeetingGuest.revoked_at.is_(None))
             .order_by(Attendance.checked_in_at)
         )
-        return list(rows)
+        return [(name, capacity) for name, capacity in rows.all()]

@@ -28,8 +28,11 @@ async def test_a_guest_is_invited_accepts_and_receives_the_agenda_over_http(
     await clerk_.presses("Открыть: Декабрьское заседание", "Статус")
     await clerk_.presses("Приглашённые", "Приглашённых пока нет")
     await clerk_.presses("Пригласить на заседание", "ФИО и организацию")
-    created = await clerk_.sends(
-        "Петров Пётр Петрович, Торгово-промышленная палата", "Приглашение на заседание создано"
+    asked = await clerk_.sends(
+        "Петров Пётр Петрович, Торгово-промышленная палата", "В каком качестве приглашается?"
+    )
+    created = await clerk_.presses(
+        "Приглашённое лицо", "Приглашение на заседание создано", on=asked
     )
     link = re.search(r"start=(gst_[A-Za-z0-9_-]+)", created.text or "")
     assert link, created.text

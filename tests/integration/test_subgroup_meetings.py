@@ -279,6 +279,7 @@ async def test_cl10_16a_the_head_invites_a_guest_to_the_committees_meeting(world
     await c.click(p["m0"], "Приглашённые")
     await c.click(p["m0"], "Пригласить на заседание")
     await c.send(p["m0"], "Петров Пётр Петрович, АО «Городские сервисы»")
+    await c.click(p["m0"], "Приглашённое лицо")  # the capacity (cl. 16 а, в)
     text = c.last_text(p["m0"])
     assert "Приглашение на заседание создано" in text, text
     found = re.search(r"start=(gst_[A-Za-z0-9_-]+)", text)

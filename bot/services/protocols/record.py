@@ -8,6 +8,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.domain.guests import protocol_guest_name
 from bot.domain.meetings import Absence, MeetingFormat, chair_absent
 from bot.domain.protocol import (
     DEFAULT_CONSENT_PERIOD,
@@ -28,7 +29,8 @@ from bot.domain.protocol import (
     content_from_data,
     empty_decisions,
 )
-from bot.domain.roles import Capability, is_outside_specialist
+from bot.domain.roles import Capability, Role
+from bot.domain.subgroups import is_specialist
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.errors import NotAllowed, NotFound
@@ -251,7 +253,10 @@ class ProtocolRecord(ZonedService):
             if presiding
             else "—",
             attendees=tuple(self._attendee(m) for m in present),
-            guests=tuple(await GuestRepository(self.session).attended(meeting.id)),
+            guests=tuple(
+                protocol_guest_name(name, capacity, self._specialist_label())
+                for name, capacity in await GuestRepository(self.session).attended(meeting.id)
+            ),
             secretary=secretary.display_name if secretary else None,
             present_members=len(present),
             # Quorum is counted over the composition in force when the meeting opened.
@@ -265,14 +270,16 @@ class ProtocolRecord(ZonedService):
             series=protocol.series if protocol else "regular",
         )
 
+    def _specialist_label(self) -> str:
+        """«привлечённый специалист» in the group's language, as the record names the role."""
+        return self.notifier.text(Notice("protocols.role", role=Role.SPECIALIST))
+
     def _attendee(self, member: MemberView) -> Attendee:
         """Who was there as the record names them: with their unit, and an outside specialist
         (cl. 16 в) as such, in the group's language, so the protocol says in what capacity
         they took part."""
-        if is_outside_specialist(member.role):
-            return Attendee(
-                member.display_name, self.notifier.text(Notice("protocols.role", role=member.role))
-            )
+        if is_specialist(member.role):
+            return Attendee(member.display_name, self._specialist_label())
         return Attendee(member.display_name, member.unit_name)
 
     async def _objections(
