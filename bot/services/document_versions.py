@@ -19,11 +19,10 @@ from bot.domain.document_versions import (
 )
 from bot.domain.files import file_problem
 from bot.domain.registers import Register
-from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.base import ZonedService
 from bot.services.decisions import DecisionBook, DecisionError, DecisionProblem
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.errors import InvalidInput, NotFound
 from bot.services.registers import Decision, RegisterService
 from bot.services.roster import Auditor
 from storage.db import read, write
@@ -97,20 +96,16 @@ class DocumentVersionService(ZonedService):
         self.protocols = ProtocolRepository(self.session)
         self.meetings = MeetingRepository(self.session)
 
-    # Who may do what
-    @staticmethod
-    def can_edit(actor: Actor) -> bool:
-        return actor.can(Capability.EDIT_REGISTERS)
+    # Who may do what: as for the registers the documents belong to (the secretariat edits,
+    # everyone in the roster reads).
+    def can_edit(self, actor: Actor) -> bool:
+        return self.registers.can_edit(actor)
 
     def require_editor(self, actor: Actor) -> None:
-        """The secretariat keeps the registers and their documents; checked at every step."""
-        if not self.can_edit(actor):
-            raise NotAllowed("registers.not_allowed")
+        self.registers.require_editor(actor)
 
-    @staticmethod
-    def _require_reader(actor: Actor) -> None:
-        if not actor.in_roster:
-            raise NotAllowed("errors.not_allowed")
+    def _require_reader(self, actor: Actor) -> None:
+        self.registers.require_reader(actor)
 
     # Reading
     async def section(self, actor: Actor, entry_id: int) -> VersionsSection | None:

@@ -152,7 +152,7 @@ class RegisterService(ZonedService):
             raise NotAllowed("registers.not_allowed")
 
     @staticmethod
-    def _require_reader(actor: Actor) -> None:
+    def require_reader(actor: Actor) -> None:
         if not actor.in_roster:
             raise NotAllowed("errors.not_allowed")
 
@@ -175,7 +175,7 @@ class RegisterService(ZonedService):
     async def listing(self, actor: Actor, register: Register) -> RegisterListing:
         """One register for reading; projects without their milestones, which their cards
         show as the roadmap; documents grouped by kind."""
-        self._require_reader(actor)
+        self.require_reader(actor)
         today = self.today()
         async with read(self.session):
             entries = await self.repo.entries(actor.group_id, register.value)
@@ -193,7 +193,7 @@ class RegisterService(ZonedService):
         return RegisterListing(register, items, may_edit=self.can_edit(actor))
 
     async def card(self, actor: Actor, entry_id: int) -> EntryCard:
-        self._require_reader(actor)
+        self.require_reader(actor)
         async with read(self.session):
             return await self._card(actor, entry_id)
 
@@ -235,7 +235,7 @@ class RegisterService(ZonedService):
         return Basis(protocol.id, protocol.number, item_number)
 
     async def entry(self, actor: Actor, entry_id: int) -> EntryView:
-        self._require_reader(actor)
+        self.require_reader(actor)
         async with read(self.session):
             return await self._entry(actor, entry_id)
 
