@@ -77,6 +77,10 @@ class Capability(StrEnum):
     MANAGE_DELEGATIONS = "manage_delegations"
     # Expert groups and project committees (cl. 10): formed by a decision.
     FORM_SUBGROUPS = "form_subgroups"
+    # Records and insight (issue #18): the audit log, the secretariat's exports, the dashboard.
+    VIEW_AUDIT = "view_audit"
+    EXPORT_RECORDS = "export_records"
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 # Roles a person may hold besides their main one (cl. 7): a member (or the chair, or the
@@ -162,6 +166,11 @@ GRANTS: dict[Capability, tuple[frozenset[Role], bool]] = {
     Capability.MANAGE_DELEGATIONS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
     # The secretariat or the chair forms a subgroup from a signed decision (cl. 10).
     Capability.FORM_SUBGROUPS: (frozenset({Role.CHAIR, Role.SECRETARIAT}), False),
+    # The audit log and the exports are the secretariat's records (cl. 15); the dashboard is for
+    # those who lead the group's work (issue #18).
+    Capability.VIEW_AUDIT: (_SECRETARIAT, True),
+    Capability.EXPORT_RECORDS: (_SECRETARIAT, True),
+    Capability.VIEW_DASHBOARD: (_OVERSIGHT, True),
 }
 
 
