@@ -42,8 +42,8 @@ class Period:
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """The period as UTC instants: from the start of ``first`` (included) to the start of
         the day after ``last`` (excluded), so nothing on the last day is left out."""
-        start = local_instant(datetime.combine(self.first, time()), tz)  # noqa: DTZ001
-        end = local_instant(datetime.combine(self.last + timedelta(days=1), time()), tz)  # noqa: DTZ001
+        start = local_instant(datetime.combine(self.first, time()), tz)
+        end = local_instant(datetime.combine(self.last + timedelta(days=1), time()), tz)
         return start.astimezone(UTC), end.astimezone(UTC)
 
     def contains(self, day: date) -> bool:
