@@ -96,7 +96,9 @@ async def _exit_of(env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:
         ("postgresql+asyncpg://", EXIT_CONFIG, "DATABASE_URL is invalid"),
         ("postgresql+asyncpg://postgres@127.0.0.1", EXIT_CONFIG, "DATABASE_URL is invalid"),
         (
-            f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/wg",
+            # The port is chosen when the test runs: ids stay the same in every process
+            # that collects the tests (pytest-xdist compares them).
+            "postgresql+asyncpg://postgres@127.0.0.1:{port}/wg",
             EXIT_DATABASE,
             "PostgreSQL database 'wg' at 127.0.0.1:",
         ),
@@ -106,6 +108,7 @@ async def test_environment_failures_print_one_line_and_the_documented_code(
     tmp_path: Path, database_url: str, code: int, named: str
 ) -> None:
     """A bad or unreachable database: one line that names it, and its exit code."""
+    database_url = database_url.replace("{port}", str(free_port()))
     env = bot_env(tmp_path, TELEGRAM_API_URL="http://127.0.0.1:9", DATABASE_URL=database_url)
     returncode, lines = await _exit_of(env, tmp_path)
     assert returncode == code, lines
