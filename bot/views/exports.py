@@ -135,11 +135,18 @@ def _local(t: Translator, moment: datetime | None) -> datetime | None:
     return moment.astimezone(t.tz) if moment is not None else None
 
 
+def _known(t: Translator, key: str, code: str) -> str:
+    """The text of `key`; a code the locales do not know (a newer record) as it is."""
+    try:
+        return t.plain(key)
+    except KeyError:
+        return code
+
+
 def _word(t: Translator, code: str | None) -> str | None:
     if code is None:
         return None
-    key = f"exports.values.{code}"
-    return t.plain(key) if t.has(key) else code
+    return _known(t, f"exports.values.{code}", code)
 
 
 def _yes_no(t: Translator, value: bool | None) -> str | None:
@@ -149,8 +156,7 @@ def _yes_no(t: Translator, value: bool | None) -> str | None:
 
 
 def _role(t: Translator, code: str) -> str:
-    key = f"roles.{code}"
-    return t.plain(key) if t.has(key) else code
+    return _known(t, f"roles.{code}", code)
 
 
 def _row(t: Translator, line: Line) -> Sequence[object]:
