@@ -224,3 +224,12 @@ class SubgroupCb(Payload, prefix="sg"):
     item: int = 0
     person: int = 0
     arg: str = ""
+
+
+class ExportCb(Payload, prefix="ex"):
+    """The secretariat's exports (issue #18 item 2): a table (`kind`), then a period button
+    (`arg`: year, last, all) or a typed period."""
+
+    action: str
+    kind: str = ""
+    arg: str = ""

@@ -210,3 +210,9 @@ class DelegationReportDialog(StatesGroup):
     content = State()
     more = State()
     confirm = State()
+
+
+class ExportDialog(StatesGroup):
+    """An export over a typed period (issue #18 item 2): the period."""
+
+    period = State()

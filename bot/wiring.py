@@ -24,6 +24,7 @@ from bot.services.composition import CompositionService
 from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
+from bot.services.exports import ExportService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.indicators import IndicatorService
@@ -243,3 +244,8 @@ class Services:
     def group_scope(self) -> GroupScopeService:
         """Which group an action is in: the working group or a subgroup (cl. 10)."""
         return GroupScopeService(self.session, self.app.clock)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        """The secretariat's exports and the calendar feed (issue #18 item 2)."""
+        return ExportService(self.session, self.app.clock, self.app.tz)

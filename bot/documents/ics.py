@@ -71,6 +71,21 @@ def cancellation_ics(invite: MeetingInvite) -> bytes:
     return _calendar("CANCEL", _event(invite, STATUS.CANCELLED))
 
 
+def feed_ics(invites: list[MeetingInvite]) -> bytes:
+    """METHOD:PUBLISH calendar of several meetings (the /calendar feed, issue #18): each
+    event with the UID and SEQUENCE of its invitations, so that calendars merge them."""
+    from icalendar import STATUS, Alarm
+
+    events = []
+    for invite in invites:
+        event = _event(invite, STATUS.CONFIRMED)
+        event.add_component(
+            Alarm.new_display(description=invite.title.strip(), trigger=-REMINDER_BEFORE)
+        )
+        events.append(event)
+    return _calendar("PUBLISH", *events)
+
+
 def ics_filename(title: str, starts_local: date) -> str:
     """Human file name such as «Заседание 25.12.2026.ics», safe on every OS."""
     # NFC so a decomposed "й" (и + combining breve) is one character, not two.
@@ -160,7 +175,7 @@ def _organizer(invite: MeetingInvite) -> vCalAddress:
     return organizer
 
 
-def _calendar(method: str, event: Event) -> bytes:
+def _calendar(method: str, *events: Event) -> bytes:
     # Plain Calendar() rather than Calendar.new(): in icalendar 7 the latter adds a
     # random RFC 7986 UID to VCALENDAR, which would make the output non-reproducible.
     from icalendar import Calendar
@@ -170,6 +185,7 @@ def _calendar(method: str, event: Event) -> bytes:
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", method)
-    calendar.add_component(event)
+    for event in events:
+        calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical

@@ -20,6 +20,7 @@ EVERYONE: tuple[str, ...] = (
     "documents",
     "delegations",
     "subgroups",
+    "calendar",
 )
 # Shown to those whose role allows them, in this order.
 RESTRICTED_COMMANDS: tuple[str, ...] = (
@@ -34,6 +35,7 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "compliance",
     "report",
     "reports",
+    "export",
 )
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
@@ -49,6 +51,7 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "compliance": Capability.VIEW_COMPLIANCE,
     "report": Capability.SUBMIT_REPORT,
     "reports": Capability.VIEW_REPORTS,
+    "export": Capability.EXPORT_RECORDS,
 }
 
 # Who may use a restricted command, as shown to someone who may not: from the same table.

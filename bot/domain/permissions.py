@@ -132,6 +132,8 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("nm", Audience.ROSTER, "group"),
     # An outside specialist brought in for one meeting (cl. 16 в): the invitation's capacity.
     **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
+    # The secretariat's exports (issue #18 item 2): a table, then its period.
+    **_rows("ex", Capability.EXPORT_RECORDS, "menu", "kind", "period", "type"),
 }
 
 
