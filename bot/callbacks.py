@@ -224,3 +224,11 @@ class SubgroupCb(Payload, prefix="sg"):
     item: int = 0
     person: int = 0
     arg: str = ""
+
+
+class EdmsCb(Payload, prefix="ed"):
+    """The signed protocol's package for the document system (СЭД, issue #18 item 4):
+    `zip` sends it."""
+
+    action: str
+    protocol: int = 0

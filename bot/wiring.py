@@ -24,6 +24,7 @@ from bot.services.composition import CompositionService
 from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
+from bot.services.edms import EdmsService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.indicators import IndicatorService
@@ -155,7 +156,11 @@ class Services:
 
     @cached_property
     def protocol_signing(self) -> ProtocolSigning:
-        return ProtocolSigning(self.protocols, self.notifier)
+        return ProtocolSigning(
+            self.protocols,
+            self.notifier,
+            edms_export=self.app.settings.edms_export_dir is not None,
+        )
 
     @cached_property
     def registers(self) -> RegisterService:
@@ -195,6 +200,7 @@ class Services:
                 **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
                 **ReportCycles(self.reporting, self.notifier).handlers(),
                 **DelegationDue(self.notifier).handlers(),
+                **self.edms.handlers(),
             },
         )
 
@@ -243,3 +249,16 @@ class Services:
     def group_scope(self) -> GroupScopeService:
         """Which group an action is in: the working group or a subgroup (cl. 10)."""
         return GroupScopeService(self.session, self.app.clock)
+
+    @cached_property
+    def edms(self) -> EdmsService:
+        """The signed protocol's package for the document system (СЭД, issue #18 item 4)."""
+        settings = self.app.settings
+        return EdmsService(
+            self.session,
+            self.app.clock,
+            record=self.protocols,
+            export_dir=settings.edms_export_dir,
+            soffice_path=settings.soffice_path,
+            timeout=settings.edms_convert_timeout_seconds,
+        )

@@ -132,6 +132,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("nm", Audience.ROSTER, "group"),
     # An outside specialist brought in for one meeting (cl. 16 в): the invitation's capacity.
     **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
+    # The signed protocol's package for the document system (СЭД, cl. 15; issue #18 item 4):
+    # the secretariat and administrators, who keep the record.
+    **_rows("ed", Capability.KEEP_RECORD, "zip"),
 }
 
 
