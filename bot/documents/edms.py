@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -164,7 +165,7 @@ async def convert_to_pdf(
 
 def _kill(process: asyncio.subprocess.Process) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, 9)
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def pdf_name(docx_name: str) -> str:

@@ -75,6 +75,7 @@ class DueService(ZonedService):
                 return 0
         while True:
             now = self.clock.now()
+            self.after_commit = []
             async with write(self.session):
                 repo = DueRepository(self.session)
                 tasks = await repo.claim_due(now, BATCH)

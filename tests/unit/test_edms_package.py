@@ -220,3 +220,48 @@ def test_issue18_item4_pdf_is_libreoffices_rendering_of_the_protocol() -> None:
         assert "Соколова" in text
     else:
         assert pdf.count(b"/Type /Page") >= 1
+
+
+def test_issue18_item4_settings_empty_export_dir_is_off(tmp_path: Path) -> None:
+    """EDMS_EXPORT_DIR empty: no export folder; SOFFICE_PATH empty: LibreOffice on PATH; a
+    timeout out of range is a start-up error naming the variable."""
+    from pydantic import ValidationError
+
+    from bot.config import Settings, describe_error
+
+    base = {"bot_token": "123:" + "a" * 35, "_env_file": None}
+    off = Settings(**base, edms_export_dir="", soffice_path="")  # type: ignore[arg-type]
+    assert off.edms_export_dir is None
+    assert off.soffice_path is None
+    assert off.edms_convert_timeout_seconds == 60
+    on = Settings(**base, edms_export_dir=str(tmp_path))  # type: ignore[arg-type]
+    assert on.edms_export_dir == tmp_path
+    with pytest.raises(ValidationError) as error:
+        Settings(**base, edms_convert_timeout_seconds=0)  # type: ignore[arg-type]
+    assert describe_error(error.value).startswith(
+        "Configuration error: EDMS_CONVERT_TIMEOUT_SECONDS is invalid; expected a whole number"
+    )
+
+
+def _script(folder: Path, body: str) -> str:
+    path = folder / "fake-soffice"
+    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_issue18_item4_a_conversion_that_fails_or_hangs_gives_no_pdf_and_says_why(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice that fails, or never finishes, is not waited for past the timeout: the
+    package is made without the PDF and its card names the reason."""
+    failing = _script(tmp_path, "echo broken >&2; exit 1")
+    result = asyncio.run(convert_to_pdf(b"x", "a.docx", soffice=failing, seconds=10))
+    assert result == PdfResult(None, PdfAbsence.FAILED)
+    hanging = _script(tmp_path, "sleep 30")
+    result = asyncio.run(convert_to_pdf(b"x", "a.docx", soffice=hanging, seconds=0.5))
+    assert result == PdfResult(None, PdfAbsence.TIMED_OUT)
+    card = build_package(_source(), result).card
+    assert card["pdf_absent_reason"] == (
+        "PDF не сформирован: LibreOffice не завершил преобразование в отведённое время"
+    )
