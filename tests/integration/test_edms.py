@@ -6,39 +6,34 @@ be written."""
 
 from __future__ import annotations
 
-import io
-import json
 import logging
-import os
-import zipfile
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import jsonschema
 import pytest
 from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile
-from lxml import etree
 from sqlalchemy import select
 
 from bot.callbacks import EdmsCb
 from bot.clock import FrozenClock
-from bot.documents.edms import CARD_JSON, CARD_XML, JSON_SCHEMA, XML_SCHEMA, find_soffice
-from storage.models import AuditEntry, DueTask
+from bot.documents.edms import find_soffice
+from storage.models import AuditEntry
 from tests.conftest import World, build_world
-from tests.support.bot_client import FakeUser
-from tests.support.steps.protocols import (
-    held_meeting,
-    open_protocol,
-    sign_protocol,
-    write_protocol_item,
+from tests.support.steps.edms import (
+    NO_SOFFICE,
+    SIGNED_DOCX,
+    SIGNED_ZIP,
+    break_folder,
+    check_package,
+    export_task,
+    fix_folder,
+    folder_names,
+    signed_docx,
+    signed_protocol,
 )
-
-SIGNED_ZIP = "Протокол № 1-2026 от 05.12.2026 (СЭД).zip"
-SIGNED_DOCX = "Протокол № 1-2026 от 05.12.2026.docx"
-# Most tests here need no PDF: each conversion costs seconds. One test converts for real.
-NO_SOFFICE = "/nonexistent/soffice"
+from tests.support.steps.protocols import held_meeting, open_protocol
 
 
 async def _world(tmp_path: Path, clock: FrozenClock, **overrides: object) -> World:
@@ -61,61 +56,6 @@ async def exporting(tmp_path: Path, clock: FrozenClock, export_dir: Path) -> Asy
         await w.db.dispose()
 
 
-async def _signed(world: World) -> dict[str, FakeUser]:
-    """A held meeting's protocol, its two decisions written, sent for consent, signed by the
-    presiding deputy after the consent period."""
-    p = await held_meeting(world)
-    c = world.client
-    await open_protocol(world, p["clerk"])
-    await write_protocol_item(world, p["clerk"], 1, "Одобрить стандарт.")
-    await write_protocol_item(world, p["clerk"], 2, "Принять к сведению.")
-    await c.click(p["clerk"], "Направить на согласование")
-    await world.deliver()
-    world.clock.advance(timedelta(days=3, seconds=1))
-    await c.send(p["deputy"], "/protocols")
-    await c.click(p["deputy"], "Протокол № 1/2026")
-    await sign_protocol(world, p["deputy"])
-    assert "Статус: ✅ подписан" in (c.last_text(p["deputy"]) or "")
-    await world.deliver()
-    return p
-
-
-def _signed_docx(world: World) -> bytes:
-    """The DOCX every member got when the protocol was signed."""
-    upload = next(
-        r.document
-        for r in world.session.requests
-        if isinstance(r, SendDocument)
-        and "Подписан протокол № 1/2026" in (r.caption or "")
-        and isinstance(r.document, BufferedInputFile)
-    )
-    assert isinstance(upload, BufferedInputFile)
-    return upload.data
-
-
-# The folder's side, as the document system sees it (plain functions: no event loop here).
-def _names(folder: Path) -> list[str]:
-    return sorted(f.name for f in folder.iterdir())
-
-
-def _break(folder: Path) -> None:
-    """The folder made unwritable. root writes into a read-only folder regardless: then a
-    file in the folder's place, which cannot be written into either."""
-    if os.geteuid() == 0:
-        folder.rmdir()
-        folder.write_bytes(b"")
-    else:
-        folder.chmod(0o555)
-
-
-def _fix(folder: Path) -> None:
-    if folder.is_file():
-        folder.unlink()
-        folder.mkdir()
-    else:
-        folder.chmod(0o755)
-
-
 def _read(path: Path) -> bytes:
     return path.read_bytes()
 
@@ -124,25 +64,9 @@ def _remove(path: Path) -> None:
     path.unlink()
 
 
-def _check_package(data: bytes) -> tuple[dict[str, bytes], dict[str, object]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        files = {name: archive.read(name) for name in archive.namelist()}
-    card = json.loads(files[CARD_JSON])
-    jsonschema.validate(card, json.loads(JSON_SCHEMA.read_text("utf-8")))
-    etree.XMLSchema(etree.parse(str(XML_SCHEMA))).assertValid(etree.fromstring(files[CARD_XML]))
-    return files, card
-
-
 async def _actions(world: World, action: str) -> list[AuditEntry]:
     async with world.db.session() as s:
         return list(await s.scalars(select(AuditEntry).where(AuditEntry.action == action)))
-
-
-async def _export_task(world: World) -> DueTask:
-    async with world.db.session() as s:
-        task = await s.scalar(select(DueTask).where(DueTask.kind == "edms_export"))
-        assert task is not None
-        return task
 
 
 @pytest.mark.skipif(find_soffice(None) is None, reason="LibreOffice is not installed")
@@ -151,7 +75,7 @@ async def test_issue18_item4_secretariat_gets_the_package_from_the_signed_card(
 ) -> None:
     """The secretariat presses «Пакет для СЭД»: the ZIP holds the DOCX exactly as signed, a
     PDF by LibreOffice and a card that validates, naming the signer and the addressees."""
-    p = await _signed(world)
+    p = await signed_protocol(world)
     c = world.client
     clerk = p["clerk"]
     # Members do not see the button; the secretariat does, on the signed card only.
@@ -171,15 +95,15 @@ async def test_issue18_item4_secretariat_gets_the_package_from_the_signed_card(
     assert isinstance(sent[0].document, BufferedInputFile)
     assert sent[0].document.filename == SIGNED_ZIP
     assert "Пакет для СЭД: протокол № 1/2026 (DOCX, PDF" in (sent[0].caption or "")
-    files, card = _check_package(sent[0].document.data)
-    assert files[SIGNED_DOCX] == _signed_docx(world)
+    files, card = check_package(sent[0].document.data)
+    assert files[SIGNED_DOCX] == signed_docx(world)
     assert files["Протокол № 1-2026 от 05.12.2026.pdf"].startswith(b"%PDF")
     assert card["pdf_absent_reason"] is None
-    assert card["signed_by"]["name"] == p["deputy"].full_name  # type: ignore[index]
-    assert card["signed_by"]["capacity"] == "председательствующий"  # type: ignore[index]
-    assert card["document"]["number"] == "1/2026"  # type: ignore[index]
-    assert card["body"]["organisation"] == world.app.settings.body_name  # type: ignore[index]
-    names = {a["name"] for a in card["addressees"]}  # type: ignore[attr-defined]
+    assert card["signed_by"]["name"] == p["deputy"].full_name
+    assert card["signed_by"]["capacity"] == "председательствующий"
+    assert card["document"]["number"] == "1/2026"
+    assert card["body"]["organisation"] == world.app.settings.body_name
+    names = {a["name"] for a in card["addressees"]}
     assert p["m0"].full_name in names and p["clerk"].full_name in names
     assert [e.details["file_name"] for e in await _actions(world, "edms_package_sent")] == [
         SIGNED_ZIP
@@ -194,7 +118,7 @@ async def test_issue18_item4_a_member_pressing_a_forged_button_is_refused(
     signed has no package."""
     world = await _world(tmp_path, clock, soffice_path=NO_SOFFICE)
     try:
-        p = await _signed(world)
+        p = await signed_protocol(world)
         c = world.client
         await c.send(p["m0"], "/protocols")
         card = c.last_message(p["m0"])
@@ -213,7 +137,7 @@ async def test_issue18_item4_a_member_pressing_a_forged_button_is_refused(
         await world.db.dispose()
 
 
-async def test_issue18_item4_no_package_for_a_protocol_not_signed(world: World) -> None:
+async def test_issue18_item4_no_package_for_a_protocol_notsigned_protocol(world: World) -> None:
     p = await held_meeting(world)
     c = world.client
     await open_protocol(world, p["clerk"])
@@ -234,22 +158,22 @@ async def test_issue18_item4_signed_protocol_is_written_to_the_export_folder(
     (whole, under its final name: no temporary file left), logs it and audits it. Without
     LibreOffice the card says the PDF is absent and why."""
     world = exporting
-    await _signed(world)
+    await signed_protocol(world)
     with caplog.at_level(logging.INFO, logger="bot.services.edms"):
         await world.run_jobs()
-    assert _names(export_dir) == [SIGNED_ZIP]
-    files, card = _check_package(_read(export_dir / SIGNED_ZIP))
-    assert files[SIGNED_DOCX] == _signed_docx(world)
-    assert card["files"]["pdf"] is None  # type: ignore[index]
+    assert folder_names(export_dir) == [SIGNED_ZIP]
+    files, card = check_package(_read(export_dir / SIGNED_ZIP))
+    assert files[SIGNED_DOCX] == signed_docx(world)
+    assert card["files"]["pdf"] is None
     assert card["pdf_absent_reason"] == "PDF не сформирован: LibreOffice не установлен"
     assert any("written to" in r.getMessage() for r in caplog.records)
-    assert (await _export_task(world)).status == "done"
+    assert (await export_task(world)).status == "done"
     assert len(await _actions(world, "edms_exported")) == 1
     # A later tick writes nothing again.
     _remove(export_dir / SIGNED_ZIP)
     world.clock.advance(timedelta(hours=1))
     await world.run_jobs()
-    assert _names(export_dir) == []
+    assert folder_names(export_dir) == []
 
 
 async def test_issue18_item4_unwritable_folder_leaves_the_task_to_retry(
@@ -259,11 +183,11 @@ async def test_issue18_item4_unwritable_folder_leaves_the_task_to_retry(
     reason in its note and in the log, and the package is written once the folder is
     fixed."""
     world = exporting
-    await _signed(world)
-    _break(export_dir)
+    await signed_protocol(world)
+    break_folder(export_dir)
     with caplog.at_level(logging.INFO, logger="bot.services.edms"):
         await world.run_jobs()
-    task = await _export_task(world)
+    task = await export_task(world)
     assert task.status == "pending"
     assert task.note is not None and "not writable" in task.note
     assert any(
@@ -271,10 +195,10 @@ async def test_issue18_item4_unwritable_folder_leaves_the_task_to_retry(
     )
     assert await _actions(world, "edms_exported") == []
     # Fixed: the next try after the pause writes it.
-    _fix(export_dir)
+    fix_folder(export_dir)
     await world.run_jobs()
-    assert _names(export_dir) == []  # not yet: it waits before trying again
+    assert folder_names(export_dir) == []  # not yet: it waits before trying again
     world.clock.advance(timedelta(minutes=5, seconds=1))
     await world.run_jobs()
-    assert _names(export_dir) == [SIGNED_ZIP]
-    assert (await _export_task(world)).status == "done"
+    assert folder_names(export_dir) == [SIGNED_ZIP]
+    assert (await export_task(world)).status == "done"

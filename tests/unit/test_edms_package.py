@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -67,7 +68,7 @@ def _open(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def _validate(files: dict[str, bytes]) -> tuple[dict[str, object], etree._Element]:
+def _validate(files: dict[str, bytes]) -> tuple[dict[str, Any], etree._Element]:
     card = json.loads(files[CARD_JSON])
     jsonschema.validate(card, json.loads(JSON_SCHEMA.read_text("utf-8")))
     schema = etree.XMLSchema(etree.parse(str(XML_SCHEMA)))
@@ -87,7 +88,7 @@ def test_issue18_item4_card_validates_and_hashes_match_the_files() -> None:
     )
     assert package.file_name == "Протокол № 3-2026 от 25.12.2026 (СЭД).zip"
     for key in ("docx", "pdf"):
-        entry = card["files"][key]  # type: ignore[index]
+        entry = card["files"][key]
         content = files[entry["name"]]
         assert entry["sha256"] == hashlib.sha256(content).hexdigest()
         assert entry["size"] == len(content)
@@ -98,7 +99,7 @@ def test_issue18_item4_card_validates_and_hashes_match_the_files() -> None:
         assert element.findtext("c:name", namespaces=NS) == entry["name"]
     # The DOCX is the very bytes given, never a new rendering.
     assert files[docx_name] == b"PK docx bytes"
-    assert card["document"] == {  # type: ignore[comparison-overlap]
+    assert card["document"] == {
         "kind": "protocol",
         "kind_name": "Протокол заседания",
         "number": "3/2026",
@@ -107,13 +108,13 @@ def test_issue18_item4_card_validates_and_hashes_match_the_files() -> None:
         "клиентоцентричности",
         "signed_on": "2026-12-28",
     }
-    assert card["signed_by"] == {  # type: ignore[comparison-overlap]
+    assert card["signed_by"] == {
         "name": "Соколова Марина Викторовна",
         "capacity": "председательствующий",
         "role": "председатель рабочей группы",
     }
-    assert card["body"]["subgroup"] is None  # type: ignore[index]
-    assert [a["name"] for a in card["addressees"]] == [  # type: ignore[attr-defined]
+    assert card["body"]["subgroup"] is None
+    assert [a["name"] for a in card["addressees"]] == [
         "Соколова Марина Викторовна",
         "Орлов Денис Андреевич",
     ]
@@ -131,7 +132,7 @@ def test_issue18_item4_package_without_pdf_says_so_and_still_validates() -> None
     files = _open(package.content)
     card, xml = _validate(files)
     assert not any(name.endswith(".pdf") for name in files)
-    assert card["files"]["pdf"] is None  # type: ignore[index]
+    assert card["files"]["pdf"] is None
     reason = "PDF не сформирован: LibreOffice не установлен"
     assert card["pdf_absent_reason"] == reason
     assert xml.findtext("c:pdfAbsentReason", namespaces=NS) == reason
@@ -145,8 +146,8 @@ def test_issue18_item4_a_subgroups_protocol_names_the_subgroup() -> None:
         title=protocol_title(content), subgroup_kind="expert_group", subgroup_name="Сервисы"
     )
     card, xml = _validate(_open(build_package(source, PdfResult(b"%PDF")).content))
-    assert card["body"]["subgroup"] == {"kind": "expert_group", "name": "Сервисы"}  # type: ignore[index]
-    assert card["document"]["title"] == "Протокол заседания экспертной группы «Сервисы»"  # type: ignore[index]
+    assert card["body"]["subgroup"] == {"kind": "expert_group", "name": "Сервисы"}
+    assert card["document"]["title"] == "Протокол заседания экспертной группы «Сервисы»"
     subgroup = xml.find("c:body/c:subgroup", NS)
     assert subgroup is not None
     assert subgroup.text == "Сервисы"
