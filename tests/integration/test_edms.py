@@ -114,8 +114,8 @@ async def test_issue18_item4_a_member_pressing_a_forged_button_is_refused(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
     """Only the secretariat and administrators get the package (they keep the record); a
-    forged `ed:` button is refused with the reason and sends nothing. A protocol not yet
-    signed has no package."""
+    forged `ed:` button is refused with the reason and sends nothing; one naming no protocol
+    is stale."""
     world = await _world(tmp_path, clock, soffice_path=NO_SOFFICE)
     try:
         p = await signed_protocol(world)
@@ -137,7 +137,7 @@ async def test_issue18_item4_a_member_pressing_a_forged_button_is_refused(
         await world.db.dispose()
 
 
-async def test_issue18_item4_no_package_for_a_protocol_notsigned_protocol(world: World) -> None:
+async def test_issue18_item4_no_package_for_a_protocol_not_signed(world: World) -> None:
     p = await held_meeting(world)
     c = world.client
     await open_protocol(world, p["clerk"])
