@@ -233,3 +233,11 @@ class ExportCb(Payload, prefix="ex"):
     action: str
     kind: str = ""
     arg: str = ""
+
+
+class EdmsCb(Payload, prefix="ed"):
+    """The signed protocol's package for the document system (СЭД, issue #18 item 4):
+    `zip` sends it."""
+
+    action: str
+    protocol: int = 0

@@ -62,6 +62,11 @@ EXPECTED: dict[str, str] = {
     "WEBHOOK_LISTEN": "the address the webhook server listens on, like 127.0.0.1",
     "WEBHOOK_PORT": "a TCP port from 1 to 65535",
     "HEALTH_PORT": "a TCP port from 1 to 65535 for GET /healthz in polling mode",
+    "EDMS_EXPORT_DIR": "an existing folder the document system (СЭД) watches, like "
+    "/var/lib/wg-bot/edms, or empty for none",
+    "SOFFICE_PATH": "the LibreOffice program, like /usr/bin/soffice, or empty to look for "
+    "soffice or libreoffice on PATH",
+    "EDMS_CONVERT_TIMEOUT_SECONDS": "a whole number of seconds from 5 to 600",
 }
 
 
@@ -114,6 +119,12 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # GET /healthz in polling mode (in webhook mode the webhook server answers it).
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    # The document system (СЭД, cl. 15; issue #18 item 4): each signed protocol's package is
+    # also written to this folder (empty: none); the PDF is made by LibreOffice, found on
+    # PATH unless SOFFICE_PATH names it, and given this long to convert one protocol.
+    edms_export_dir: Path | None = None
+    soffice_path: str | None = None
+    edms_convert_timeout_seconds: int = Field(default=60, ge=5, le=600)
 
     @field_validator("bot_token")
     @classmethod
@@ -174,6 +185,13 @@ class Settings(BaseSettings):
             return tuple(sorted({int(p) for p in parts}, reverse=True))
         return value
 
+    @field_validator("edms_export_dir", "soffice_path", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
@@ -220,6 +238,8 @@ class Settings(BaseSettings):
     def _paths(self) -> Settings:
         if not self.data_dir.is_absolute():
             self.data_dir = (PROJECT_ROOT / self.data_dir).resolve()
+        if self.edms_export_dir is not None and not self.edms_export_dir.is_absolute():
+            self.edms_export_dir = (PROJECT_ROOT / self.edms_export_dir).resolve()
         if "database_url" not in self.model_fields_set:
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'bot.db'}"
         return self

@@ -24,6 +24,7 @@ from bot.services.composition import CompositionService
 from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
+from bot.services.edms import EdmsService
 from bot.services.exports import ExportService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
@@ -86,6 +87,7 @@ class Services:
         return BroadcastService(self.session, self.app.clock, self.notifier)
 
     # Meetings: the read side and answers, then one service per job built on it.
+
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self.session, self.app.clock, self.app.tz)
@@ -156,7 +158,11 @@ class Services:
 
     @cached_property
     def protocol_signing(self) -> ProtocolSigning:
-        return ProtocolSigning(self.protocols, self.notifier)
+        return ProtocolSigning(
+            self.protocols,
+            self.notifier,
+            edms_export=self.app.settings.edms_export_dir is not None,
+        )
 
     @cached_property
     def registers(self) -> RegisterService:
@@ -196,6 +202,7 @@ class Services:
                 **TaskDue(self.notifier, self.app.settings.task_reminder_days).handlers(),
                 **ReportCycles(self.reporting, self.notifier).handlers(),
                 **DelegationDue(self.notifier).handlers(),
+                **self.edms.handlers(),
             },
         )
 
@@ -249,3 +256,16 @@ class Services:
     def exports(self) -> ExportService:
         """The secretariat's exports and the calendar feed (issue #18 item 2)."""
         return ExportService(self.session, self.app.clock, self.app.tz)
+
+    @cached_property
+    def edms(self) -> EdmsService:
+        """The signed protocol's package for the document system (СЭД, issue #18 item 4)."""
+        settings = self.app.settings
+        return EdmsService(
+            self.session,
+            self.app.clock,
+            record=self.protocols,
+            export_dir=settings.edms_export_dir,
+            soffice_path=settings.soffice_path,
+            timeout=settings.edms_convert_timeout_seconds,
+        )

@@ -15,6 +15,7 @@ from handlers import (
     composition,
     delegations,
     document_versions,
+    edms,
     exports,
     fallback,
     gate,
@@ -75,5 +76,6 @@ def routers() -> list[Router]:
         delegations.router(),
         subgroups.router(),
         exports.router(),
+        edms.router(),
         fallback.router(),
     ]

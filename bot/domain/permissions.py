@@ -134,6 +134,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
     # The secretariat's exports (issue #18 item 2): a table, then its period.
     **_rows("ex", Capability.EXPORT_RECORDS, "menu", "kind", "period", "type"),
+    # The signed protocol's package for the document system (СЭД, cl. 15; issue #18 item 4):
+    # the secretariat and administrators, who keep the record.
+    **_rows("ed", Capability.KEEP_RECORD, "zip"),
 }
 
 

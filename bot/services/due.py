@@ -59,6 +59,10 @@ class DueService(ZonedService):
     def __post_init__(self) -> None:
         self.meetings = MeetingRepository(self.session)
         self.roster = RosterRepository(self.session)
+        # Work a handler leaves for after its batch's transaction has committed: what takes
+        # seconds (a PDF conversion, a file written) never holds the database's lock. Such a
+        # handler leases its row (pending, due later) and records the outcome itself.
+        self.after_commit: list[Callable[[], Awaitable[None]]] = []
 
     async def run(self) -> int:
         """Claims what is due and hands it to the outbox, a small batch per transaction, so
@@ -71,6 +75,7 @@ class DueService(ZonedService):
                 return 0
         while True:
             now = self.clock.now()
+            self.after_commit = []
             async with write(self.session):
                 repo = DueRepository(self.session)
                 tasks = await repo.claim_due(now, BATCH)
@@ -84,6 +89,9 @@ class DueService(ZonedService):
                     await repo.finish(task.id, status, now, note)
                     if status == "skipped":
                         log.info("due task %s skipped: %s", task.key, note)
+            deferred, self.after_commit = self.after_commit, []
+            for job in deferred:
+                await job()
             done += len(tasks)
             if len(tasks) < BATCH:
                 return done

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import ProtocolCb
+from bot.callbacks import EdmsCb, ProtocolCb
 from bot.domain import fields
 from bot.domain.protocol import (
     MODES,
@@ -169,6 +169,9 @@ def card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
         rows.append([button(t("protocol.sign"), ProtocolCb(action="sign", protocol=p.id))])
     if s.version:
         rows.append([button(t("protocol.get_docx"), ProtocolCb(action="docx", protocol=p.id))])
+    if p.status == "signed" and s.may_draft:
+        # The package for the document system (СЭД, issue #18 item 4).
+        rows.append([button(t("edms.button"), EdmsCb(action="zip", protocol=p.id))])
     return "\n".join(lines), markup(rows)
 
 

@@ -66,6 +66,15 @@ class DueRepository:
             .values(status=status, done_at=now, note=note)
         )
 
+    async def reschedule(self, task_id: int, due_at: datetime, note: str | None = None) -> None:
+        """The task pending again, due at `due_at` (a lease while its work is under way, or
+        a retry), with the reason in its note."""
+        await self.session.execute(
+            update(DueTask)
+            .where(DueTask.id == task_id)
+            .values(status="pending", due_at=due_at, note=note)
+        )
+
     async def cancel_for_meeting(self, meeting_id: int, now: datetime) -> None:
         await self.session.execute(
             update(DueTask)

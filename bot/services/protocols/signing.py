@@ -11,18 +11,34 @@ from typing import Any
 from bot.domain.protocol import consents_to_data, content_to_data
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
+from bot.services.edms import export_row
 from bot.services.errors import InvalidInput, NotAllowed
-from bot.services.notifier import Delivery, Notice
-from bot.services.protocols.record import DOCX_MIME, ProtocolJob, ProtocolState, is_person
+from bot.services.notifier import Delivery, Notice, Notifier
+from bot.services.protocols.record import (
+    DOCX_MIME,
+    ProtocolJob,
+    ProtocolRecord,
+    ProtocolState,
+    is_person,
+)
 from bot.services.tasks import create_tasks
 from storage.db import read, write
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingView
 from storage.repositories.protocols import ProtocolView
 
 
 class ProtocolSigning(ProtocolJob):
+    def __init__(
+        self, record: ProtocolRecord, notifier: Notifier, *, edms_export: bool = False
+    ) -> None:
+        super().__init__(record, notifier)
+        # With EDMS_EXPORT_DIR set, each signed protocol's package is written there by a due
+        # task added in the signing transaction (issue #18 item 4).
+        self.edms_export = edms_export
+
     async def check_sign(self, actor: Actor, protocol_id: int) -> ProtocolState:
         """What «Подписать» checks before asking for confirmation: the same refusals as
         signing itself, so that nobody confirms what cannot be signed."""
@@ -116,6 +132,10 @@ class ProtocolSigning(ProtocolJob):
                 broadcast=broadcast,
                 document_sha256=hashlib.sha256(docx).hexdigest(),
             )
+            if self.edms_export:
+                await DueRepository(self.session).add(
+                    [export_row(actor.group_id, protocol_id, now)]
+                )
             return await self.record.load(actor, protocol_id)
 
     async def _distribute(
