@@ -21,6 +21,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from bot.delivery.mail import parse_smtp_url
+from bot.domain.email import normalize_address
+
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; checking the shape early turns a
 # pasted typo into a clear start-up error instead of an opaque 401 from Telegram later.
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -62,6 +65,10 @@ EXPECTED: dict[str, str] = {
     "WEBHOOK_LISTEN": "the address the webhook server listens on, like 127.0.0.1",
     "WEBHOOK_PORT": "a TCP port from 1 to 65535",
     "HEALTH_PORT": "a TCP port from 1 to 65535 for GET /healthz in polling mode",
+    "SMTP_URL": "smtp://user:password@host:587?starttls=1 or smtps://user:password@host:465",
+    "SMTP_FROM": "the sender's e-mail address, like wg-bot@example.gov.ru, required with "
+    "SMTP_URL",
+    "SMTP_TIMEOUT_S": "seconds to wait for the mail server, above 0 and at most 300",
 }
 
 
@@ -114,6 +121,11 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # GET /healthz in polling mode (in webhook mode the webhook server answers it).
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    # E-mail (issue #18 item 3): with SMTP_URL set, protocols, invitations and reminders also
+    # go to the addresses on the roster (bot/delivery/mail.py describes the URL).
+    smtp_url: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_timeout_s: float = Field(default=30.0, gt=0, le=300)
 
     @field_validator("bot_token")
     @classmethod
@@ -214,6 +226,27 @@ class Settings(BaseSettings):
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        parse_smtp_url(value.get_secret_value())  # SmtpUrlError is a ValueError
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_from(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return normalize_address(value)  # AddressError is a ValueError
+
+    @model_validator(mode="after")
+    def _smtp_needs_sender(self) -> Settings:
+        if self.smtp_url is not None and self.smtp_from is None:
+            raise ValueError("SMTP_FROM is required with SMTP_URL")
         return self
 
     @model_validator(mode="after")

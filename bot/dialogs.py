@@ -210,3 +210,9 @@ class DelegationReportDialog(StatesGroup):
     content = State()
     more = State()
     confirm = State()
+
+
+class EmailDialog(StatesGroup):
+    """A member's or a unit's e-mail address typed by the secretariat (issue #18 item 3)."""
+
+    address = State()

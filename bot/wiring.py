@@ -24,6 +24,7 @@ from bot.services.composition import CompositionService
 from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
+from bot.services.email import EmailAddressService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.indicators import IndicatorService
@@ -44,6 +45,8 @@ from bot.services.subgroups import SubgroupService
 from bot.services.task_changes import TaskChangeService
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
+from bot.views.email import SUBJECTS as EMAIL_SUBJECTS
+from bot.views.email import email_body
 from bot.views.notices import RENDERERS
 
 
@@ -56,12 +59,16 @@ class Services:
 
     @cached_property
     def notifier(self) -> Notifier:
+        mail = self.app.settings.smtp_url is not None
         return Notifier(
             self.session,
             self.app.clock,
             translator=self.app.translator,
             default_locale=self.app.settings.default_locale,
             renderers=RENDERERS,
+            # E-mail copies only when SMTP is configured (issue #18 item 3).
+            email_subjects=EMAIL_SUBJECTS if mail else None,
+            email_body=email_body if mail else None,
         )
 
     @cached_property
@@ -243,3 +250,8 @@ class Services:
     def group_scope(self) -> GroupScopeService:
         """Which group an action is in: the working group or a subgroup (cl. 10)."""
         return GroupScopeService(self.session, self.app.clock)
+
+    @cached_property
+    def email_addresses(self) -> EmailAddressService:
+        """E-mail addresses of members and units (issue #18 item 3)."""
+        return EmailAddressService(self.session, self.app.clock, roster=self.roster)

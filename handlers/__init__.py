@@ -15,6 +15,7 @@ from handlers import (
     composition,
     delegations,
     document_versions,
+    email_addresses,
     fallback,
     gate,
     group_chat,
@@ -73,5 +74,6 @@ def routers() -> list[Router]:
         indicators.router(),
         delegations.router(),
         subgroups.router(),
+        email_addresses.router(),
         fallback.router(),
     ]

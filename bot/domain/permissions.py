@@ -132,6 +132,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("nm", Audience.ROSTER, "group"),
     # An outside specialist brought in for one meeting (cl. 16 в): the invitation's capacity.
     **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
+    # E-mail addresses on the roster (issue #18 item 3): the secretariat sets or clears a
+    # member's and a unit's address from their cards.
+    **_rows("em", _ROSTER, "person", "pclear", "unit", "uclear"),
 }
 
 
