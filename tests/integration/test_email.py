@@ -86,6 +86,7 @@ async def sign(world: World, p: dict[str, FakeUser]) -> None:
     clerk = p["clerk"]
     await open_protocol(world, clerk)
     await write_protocol_item(world, clerk, 1, "Одобрить стандарт.")
+    await write_protocol_item(world, clerk, 2, "Принять к сведению.")
     await c.click(clerk, "Направить на согласование")
     await world.deliver()
     for key in ("deputy", "m0", "m1"):
@@ -95,6 +96,7 @@ async def sign(world: World, p: dict[str, FakeUser]) -> None:
     await c.send(p["deputy"], "/protocols")
     await c.click(p["deputy"], "Протокол № 1/2026")
     await c.click(p["deputy"], "Подписать протокол")
+    assert not c.alerts(p["deputy"]), c.alerts(p["deputy"])
     await c.click(p["deputy"], "Подтвердить")
     assert "Статус: ✅ подписан" in shown(c.last_text(p["deputy"]))
     await world.deliver()
@@ -212,14 +214,16 @@ async def test_issue18_item3_invitation_carries_the_ics(
     [(name, content_type, data)] = mail.attachments()
     assert name.endswith(".ics") and content_type == "text/calendar"
     assert b"METHOD:REQUEST" in data and b"DTSTART:20261205T120000Z" in data
-    # The Telegram invitation carries the same file.
-    ics = [
-        r
+    # The Telegram invitation carries the same file (uploaded once, then by its file id).
+    assert any(
+        isinstance(r, SendDocument) and r.chat_id == p["m0"].id for r in world.session.requests
+    )
+    uploads = [
+        r.document.data
         for r in world.session.requests
-        if isinstance(r, SendDocument) and r.chat_id == p["m0"].id
+        if isinstance(r, SendDocument) and isinstance(r.document, BufferedInputFile)
     ]
-    assert ics and isinstance(ics[0].document, BufferedInputFile)
-    assert ics[0].document.data == data
+    assert uploads == [data]
 
 
 async def test_issue18_item3_task_reminder_arrives_by_email(
