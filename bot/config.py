@@ -66,8 +66,7 @@ EXPECTED: dict[str, str] = {
     "WEBHOOK_PORT": "a TCP port from 1 to 65535",
     "HEALTH_PORT": "a TCP port from 1 to 65535 for GET /healthz in polling mode",
     "SMTP_URL": "smtp://user:password@host:587?starttls=1 or smtps://user:password@host:465",
-    "SMTP_FROM": "the sender's e-mail address, like wg-bot@example.gov.ru, required with "
-    "SMTP_URL",
+    "SMTP_FROM": "the sender's e-mail address, like wg-bot@example.gov.ru, required with SMTP_URL",
     "SMTP_TIMEOUT_S": "seconds to wait for the mail server, above 0 and at most 300",
 }
 

@@ -73,9 +73,7 @@ def rows_for(envelope: Envelope, now: datetime) -> list[dict[str, Any]]:
     }
     if envelope.channel == "email":
         # One message whatever its length: e-mail has no text limit, and no buttons.
-        return [
-            {**base, "key": envelope.key, "text": envelope.text, "document": envelope.document}
-        ]
+        return [{**base, "key": envelope.key, "text": envelope.text, "document": envelope.document}]
     markup = _markup(envelope.keyboard)
     text = envelope.text or ""
     if envelope.document is not None:

@@ -47,9 +47,7 @@ async def _mail_world(tmp_path: Path, clock: FrozenClock, url: str) -> World:
 
 
 @pytest.fixture
-async def mail_world(
-    tmp_path: Path, clock: FrozenClock, smtp: SmtpServer
-) -> AsyncIterator[World]:
+async def mail_world(tmp_path: Path, clock: FrozenClock, smtp: SmtpServer) -> AsyncIterator[World]:
     w = await _mail_world(tmp_path, clock, smtp.url)
     try:
         yield w

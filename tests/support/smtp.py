@@ -34,10 +34,12 @@ class Received:
 
     def attachments(self) -> list[tuple[str, str, bytes]]:
         """(file name, content type, bytes) of each attachment."""
-        return [
-            (a.get_filename() or "", a.get_content_type(), a.get_payload(decode=True))
-            for a in self.message.iter_attachments()
-        ]
+        out = []
+        for a in self.message.iter_attachments():
+            data = a.get_payload(decode=True)
+            assert isinstance(data, bytes)
+            out.append((a.get_filename() or "", a.get_content_type(), data))
+        return out
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Mailbox:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
         if address in self.refuse:
@@ -53,9 +55,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
-        self, server: Any, session: Any, envelope: Any
-    ) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))

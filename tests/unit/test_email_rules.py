@@ -67,7 +67,7 @@ def test_issue18_item3_an_email_row_has_its_own_key_and_a_chat_no_telegram_chat_
 
 def test_issue18_item3_telegram_html_becomes_plain_text() -> None:
     text = (
-        '<b>Подписан протокол № 1/2026</b>\nО стандарте &amp; плане, 5 декабря 2026 г.<br>'
+        "<b>Подписан протокол № 1/2026</b>\nО стандарте &amp; плане, 5 декабря 2026 г.<br>"
         '<a href="https://example.gov.ru/m">ссылка</a> <i>курсив</i> '
         '<a href="tg://user?id=5">Иванов</a> &lt;тег&gt;'
     )
