@@ -228,7 +228,7 @@ async def test_issue18_item3_task_reminder_arrives_by_email(
     mail_world: World, smtp: SmtpServer
 ) -> None:
     """Issue #18 item 3 with cl. 4 д–е: the reminder 7 days before a task's deadline also
-    goes to its owner's address."""
+    goes to its owner's address, and for a unit's task to the unit's mailbox."""
     world = mail_world
     await signed_with_tasks(world)
     await set_member_email(world, "Петрова Анна Сергеевна", "petrova@example.gov.ru")
@@ -242,6 +242,19 @@ async def test_issue18_item3_task_reminder_arrives_by_email(
     )
     assert "Разработать регламент" in mail.body
     assert mail.attachments() == []
+
+    # A unit's task: the unit's mailbox is reminded as well as its representative.
+    c, admin = world.client, world.admin()
+    await c.send(admin, "/units")
+    await c.click(admin, "Отдел качества")
+    await c.click(admin, "✉️ Электронная почта")
+    await c.send(admin, "otdel@example.gov.ru")
+    world.clock.set(datetime(2027, 1, 24, 7, 0, 1, tzinfo=UTC))
+    await world.run_jobs()
+    await world.run_jobs()
+    [unit_mail] = smtp.mailbox.to("otdel@example.gov.ru")
+    assert "Подготовить методичку" in unit_mail.body
+    assert "31 января 2027 г." in unit_mail.message["Subject"]
 
 
 async def test_issue18_item3_unreachable_smtp_keeps_the_row_and_delivers_it_later(
