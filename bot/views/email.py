@@ -14,6 +14,8 @@ from bot.i18n import Translator
 from bot.keyboards import button, markup
 from bot.views.protocols import held_on
 
+MEETING_NEWS = ("new", "changed", "cancelled")
+
 # A notice's subject line, by the notice's name: only these notices go by e-mail.
 Subject = Callable[..., str]
 
@@ -23,10 +25,11 @@ def _protocol_subject(t: Translator, *, protocol: Any, meeting: Any, **_: Any) -
 
 
 def _meeting_subject(t: Translator, *, meeting: Any, kind: str, **_: Any) -> str:
-    key = f"email.subject_meeting_{kind}"
-    if not t.has(key):
-        key = "email.subject_meeting_new"
-    return t.plain(key, title=meeting.title, date=t.date(meeting.starts_at))
+    # "new", "changed" or "cancelled" (the invitation's kinds); any other reads as new.
+    news = kind if kind in MEETING_NEWS else "new"
+    return t.plain(
+        f"email.subject_meeting_{news}", title=meeting.title, date=t.date(meeting.starts_at)
+    )
 
 
 def _task_subject(t: Translator, *, info: Any, **_: Any) -> str:

@@ -122,7 +122,7 @@ async def test_issue18_item3_signed_protocol_reaches_telegram_and_email_only_mem
     await c.send(admin, "pochtov at example.gov.ru")
     assert "Адрес не должен содержать пробелов." in shown(c.last_text(admin))
     await c.send(admin, "pochtov.example.gov.ru")
-    assert "в нём нет знака «@»" in shown(c.last_text(admin))
+    assert "в нём нет символа «@»" in shown(c.last_text(admin))
     await c.send(admin, "pochtov@example")
     assert "Это не адрес электронной почты" in shown(c.last_text(admin))
     async with world.db.session() as s:
