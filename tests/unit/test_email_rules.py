@@ -197,3 +197,23 @@ def test_issue18_item3_smtp_answers_follow_the_retry_policy() -> None:
     assert decide(hard.outcome, kind="broadcast", attempts=1, unknown_count=0).status is (
         Status.FAILED
     )
+
+
+def test_issue18_item3_smtp_settings_are_checked_at_start() -> None:
+    """SMTP_URL needs SMTP_FROM; a URL or a sender that is not one stops the start."""
+    from pydantic import ValidationError
+
+    from tests.conftest import make_settings
+
+    url = "sqlite+aiosqlite:///./x.db"
+    assert make_settings(url).smtp_url is None
+    ok = make_settings(url, smtp_url="smtp://mail.gov.ru:587?starttls=1", smtp_from="b@gov.ru")
+    assert ok.smtp_url is not None and ok.smtp_from == "b@gov.ru"
+    assert make_settings(url, smtp_url="  ", smtp_from="").smtp_url is None
+    for bad in (
+        {"smtp_url": "smtp://mail.gov.ru"},
+        {"smtp_url": "http://mail.gov.ru", "smtp_from": "b@gov.ru"},
+        {"smtp_url": "smtp://mail.gov.ru", "smtp_from": "not an address"},
+    ):
+        with pytest.raises(ValidationError):
+            make_settings(url, **bad)
