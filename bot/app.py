@@ -14,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import DEFAULT_GROUP_NAME, AppContext
 from bot.delivery.limits import RateLimiter
+from bot.delivery.mail import mailer_from_settings
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
 from bot.health import Health
@@ -76,7 +77,13 @@ async def run(
         me = await until_reachable(
             "getMe", lambda: bot.get_me(request_timeout=PROBE_TIMEOUT_S), stop
         )
-        sender = Sender(db, bot, clock, RateLimiter(settings.send_rate_per_second))
+        sender = Sender(
+            db,
+            bot,
+            clock,
+            RateLimiter(settings.send_rate_per_second),
+            mailer=mailer_from_settings(settings),
+        )
         # Every committed write that added outbox rows wakes the sender (storage.db.write).
         db.outbox_committed = sender.wake
         app = AppContext(

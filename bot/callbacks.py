@@ -241,3 +241,13 @@ class EdmsCb(Payload, prefix="ed"):
 
     action: str
     protocol: int = 0
+
+
+class EmailCb(Payload, prefix="em"):
+    """E-mail addresses (issue #18 item 3): "person"/"pclear" set or clear a member's,
+    "unit"/"uclear" a unit's; `page` is the roster page the member's card came from."""
+
+    action: str
+    person: int = 0
+    unit: int = 0
+    page: int = 0

@@ -21,6 +21,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from bot.delivery.mail import parse_smtp_url
+from bot.domain.email import normalize_address
+
 # Telegram tokens are "<bot id>:<35 url-safe characters>"; checking the shape early turns a
 # pasted typo into a clear start-up error instead of an opaque 401 from Telegram later.
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -67,6 +70,9 @@ EXPECTED: dict[str, str] = {
     "SOFFICE_PATH": "the LibreOffice program, like /usr/bin/soffice, or empty to look for "
     "soffice or libreoffice on PATH",
     "EDMS_CONVERT_TIMEOUT_SECONDS": "a whole number of seconds from 5 to 600",
+    "SMTP_URL": "smtp://user:password@host:587?starttls=1 or smtps://user:password@host:465",
+    "SMTP_FROM": "the sender's e-mail address, like wg-bot@example.gov.ru, required with SMTP_URL",
+    "SMTP_TIMEOUT_S": "seconds to wait for the mail server, above 0 and at most 300",
 }
 
 
@@ -125,6 +131,11 @@ class Settings(BaseSettings):
     edms_export_dir: Path | None = None
     soffice_path: str | None = None
     edms_convert_timeout_seconds: int = Field(default=60, ge=5, le=600)
+    # E-mail (issue #18 item 3): with SMTP_URL set, protocols, invitations and reminders also
+    # go to the addresses on the roster (bot/delivery/mail.py describes the URL).
+    smtp_url: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_timeout_s: float = Field(default=30.0, gt=0, le=300)
 
     @field_validator("bot_token")
     @classmethod
@@ -232,6 +243,27 @@ class Settings(BaseSettings):
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        parse_smtp_url(value.get_secret_value())  # SmtpUrlError is a ValueError
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_from(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return normalize_address(value)  # AddressError is a ValueError
+
+    @model_validator(mode="after")
+    def _smtp_needs_sender(self) -> Settings:
+        if self.smtp_url is not None and self.smtp_from is None:
+            raise ValueError("SMTP_FROM is required with SMTP_URL")
         return self
 
     @model_validator(mode="after")

@@ -216,3 +216,9 @@ class ExportDialog(StatesGroup):
     """An export over a typed period (issue #18 item 2): the period."""
 
     period = State()
+
+
+class EmailDialog(StatesGroup):
+    """A member's or a unit's e-mail address typed by the secretariat (issue #18 item 3)."""
+
+    address = State()

@@ -25,6 +25,7 @@ from bot.services.delegations import DelegationDue, DelegationService
 from bot.services.document_versions import DocumentVersionService
 from bot.services.due import DueService
 from bot.services.edms import EdmsService
+from bot.services.email import EmailAddressService
 from bot.services.exports import ExportService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
@@ -46,6 +47,8 @@ from bot.services.subgroups import SubgroupService
 from bot.services.task_changes import TaskChangeService
 from bot.services.task_due import TaskDue
 from bot.services.tasks import TaskService
+from bot.views.email import SUBJECTS as EMAIL_SUBJECTS
+from bot.views.email import email_body
 from bot.views.notices import RENDERERS
 
 
@@ -58,12 +61,16 @@ class Services:
 
     @cached_property
     def notifier(self) -> Notifier:
+        mail = self.app.settings.smtp_url is not None
         return Notifier(
             self.session,
             self.app.clock,
             translator=self.app.translator,
             default_locale=self.app.settings.default_locale,
             renderers=RENDERERS,
+            # E-mail copies only when SMTP is configured (issue #18 item 3).
+            email_subjects=EMAIL_SUBJECTS if mail else None,
+            email_body=email_body if mail else None,
         )
 
     @cached_property
@@ -269,3 +276,8 @@ class Services:
             soffice_path=settings.soffice_path,
             timeout=settings.edms_convert_timeout_seconds,
         )
+
+    @cached_property
+    def email_addresses(self) -> EmailAddressService:
+        """E-mail addresses of members and units (issue #18 item 3)."""
+        return EmailAddressService(self.session, self.app.clock, roster=self.roster)

@@ -16,6 +16,7 @@ from handlers import (
     delegations,
     document_versions,
     edms,
+    email_addresses,
     exports,
     fallback,
     gate,
@@ -77,5 +78,6 @@ def routers() -> list[Router]:
         subgroups.router(),
         exports.router(),
         edms.router(),
+        email_addresses.router(),
         fallback.router(),
     ]

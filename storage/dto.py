@@ -28,6 +28,7 @@ class UnitView:
     id: int
     name: str
     member_count: int
+    email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class PersonView:
     language: str | None
     blocked_bot_at: datetime | None = None
     client_language: str | None = None
+    # Issue #18 item 3: where e-mail goes when SMTP is configured.
+    email: str | None = None
 
     @property
     def display_name(self) -> str:

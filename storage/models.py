@@ -92,6 +92,8 @@ class StructuralUnit(Base):
     name: Mapped[str] = mapped_column(String(fields.UNIT_NAME.column))
     created_at: Mapped[datetime]
     archived_at: Mapped[datetime | None]
+    # Where the unit's mail goes when SMTP is configured (issue #18 item 3).
+    email: Mapped[str | None] = mapped_column(String(320))
 
 
 class Person(Base):
@@ -114,6 +116,9 @@ class Person(Base):
     # A digest of the command menu last set for this person's chat at start-up, so that a
     # release that changes the menus re-sends only the menus that differ.
     menu_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # An e-mail address set by the secretariat: with SMTP configured, protocols, invitations
+    # and reminders also go there; someone without Telegram gets them only there (issue #18).
+    email: Mapped[str | None] = mapped_column(String(320))
 
 
 class Membership(Base):
@@ -292,6 +297,11 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(300))
+    # "telegram" or "email" (issue #18 item 3): an e-mail row goes to `address` with
+    # `subject`; its chat_id is a stand-in derived from the address (bot.domain.email).
+    channel: Mapped[str] = mapped_column(String(8), default="telegram", server_default="telegram")
+    address: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(300))
 
 
 class Acknowledgement(Base):

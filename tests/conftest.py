@@ -22,6 +22,7 @@ from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.context import AppContext
 from bot.delivery.limits import RateLimiter
+from bot.delivery.mail import mailer_from_settings
 from bot.delivery.sender import Sender
 from bot.factory import create_bot, create_dispatcher
 from bot.services.setup import ensure_default_group
@@ -132,7 +133,12 @@ class World:
                 clock=lambda: self.clock.now().timestamp(),
             )
             self._sender = Sender(
-                self.db, self.client.bot, self.clock, limiter, rng=random.Random(3)
+                self.db,
+                self.client.bot,
+                self.clock,
+                limiter,
+                rng=random.Random(3),
+                mailer=mailer_from_settings(self.app.settings),
             )
         return self._sender
 

@@ -22,6 +22,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.delivery.limits import RateLimiter
+from bot.delivery.mail import Attachment, Mailer, MailResult, build_message
 from bot.delivery.policy import Outcome, decide
 from bot.services.outbox import record
 from bot.services.roster import Auditor
@@ -103,8 +104,11 @@ class Sender:
         *,
         idle_wait: float = 0.5,
         rng: random.Random | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self.db = db
+        # E-mail rows (issue #18 item 3) go through it; None when SMTP_URL is not set.
+        self.mailer = mailer
         self.bot = bot
         self.clock = clock
         self.limiter = limiter or RateLimiter()
@@ -161,6 +165,11 @@ class Sender:
         if row is None:
             return False
         self._claim_s += 0.2 * (self.limiter.clock() - claim_started - self._claim_s)
+        if row.channel == "email":
+            # Telegram's limits do not apply: the mail server is asked, not Telegram.
+            mailed = await self._mail(row)
+            await self._finish(row, Attempt(mailed.outcome, mailed.error), None)
+            return True
         upload = await self._upload(row)
         pause = self.limiter.delay(row.chat_id)
         if pause > 0:
@@ -171,6 +180,13 @@ class Sender:
             self.limiter.refused(row.chat_id, result.retry_after)
         else:
             self.limiter.answered()
+        await self._finish(row, result, upload)
+        return True
+
+    async def _finish(
+        self, row: OutboxRow, result: Attempt, upload: str | BufferedInputFile | None
+    ) -> None:
+        """Records one attempt's outcome by the retry policy (policy.py)."""
         decision = decide(
             result.outcome,
             kind=row.kind,
@@ -194,7 +210,32 @@ class Sender:
             )
         if result.outcome is not Outcome.SENT:
             log.info("outbox %s (%s): %s", row.id, row.key, result.outcome.value)
-        return True
+
+    async def _mail(self, row: OutboxRow) -> MailResult:
+        """One SMTP attempt for an e-mail row, with its attachment read from the file store.
+        Rows written while SMTP was configured wait (and are retried) until it is again."""
+        if self.mailer is None:
+            return MailResult(Outcome.SERVER_ERROR, "SMTP is not configured (SMTP_URL)")
+        attachment = None
+        if row.document and "stored_file_id" in row.document:
+            async with self.db.session() as session, read(session):
+                stored = await FileRepository(session).get(int(row.document["stored_file_id"]))
+            if stored is None:
+                return MailResult(Outcome.REJECTED, "the attached file is no longer kept")
+            attachment = Attachment(stored.file_name, stored.content, stored.mime_type)
+        try:
+            message = build_message(
+                sender=self.mailer.sender,
+                to=row.address or "",
+                subject=row.subject or "",
+                body=row.text or "",
+                key=row.key,
+                now=self.clock.now(),
+                attachment=attachment,
+            )
+        except (ValueError, TypeError) as exc:
+            return MailResult(Outcome.REJECTED, f"{type(exc).__name__}: {exc}")
+        return await self.mailer.send(message)
 
     async def _upload(self, row: OutboxRow) -> str | BufferedInputFile | None:
         """A file the bot made: Telegram's file_id once known, else its bytes."""

@@ -137,6 +137,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # The signed protocol's package for the document system (СЭД, cl. 15; issue #18 item 4):
     # the secretariat and administrators, who keep the record.
     **_rows("ed", Capability.KEEP_RECORD, "zip"),
+    # E-mail addresses on the roster (issue #18 item 3): the secretariat sets or clears a
+    # member's and a unit's address from their cards.
+    **_rows("em", _ROSTER, "person", "pclear", "unit", "uclear"),
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain.email import EMAIL, email_chat_id, email_key
 from bot.i18n import Translator
 from bot.services.base import Service
 from bot.services.outbox import Envelope, Markup, enqueue
@@ -83,6 +84,11 @@ class Notifier(Service):
     translator: Callable[[str], Translator]
     default_locale: str
     renderers: Mapping[str, Renderer]
+    # E-mail (issue #18 item 3), set only when SMTP is configured: the subject line of each
+    # notice that also goes by e-mail (by the notice's name), and the plain-text body made
+    # from the Telegram text. Without them nothing goes by e-mail.
+    email_subjects: Mapping[str, Callable[..., str]] | None = None
+    email_body: Callable[[Translator, str], str] | None = None
 
     def render(self, notice: Notice, locale: str | None = None) -> Rendered:
         """The notice in `locale` (the group's language when none is given)."""
@@ -125,23 +131,96 @@ class Notifier(Service):
         times (a batch of reminders of one meeting) may share `renders` (language ->
         rendered) between the calls."""
         renders = {} if renders is None else renders
+        mails: dict[str, tuple[str, str]] = {}
+        by_mail = self.goes_by_email(notice)
         envelopes: list[Envelope] = []
         for someone in people:
             person = someone if isinstance(someone, PersonView) else someone.person
-            if person.id == skip or person.telegram_id is None:
+            if person.id == skip:
+                continue
+            address = person.email if by_mail else None
+            if person.telegram_id is None and address is None:
                 continue
             locale = person.locale(self.default_locale)
             if locale not in renders:
                 renders[locale] = self.render(notice, locale)
-            envelopes.append(
-                delivery.envelope(
-                    renders[locale],
-                    key=f"{key}:{person.id}",
-                    chat_id=person.telegram_id,
-                    person_id=person.id,
+            if person.telegram_id is not None:
+                envelopes.append(
+                    delivery.envelope(
+                        renders[locale],
+                        key=f"{key}:{person.id}",
+                        chat_id=person.telegram_id,
+                        person_id=person.id,
+                    )
                 )
-            )
+            if address is not None:
+                if locale not in mails:
+                    mails[locale] = self._mail(notice, renders[locale], locale)
+                envelopes.append(
+                    self._email(
+                        mails[locale],
+                        address,
+                        key=f"{key}:{person.id}",
+                        delivery=delivery,
+                        person_id=person.id,
+                    )
+                )
         return envelopes
+
+    def goes_by_email(self, notice: Notice) -> bool:
+        """Whether the notice has an e-mail copy: SMTP configured and the notice one of
+        those that go by e-mail (signed protocols, invitations, task reminders)."""
+        return self.email_subjects is not None and notice.name in self.email_subjects
+
+    def to_addresses(
+        self,
+        addresses: Iterable[tuple[str, str]],
+        notice: Notice,
+        *,
+        key: str,
+        delivery: Delivery = Delivery(),
+        locale: str | None = None,
+    ) -> list[Envelope]:
+        """The notice by e-mail alone to (name, address) pairs such as the units' mailboxes,
+        in the group's language, keyed `{key}:{name}@email`; none without SMTP."""
+        if not self.goes_by_email(notice):
+            return []
+        mail = self._mail(notice, self.render(notice, locale), locale or self.default_locale)
+        return [
+            self._email(mail, address, key=f"{key}:{name}", delivery=delivery)
+            for name, address in addresses
+        ]
+
+    def _mail(self, notice: Notice, rendered: Rendered, locale: str) -> tuple[str, str]:
+        """(subject, plain-text body) in `locale`."""
+        assert self.email_subjects is not None and self.email_body is not None
+        t = self.translator(locale)
+        return self.email_subjects[notice.name](t, **notice.data), self.email_body(t, rendered.text)
+
+    @staticmethod
+    def _email(
+        mail: tuple[str, str],
+        address: str,
+        *,
+        key: str,
+        delivery: Delivery,
+        person_id: int | None = None,
+    ) -> Envelope:
+        subject, body = mail
+        return Envelope(
+            key=email_key(key),
+            kind=delivery.kind,
+            chat_id=email_chat_id(address),
+            person_id=person_id,
+            text=body,
+            document=delivery.document,
+            not_before=delivery.not_before,
+            broadcast_id=delivery.broadcast_id,
+            extra=delivery.extra,
+            channel=EMAIL,
+            address=address,
+            subject=subject,
+        )
 
     def to_chat(
         self,

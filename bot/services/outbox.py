@@ -35,6 +35,11 @@ class Envelope:
     broadcast_id: int | None = None
     not_before: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # "email" (issue #18 item 3): `text` is the plain-text body, `document` the attachment,
+    # and `chat_id` the address's stand-in (bot.domain.email.email_chat_id).
+    channel: str = "telegram"
+    address: str | None = None
+    subject: str | None = None
 
 
 def _markup(keyboard: Markup | None) -> dict[str, Any] | None:
@@ -62,7 +67,13 @@ def rows_for(envelope: Envelope, now: datetime) -> list[dict[str, Any]]:
         "document": None,
         "reply_markup": None,
         "text": None,
+        "channel": envelope.channel,
+        "address": envelope.address,
+        "subject": envelope.subject,
     }
+    if envelope.channel == "email":
+        # One message whatever its length: e-mail has no text limit, and no buttons.
+        return [{**base, "key": envelope.key, "text": envelope.text, "document": envelope.document}]
     markup = _markup(envelope.keyboard)
     text = envelope.text or ""
     if envelope.document is not None:

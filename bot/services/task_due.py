@@ -23,6 +23,7 @@ from bot.services.offers import offer
 from bot.services.roster import Auditor
 from bot.services.task_directory import ESCALATED_TO, OWNER_SETTERS, Directory, owner_code
 from storage.repositories.due import DueRepository, DueView
+from storage.repositories.roster import RosterRepository
 from storage.repositories.tasks import TaskRepository, TaskView
 
 Outcome = tuple[str, str | None]
@@ -121,12 +122,17 @@ class TaskDue:
         people = directory.owners(task)
         if not people:
             return "skipped", "no owner in the roster"
-        await self.notifier.tell(
-            people,
-            Notice("tasks.reminder", info=directory.info(task, now, service.tz), days=days),
-            key=f"task-due:{due.id}",
-            delivery=Delivery(kind="reminder"),
-        )
+        notice = Notice("tasks.reminder", info=directory.info(task, now, service.tz), days=days)
+        key, delivery = f"task-due:{due.id}", Delivery(kind="reminder")
+        envelopes = self.notifier.to_people(people, notice, key=key, delivery=delivery)
+        if task.owner_unit_id is not None and self.notifier.goes_by_email(notice):
+            # A unit's task: the unit's mailbox is reminded too (issue #18 item 3).
+            unit = await RosterRepository(service.session).unit(due.group_id, task.owner_unit_id)
+            if unit is not None and unit.email:
+                envelopes += self.notifier.to_addresses(
+                    [(f"unit{unit.id}", unit.email)], notice, key=key, delivery=delivery
+                )
+        await self.notifier.send(envelopes)
         return "done", None
 
     async def overdue(self, service: DueService, due: DueView) -> Outcome:

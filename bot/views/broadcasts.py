@@ -127,6 +127,9 @@ def report_lines(t: Translator, lines: list[DeliveryLine]) -> list[str]:
     out = []
     for line in lines:
         name = line.name or t("broadcasts.group_chat")
+        if line.channel == "email":
+            # The e-mail copy of a message (issue #18 item 3): its own line, by its channel.
+            name = (line.name or line.address or "") + t.plain("email.channel_email")
         status = t(STATUS_KEYS[fold_statuses(line.statuses)])
         if line.acknowledged_at is not None:
             out.append(

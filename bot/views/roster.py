@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.callbacks import CompositionCb, MembersCb, MenuCb, UnitCb
+from bot.callbacks import CompositionCb, EmailCb, MembersCb, MenuCb, UnitCb
 from bot.domain.roster import extra_role_toggles, in_roster_order, role_choices
 from bot.i18n import Translator
 from bot.keyboards import button, markup, page_bounds, pager_row
@@ -84,11 +84,13 @@ def member_card(t: Translator, member: MemberView, page: int) -> tuple[str, Inli
         lines.append(t("roster.card_not_connected"))
     elif member.person.full_name and member.person.full_name != member.person.telegram_name:
         lines.append(t("roster.card_telegram", name=member.person.telegram_name))
+    lines.append(email_line(t, member.person.email))
     person = member.person.id
     rows = [
         [button(t("roster.change_role"), MembersCb(action="roles", person=person, page=page))],
         [button(t("roster.change_unit"), MembersCb(action="units", person=person, page=page))],
         [button(t("roster.extra_roles"), CompositionCb(action="extra", person=person, page=page))],
+        [button(t("email.set"), EmailCb(action="person", person=person, page=page))],
     ]
     if not member.connected:
         rows.append(
@@ -188,10 +190,20 @@ def units_card(t: Translator, units: list[UnitView]) -> tuple[str, InlineKeyboar
 
 def unit_card(t: Translator, unit: UnitView) -> tuple[str, InlineKeyboardMarkup]:
     text = "\n".join(
-        [t("units.card_title", name=unit.name), t.plural("units.people", unit.member_count)]
+        [
+            t("units.card_title", name=unit.name),
+            t.plural("units.people", unit.member_count),
+            email_line(t, unit.email),
+        ]
     )
     rows = [
+        [button(t("email.set"), EmailCb(action="unit", unit=unit.id))],
         [button(t("units.archive"), UnitCb(action="archive", unit=unit.id))],
         [button(t("common.back"), UnitCb(action="list"))],
     ]
     return text, markup(rows)
+
+
+def email_line(t: Translator, address: str | None) -> str:
+    """The e-mail address as the member's and the unit's cards show it (issue #18 item 3)."""
+    return t("email.card_line", address=address or t.plain("email.card_none"))

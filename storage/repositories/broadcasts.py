@@ -38,6 +38,9 @@ class DeliveryLine:
     statuses: tuple[str, ...]
     error: str | None
     acknowledged_at: datetime | None
+    # "email" for an e-mail copy (issue #18 item 3), with its address.
+    channel: str = "telegram"
+    address: str | None = None
 
 
 def _view(b: Broadcast) -> BroadcastView:
@@ -103,6 +106,8 @@ class BroadcastRepository:
                 Person.full_name,
                 Person.telegram_name,
                 Acknowledgement.at,
+                OutboxMessage.channel,
+                OutboxMessage.address,
             )
             .outerjoin(Person, Person.id == OutboxMessage.person_id)
             .outerjoin(
@@ -114,7 +119,7 @@ class BroadcastRepository:
             .order_by(OutboxMessage.id)
         )
         folded: dict[int, dict[str, Any]] = {}
-        for chat_id, person_id, status, error, full, tg_name, acked in rows.all():
+        for chat_id, person_id, status, error, full, tg_name, acked, channel, address in rows:
             line = folded.setdefault(
                 chat_id,
                 {
@@ -123,6 +128,8 @@ class BroadcastRepository:
                     "statuses": [],
                     "error": None,
                     "acked": acked,
+                    "channel": channel,
+                    "address": address,
                 },
             )
             line["statuses"].append(status)
@@ -135,6 +142,8 @@ class BroadcastRepository:
                 statuses=tuple(v["statuses"]),
                 error=v["error"],
                 acknowledged_at=v["acked"],
+                channel=v["channel"],
+                address=v["address"],
             )
             for chat_id, v in folded.items()
         ]

@@ -35,6 +35,9 @@ class OutboxRow:
     attempts: int
     unknown_count: int
     telegram_message_id: int | None = None
+    channel: str = "telegram"
+    address: str | None = None
+    subject: str | None = None
 
 
 def _row(m: OutboxMessage) -> OutboxRow:
@@ -54,6 +57,9 @@ def _row(m: OutboxMessage) -> OutboxRow:
         attempts=m.attempts,
         unknown_count=m.unknown_count,
         telegram_message_id=m.telegram_message_id,
+        channel=m.channel,
+        address=m.address,
+        subject=m.subject,
     )
 
 

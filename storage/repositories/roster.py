@@ -64,6 +64,7 @@ def person_view(row: Person) -> PersonView:
         language=row.language,
         blocked_bot_at=row.blocked_bot_at,
         client_language=row.client_language,
+        email=row.email,
     )
 
 
@@ -155,12 +156,17 @@ class RosterRepository:
             .subquery()
         )
         rows = await self.session.execute(
-            select(StructuralUnit.id, StructuralUnit.name, func.coalesce(counts.c.n, 0))
+            select(
+                StructuralUnit.id,
+                StructuralUnit.name,
+                func.coalesce(counts.c.n, 0),
+                StructuralUnit.email,
+            )
             .outerjoin(counts, counts.c.unit_id == StructuralUnit.id)
             .where(StructuralUnit.group_id == group_id, StructuralUnit.archived_at.is_(None))
             .order_by(StructuralUnit.name)
         )
-        return [UnitView(id=i, name=n, member_count=c) for i, n, c in rows.all()]
+        return [UnitView(id=i, name=n, member_count=c, email=e) for i, n, c, e in rows.all()]
 
     async def unit(self, group_id: int, unit_id: int) -> UnitView | None:
         for unit in await self.units(group_id):

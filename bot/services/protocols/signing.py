@@ -170,6 +170,17 @@ class ProtocolSigning(ProtocolJob):
             key=f"broadcast:{broadcast.id}",
             delivery=Delivery(kind="broadcast", document=document, broadcast_id=broadcast.id),
         )
+        # Units with a mailbox get the signed document by e-mail (issue #18 item 3).
+        envelopes += self.notifier.to_addresses(
+            [
+                (f"unit{unit.id}", unit.email)
+                for unit in await self.roster.units(actor.group_id)
+                if unit.email
+            ],
+            Notice("protocols.signed", protocol=protocol, meeting=meeting),
+            key=f"broadcast:{broadcast.id}",
+            delivery=Delivery(kind="broadcast", document=document, broadcast_id=broadcast.id),
+        )
         chat = await self.roster.linked_chat(actor.group_id)
         if chat is not None:
             envelopes.append(
