@@ -224,3 +224,11 @@ class SubgroupCb(Payload, prefix="sg"):
     item: int = 0
     person: int = 0
     arg: str = ""
+
+
+class AnnualCb(Payload, prefix="ar"):
+    """The annual report (issue #18 item 6): `get` sends the year's DOCX, `intro` begins the
+    secretariat's dialog for the year's introduction."""
+
+    action: str
+    year: int = 0

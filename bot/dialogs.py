@@ -210,3 +210,9 @@ class DelegationReportDialog(StatesGroup):
     content = State()
     more = State()
     confirm = State()
+
+
+class AnnualIntroDialog(StatesGroup):
+    """The secretariat's introduction to a year's report (issue #18 item 6)."""
+
+    text = State()

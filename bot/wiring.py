@@ -27,6 +27,7 @@ from bot.services.due import DueService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.indicators import IndicatorService
+from bot.services.insight import InsightService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notifier
@@ -243,3 +244,15 @@ class Services:
     def group_scope(self) -> GroupScopeService:
         """Which group an action is in: the working group or a subgroup (cl. 10)."""
         return GroupScopeService(self.session, self.app.clock)
+
+    @cached_property
+    def insight(self) -> InsightService:
+        """The dashboard's series and the annual report (issue #18 items 5, 6)."""
+        settings = self.app.settings
+        return InsightService(
+            self.session,
+            self.app.clock,
+            self.app.tz,
+            body_name=settings.body_name,
+            group_name=self.app.group_name,
+        )

@@ -20,6 +20,7 @@ from handlers import (
     group_chat,
     guests,
     indicators,
+    insight,
     invites,
     meeting_card,
     meeting_schedule,
@@ -73,5 +74,6 @@ def routers() -> list[Router]:
         indicators.router(),
         delegations.router(),
         subgroups.router(),
+        insight.router(),
         fallback.router(),
     ]

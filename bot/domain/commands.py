@@ -34,6 +34,8 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "compliance",
     "report",
     "reports",
+    "dashboard",
+    "annual",
 )
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
@@ -49,6 +51,8 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "compliance": Capability.VIEW_COMPLIANCE,
     "report": Capability.SUBMIT_REPORT,
     "reports": Capability.VIEW_REPORTS,
+    "dashboard": Capability.VIEW_DASHBOARD,
+    "annual": Capability.VIEW_DASHBOARD,
 }
 
 # Who may use a restricted command, as shown to someone who may not: from the same table.

@@ -132,6 +132,10 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("nm", Audience.ROSTER, "group"),
     # An outside specialist brought in for one meeting (cl. 16 в): the invitation's capacity.
     **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
+    # The annual report (issue #18 item 6): its DOCX for those who see the dashboard, the
+    # introduction for the secretariat, who keeps the record.
+    **_rows("ar", Capability.VIEW_DASHBOARD, "get"),
+    **_rows("ar", Capability.KEEP_RECORD, "intro"),
 }
 
 
