@@ -147,6 +147,9 @@ def render_annual(content: AnnualContent, *, locale: str = DOCUMENT_LOCALE) -> b
     _heading(doc, tx("annual.indicators_heading"))
     if content.indicators:
         _indicators(doc, tx, content.indicators)
+        # The table's own heading (the quarterly summary's) would repeat the section's.
+        repeated = doc.paragraphs[-1]
+        repeated._element.getparent().remove(repeated._element)
     else:
         _paragraph(doc, tx("annual.no_indicators"), indent=True)
     return _finished(doc, tx("annual.made_on", date=tx.date(content.made_on)))
@@ -172,11 +175,19 @@ def _table(doc: Any, tx: DocumentTexts, headers: Sequence[str], widths: Sequence
     return table
 
 
-def _row(table: Any, texts: Sequence[str], widths: Sequence[Length], *, bold: bool = False) -> None:
+def _row(
+    table: Any,
+    texts: Sequence[str],
+    widths: Sequence[Length],
+    *,
+    bold: bool = False,
+    left: int = 1,
+) -> None:
+    """A row: the first `left` cells (names, texts) flush left, the figures centred."""
     cells = table.add_row().cells
     for n, (cell, text, width) in enumerate(zip(cells, texts, widths, strict=True)):
         cell.width = width
-        if n:
+        if n >= left:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(cell.paragraphs[0], text, bold=bold, size=TABLE_FONT)
 
@@ -210,7 +221,7 @@ def _attendance(doc: Any, tx: DocumentTexts, lines: Sequence[AttendanceLine]) ->
     if not lines:
         _paragraph(doc, tx("annual.no_meetings"), indent=True)
         return
-    widths = (Mm(65), Mm(25), Mm(25), Mm(25), Mm(25))
+    widths = (Mm(53), Mm(25), Mm(22), Mm(32), Mm(33))
     headers = (
         "annual.col_member",
         "annual.col_member_held",
@@ -260,7 +271,7 @@ def _tasks(doc: Any, tx: DocumentTexts, content: AnnualContent) -> None:
             deadline,
             tx(f"annual.task_{task.outcome.value}"),
         )
-        _row(table, texts, widths)
+        _row(table, texts, widths, left=2)
 
 
 def _punctuality(doc: Any, tx: DocumentTexts, content: AnnualContent) -> None:
@@ -269,7 +280,7 @@ def _punctuality(doc: Any, tx: DocumentTexts, content: AnnualContent) -> None:
         _paragraph(doc, tx("annual.no_cycles"), indent=True)
         return
     _paragraph(doc, tx.plural("annual.cycles", content.cycles), indent=True)
-    widths = (Mm(80), Mm(28), Mm(28), Mm(29))
+    widths = (Mm(65), Mm(30), Mm(35), Mm(35))
     headers = ("annual.col_unit", "annual.col_on_time", "annual.col_late", "annual.col_missing")
     table = _table(doc, tx, headers, widths)
     for x in content.punctuality:
@@ -277,15 +288,25 @@ def _punctuality(doc: Any, tx: DocumentTexts, content: AnnualContent) -> None:
 
 
 def _registers(doc: Any, tx: DocumentTexts, lines: Sequence[RegisterLine]) -> None:
+    """Statuses down, the registers across: their names wrap on words in a narrow column."""
     _heading(doc, tx("annual.registers_heading"))
-    widths = (Mm(50), Mm(20), Mm(20), Mm(20), Mm(20), Mm(20), Mm(15))
-    headers = (
-        "annual.col_register",
-        *(f"annual.status_{s.value}" for s in STATUSES),
-        "annual.col_total",
-    )
-    table = _table(doc, tx, headers, widths)
-    for x in lines:
-        counts = [x.counts.get(s, 0) for s in STATUSES]
-        texts = (tx(f"annual.register_{x.register.value}"), *map(str, counts), str(sum(counts)))
+    widths = (Mm(47), *([Mm(118 / max(1, len(lines)))] * len(lines)))
+    table = doc.add_table(rows=1, cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    titles = (tx("annual.col_status"), *(tx(f"annual.register_{x.register.value}") for x in lines))
+    for cell, text, width in zip(table.rows[0].cells, titles, widths, strict=True):
+        cell.width = width
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(cell.paragraphs[0], text, bold=True, size=TABLE_FONT)
+    for status in STATUSES:
+        texts = (
+            tx(f"annual.status_{status.value}"),
+            *(str(x.counts.get(status, 0)) for x in lines),
+        )
         _row(table, texts, widths)
+    totals = (tx("annual.col_total"), *(str(sum(x.counts.values())) for x in lines))
+    _row(table, totals, widths, bold=True)

@@ -23,6 +23,8 @@ TITLE_SIZE = 17
 LABEL_SIZE = 14
 VALUE_SIZE = 14
 WRAP = 24
+# Horizontal bars are never thicker than with this many rows.
+MIN_ROWS = 4
 
 GREEN = "#2e7d32"
 AMBER = "#f9a825"
@@ -135,11 +137,14 @@ def _columns(ax: object, chart: Chart) -> None:
     assert isinstance(ax, Axes)
     series = chart.series[0]
     positions = range(len(chart.categories))
-    bars = ax.bar(positions, series.values, color=_colors(series, len(chart.categories)))
+    top = max([*series.values, 1.0])
+    # A zero still shows its colour (a month missed is red): a stub the height of a line.
+    stub = top * 0.02
+    shown = [v if v else stub for v in series.values]
+    bars = ax.bar(positions, shown, color=_colors(series, len(chart.categories)))
     texts = series.texts or tuple(_number(v) for v in series.values)
     ax.bar_label(bars, labels=list(texts), fontsize=VALUE_SIZE, padding=3)
     ax.set_xticks(list(positions), list(chart.categories), fontsize=LABEL_SIZE - 2)
-    top = max([*series.values, 1.0])
     ax.set_ylim(0, chart.limit or top * 1.2 + 0.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="y", labelsize=LABEL_SIZE - 2)
@@ -173,7 +178,8 @@ def _rows(ax: object, chart: Chart) -> None:
             ax.bar_label(bars, labels=list(texts), fontsize=VALUE_SIZE - 2, padding=4)
         left = [a + b for a, b in zip(left, series.values, strict=True)]
     ax.set_yticks(positions, [_wrap(c) for c in chart.categories], fontsize=LABEL_SIZE - 2)
-    ax.invert_yaxis()
+    # The first row on top; a few rows keep the thickness of many (room for four at least).
+    ax.set_ylim(max(n, MIN_ROWS) - 0.5, -0.5)
     top = max([*left, 1.0])
     ax.set_xlim(0, chart.limit or top * 1.15)
     if chart.kind is Kind.STACKED:

@@ -154,7 +154,12 @@ async def test_issue_18_item_6_annual_report_reads_back_with_its_sections(world:
         "Протокол № 3/2026, п. 4 | Обновить раздел сайта (Отдел обращений граждан) | "
         "30 июня 2026 г. | исполнено с нарушением срока"
     ) in text
-    assert "План мероприятий | 1 | 0 | 1 | 1 | 0 | 3" in text
+    assert (
+        "Статус | План мероприятий | Перечень первоочередных мероприятий | Приоритетные проекты"
+    ) in text
+    assert "Срок истёк | 1 | 0 | 0" in text
+    assert "Выполняется | 0 | 1 | 1" in text
+    assert "Всего | 3 | 1 | 1" in text
     assert "Показатели эффективности не установлены." in text
 
     async with world.db.session() as s:
