@@ -157,8 +157,8 @@ async def test_issue_18_item_6_annual_report_reads_back_with_its_sections(world:
     assert (
         "Статус | План мероприятий | Перечень первоочередных мероприятий | Приоритетные проекты"
     ) in text
-    assert "Срок истёк | 1 | 0 | 0" in text
-    assert "Выполняется | 0 | 1 | 1" in text
+    assert "Просрочено | 1 | 0 | 0" in text
+    assert "В работе | 0 | 1 | 1" in text
     assert "Всего | 3 | 1 | 1" in text
     assert "Показатели эффективности не установлены." in text
 
