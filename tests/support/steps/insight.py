@@ -208,12 +208,12 @@ async def seeded_group(world: World) -> dict[str, FakeUser]:
             )
             s.add(cycle)
             await s.flush()
-            for unit, day in sent.items():
+            for unit_id, day in sent.items():
                 moment = at(day)
                 s.add(
                     ReportSubmission(
                         cycle_id=cycle.id,
-                        unit_id=unit,
+                        unit_id=unit_id,
                         text="Сведения",
                         submitted_by=ids["m0"],
                         submitted_at=moment,
@@ -233,7 +233,7 @@ async def seeded_group(world: World) -> dict[str, FakeUser]:
         )
         s.add(protocol)
         await s.flush()
-        tasks = [
+        tasks: list[tuple[str, str, date | None, date | None]] = [
             ("Подготовить анализ обращений", "open", date(2026, 4, 30), None),
             ("Актуализировать регламент", "done", date(2026, 5, 31), date(2026, 5, 20)),
             ("Провести обучение", "done", None, date(2026, 6, 1)),
@@ -241,7 +241,7 @@ async def seeded_group(world: World) -> dict[str, FakeUser]:
             ("Разработать анкету", "open", date(2026, 12, 20), None),
             ("Согласовать план", "cancelled", date(2026, 5, 1), None),
         ]
-        for n, (text, status, deadline, done) in enumerate(tasks, 1):
+        for n, (text, state, due_day, done) in enumerate(tasks, 1):
             s.add(
                 Task(
                     group_id=group,
@@ -249,24 +249,25 @@ async def seeded_group(world: World) -> dict[str, FakeUser]:
                     item_number=n,
                     text=text,
                     owner="Отдел обращений граждан",
-                    deadline=deadline,
-                    status=status,
+                    deadline=due_day,
+                    status=state,
                     created_at=at(date(2026, 3, 16)),
                     done_at=at(done) if done else None,
                 )
             )
-        for register, kind, title, status, due in (
+        entries: list[tuple[str, str | None, str, str, date | None]] = [
             ("events", None, "Мероприятие 1", "done", date(2026, 6, 1)),
             ("events", None, "Мероприятие 2", "in_progress", date(2026, 9, 1)),
             ("events", None, "Мероприятие 3", "planned", date(2027, 3, 1)),
             ("measures", None, "Первоочередное 1", "in_progress", None),
             ("projects", "project", "Проект 1", "in_progress", date(2027, 6, 1)),
-        ):
+        ]
+        for register, entry_kind, title, status, due in entries:
             s.add(
                 RegisterEntry(
                     group_id=group,
                     register=register,
-                    kind=kind,
+                    kind=entry_kind,
                     title=title,
                     status=status,
                     due=due,
