@@ -251,3 +251,11 @@ class EmailCb(Payload, prefix="em"):
     person: int = 0
     unit: int = 0
     page: int = 0
+
+
+class AnnualCb(Payload, prefix="ar"):
+    """The annual report (issue #18 item 6): `get` sends the year's DOCX, `intro` begins the
+    secretariat's dialog for the year's introduction."""
+
+    action: str
+    year: int = 0

@@ -222,3 +222,9 @@ class EmailDialog(StatesGroup):
     """A member's or a unit's e-mail address typed by the secretariat (issue #18 item 3)."""
 
     address = State()
+
+
+class AnnualIntroDialog(StatesGroup):
+    """The secretariat's introduction to a year's report (issue #18 item 6)."""
+
+    text = State()

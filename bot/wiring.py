@@ -30,6 +30,7 @@ from bot.services.exports import ExportService
 from bot.services.group_scope import GroupScopeService
 from bot.services.guests import GuestService
 from bot.services.indicators import IndicatorService
+from bot.services.insight import InsightService
 from bot.services.invites import InviteService
 from bot.services.meetings import MeetingService
 from bot.services.notifier import Notifier
@@ -281,3 +282,15 @@ class Services:
     def email_addresses(self) -> EmailAddressService:
         """E-mail addresses of members and units (issue #18 item 3)."""
         return EmailAddressService(self.session, self.app.clock, roster=self.roster)
+
+    @cached_property
+    def insight(self) -> InsightService:
+        """The dashboard's series and the annual report (issue #18 items 5, 6)."""
+        settings = self.app.settings
+        return InsightService(
+            self.session,
+            self.app.clock,
+            self.app.tz,
+            body_name=settings.body_name,
+            group_name=self.app.group_name,
+        )

@@ -23,6 +23,7 @@ from handlers import (
     group_chat,
     guests,
     indicators,
+    insight,
     invites,
     meeting_card,
     meeting_schedule,
@@ -79,5 +80,6 @@ def routers() -> list[Router]:
         exports.router(),
         edms.router(),
         email_addresses.router(),
+        insight.router(),
         fallback.router(),
     ]

@@ -960,3 +960,23 @@ class DelegationDelegate(Base):
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     position: Mapped[int] = mapped_column(default=0)
+
+
+# --- annual report (issue #18 item 6)
+class AnnualIntro(Base):
+    """The introduction the secretariat writes for a year's report of the group's work;
+    one per group and year, rewritten in place (each change goes to the audit log)."""
+
+    __tablename__ = "annual_intro"
+    __table_args__ = (Index("uq_annual_intro_group_year", "group_id", "year", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"))
+    year: Mapped[int]
+    # Up to bot.domain.insight.ANNUAL_INTRO's limit.
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime]
+
+
+__all__ += ["AnnualIntro"]

@@ -36,6 +36,8 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "report",
     "reports",
     "export",
+    "dashboard",
+    "annual",
 )
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
@@ -52,6 +54,8 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "report": Capability.SUBMIT_REPORT,
     "reports": Capability.VIEW_REPORTS,
     "export": Capability.EXPORT_RECORDS,
+    "dashboard": Capability.VIEW_DASHBOARD,
+    "annual": Capability.VIEW_DASHBOARD,
 }
 
 # Who may use a restricted command, as shown to someone who may not: from the same table.

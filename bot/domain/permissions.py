@@ -140,6 +140,10 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # E-mail addresses on the roster (issue #18 item 3): the secretariat sets or clears a
     # member's and a unit's address from their cards.
     **_rows("em", _ROSTER, "person", "pclear", "unit", "uclear"),
+    # The annual report (issue #18 item 6): its DOCX for those who see the dashboard, the
+    # introduction for the secretariat, who keeps the record.
+    **_rows("ar", Capability.VIEW_DASHBOARD, "get"),
+    **_rows("ar", Capability.KEEP_RECORD, "intro"),
 }
 
 

@@ -66,18 +66,22 @@ class ComplianceService(ZonedService):
     async def last_year(self, actor: Actor) -> list[MonthRow]:
         if not (actor.can(Capability.RUN_MEETING) or actor.can(Capability.BROADCAST)):
             raise NotAllowed("errors.not_allowed")
-        now = self.clock.now()
-        current = month_of(now, self.tz)
-        rows: list[MonthRow] = []
         async with read(self.session):
-            recorded = await self.repo.months(actor.group_id)
-            for year, month in last_months(now, self.tz):
-                if (year, month) in recorded:
-                    held, _ = recorded[(year, month)]
-                else:
-                    start, end = month_bounds(year, month, self.tz)
-                    held = await self.repo.count_held(actor.group_id, start, end)
-                over = (year, month) != current and (year, month) in recorded
-                verdict = month_verdict(held, month_over=over)
-                rows.append(MonthRow(year, month, verdict, held))
+            return await self.verdicts(actor.group_id, last_months(self.clock.now(), self.tz))
+
+    async def verdicts(self, group_id: int, months: list[tuple[int, int]]) -> list[MonthRow]:
+        """Each month's meetings held and verdict, in the order given; inside the caller's
+        transaction (the dashboard and the annual report read the same rule, issue #18)."""
+        current = month_of(self.clock.now(), self.tz)
+        rows: list[MonthRow] = []
+        recorded = await self.repo.months(group_id)
+        for year, month in months:
+            if (year, month) in recorded:
+                held, _ = recorded[(year, month)]
+            else:
+                start, end = month_bounds(year, month, self.tz)
+                held = await self.repo.count_held(group_id, start, end)
+            over = (year, month) != current and (year, month) in recorded
+            verdict = month_verdict(held, month_over=over)
+            rows.append(MonthRow(year, month, verdict, held))
         return rows
