@@ -210,3 +210,10 @@ class DelegationReportDialog(StatesGroup):
     content = State()
     more = State()
     confirm = State()
+
+
+class AuditDialog(StatesGroup):
+    """/audit (issue #18 item 1): a period typed to filter the list, or to export as CSV."""
+
+    period = State()
+    export = State()

@@ -17,6 +17,7 @@ from bot.context import AppContext
 from bot.services.absence import AbsenceService
 from bot.services.agenda import AgendaService
 from bot.services.attendance import AttendanceService
+from bot.services.audit import AuditService
 from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
@@ -243,3 +244,8 @@ class Services:
     def group_scope(self) -> GroupScopeService:
         """Which group an action is in: the working group or a subgroup (cl. 10)."""
         return GroupScopeService(self.session, self.app.clock)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        """The audit log for the secretariat (issue #18 item 1): list, verify, export."""
+        return AuditService(self.session, self.app.clock, self.app.tz)

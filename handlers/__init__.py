@@ -9,6 +9,7 @@ from handlers import (
     acknowledgements,
     agenda,
     attendance,
+    audit,
     broadcasts,
     common,
     compliance,
@@ -73,5 +74,6 @@ def routers() -> list[Router]:
         indicators.router(),
         delegations.router(),
         subgroups.router(),
+        audit.router(),
         fallback.router(),
     ]

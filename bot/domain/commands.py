@@ -34,6 +34,7 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "compliance",
     "report",
     "reports",
+    "audit",
 )
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
@@ -49,6 +50,7 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "compliance": Capability.VIEW_COMPLIANCE,
     "report": Capability.SUBMIT_REPORT,
     "reports": Capability.VIEW_REPORTS,
+    "audit": Capability.VIEW_AUDIT,
 }
 
 # Who may use a restricted command, as shown to someone who may not: from the same table.

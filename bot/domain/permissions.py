@@ -132,6 +132,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     **_rows("nm", Audience.ROSTER, "group"),
     # An outside specialist brought in for one meeting (cl. 16 в): the invitation's capacity.
     **_rows("gs", Capability.INVITE_GUESTS, "asguest", "asspec"),
+    # The audit log (issue #18 item 1): secretariat and administrators.
+    **_rows("au", Capability.VIEW_AUDIT, "list", "people", "kinds", "period", "clear"),
+    **_rows("au", Capability.VIEW_AUDIT, "verify", "csv"),
 }
 
 

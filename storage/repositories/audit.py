@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, event, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -31,6 +31,13 @@ _FIELDS = (
     "object_id",
     "details",
     "update_id",
+)
+
+
+# Who wrote an entry: the person it names, or the person with its Telegram account.
+_ACTOR = or_(
+    Person.id == AuditEntry.actor_person_id,
+    and_(AuditEntry.actor_person_id.is_(None), Person.telegram_id == AuditEntry.actor_telegram_id),
 )
 
 
@@ -54,7 +61,17 @@ class AuditFilter:
     def where(self) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
         if self.person_id is not None:
-            clauses.append(AuditEntry.actor_person_id == self.person_id)
+            # Entries name a person by id, or (written before they were in the roster, or
+            # by the person's Telegram account) by their Telegram id only.
+            by_account = select(Person.telegram_id).where(
+                Person.id == self.person_id, Person.telegram_id.is_not(None)
+            )
+            clauses.append(
+                or_(
+                    AuditEntry.actor_person_id == self.person_id,
+                    AuditEntry.actor_telegram_id.in_(by_account.scalar_subquery()),
+                )
+            )
         if self.prefixes:
             clauses.append(or_(*(AuditEntry.action.startswith(p) for p in self.prefixes)))
         if self.start is not None:
@@ -265,7 +282,7 @@ class AuditRepository:
         order = AuditEntry.seq.desc() if newest else AuditEntry.seq
         query = (
             select(AuditEntry, Person.full_name, Person.telegram_name)
-            .outerjoin(Person, Person.id == AuditEntry.actor_person_id)
+            .outerjoin(Person, _ACTOR)
             .where(*where.where())
             .order_by(order)
             .offset(offset)
@@ -293,7 +310,12 @@ class AuditRepository:
         """The people who appear in the log, by name: the person filter's choices."""
         rows = await self.session.execute(
             select(Person.id, Person.full_name, Person.telegram_name)
-            .where(Person.id.in_(select(AuditEntry.actor_person_id).distinct()))
+            .where(
+                or_(
+                    Person.id.in_(select(AuditEntry.actor_person_id)),
+                    Person.telegram_id.in_(select(AuditEntry.actor_telegram_id)),
+                )
+            )
             .order_by(func.coalesce(Person.full_name, Person.telegram_name), Person.id)
         )
         return [(pid, full or telegram) for pid, full, telegram in rows]
