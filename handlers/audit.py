@@ -23,19 +23,23 @@ def _query(ctx: Ctx, cb: AuditCb) -> AuditQuery:
 
 
 async def audit_command(message: Message, ctx: Ctx) -> None:
+    shown = await ctx.audit.page(ctx.actor, AuditQuery())
     await ctx.state.clear()
-    await ctx.send(*views.page(ctx.t, await ctx.audit.page(ctx.actor, AuditQuery())))
+    await ctx.send(*views.page(ctx.t, shown))
 
 
 async def listed(query: CallbackQuery, callback_data: AuditCb, ctx: Ctx) -> None:
-    await ctx.state.clear()
     wanted = _query(ctx, callback_data)
-    await ctx.show(*views.page(ctx.t, await ctx.audit.page(ctx.actor, wanted, callback_data.page)))
+    shown = await ctx.audit.page(ctx.actor, wanted, callback_data.page)
+    # A period typed and left unanswered is dropped once the list is back.
+    await ctx.state.clear()
+    await ctx.show(*views.page(ctx.t, shown))
 
 
 async def cleared(query: CallbackQuery, ctx: Ctx) -> None:
+    shown = await ctx.audit.page(ctx.actor, AuditQuery())
     await ctx.state.clear()
-    await ctx.show(*views.page(ctx.t, await ctx.audit.page(ctx.actor, AuditQuery())))
+    await ctx.show(*views.page(ctx.t, shown))
 
 
 async def people(query: CallbackQuery, callback_data: AuditCb, ctx: Ctx) -> None:

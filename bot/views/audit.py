@@ -59,8 +59,10 @@ def _pager(
 
 def action_words(t: Translator, action: str) -> str:
     """A frequent action in words; any other shown by its code, as it is."""
-    key = f"audit.act.{action}"
-    return t.plain(key) if t.has(key) else action
+    try:
+        return t.plain(f"audit.act.{action}")
+    except KeyError:
+        return action
 
 
 def who(t: Translator, line: AuditLine) -> str:
