@@ -259,3 +259,15 @@ class AnnualCb(Payload, prefix="ar"):
 
     action: str
     year: int = 0
+
+
+class AuditCb(Payload, prefix="au"):
+    """The audit log (issue #18 item 1): the list with its filters (a `person`, a `kind`,
+    a period as two days `first`, `last` in YYYYMMDD), pickers, verify, CSV."""
+
+    action: str
+    page: int = 0
+    person: int = 0
+    kind: str = ""
+    first: int = 0
+    last: int = 0

@@ -228,3 +228,10 @@ class AnnualIntroDialog(StatesGroup):
     """The secretariat's introduction to a year's report (issue #18 item 6)."""
 
     text = State()
+
+
+class AuditDialog(StatesGroup):
+    """/audit (issue #18 item 1): a period typed to filter the list, or to export as CSV."""
+
+    period = State()
+    export = State()

@@ -17,6 +17,7 @@ from bot.context import AppContext
 from bot.services.absence import AbsenceService
 from bot.services.agenda import AgendaService
 from bot.services.attendance import AttendanceService
+from bot.services.audit import AuditService
 from bot.services.broadcasts import BroadcastService
 from bot.services.chats import ChatService
 from bot.services.compliance import ComplianceService
@@ -294,3 +295,8 @@ class Services:
             body_name=settings.body_name,
             group_name=self.app.group_name,
         )
+
+    @cached_property
+    def audit(self) -> AuditService:
+        """The audit log for the secretariat (issue #18 item 1): list, verify, export."""
+        return AuditService(self.session, self.app.clock, self.app.tz)

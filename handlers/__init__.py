@@ -9,6 +9,7 @@ from handlers import (
     acknowledgements,
     agenda,
     attendance,
+    audit,
     broadcasts,
     common,
     compliance,
@@ -81,5 +82,6 @@ def routers() -> list[Router]:
         edms.router(),
         email_addresses.router(),
         insight.router(),
+        audit.router(),
         fallback.router(),
     ]

@@ -222,6 +222,12 @@ class AuditEntry(Base):
     object_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     update_id: Mapped[int | None] = mapped_column(BigInteger)
+    # --- the hash chain (issue #18 item 1, bot/domain/audit_chain.py): the entry's number in
+    # the chain, the hash of the entry before it and its own hash. Database triggers refuse
+    # UPDATE and DELETE on this table (migration 0018).
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ProcessedUpdate(Base):
@@ -777,6 +783,18 @@ class AgendaOffer(Base):
     # --- subgroups (cl. 10): a subgroup's report may carry a file, which the proposed
     # agenda item takes over ({"file_id": ..., "file_name": ..., "kept_sha256": ...}).
     document: Mapped[dict[str, Any] | None]
+
+
+class AuditChainHead(Base):
+    """The audit chain's head (issue #18 item 1): one row with the last entry's number and
+    hash. Writers lock it (FOR UPDATE on PostgreSQL) so that two transactions never chain onto
+    the same entry, and verification notices when the last entries were removed."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 __all__ = [

@@ -38,6 +38,7 @@ RESTRICTED_COMMANDS: tuple[str, ...] = (
     "export",
     "dashboard",
     "annual",
+    "audit",
 )
 
 # The capability each restricted command needs; the rest are open to everyone in the roster.
@@ -56,6 +57,7 @@ COMMAND_CAPABILITY: dict[str, Capability] = {
     "export": Capability.EXPORT_RECORDS,
     "dashboard": Capability.VIEW_DASHBOARD,
     "annual": Capability.VIEW_DASHBOARD,
+    "audit": Capability.VIEW_AUDIT,
 }
 
 # Who may use a restricted command, as shown to someone who may not: from the same table.

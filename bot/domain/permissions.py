@@ -144,6 +144,9 @@ BUTTONS: dict[tuple[str, str], Rule] = {
     # introduction for the secretariat, who keeps the record.
     **_rows("ar", Capability.VIEW_DASHBOARD, "get"),
     **_rows("ar", Capability.KEEP_RECORD, "intro"),
+    # The audit log (issue #18 item 1): secretariat and administrators.
+    **_rows("au", Capability.VIEW_AUDIT, "list", "people", "kinds", "period", "clear"),
+    **_rows("au", Capability.VIEW_AUDIT, "verify", "csv"),
 }
 
 
