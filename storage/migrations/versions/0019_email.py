@@ -2,7 +2,7 @@
 channel, address and subject of an outbox row
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 18:05:00
 """
 

@@ -1,7 +1,7 @@
 """annual report (issue #18 item 6): the introduction the secretariat writes for a year
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-07 18:10:00
 """
 
