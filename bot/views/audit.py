@@ -65,6 +65,14 @@ def action_words(t: Translator, action: str) -> str:
         return action
 
 
+def object_words(t: Translator, object_type: str) -> str:
+    """The kind of object in words; any other shown by its code, as it is."""
+    try:
+        return t.plain(f"audit.obj.{object_type}")
+    except KeyError:
+        return object_type
+
+
 def who(t: Translator, line: AuditLine) -> str:
     if line.actor_name:
         return line.actor_name
@@ -77,7 +85,7 @@ def who(t: Translator, line: AuditLine) -> str:
 
 def _line(t: Translator, line: AuditLine) -> str:
     obj = (
-        t("audit.object", type=line.object_type, id=line.object_id)
+        t("audit.object", type=object_words(t, line.object_type), id=line.object_id)
         if line.object_id is not None
         else ""
     )
