@@ -18,8 +18,6 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import aiosmtplib
-
 from bot.delivery.policy import Outcome
 
 if TYPE_CHECKING:
@@ -138,6 +136,9 @@ class Mailer:
 
     async def send(self, message: EmailMessage) -> MailResult:
         """One attempt; never raises."""
+        # Loaded on the first mail, not at start-up: most installations send none.
+        import aiosmtplib
+
         c = self.config
         try:
             _, response = await aiosmtplib.send(

@@ -13,8 +13,6 @@ import hashlib
 import html
 import re
 
-from email_validator import EmailNotValidError, validate_email
-
 MAX_LENGTH = 254
 TELEGRAM = "telegram"
 EMAIL = "email"
@@ -43,6 +41,9 @@ def normalize_address(raw: str) -> str:
         raise AddressError("spaces")
     if "@" not in text:
         raise AddressError("no_at")
+    # Loaded when an address is typed (it brings dnspython): not at the bot's start.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
