@@ -28,8 +28,8 @@ from bot.factory import create_bot, create_dispatcher
 from bot.services.setup import ensure_default_group
 from scheduler.jobs import broadcast_progress, due_tasks, plan_calendar
 from storage.db import Database
-from storage.migrate import migrate
 from tests.support.bot_client import BotClient, FakeUser
+from tests.support.migrated import migrated
 from tests.support.recording_session import RecordingSession
 
 TOKEN = "123456:" + "A" * 35
@@ -90,7 +90,7 @@ async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
 @pytest.fixture
 async def any_db(any_db_url: str) -> AsyncIterator[Database]:
     """A migrated database on each engine."""
-    await migrate(any_db_url)
+    await migrated(any_db_url)
     db = Database(any_db_url)
     try:
         yield db
@@ -168,7 +168,7 @@ async def build_world(db_url: str, clock: FrozenClock, **overrides: object) -> W
             raise ValueError("build_world needs data_dir for a database that is not a file")
         overrides["data_dir"] = Path(parsed.database).parent
     settings = make_settings(db_url, **overrides)
-    await migrate(db_url)
+    await migrated(db_url)
     db = Database(db_url, files_dir=settings.files_dir)
     async with db.session() as s:
         group = await ensure_default_group(
