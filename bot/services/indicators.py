@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.domain.dates import DateInputError, parse_local_date
 from bot.domain.fields import FieldError
@@ -36,6 +37,9 @@ from storage.db import read, write
 from storage.repositories.indicators import IndicatorRepository, KpiView, ValueView
 from storage.repositories.registers import EntryView, RegisterRepository
 from storage.repositories.roster import RosterRepository
+
+if TYPE_CHECKING:
+    from bot.documents.report_docx import SummaryIndicator
 
 # A card shows the latest values; older ones stay in the database and the audit log.
 CARD_VALUES = 8
@@ -86,6 +90,24 @@ class SummaryKpi:
 
     project: str | None
     line: KpiLine
+
+    def printed(self) -> SummaryIndicator:
+        """The indicator as the quarterly summary and the annual report print it."""
+        # The document module brings python-docx: loaded when a document is made.
+        from bot.documents.report_docx import SummaryIndicator
+
+        kpi, latest = self.line.kpi, self.line.latest
+        return SummaryIndicator(
+            project=self.project,
+            name=kpi.name,
+            measure=kpi.measure,
+            baseline=kpi.baseline,
+            target=kpi.target,
+            target_on=kpi.target_on,
+            latest=latest.value if latest else None,
+            latest_on=latest.measured_on if latest else None,
+            status=self.line.status,
+        )
 
 
 def status_of(kpi: KpiView, latest: ValueView | None) -> KpiStatus:

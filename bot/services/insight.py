@@ -385,7 +385,6 @@ def annual_document(
         annual_filename,
         render_annual,
     )
-    from bot.documents.report_docx import SummaryIndicator
 
     current = month_of(now, tz)
     content = AnnualContent(
@@ -421,20 +420,7 @@ def annual_document(
             PunctualityLine(x.name, x.on_time, x.late, x.missing) for x in report.punctuality
         ],
         registers=[RegisterLine(x.register, x.counts) for x in report.registers],
-        indicators=[
-            SummaryIndicator(
-                project=k.project,
-                name=k.line.kpi.name,
-                measure=k.line.kpi.measure,
-                baseline=k.line.kpi.baseline,
-                target=k.line.kpi.target,
-                target_on=k.line.kpi.target_on,
-                latest=k.line.latest.value if k.line.latest else None,
-                latest_on=k.line.latest.measured_on if k.line.latest else None,
-                status=k.line.status,
-            )
-            for k in report.indicators
-        ],
+        indicators=[k.printed() for k in report.indicators],
     )
     return annual_filename(report.year), render_annual(content)
 

@@ -244,7 +244,6 @@ class ReportingService(ZonedService):
         # python-docx is loaded for the first document, not by an idle bot (issue #15 item 9).
         from bot.documents.report_docx import (
             SummaryContent,
-            SummaryIndicator,
             SummaryLine,
             render_summary,
         )
@@ -273,20 +272,7 @@ class ReportingService(ZonedService):
                     )
                     for unit in state.units
                 ],
-                indicators=[
-                    SummaryIndicator(
-                        project=k.project,
-                        name=k.line.kpi.name,
-                        measure=k.line.kpi.measure,
-                        baseline=k.line.kpi.baseline,
-                        target=k.line.kpi.target,
-                        target_on=k.line.kpi.target_on,
-                        latest=k.line.latest.value if k.line.latest else None,
-                        latest_on=k.line.latest.measured_on if k.line.latest else None,
-                        status=k.line.status,
-                    )
-                    for k in state.indicators
-                ],
+                indicators=[k.printed() for k in state.indicators],
             )
         )
 
