@@ -7,7 +7,7 @@ import os
 import random
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from storage.db import Database
 from tests.support.bot_client import BotClient, FakeUser
 from tests.support.migrated import migrated
 from tests.support.recording_session import RecordingSession
+from tests.support.smtp import SmtpServer
 
 TOKEN = "123456:" + "A" * 35
 ADMIN_ID = 900_001
@@ -96,6 +97,16 @@ async def any_db(any_db_url: str) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ Telegram."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from bot.clock import FrozenClock
 from tests.conftest import ADMIN_ID, make_settings
 from tests.e2e.conftest import RunningBot, start_bot
 from tests.support.fake_api import FakeTelegram
-from tests.support.smtp import Received, SmtpServer
+from tests.support.smtp import SmtpServer, mail_to
 from tests.support.steps.conversations import (
     include_in_composition,
     invite_and_join,
@@ -29,16 +28,6 @@ from tests.support.steps.conversations import (
 )
 
 FROM = "wg-bot@example.gov.ru"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -57,15 +46,6 @@ async def mailing(
     finally:
         if not bot.task.done():
             await bot.shutdown()
-
-
-async def mail_to(smtp: SmtpServer, address: str, within_s: float = 20.0) -> Received:
-    for _ in range(int(within_s / 0.05)):
-        found = smtp.mailbox.to(address)
-        if found:
-            return found[0]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no mail to {address} within {within_s} s")
 
 
 async def test_issue18_item3_an_invitation_reaches_a_member_without_telegram_by_email(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from bot.clock import FrozenClock
 from tests.conftest import ADMIN_ID, make_settings
 from tests.e2e.conftest import RunningBot, start_bot
 from tests.support.fake_api import FakeTelegram
-from tests.support.smtp import Received, SmtpServer
+from tests.support.smtp import SmtpServer, mail_to
 from tests.support.steps.conversations import (
     document_after,
     hold_meeting,
@@ -42,16 +42,6 @@ DOCX = "Протокол № 1-2026 от 05.12.2026.docx"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 async def bot_with_records(
     telegram: FakeTelegram, tmp_path: Path, clock: FrozenClock, smtp: SmtpServer
 ) -> AsyncIterator[RunningBot]:
@@ -69,15 +59,6 @@ async def bot_with_records(
     finally:
         if not bot.task.done():
             await bot.shutdown()
-
-
-async def mail_to(smtp: SmtpServer, address: str, within_s: float = 30.0) -> Received:
-    for _ in range(int(within_s / 0.05)):
-        for mail in smtp.mailbox.to(address):
-            if "Протокол" in str(mail.message["Subject"]):
-                return mail
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no protocol mailed to {address} within {within_s} s")
 
 
 async def package_in(folder: Path, within_s: float = 120.0) -> Path:
@@ -160,7 +141,7 @@ async def test_issue18_done_when_a_signed_protocol_reaches_telegram_email_and_th
     assert name == DOCX
 
     # The member without Telegram: the same DOCX by e-mail, with a subject a clerk can file.
-    mail = await mail_to(smtp, MAILBOX)
+    mail = await mail_to(smtp, MAILBOX, subject_has="Протокол")
     assert mail.message["From"] == FROM
     assert mail.message["Subject"].startswith("Протокол заседания рабочей группы № 1/2026")
     assert "<b>" not in mail.body

@@ -6,7 +6,7 @@ once; a 5xx refusal is final; a bad address is refused at input; no SMTP, no e-m
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,16 +28,6 @@ from tests.support.steps.tasks import shown, signed_with_tasks
 
 FROM = "wg-bot@example.gov.ru"
 ACT = "распоряжение № 45-р от 25 ноября 2026 г."
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def _mail_world(tmp_path: Path, clock: FrozenClock, url: str) -> World:

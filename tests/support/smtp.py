@@ -3,6 +3,7 @@ free port, keeping every message it accepts; addresses listed in `refuse` get a 
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -86,3 +87,16 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+async def mail_to(
+    server: SmtpServer, address: str, *, subject_has: str = "", within_s: float = 30.0
+) -> Received:
+    """The first message to `address` whose subject has `subject_has`, waiting for the bot's
+    sender to deliver it."""
+    for _ in range(int(within_s / 0.05)):
+        for mail in server.mailbox.to(address):
+            if subject_has in str(mail.message["Subject"]):
+                return mail
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no mail to {address} within {within_s} s")
