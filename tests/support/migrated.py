@@ -1,24 +1,31 @@
-"""Migrated databases for tests, fast: on SQLite each test gets a copy of one database
-migrated once per test process, instead of running every migration again (about a second
-a test, for hundreds of tests). Other engines, and a file that already exists, are migrated
-as the bot would. Migrations themselves are tested against empty databases elsewhere
-(tests/storage), never through this."""
+"""Migrated databases for tests, fast: each test gets a copy of one database migrated once
+per test process, instead of running every migration again (about a second a test, for
+hundreds of tests). On SQLite the copy is SQLite's online backup of a template file; on
+PostgreSQL the test's empty database is made again from a template database
+(`CREATE DATABASE … TEMPLATE`), named after the run's database so CI's clean-up drops it.
+A file that already exists, and other engines, are migrated as the bot would. Migrations
+themselves are tested against empty databases elsewhere (tests/storage), never through
+this."""
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import os
 import shutil
 import sqlite3
 import tempfile
 from contextlib import closing
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.migrate import migrate
 
 _template: Path | None = None
+_pg_template: str | None = None
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -38,9 +45,43 @@ async def _made_template() -> Path:
     return _template
 
 
+async def _admin(url: str, *statements: str) -> None:
+    engine = create_async_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def _pg_migrated(url: str) -> None:
+    """The (new, empty, unconnected) database at `url` made again from the template."""
+    global _pg_template
+    parsed = make_url(url)
+    base = os.environ.get("TEST_POSTGRES_URL")
+    if not base:
+        await migrate(url)
+        return
+    if _pg_template is None:
+        name = f"{make_url(base).database or 'wg'}_template_{os.getpid()}"
+        await _admin(base, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        await migrate(make_url(base).set(database=name).render_as_string(hide_password=False))
+        _pg_template = name
+        atexit.register(asyncio.run, _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await _admin(
+        base,
+        f'DROP DATABASE "{parsed.database}"',
+        f'CREATE DATABASE "{parsed.database}" TEMPLATE "{_pg_template}"',
+    )
+
+
 async def migrated(url: str) -> None:
     """The database at `url` at the newest revision."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        await _pg_migrated(url)
+        return
     path = Path(parsed.database) if parsed.database else None
     if parsed.get_backend_name() != "sqlite" or path is None or path.exists():
         await migrate(url)
