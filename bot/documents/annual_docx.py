@@ -27,7 +27,7 @@ from bot.documents.protocol_docx import (
     _run,
     _set_core,
 )
-from bot.documents.report_docx import SummaryIndicator, _indicators
+from bot.documents.report_docx import SummaryIndicator, _indicators, heading_block
 from bot.documents.texts import DOCUMENT_LOCALE, DocumentTexts
 from bot.domain.insight import TaskOutcome
 from bot.domain.meetings import MonthVerdict
@@ -127,12 +127,7 @@ def render_annual(content: AnnualContent, *, locale: str = DOCUMENT_LOCALE) -> b
         day=content.made_on,
         category=tx("annual.category"),
     )
-    body = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(body, content.body_name, bold=True, caps=True)
-    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(18))
-    _run(title, tx("annual.type"), bold=True)
-    line = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(line, subject, bold=True)
+    heading_block(doc, content.body_name, tx("annual.type"), subject)
 
     _heading(doc, tx("annual.intro_heading"))
     intro = _lines(content.intro or "") or [tx("annual.no_intro")]

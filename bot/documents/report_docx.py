@@ -79,6 +79,17 @@ def summary_filename(year: int, quarter: int, locale: str = DOCUMENT_LOCALE) -> 
     return f"{_title(DocumentTexts(locale), year, quarter).removesuffix('.')}.docx"
 
 
+def heading_block(doc: Any, body_name: str, kind: str, subject: str) -> None:
+    """The report's heading as ГОСТ Р 7.0.97 lays it out: the body, the kind of document,
+    what it is about; centred, bold."""
+    body = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _run(body, body_name, bold=True, caps=True)
+    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(18))
+    _run(title, kind, bold=True)
+    about = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _run(about, subject, bold=True)
+
+
 def _title(tx: DocumentTexts, year: int, quarter: int) -> str:
     return tx("summary.file_name", quarter=_quarter(tx, year, quarter))
 
@@ -100,15 +111,11 @@ def render_summary(content: SummaryContent, *, locale: str = DOCUMENT_LOCALE) ->
         category=tx("summary.category"),
     )
 
-    body = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(body, content.body_name, bold=True, caps=True)
-    title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=Pt(18))
-    _run(title, tx("summary.type"), bold=True)
-    subject = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _run(
-        subject,
+    heading_block(
+        doc,
+        content.body_name,
+        tx("summary.type"),
         tx("summary.subject", quarter=_quarter(tx, content.year, content.quarter)),
-        bold=True,
     )
     on_time = sum(1 for x in content.lines if x.standing is Standing.ON_TIME)
     late = sum(1 for x in content.lines if x.standing is Standing.LATE)
