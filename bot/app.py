@@ -110,19 +110,30 @@ async def run(
             if settings.webhook_url and settings.webhook_secret is not None
             else None
         )
+        webapp = None
+        if settings.webapp_url:
+            # Imported only when configured: an idle bot without it never loads it.
+            from bot.webapp.server import WebApp
+
+            webapp = WebApp(app, settings.webapp_url)
         if webhook_secret is not None and settings.webhook_url:
             server = await listen(
                 build_app(
                     health=health.handle,
                     webhook=WebhookHandler(bot, dp, webhook_secret),
                     path=webhook_path(settings.webhook_url),
+                    webapp=webapp,
                 ),
                 settings.webhook_listen,
                 settings.webhook_port,
             )
-        elif settings.health_port is not None:
+        elif settings.health_port is not None or webapp is not None:
+            # In polling mode the Mini App is served beside /healthz: on HEALTH_PORT, or on
+            # WEBHOOK_PORT when only WEBAPP_URL asks for a server.
             server = await listen(
-                build_app(health=health.handle), settings.webhook_listen, settings.health_port
+                build_app(health=health.handle, webapp=webapp),
+                settings.webhook_listen,
+                settings.health_port or settings.webhook_port,
             )
         menus_task = asyncio.create_task(
             sync_person_menus(

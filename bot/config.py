@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -73,6 +74,9 @@ EXPECTED: dict[str, str] = {
     "SMTP_URL": "smtp://user:password@host:587?starttls=1 or smtps://user:password@host:465",
     "SMTP_FROM": "the sender's e-mail address, like wg-bot@example.gov.ru, required with SMTP_URL",
     "SMTP_TIMEOUT_S": "seconds to wait for the mail server, above 0 and at most 300",
+    "WEBAPP_URL": "the public https address of the Mini App, like "
+    "https://bot.example.gov.ru/app/ (http only on 127.0.0.1 or localhost)",
+    "WEBAPP_AUTH_MAX_AGE_HOURS": "a whole number of hours from 1 to 720",
 }
 
 
@@ -136,6 +140,11 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     smtp_from: str | None = None
     smtp_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    # The secretariat's Mini App (issue #19): its public address (Telegram opens only https
+    # pages; plain http is accepted for a loopback address, as in tests), served by the same
+    # aiohttp server as webhooks and /healthz; and how long a signed opening stays valid.
+    webapp_url: str | None = None
+    webapp_auth_max_age_hours: int = Field(default=24, ge=1, le=720)
 
     @field_validator("bot_token")
     @classmethod
@@ -230,6 +239,20 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value.strip()
 
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError("not an https URL")
+        if not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("not a base URL")
+        return value if value.endswith("/") else value + "/"
+
     @field_validator("webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -288,6 +311,10 @@ class Settings(BaseSettings):
     def uses_local_api(self) -> bool:
         """Whether downloads over the cloud's 20 MB are possible: a local-mode server only."""
         return self.telegram_api_local
+
+    @property
+    def webapp_auth_max_age(self) -> timedelta:
+        return timedelta(hours=self.webapp_auth_max_age_hours)
 
     @property
     def meeting_open_early(self) -> timedelta:

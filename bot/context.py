@@ -37,3 +37,9 @@ class AppContext:
 
     def deep_link(self, payload: str) -> str:
         return f"https://t.me/{self.bot_username}?start={payload}"
+
+    def webapp_link(self, view: str) -> str | None:
+        """The Mini App opened at `view` (like "/protocols/3"), or None when WEBAPP_URL is
+        not set; Telegram adds the signed initData when a button opens it."""
+        url = self.settings.webapp_url
+        return f"{url}?v={view}" if url else None

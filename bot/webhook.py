@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -20,6 +21,9 @@ from aiogram.types import Update
 from aiohttp import web
 
 from bot.polling import chat_key
+
+if TYPE_CHECKING:
+    from bot.webapp.server import WebApp
 from bot.startup import EXIT_LISTEN, EnvironmentFailure
 
 log = logging.getLogger(__name__)
@@ -88,12 +92,15 @@ def build_app(
     health: Callable[[web.Request], Awaitable[web.StreamResponse]] | None,
     webhook: WebhookHandler | None = None,
     path: str = "/",
+    webapp: WebApp | None = None,
 ) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     if webhook is not None:
         app.router.add_post(path, webhook.handle)
     if health is not None:
         app.router.add_get("/healthz", health)
+    if webapp is not None:
+        webapp.add_routes(app)
     return app
 
 

@@ -1,0 +1,1 @@
+"""The Mini App's sections: each module has `routes`, its views and API calls."""

@@ -1,0 +1,7 @@
+"""The Mini App's registers (issue #19)."""
+
+from __future__ import annotations
+
+from bot.webapp.server import Routes
+
+routes = Routes()
