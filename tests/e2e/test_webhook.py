@@ -55,7 +55,7 @@ async def wait_healthy(base: str) -> None:
 
 @contextlib.asynccontextmanager
 async def webhook_bot(
-    tg: FakeTelegram, tmp_path: Path, clock: FrozenClock
+    tg: FakeTelegram, tmp_path: Path, clock: FrozenClock, **extra: object
 ) -> AsyncIterator[tuple[Settings, str]]:
     # The fake API has no setWebhook of its own; Telegram answers it with true.
     tg._handlers["setwebhook"] = tg._true
@@ -66,6 +66,7 @@ async def webhook_bot(
         webhook_url="https://bot.example.gov.ru/telegram/webhook",
         webhook_secret=SECRET,
         webhook_port=port,
+        **extra,
     )
     stop = asyncio.Event()
     task = asyncio.create_task(run(settings, stop, clock=clock))

@@ -20,6 +20,9 @@ NOT_AT_START = (
     "numpy",
     "aiosmtplib",
     "email_validator",
+    # Issue #19: the Mini App's templates, only for a bot with WEBAPP_URL once a page is asked.
+    "jinja2",
+    "bot.webapp.server",
 )
 
 
