@@ -16,6 +16,7 @@ from bot.services.insight import Dashboard
 from bot.services.insight_json import dashboard_json
 from bot.views import insight as chart_views
 from tests.support.steps.insight import EXPECTED, add_indicator_with_value, seeded_group
+from tests.support.steps.onboarding import working_group
 from tests.support.webapp import Served
 
 NIGHT = (
@@ -43,6 +44,8 @@ def png_inputs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Dashboard, list[Ch
 async def test_issue_19_item_5_the_json_has_the_figures_the_png_charts_are_drawn_from(
     served: Served, png_inputs: list[tuple[Dashboard, list[Chart]]]
 ) -> None:
+    """Months by the rule of cl. 12, reports by cl. 4 г, tasks by cl. 4 д–е, indicators by
+    cl. 3 в: the page's figures are the chat's, counted once, by the same calls."""
     world = served.world
     people = await seeded_group(world)
     await add_indicator_with_value(world)
@@ -78,6 +81,24 @@ async def test_issue_19_item_5_the_json_has_the_figures_the_png_charts_are_drawn
         assert [s["label"] for s in drawn["series"]] == [s.label for s in png.series]
         assert drawn["axis"] == png.axis_label
     assert charts[4]["series"][0]["texts"] == ["60 (цель 80): 50 %"]
+
+
+async def test_issue_19_item_5_a_group_with_no_history_gets_the_charts_says_why_they_are_empty(
+    served: Served,
+) -> None:
+    """No meeting held, no reporting deadline come (cl. 12, cl. 4 г), no indicator: the page
+    says so in the PNGs' words instead of drawing empty charts."""
+    p = await working_group(served.world)
+    page = await served.call("GET", "view/dashboard", user=p["clerk"])
+    assert page.status == 200
+    assert "За этот период заседания не проводились." in page.text
+    assert "За этот период сроки представления информации не наступали." in page.text
+    assert "Показатели эффективности не установлены" in page.text
+    # The months and the tasks are still drawn: twelve months of nothing is a finding.
+    assert page.text.count('class="chart-canvas"') == 2
+    data = (await served.call("GET", "api/dashboard", user=p["clerk"])).json()
+    assert [m["held"] for m in data["figures"]["compliance"]] == [0] * 12
+    assert data["figures"]["attendance"] == [] and data["figures"]["indicators"] == []
 
 
 async def test_issue_19_item_5_in_english_for_an_english_reader(served: Served) -> None:
@@ -129,6 +150,9 @@ async def _numbers(page: Any, chart: str) -> list[list[str]]:
 async def test_issue_19_item_5_the_dashboard_draws_its_charts_in_the_page(
     served: Served, browser: Any, shots: Any
 ) -> None:
+    """The secretariat opens the dashboard at 360 px and 1280 px (and in Telegram's night
+    theme): five charts drawn by the page, the figures of the seeded year (the months of
+    cl. 12, the reports of cl. 4 г) in the tables and on the bars."""
     world = served.world
     people = await seeded_group(world)
     await add_indicator_with_value(world)
