@@ -143,6 +143,7 @@ async def run(
                 admin_ids=settings.admin_ids,
                 default_locale=settings.default_locale,
                 stop=menus_stop,
+                home=app.webapp_link("/home"),
             ),
             name="menus",
         )

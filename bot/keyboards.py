@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, WebAppInfo
 
 PAGE_SIZE = 10
 
@@ -15,6 +15,23 @@ def button(text: str, data: CallbackData | str) -> InlineKeyboardButton:
 
 def url_button(text: str, url: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, url=url)
+
+
+def web_app_button(text: str, url: str) -> InlineKeyboardButton:
+    """Opens the Mini App at `url` inside Telegram, which signs who opened it (issue #19)."""
+    return InlineKeyboardButton(text=text, web_app=WebAppInfo(url=url))
+
+
+def in_private(link: str | None, where: Message | Chat | None) -> str | None:
+    """`link` when a web_app button may be put under a message in `where`, else None.
+
+    Telegram accepts web_app buttons in private chats only (a group's message with one is
+    refused), so a chat that is not known to be private gets no button; nor does a bot
+    without the Mini App (`link` None, see AppContext.webapp_link)."""
+    chat = where.chat if isinstance(where, Message) else where
+    if link is None or chat is None or chat.type != "private":
+        return None
+    return link
 
 
 def markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:

@@ -48,7 +48,13 @@ async def language_chosen(query: CallbackQuery, callback_data: LangCb, ctx: Ctx)
     # The answer is already in the language just chosen.
     t = ctx.app.translator(callback_data.code)
     await ctx.show(t("language.changed"), main_menu(t, actor.standing))
-    await apply_person_commands(ctx.bot, actor.telegram_id, actor.standing, callback_data.code)
+    await apply_person_commands(
+        ctx.bot,
+        actor.telegram_id,
+        actor.standing,
+        callback_data.code,
+        home=ctx.app.webapp_link("/home"),
+    )
 
 
 def router() -> Router:

@@ -302,6 +302,7 @@ async def removal_done(query: CallbackQuery, callback_data: CompositionCb, ctx: 
             removed.person.telegram_id,
             Standing(role=None),
             removed.person.locale(ctx.app.settings.default_locale),
+            home=ctx.app.webapp_link("/home"),
         )
 
 

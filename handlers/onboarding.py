@@ -40,7 +40,9 @@ async def start_with_invite(message: Message, command: CommandObject, ctx: Ctx) 
         )
     lines.append(t("start.menu_hint"))
     await ctx.send("\n\n".join(lines), main_menu(t, standing))
-    await apply_person_commands(ctx.bot, user.id, standing, actor.locale)
+    await apply_person_commands(
+        ctx.bot, user.id, standing, actor.locale, home=ctx.app.webapp_link("/home")
+    )
 
 
 async def start(message: Message, ctx: Ctx) -> None:

@@ -14,7 +14,7 @@ from bot.dialogs import ConciliationDialog, ObjectionDialog, ProtocolItemDialog
 from bot.domain import fields
 from bot.domain.protocol import TaskLine
 from bot.filters import NotCommand, on_buttons, on_presses, on_section, on_steps, private_router
-from bot.keyboards import button, markup
+from bot.keyboards import button, in_private, markup
 from bot.services.errors import InvalidInput
 from bot.services.protocols.consent import check_may_call_conciliation
 from bot.services.protocols.drafting import parse_tasks
@@ -23,8 +23,14 @@ from bot.views import protocols as views
 from handlers.asking import ask_again, field_answer, future_moment, text_answer
 
 
+def _editor(ctx: Ctx, protocol_id: int) -> str | None:
+    """The protocol's page in the Mini App, where a button to it may go (issue #19 item 6)."""
+    return in_private(ctx.app.webapp_link(f"/protocols/{protocol_id}"), ctx.message)
+
+
 async def _show_card(ctx: Ctx, protocol_id: int) -> None:
-    await ctx.show(*views.card(ctx.t, await ctx.protocols.state(ctx.actor, protocol_id)))
+    state = await ctx.protocols.state(ctx.actor, protocol_id)
+    await ctx.show(*views.card(ctx.t, state, editor=_editor(ctx, protocol_id)))
 
 
 async def protocols_list(event: Message | CallbackQuery, ctx: Ctx) -> None:
@@ -159,13 +165,13 @@ async def _save(ctx: Ctx, tasks: tuple[TaskLine, ...]) -> None:
     )
     assert saved.version is not None
     await ctx.say("protocol.saved", version=saved.version.number, sha=saved.version.sha256[:12])
-    await ctx.send(*views.card(ctx.t, saved))
+    await ctx.send(*views.card(ctx.t, saved, editor=_editor(ctx, saved.protocol.id)))
 
 
 async def request_consent(query: CallbackQuery, callback_data: ProtocolCb, ctx: Ctx) -> None:
     state = await ctx.protocol_drafts.request_consent(ctx.actor, callback_data.protocol)
     await ctx.toast("protocol.requested")
-    await ctx.show(*views.card(ctx.t, state))
+    await ctx.show(*views.card(ctx.t, state, editor=_editor(ctx, state.protocol.id)))
 
 
 # Members: consent and objections
@@ -302,7 +308,7 @@ async def sign_confirmed(query: CallbackQuery, callback_data: ProtocolCb, ctx: C
     data = callback_data
     state = await ctx.protocol_signing.sign(ctx.actor, data.protocol, data.version)
     await ctx.toast("protocol.signed_short")
-    await ctx.show(*views.card(ctx.t, state))
+    await ctx.show(*views.card(ctx.t, state, editor=_editor(ctx, state.protocol.id)))
 
 
 # The protocol's buttons, by action; dialog steps are registered with their states below.

@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import MenuCb, RegisterCb
 from bot.domain.registers import Register
 from bot.filters import NotCommand, private_router
+from bot.keyboards import in_private
 from bot.services.errors import NotFound
 from bot.update_context import Ctx
 from bot.views import registers as views
@@ -70,7 +71,8 @@ async def show_card(ctx: Ctx, entry: int, page: int = 0) -> None:
     # a priority project its indicators (cl. 3 в, 4 ж); None where the entry has none.
     versions = await ctx.document_versions.section(ctx.actor, entry)
     section = await ctx.indicators.section(ctx.actor, entry)
-    shown = views.card(ctx.t, card, page, versions=versions)
+    editor = in_private(ctx.app.webapp_link(f"/registers/entry/{entry}"), ctx.message)
+    shown = views.card(ctx.t, card, page, versions=versions, editor=editor)
     await ctx.show(*views.with_indicators(ctx.t, shown, section))
 
 

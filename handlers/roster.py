@@ -115,7 +115,9 @@ async def refresh_menu(ctx: Ctx, member: MemberView) -> None:
         extra_roles=member.extra_roles,
     )
     locale = member.person.locale(ctx.app.settings.default_locale)
-    await apply_person_commands(ctx.bot, member.person.telegram_id, standing, locale)
+    await apply_person_commands(
+        ctx.bot, member.person.telegram_id, standing, locale, home=ctx.app.webapp_link("/home")
+    )
 
 
 async def clear_menu(ctx: Ctx, member: MemberView) -> None:
@@ -123,7 +125,13 @@ async def clear_menu(ctx: Ctx, member: MemberView) -> None:
     if member.person.telegram_id is None:
         return
     locale = member.person.locale(ctx.app.settings.default_locale)
-    await apply_person_commands(ctx.bot, member.person.telegram_id, Standing(role=None), locale)
+    await apply_person_commands(
+        ctx.bot,
+        member.person.telegram_id,
+        Standing(role=None),
+        locale,
+        home=ctx.app.webapp_link("/home"),
+    )
 
 
 def router() -> Router:

@@ -303,7 +303,13 @@ async def specialist_joined(ctx: Ctx, name: str, person_id: int | None) -> None:
     _, keyboard = views.outsider_menu(ctx.t, items)
     groups = ", ".join(views.title(ctx.t, i.group) for i in items)
     await ctx.send(ctx.t("subgroups.specialist_welcome", name=name, groups=Raw(groups)), keyboard)
-    await apply_person_commands(ctx.bot, ctx.actor.telegram_id, Standing(None), ctx.actor.locale)
+    await apply_person_commands(
+        ctx.bot,
+        ctx.actor.telegram_id,
+        Standing(None),
+        ctx.actor.locale,
+        home=ctx.app.webapp_link("/home"),
+    )
 
 
 async def outsider_help(event: Message | CallbackQuery, ctx: Ctx) -> None:

@@ -21,7 +21,7 @@ from bot.domain.protocol import (
 )
 from bot.domain.roles import Role
 from bot.i18n import Translator
-from bot.keyboards import button, markup
+from bot.keyboards import button, markup, web_app_button
 from bot.services.notifier import Rendered, Renderer
 from bot.services.protocols.record import ProtocolState
 from bot.views.broadcasts import ack_keyboard
@@ -52,8 +52,14 @@ def consent_line(t: Translator, e: ConsentEntry) -> str:
     return t(f"protocol.record_{e.state.value}", **params)
 
 
-def card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
-    """The protocol as the viewer sees it, with the buttons of what they may do."""
+def card(
+    t: Translator, s: ProtocolState, *, editor: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The protocol as the viewer sees it, with the buttons of what they may do.
+
+    `editor` is the Mini App's page of this protocol when a web_app button may go under the
+    card (a private chat, WEBAPP_URL set: bot.keyboards.in_private): «Открыть в редакторе»
+    for the secretariat on a draft, and for everyone on the signed protocol (read-only)."""
     p = s.protocol
     c = s.content
     lines = heading(t, s.meeting.group_kind, s.meeting.group_name)
@@ -169,6 +175,8 @@ def card(t: Translator, s: ProtocolState) -> tuple[str, InlineKeyboardMarkup]:
         rows.append([button(t("protocol.sign"), ProtocolCb(action="sign", protocol=p.id))])
     if s.version:
         rows.append([button(t("protocol.get_docx"), ProtocolCb(action="docx", protocol=p.id))])
+    if editor is not None and (p.status == "signed" or s.may_draft):
+        rows.append([web_app_button(t.plain("webapp.open_in_editor"), editor)])
     if p.status == "signed" and s.may_draft:
         # The package for the document system (СЭД, issue #18 item 4).
         rows.append([button(t("edms.button"), EdmsCb(action="zip", protocol=p.id))])

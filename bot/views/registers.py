@@ -11,7 +11,7 @@ from bot.callbacks import DocVersionCb, RegisterCb
 from bot.domain.document_versions import VersionStatus
 from bot.domain.registers import DOCUMENT_KINDS, STORED_STATUSES, Register, Status
 from bot.i18n import Raw, Translator
-from bot.keyboards import button, markup, page_bounds, pager_row
+from bot.keyboards import button, markup, page_bounds, pager_row, web_app_button
 from bot.services.document_versions import VersionLine, VersionsSection
 from bot.services.indicators import KpiSection
 from bot.services.notifier import Renderer
@@ -129,8 +129,16 @@ def _what(t: Translator, card: EntryCard) -> str:
 
 
 def card(
-    t: Translator, card: EntryCard, page: int = 0, *, versions: VersionsSection | None = None
+    t: Translator,
+    card: EntryCard,
+    page: int = 0,
+    *,
+    versions: VersionsSection | None = None,
+    editor: str | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """An entry as the viewer sees it. `editor` is the entry's page in the Mini App when a
+    web_app button may go under the card (a private chat, WEBAPP_URL set:
+    bot.keyboards.in_private): «Открыть в редакторе» for everyone, read-only for members."""
     e = card.entry
     lines = [
         t("registers.card_title", title=e.title),
@@ -183,6 +191,8 @@ def card(
             rows.append(
                 [button(t("registers.add_milestone"), RegisterCb(action="addms", entry=e.id))]
             )
+    if editor is not None:
+        rows.append([web_app_button(t.plain("webapp.open_in_editor"), editor)])
     if e.parent_id is not None:
         back = RegisterCb(action="card", book=e.register, entry=e.parent_id)
     else:

@@ -147,6 +147,8 @@ class FakeTelegram:
         self.chats = Chats()
         self.file_store = Files()
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
+        # A private chat's menu button (setChatMenuButton); absent: Telegram's default.
+        self._menu_buttons: dict[int, JsonDict] = {}
         self._faults: Failures[TelegramRejects] = Failures()
         self._delays: dict[str, float] = {}
         self._cursors: dict[int | str, int] = {}
@@ -160,6 +162,7 @@ class FakeTelegram:
             "setmycommands": self._set_my_commands,
             "deletemycommands": self._delete_my_commands,
             "getmycommands": self._get_my_commands,
+            "setchatmenubutton": self._set_chat_menu_button,
             "sendmessage": self._send_message,
             "senddocument": self._media_sender("document"),
             "sendphoto": self._media_sender("photo"),
@@ -406,6 +409,29 @@ class FakeTelegram:
 
     async def _get_my_commands(self, params: JsonDict, files: FileMap) -> list[JsonDict]:
         return self._commands.get(self._command_key(params), [])
+
+    async def _set_chat_menu_button(self, params: JsonDict, files: FileMap) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in (
+            "default",
+            "commands",
+            "web_app",
+        ):
+            raise TelegramRejects(400, "Bad Request: can't parse menu button")
+        if button["type"] == "web_app":
+            url = str((button.get("web_app") or {}).get("url") or "")
+            if not 1 <= len(str(button.get("text") or "")) <= 64 or not url.startswith("http"):
+                raise TelegramRejects(400, "Bad Request: BUTTON_INVALID")
+        chat_id = params.get("chat_id")
+        if chat_id is None:
+            self._menu_buttons[0] = button
+        else:
+            self._menu_buttons[int(chat_id)] = button
+        return True
+
+    def chat_menu_button(self, chat_id: int) -> JsonDict:
+        """The menu button a private chat shows now: {"type": "default"} unless set."""
+        return self._menu_buttons.get(chat_id, {"type": "default"})
 
     def chat_menu(self, chat_id: int) -> list[str]:
         """The commands a private chat's menu shows now (its own scope, if set)."""
