@@ -56,6 +56,8 @@ def shots(tmp_path: Path) -> Callable[[Any, str], Awaitable[Path]]:
 
     async def take(page: Any, name: str) -> Path:
         path = folder / f"{name}.png"
+        # From the top: a sticky bar would otherwise be drawn where the page was scrolled to.
+        await page.evaluate("window.scrollTo(0, 0)")
         await page.screenshot(path=str(path), full_page=True)
         return path
 
