@@ -344,6 +344,12 @@ async def test_the_pages_are_in_english_for_an_english_reader(served: Served) ->
     page = await served.call("GET", "view/registers", user=english)
     assert "Plan of events of the working group" in page.text
     assert "Entries shown: 3 of 3" in page.text and "Add an event" in page.text
+    seminar = await entry_id(served.world, EVENTS[0][0])
+    entry = await served.call("GET", f"view/registers/entry/{seminar}", user=english)
+    assert "Register: Plan of events" in entry.text and "Change the status" in entry.text
+    assert "No decision" in entry.text and "No progress notes yet." in entry.text
+    form = await served.call("GET", "view/registers/add/events", user=english)
+    assert "New event of the Plan" in form.text
     refused = await served.call(
         "POST", "api/registers/events", user=english, body={"title": "x", "due": "soon"}
     )
