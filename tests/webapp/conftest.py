@@ -30,6 +30,21 @@ async def served(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[Served]:
         yield s
 
 
+class RussianBrowser:
+    """The browser of a Russian official: pages open with the ru-RU locale (the language the
+    page is told, Intl formatting). The date picker's own placeholder follows headless
+    Chromium's interface language, which stays English (mm/dd/yyyy) whatever is asked."""
+
+    def __init__(self, chromium: Any) -> None:
+        self._chromium = chromium
+
+    async def new_page(self, **options: Any) -> Any:
+        return await self._chromium.new_page(**{"locale": "ru-RU", **options})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
     if not HAVE_CHROMIUM:
@@ -43,7 +58,7 @@ async def browser() -> AsyncIterator[Any]:
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
         )
         try:
-            yield chromium
+            yield RussianBrowser(chromium)
         finally:
             await chromium.close()
 
