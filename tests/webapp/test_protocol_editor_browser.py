@@ -10,6 +10,9 @@ from typing import Any
 from tests.support.steps.webapp_protocols import ITEMS, consent_in_chat, meeting_of_three, versions
 from tests.support.webapp import Served
 
+# The editor as rendered after version N was saved (the notice says "версия N" too, and a
+# text selector would find it there before the page is replaced).
+EDITOR = 'form#protocol-form[data-base="{}"]'
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The elements that reach past the screen's right edge, to name them when one does.
 WIDE = """[...document.querySelectorAll("body *")]
@@ -71,7 +74,7 @@ async def test_cl14_the_secretariat_writes_compares_and_sends_a_protocol_in_the_
     await page.locator('fieldset[data-number="3"] [data-remove-task]').click()
     await page.get_by_role("button", name="Сохранить").click()
     await page.wait_for_selector("#notice >> text=Сохранено: версия 1")
-    await page.wait_for_selector("text=Версия 1, SHA-256")
+    await page.wait_for_selector(EDITOR.format(1))
     assert [n for n, _ in await versions(world)] == [1]
     assert await page.locator('fieldset[data-number="1"] [name="deadline"]').input_value() == (
         "2027-01-31"
@@ -81,7 +84,7 @@ async def test_cl14_the_secretariat_writes_compares_and_sends_a_protocol_in_the_
     await page.fill("#decided-2", "Принять план к сведению с изменениями.")
     await page.get_by_role("button", name="Сохранить").click()
     await page.wait_for_selector("#notice >> text=Сохранено: версия 2")
-    await page.wait_for_selector("text=Версия 2, SHA-256")
+    await page.wait_for_selector(EDITOR.format(2))
     await shot(shots, page, "protocols-editor-1280")
 
     await page.get_by_role("link", name="Сравнить с версией 1").click()
@@ -95,10 +98,12 @@ async def test_cl14_the_secretariat_writes_compares_and_sends_a_protocol_in_the_
     assert (await old.bounding_box())["y"] == (await new.bounding_box())["y"]
     await shot(shots, page, "protocols-diff-1280")
     await page.go_back()
-    await page.wait_for_selector("text=Версия 2, SHA-256")
+    await page.wait_for_selector(EDITOR.format(2))
 
     await page.get_by_role("button", name="Направить на согласование").click()
     await page.wait_for_selector("#notice >> text=Проект направлен")
+    # The editor rendered again, without the button (the draft is on consent now).
+    await page.wait_for_selector('form[data-api$="/request"]', state="detached")
     await page.wait_for_selector("[data-status] >> text=на согласовании")
     await world.deliver()
     # Something typed and not saved yet: the live list must leave it alone.
@@ -121,7 +126,7 @@ async def test_cl14_the_secretariat_writes_compares_and_sends_a_protocol_in_the_
     await no_overflow(phone)
     await shot(shots, phone, "protocols-list-360")
     await phone.goto(served.page_url(clerk, "/protocols/1"))
-    await phone.wait_for_selector("text=Версия 2, SHA-256")
+    await phone.wait_for_selector(EDITOR.format(2))
     await no_overflow(phone)
     await shot(shots, phone, "protocols-editor-360")
     await phone.goto(served.page_url(clerk, "/protocols/1/diff?a=1%26b=2"))

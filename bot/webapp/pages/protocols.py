@@ -114,11 +114,12 @@ async def consents(w: WebCtx) -> web.StreamResponse:
 async def diff(w: WebCtx) -> web.StreamResponse:
     protocol_id = w.int_param("id")
     a, b = w.int_param("a"), w.int_param("b")
+    # Who may compare is the service's answer, asked before anything about the versions.
+    history = await w.protocol_drafts.history(w.actor, protocol_id)
     if a == b:
         raise InvalidInput("webapp_protocols.same_version")
     state = await w.protocols.state(w.actor, protocol_id)
     old, new = await w.protocol_drafts.compare(w.actor, protocol_id, a, b)
-    history = await w.protocol_drafts.history(w.actor, protocol_id)
     return w.render(
         "protocols_diff.html",
         s=state,
