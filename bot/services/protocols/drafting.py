@@ -4,11 +4,20 @@ sends the current version to the members present for their consent."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.domain import fields
-from bot.domain.protocol import TaskLine, canonical_text, version_hash
+from bot.domain.protocol import (
+    ConsentEntry,
+    ConsentState,
+    ProtocolContent,
+    TaskLine,
+    canonical_text,
+    version_hash,
+)
 from bot.domain.roles import Capability
 from bot.services.actor import Actor
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, checked, checked_optional
@@ -18,7 +27,60 @@ from storage.db import read, write
 from storage.repositories.due import DueRepository
 from storage.repositories.files import FileRepository
 from storage.repositories.meetings import MeetingView
-from storage.repositories.protocols import ProtocolView
+from storage.repositories.protocols import ProtocolView, VersionView
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDraft:
+    """One item as the secretariat typed it: СЛУШАЛИ, ВЫСТУПИЛИ, РЕШИЛИ and tasks."""
+
+    heard: str
+    spoke: str
+    decided: str
+    tasks: tuple[TaskLine, ...] = ()
+
+
+def clean_draft(draft: ItemDraft) -> ItemDraft:
+    """The checks of every save (cl. 14): СЛУШАЛИ and РЕШИЛИ written, no text over the
+    limit; the texts as they will be stored."""
+    heard = checked(fields.PROTOCOL_TEXT, draft.heard)
+    spoke = checked_optional(fields.PROTOCOL_TEXT, draft.spoke) or ""
+    if not fields.visible_text(draft.decided):
+        raise InvalidInput("protocol.decided_required")
+    decided = checked(fields.PROTOCOL_TEXT, draft.decided)
+    return ItemDraft(heard, spoke, decided, draft.tasks)
+
+
+def item_data(draft: ItemDraft) -> dict[str, Any]:
+    """An item as a version stores it."""
+    return {
+        "heard": draft.heard,
+        "spoke": draft.spoke,
+        "decided": draft.decided,
+        "tasks": [
+            {
+                "text": x.text,
+                "owner": x.owner,
+                "deadline": x.deadline.isoformat() if x.deadline else None,
+            }
+            for x in draft.tasks
+        ],
+    }
+
+
+def task_line(text: str, owner: str, deadline: date | None) -> TaskLine | None:
+    """A task as the chat and the editor's rows both take it: None when nothing is written
+    in «what», refused when the owner is missing or too long."""
+    what = fields.visible_text(text)
+    if not what:
+        return None
+    if len(what) > fields.PROTOCOL_TEXT.max_length:
+        raise InvalidInput(
+            "errors.text_too_long", max=fields.PROTOCOL_TEXT.max_length, length=len(what)
+        )
+    if not fields.visible_text(owner):
+        raise InvalidInput("protocol.task_format")
+    return TaskLine(what, checked(fields.TASK_OWNER, owner), deadline)
 
 
 def parse_tasks(text: str) -> tuple[TaskLine, ...]:
@@ -37,7 +99,9 @@ def parse_tasks(text: str) -> tuple[TaskLine, ...]:
                 deadline = date(year, month, day)
             except (ValueError, OverflowError) as exc:  # 31.02.2027, a year past 9999
                 raise InvalidInput("protocol.task_format") from exc
-        tasks.append(TaskLine(parts[0], checked(fields.TASK_OWNER, parts[1]), deadline))
+        task = task_line(parts[0], parts[1], deadline)
+        if task is not None:
+            tasks.append(task)
     return tuple(tasks)
 
 
@@ -84,52 +148,65 @@ class ProtocolDrafting(ProtocolJob):
         decided: str,
         tasks: tuple[TaskLine, ...],
     ) -> ProtocolState:
-        """Each save is a new version with its own hash; earlier consents stay in history but
-        do not count for it, and consent is asked again if it was being collected."""
+        """One item, as the chat's dialog writes it: `save_items` with that item alone."""
+        draft = ItemDraft(heard=heard, spoke=spoke, decided=decided, tasks=tasks)
+        return await self.save_items(actor, protocol_id, {number: draft})
+
+    async def save_items(
+        self,
+        actor: Actor,
+        protocol_id: int,
+        drafts: Mapping[int, ItemDraft],
+        *,
+        base_version: int | None = None,
+    ) -> ProtocolState:
+        """Every item given, in ONE new version with its own hash (the chat saves one item,
+        the Mini App all it shows); earlier consents stay in history but do not count for
+        it, and consent is asked again if it was being collected. A save that changes
+        nothing of substance (the same hash) makes no version. `base_version`: the version
+        the editor started from; if another save came in between, nothing is overwritten."""
         check_keeps_record(actor)
-        heard = checked(fields.PROTOCOL_TEXT, heard)
-        spoke = checked_optional(fields.PROTOCOL_TEXT, spoke) or ""
-        if not fields.visible_text(decided):
-            raise InvalidInput("protocol.decided_required")
-        decided = checked(fields.PROTOCOL_TEXT, decided)
+        if not drafts:
+            raise InvalidInput("protocol.nothing_written")
+        cleaned = {number: clean_draft(d) for number, d in sorted(drafts.items())}
         now = self.clock.now()
         async with write(self.session):
-            protocol, meeting, items = await self._editable_item(
-                actor, protocol_id, number, lock=True
-            )
-            items[str(number)] = {
-                "heard": heard,
-                "spoke": spoke,
-                "decided": decided,
-                "tasks": [
-                    {
-                        "text": x.text,
-                        "owner": x.owner,
-                        "deadline": x.deadline.isoformat() if x.deadline else None,
-                    }
-                    for x in tasks
-                ],
-            }
+            protocol, meeting, items, count = await self._editable(actor, protocol_id, lock=True)
+            if base_version is not None and base_version != protocol.current_version:
+                # Only the Mini App sends it, so the refusal's text is the Mini App's.
+                raise InvalidInput(
+                    "webapp_protocols.saved_meanwhile", version=protocol.current_version
+                )
+            if any(not 1 <= number <= count for number in cleaned):
+                raise NotFound("errors.stale")
+            for number, draft in cleaned.items():
+                items[str(number)] = item_data(draft)
             content = await self.record.content(meeting, items)
+            sha = version_hash(content)
+            current = await self.repo.version(protocol.id, protocol.current_version)
+            if current is not None and current.sha256 == sha:
+                return await self.record.load(actor, protocol.id)
             new = protocol.current_version + 1
             await self.repo.add_version(
                 protocol_id=protocol.id,
                 number=new,
                 items=items,
                 canonical=canonical_text(content),
-                sha256=version_hash(content),
+                sha256=sha,
                 created_by=actor.telegram_id,
                 created_at=now,
             )
             await self.repo.update(protocol.id, current_version=new)
+            numbers = list(cleaned)
             await self.audit(
                 actor,
                 now,
                 "protocol_version",
                 protocol.id,
                 version=new,
-                sha256=version_hash(content),
-                item=number,
+                sha256=sha,
+                # One item as before (the chat); several as a list (the Mini App).
+                **({"item": numbers[0]} if len(numbers) == 1 else {"items": numbers}),
             )
             if protocol.status == "consent":
                 await self._request(actor, protocol.id, now)
@@ -148,15 +225,103 @@ class ProtocolDrafting(ProtocolJob):
         """Inside the caller's transaction: the protocol is not signed and has item `number`;
         its meeting and the current version's items (a copy, to be changed). `lock` when the
         caller writes: a concurrent save or signature waits for it (#14 finding 5)."""
+        protocol, meeting, items, count = await self._editable(actor, protocol_id, lock=lock)
+        if not 1 <= number <= count:
+            raise NotFound("errors.stale")
+        return protocol, meeting, items
+
+    async def _editable(
+        self, actor: Actor, protocol_id: int, *, lock: bool = False
+    ) -> tuple[ProtocolView, MeetingView, dict[str, Any], int]:
+        """As `_editable_item`, with the number of items instead of one item's check."""
         protocol, meeting = await self.record.protocol(actor, protocol_id, lock=lock)
         if protocol.status == "signed":
             raise InvalidInput("protocol.signed_immutable")
         current = await self.repo.version(protocol.id, protocol.current_version)
         items = dict(current.items) if current else {}
         content = await self.record.content(meeting, items)
-        if not 1 <= number <= len(content.items):
-            raise NotFound("errors.stale")
-        return protocol, meeting, items
+        return protocol, meeting, items, len(content.items)
+
+    # The secretariat's reads for the Mini App's editor (issue #19)
+    async def history(self, actor: Actor, protocol_id: int) -> list[tuple[VersionView, str | None]]:
+        """Every saved version, first to last, with the name of who saved it."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            protocol, meeting = await self.record.protocol(actor, protocol_id)
+            names = {
+                m.person.telegram_id: m.display_name
+                for m in await self.roster.meeting_people(meeting.group_id)
+            }
+            found = []
+            for n in range(1, protocol.current_version + 1):
+                version = await self.repo.version(protocol.id, n)
+                if version is None:
+                    continue
+                name = names.get(version.created_by)
+                if name is None and version.created_by is not None:
+                    # Someone no longer in the roster, or an administrator outside it.
+                    person = await self.roster.person_by_telegram(version.created_by)
+                    name = person.display_name if person else None
+                found.append((version, name))
+        return found
+
+    async def consent_board(
+        self, actor: Actor, protocol_id: int
+    ) -> tuple[ProtocolState, list[tuple[ConsentEntry, int | None]]]:
+        """The consent of everyone present (the card's entries), each silent one with the
+        item of their open objection, if any: the editor's live list."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            state = await self.record.load(actor, protocol_id)
+            names = {
+                m.person.id: m.display_name
+                for m in await self.roster.meeting_people(state.meeting.group_id)
+            }
+        # The entries carry names, not ids: an open objection is matched by its objector's.
+        objecting: dict[str, int] = {}
+        for d in state.disagreements:
+            if d.status == "open" and d.person_id in names:
+                objecting.setdefault(names[d.person_id], d.item_number)
+        return state, [
+            (e, objecting.get(e.name) if e.state is ConsentState.SILENT else None)
+            for e in state.consents
+        ]
+
+    async def owners(self, actor: Actor) -> tuple[list[str], list[str]]:
+        """Whom a task may be given to, as the editor suggests them: the people of the
+        roster and the units. Any other owner may still be typed, as in the chat."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            people = [m.display_name for m in await self.roster.meeting_people(actor.group_id)]
+            units = [u.name for u in await self.roster.units(actor.group_id)]
+        return sorted(set(people)), units
+
+    async def compare(
+        self, actor: Actor, protocol_id: int, a: int, b: int
+    ) -> tuple[ProtocolContent, ProtocolContent]:
+        """Versions `a` and `b` as the record reads them (item titles from the agenda)."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            protocol, meeting = await self.record.protocol(actor, protocol_id)
+            contents = []
+            for number in (a, b):
+                version = await self.repo.version(protocol.id, number)
+                if version is None:
+                    raise NotFound("errors.stale")
+                contents.append(await self.record.content(meeting, dict(version.items)))
+        return contents[0], contents[1]
+
+    async def unwritten(self, actor: Actor) -> list[MeetingView]:
+        """Closed meetings of the group with no protocol yet: the secretariat may start one."""
+        check_keeps_record(actor)
+        async with read(self.session):
+            closed = [
+                m
+                for m in await self.meetings.listing(actor.group_id, limit=200)
+                if m.status == "closed"
+            ]
+            started = {p.meeting_id for p in await self.repo.listing([m.id for m in closed])}
+        return [m for m in closed if m.id not in started]
 
     async def request_consent(self, actor: Actor, protocol_id: int) -> ProtocolState:
         check_keeps_record(actor)

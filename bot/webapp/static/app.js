@@ -127,7 +127,8 @@
     }
     const html = await response.text();
     if (push) {
-      history.pushState({ view }, "", `?v=${view}`);
+      // A page's own query ("/protocols/3/diff?a=1&b=2") stays inside v.
+      history.pushState({ view }, "", `?v=${view.replace(/&/g, "%26")}`);
       depth += 1;
     }
     main.innerHTML = html;
@@ -221,7 +222,7 @@
   window.WG = WG;
   // Scripts of the sections register their modules once this one has run.
   document.addEventListener("DOMContentLoaded", () => {
-    history.replaceState({ view: current() }, "", `?v=${current()}`);
+    history.replaceState({ view: current() }, "", `?v=${current().replace(/&/g, "%26")}`);
     postEvent("web_app_ready");
     postEvent("web_app_expand");
     show(current(), false);
