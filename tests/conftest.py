@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -38,6 +39,13 @@ TOKEN = "123456:" + "A" * 35
 ADMIN_ID = 900_001
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 PG_SKIP_REASON = "TEST_POSTGRES_URL is not set: PostgreSQL tests skipped (CI sets it)"
+
+# CI's machine is shared: how long an example took says nothing there, so the "ci" profile
+# (.ci/run sets HYPOTHESIS_PROFILE=ci) has no deadline and no too_slow health check. The
+# number of examples is Hypothesis's default or each test's own, as everywhere else.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+if profile := os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(profile)
 
 
 def make_settings(db_url: str, **overrides: object) -> Settings:
