@@ -3,6 +3,7 @@ and the real dispatcher wired to a recording session and a frozen clock."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -29,7 +31,7 @@ from bot.services.setup import ensure_default_group
 from scheduler.jobs import broadcast_progress, due_tasks, plan_calendar
 from storage.db import Database
 from tests.support.bot_client import BotClient, FakeUser
-from tests.support.migrated import migrated
+from tests.support.migrated import drop_pg_database, migrated, pg_database
 from tests.support.recording_session import RecordingSession
 from tests.support.smtp import SmtpServer
 
@@ -37,6 +39,13 @@ TOKEN = "123456:" + "A" * 35
 ADMIN_ID = 900_001
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 PG_SKIP_REASON = "TEST_POSTGRES_URL is not set: PostgreSQL tests skipped (CI sets it)"
+
+# CI's machine is shared: how long an example took says nothing there, so the "ci" profile
+# (.ci/run sets HYPOTHESIS_PROFILE=ci) has no deadline and no too_slow health check. The
+# number of examples is Hypothesis's default or each test's own, as everywhere else.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+if profile := os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(profile)
 
 
 def make_settings(db_url: str, **overrides: object) -> Settings:
@@ -71,28 +80,57 @@ async def _drop_pg_database(base_url: str, db_url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database URL on each engine; PostgreSQL only where TEST_POSTGRES_URL is set."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/bot.db"
-        return
+def any_engine(request: pytest.FixtureRequest) -> str:
+    """Each engine in turn: tests using it run on SQLite and on PostgreSQL."""
+    engine: str = request.param
+    return engine
+
+
+def _postgres_base() -> str:
     base = os.environ.get("TEST_POSTGRES_URL")
     if not base:
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not")
         pytest.skip(PG_SKIP_REASON)
-    url = await _create_pg_database(base)
+    return base
+
+
+@contextlib.asynccontextmanager
+async def _any_url(engine: str, tmp_path: Path, *, migrated_: bool) -> AsyncIterator[str]:
+    if engine == "sqlite":
+        # A file that does not exist yet: `migrated` fills it with a copy of the template.
+        yield f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+        return
+    base = _postgres_base()
+    # A fresh database per test, so tests never see each other's rows; made ahead and
+    # dropped behind in the background (tests/support/pg_databases.py).
+    url = await pg_database(base, migrated=migrated_)
     try:
         yield url
     finally:
-        await _drop_pg_database(base, url)
+        drop_pg_database(base, url)
 
 
 @pytest.fixture
-async def any_db(any_db_url: str) -> AsyncIterator[Database]:
+async def any_db_url(any_engine: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database URL on each engine; PostgreSQL only where TEST_POSTGRES_URL is set."""
+    async with _any_url(any_engine, tmp_path, migrated_=False) as url:
+        yield url
+
+
+@pytest.fixture
+async def any_migrated_url(any_engine: str, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a database at the newest revision once `migrated` has been called on it
+    (at once on PostgreSQL, where it is a copy of the template already)."""
+    async with _any_url(any_engine, tmp_path, migrated_=True) as url:
+        yield url
+
+
+@pytest.fixture
+async def any_db(any_migrated_url: str) -> AsyncIterator[Database]:
     """A migrated database on each engine."""
-    await migrated(any_db_url)
-    db = Database(any_db_url)
+    await migrated(any_migrated_url)
+    db = Database(any_migrated_url)
     try:
         yield db
     finally:
@@ -215,9 +253,11 @@ async def world(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[World]:
 
 
 @pytest.fixture
-async def any_world(any_db_url: str, clock: FrozenClock, tmp_path: Path) -> AsyncIterator[World]:
+async def any_world(
+    any_migrated_url: str, clock: FrozenClock, tmp_path: Path
+) -> AsyncIterator[World]:
     """The dispatcher on SQLite and on PostgreSQL (where TEST_POSTGRES_URL is set)."""
-    w = await build_world(any_db_url, clock, data_dir=tmp_path)
+    w = await build_world(any_migrated_url, clock, data_dir=tmp_path)
     try:
         yield w
     finally:

@@ -1,11 +1,11 @@
 """Migrated databases for tests, fast: each test gets a copy of one database migrated once
 per test process, instead of running every migration again (about a second a test, for
 hundreds of tests). On SQLite the copy is SQLite's online backup of a template file; on
-PostgreSQL the test's empty database is made again from a template database
-(`CREATE DATABASE … TEMPLATE`), named after the run's database so CI's clean-up drops it.
-A file that already exists, and other engines, are migrated as the bot would. Migrations
-themselves are tested against empty databases elsewhere (tests/storage), never through
-this."""
+PostgreSQL a test's database is made from a template database (`CREATE DATABASE … TEMPLATE`)
+ahead of the test, in the background (tests/support/pg_databases.py), named after the run's
+database so CI's clean-up drops it. A file that already exists, and other engines, are
+migrated as the bot would. Migrations themselves are tested against empty databases
+elsewhere (tests/storage), never through this."""
 
 from __future__ import annotations
 
@@ -23,9 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.migrate import migrate
+from tests.support.pg_databases import PgDatabases
 
 _template: Path | None = None
 _pg_template: str | None = None
+_pool: PgDatabases | None = None
+# Databases handed out as copies of the template that no test has connected to yet.
+_pg_fresh_copies: set[str] = set()
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -55,24 +59,64 @@ async def _admin(url: str, *statements: str) -> None:
         await engine.dispose()
 
 
-async def _pg_migrated(url: str) -> None:
-    """The (new, empty, unconnected) database at `url` made again from the template."""
+async def _pg_made_template(base: str) -> str:
     global _pg_template
-    parsed = make_url(url)
-    base = os.environ.get("TEST_POSTGRES_URL")
-    if not base:
-        await migrate(url)
-        return
     if _pg_template is None:
         name = f"{make_url(base).database or 'wg'}_template_{os.getpid()}"
         await _admin(base, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
         await migrate(make_url(base).set(database=name).render_as_string(hide_password=False))
         _pg_template = name
         atexit.register(asyncio.run, _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return _pg_template
+
+
+def _pg_pool(base: str) -> PgDatabases:
+    global _pool
+    if _pool is None:
+        _pool = PgDatabases(base, _pg_template)
+        # Registered after the template's drop, so it runs before it (atexit is LIFO).
+        atexit.register(_pool.close)
+    return _pool
+
+
+async def pg_database(base: str, *, migrated: bool) -> str:
+    """A new database on the server at `base` for one test: empty, or a copy of the migrated
+    template (which `migrated` then leaves as it is). Made ahead in the background."""
+    if migrated:
+        template = await _pg_made_template(base)
+        pool = _pg_pool(base)
+        pool.template = template
+        url = pool.url(await pool.take("migrated"))
+        _pg_fresh_copies.add(url)
+        return url
+    pool = _pg_pool(base)
+    return pool.url(await pool.take("empty"))
+
+
+def drop_pg_database(base: str, url: str) -> None:
+    """Drop a test's database in the background (at the latest, before the run ends)."""
+    _pg_fresh_copies.discard(url)
+    name = make_url(url).database
+    assert name is not None
+    _pg_pool(base).drop(name)
+
+
+async def _pg_migrated(url: str) -> None:
+    """The (new, empty, unconnected) database at `url` made again from the template."""
+    if url in _pg_fresh_copies:
+        # Made from the template by pg_database and handed to the test just now.
+        _pg_fresh_copies.discard(url)
+        return
+    parsed = make_url(url)
+    base = os.environ.get("TEST_POSTGRES_URL")
+    if not base:
+        await migrate(url)
+        return
+    template = await _pg_made_template(base)
     await _admin(
         base,
         f'DROP DATABASE "{parsed.database}"',
-        f'CREATE DATABASE "{parsed.database}" TEMPLATE "{_pg_template}"',
+        f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template}"',
     )
 
 
