@@ -13,12 +13,11 @@ import signal
 import sys
 from pathlib import Path
 
-from aiogram.exceptions import TelegramUnauthorizedError
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings, load_settings, storage_settings
 from bot.logging_setup import setup_logging
-from bot.startup import EXIT_CONFIG, EXIT_OK, EnvironmentFailure
+from bot.startup import EXIT_CONFIG, EXIT_OK, EnvironmentFailure, check_database
 
 USAGE = "usage: python -m bot [backup [PATH] | restore PATH]"
 
@@ -44,7 +43,13 @@ def _logging(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings) -> int:
+    # The database is checked before the bot's libraries are loaded (aiogram alone takes
+    # seconds of CPU on a slow server): an unreachable or unwritable one is told at once.
+    # `run` checks again, for callers that start it directly.
+    await check_database(settings.database_url)
     # Imported here so that `backup` and `restore` do not load the whole bot.
+    from aiogram.exceptions import TelegramUnauthorizedError
+
     from bot.app import run
 
     stop = asyncio.Event()

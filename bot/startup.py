@@ -21,13 +21,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-import aiohttp
-from aiogram.exceptions import (
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -65,14 +58,21 @@ class Stopped(Exception):
     """The bot was told to stop while it was still waiting for Telegram."""
 
 
-TRANSIENT: tuple[type[BaseException], ...] = (
-    TelegramNetworkError,
-    TelegramServerError,
-    TelegramRetryAfter,
-    aiohttp.ClientError,
-    TimeoutError,
-    OSError,
-)
+def transient_errors() -> tuple[type[BaseException], ...]:
+    """The failures worth waiting out. aiogram is imported here, not with the module: the
+    checks of settings and the database below run before the bot's libraries are loaded,
+    so that a misconfigured service fails in a second rather than after seconds of imports."""
+    import aiohttp
+    from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+
+    return (
+        TelegramNetworkError,
+        TelegramServerError,
+        TelegramRetryAfter,
+        aiohttp.ClientError,
+        TimeoutError,
+        OSError,
+    )
 
 
 def next_delay(previous: float, rng: random.Random | None = None) -> float:
@@ -100,6 +100,9 @@ async def until_reachable(
     A 401 (TelegramUnauthorizedError) is not transient and goes up; so does any other
     error, which is a bug rather than the network.
     """
+    from aiogram.exceptions import TelegramRetryAfter, TelegramUnauthorizedError
+
+    transient = transient_errors()
     delay = first_delay
     attempt = 1
     while True:
@@ -109,7 +112,7 @@ async def until_reachable(
             return await call()
         except TelegramUnauthorizedError:
             raise
-        except TRANSIENT as exc:
+        except transient as exc:
             wait = exc.retry_after if isinstance(exc, TelegramRetryAfter) else delay
             log.warning(
                 "Telegram is unreachable (%s, attempt %d: %s); retrying in %.1f s",
