@@ -11,11 +11,11 @@ from bot.clock import FrozenClock
 from bot.webapp.server import INIT_DATA_HEADER
 from tests.conftest import ADMIN_ID, TOKEN, make_settings
 from tests.e2e.conftest import start_bot
-from tests.e2e.test_webhook import SECRET, wait_healthy, webhook_bot
 from tests.support.fake_api import FakeTelegram
 from tests.support.migrated import migrated
 from tests.support.process import free_port
 from tests.support.webapp import sign_init_data
+from tests.support.webhook import SECRET, wait_healthy, webhook_bot
 
 
 async def test_a_polling_bot_serves_the_mini_app_beside_healthz(

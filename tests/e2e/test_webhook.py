@@ -7,9 +7,6 @@ served by getUpdates are posted to the bot's webhook server instead, as Telegram
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +15,13 @@ import pytest
 
 from bot.app import run
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.health import Health
 from bot.webhook import SECRET_HEADER, ChatQueue
 from storage.db import Database
 from tests.conftest import ADMIN_ID, TOKEN, make_settings
 from tests.support.fake_api import FakeTelegram
-
-SECRET = "s3cret-token_for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.process import free_port
+from tests.support.webhook import SECRET, wait_healthy, webhook_bot
 
 
 def take_update(tg: FakeTelegram, update_id: int) -> dict[str, Any]:
@@ -40,43 +30,6 @@ def take_update(tg: FakeTelegram, update_id: int) -> dict[str, Any]:
     update = next(u for u in queue if u["update_id"] == update_id)
     queue.remove(update)
     return update
-
-
-async def wait_healthy(base: str) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            with contextlib.suppress(aiohttp.ClientError):
-                async with http.get(f"{base}/healthz") as response:
-                    if response.status == 200:
-                        return
-            await asyncio.sleep(0.2)
-    raise AssertionError("the webhook server never answered /healthz")
-
-
-@contextlib.asynccontextmanager
-async def webhook_bot(
-    tg: FakeTelegram, tmp_path: Path, clock: FrozenClock, **extra: object
-) -> AsyncIterator[tuple[Settings, str]]:
-    # The fake API has no setWebhook of its own; Telegram answers it with true.
-    tg._handlers["setwebhook"] = tg._true
-    port = free_port()
-    settings = make_settings(
-        f"sqlite+aiosqlite:///{tmp_path}/bot.db",
-        telegram_api_url=tg.base_url,
-        webhook_url="https://bot.example.gov.ru/telegram/webhook",
-        webhook_secret=SECRET,
-        webhook_port=port,
-        **extra,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(settings, stop, clock=clock))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await wait_healthy(base)
-        yield settings, base
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=30)
 
 
 async def post(base: str, update: dict[str, Any], secret: str | None = SECRET) -> int:
