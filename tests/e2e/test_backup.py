@@ -9,6 +9,7 @@ sent (kept by the bot under DATA_DIR/files) and the documents the bot made (the 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,18 @@ def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
             for table in TABLES
             if table in names
         }
+
+
+async def _settled(db: Path, wait_s: float = 30) -> None:
+    """Until two reads of the tables half a second apart are the same."""
+    previous = _rows(db)
+    for _ in range(int(wait_s * 2)):
+        await asyncio.sleep(0.5)
+        now = _rows(db)
+        if now == previous:
+            return
+        previous = now
+    raise AssertionError(f"{db} kept changing for {wait_s} s")
 
 
 def _kept(data_dir: Path) -> dict[str, bytes]:
@@ -86,6 +99,11 @@ async def test_backup_of_a_running_bot_restores_into_a_new_folder(tmp_path: Path
             await _broadcast_document(tg, admin, payload)
             await tg.wait_message(chair.id, "Материалы к заседанию", timeout=15)
             assert (first / stored).read_bytes() == payload
+            # The broadcast's delivery report is the last thing the bot writes for it; once
+            # it is out and recorded, nothing changes until the bot is stopped, so the copy
+            # taken now is what the stopped bot leaves (compared below).
+            await tg.wait_message(admin.id, "Отчёт о доставке", timeout=60)
+            await _settled(first / "bot.db")
 
             # While the bot runs (WAL mode, its connections open): the online backup.
             code, out, err = await run_to_end(env, tmp_path, "backup", str(archive))
