@@ -135,18 +135,20 @@ def _mode(t: Translator, entry: ConsentEntry) -> str:
     return t.plain(f"protocol.mode_{entry.mode}").lower() if entry.mode in MODES else "—"
 
 
+def _record_line(t: Translator, e: ConsentEntry) -> str:
+    """One member's line of the consent record, in the chat card's words (without its bullet)."""
+    return t.plain(
+        f"protocol.record_{e.state.value}",
+        name=e.name,
+        mode=_mode(t, e),
+        item=e.item_number or "—",
+        date=t.date(e.conciliation_on) if e.conciliation_on else "—",
+    ).removeprefix("• ")
+
+
 def _record_lines(t: Translator, s: ProtocolState) -> list[str]:
     """A signed protocol's consent record, as the chat's card lists it."""
-    return [
-        t.plain(
-            f"protocol.record_{e.state.value}",
-            name=e.name,
-            mode=_mode(t, e),
-            item=e.item_number or "—",
-            date=t.date(e.conciliation_on) if e.conciliation_on else "—",
-        ).removeprefix("• ")
-        for e in s.consents
-    ]
+    return [_record_line(t, e) for e in s.consents]
 
 
 def _board(
@@ -166,13 +168,7 @@ def _board(
         else:
             agreed = entry.state in (ConsentState.CONSENTED, ConsentState.CHANGED)
             kind = "consented" if agreed else "settled"
-            text = t.plain(
-                f"protocol.record_{entry.state.value}",
-                name=entry.name,
-                mode=_mode(t, entry),
-                item=entry.item_number or "—",
-                date=t.date(entry.conciliation_on) if entry.conciliation_on else "—",
-            ).removeprefix("• ")
+            text = _record_line(t, entry)
         rows.append({"state": kind, "text": text})
     version = s.version.number if s.version else 0
     return {
